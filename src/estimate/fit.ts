@@ -1,0 +1,102 @@
+import { bisect, chiSquareUpper, noncentralChiSquareCdf } from "../math/distributions.ts";
+import { cholesky, logdetFromCholesky, type Mat } from "../math/linalg.ts";
+import type { MLResult } from "./ml.ts";
+
+/**
+ * Global fit of an ML path model, following lavaan's definitions (fixed.x = TRUE):
+ * chi-square = n * F_ML; the baseline model keeps the exogenous block saturated and makes the
+ * other variables uncorrelated; RMSEA = sqrt(max(chi2 - df, 0) / (df * n)), its 90% interval from
+ * the noncentral chi-square; CFI, TLI as usual; SRMR (Bentler) over the lower triangle
+ * including the diagonal, on residuals scaled by the sample standard deviations.
+ */
+export interface FitIndices {
+  chisq: number;
+  df: number;
+  pvalue: number;
+  baselineChisq: number;
+  baselineDf: number;
+  cfi: number;
+  tli: number;
+  rmsea: number;
+  rmseaLower: number;
+  rmseaUpper: number;
+  rmseaPClose: number;
+  srmr: number;
+  npar: number;
+  n: number;
+}
+
+function logdet(m: Mat, p: number): number {
+  const l = cholesky(m, p);
+  return l ? logdetFromCholesky(l, p) : Number.NaN;
+}
+
+export function fitIndices(res: MLResult): FitIndices {
+  const { S, Sigma, n, table } = res;
+  const p = table.p;
+  const exo = table.exogenous;
+  const px = exo.length;
+  // lavaan (fixed.x) does not count the exogenous (co)variances as free parameters
+  const npar = table.params.length - (px * (px + 1)) / 2;
+  const df = (p * (p + 1)) / 2 - table.params.length;
+  const chisq = Math.max(0, n * res.fmin);
+  const pvalue = df > 0 ? chiSquareUpper(chisq, df) : Number.NaN;
+
+  // baseline: exogenous block as observed, everything else independent
+  const base = new Float64Array(p * p);
+  const isExo = new Set(exo);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      if (i === j || (isExo.has(i) && isExo.has(j))) base[i * p + j] = S[i * p + j];
+    }
+  }
+  const baselineChisq = n * (logdet(base, p) - logdet(S, p));
+  const baselineDf = (p * (p + 1)) / 2 - ((px * (px + 1)) / 2 + (p - px));
+
+  const d = Math.max(chisq - df, 0);
+  const dB = Math.max(baselineChisq - baselineDf, 0);
+  const cfi = dB === 0 && d === 0 ? 1 : 1 - d / Math.max(d, dB);
+  const tli =
+    df > 0
+      ? (baselineChisq / baselineDf - chisq / df) / (baselineChisq / baselineDf - 1)
+      : Number.NaN;
+  const rmsea = df > 0 ? Math.sqrt(d / (df * n)) : Number.NaN;
+  let rmseaLower = Number.NaN;
+  let rmseaUpper = Number.NaN;
+  let rmseaPClose = Number.NaN;
+  if (df > 0) {
+    const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);
+    const hi = Math.max(100, 10 * chisq);
+    const lo95 = cdfAt(0) < 0.95 ? 0 : bisect((l) => cdfAt(l) - 0.95, 0, hi, 1e-8);
+    const up05 = cdfAt(0) < 0.05 ? 0 : bisect((l) => cdfAt(l) - 0.05, 0, hi, 1e-8);
+    rmseaLower = Math.sqrt(lo95 / (df * n));
+    rmseaUpper = Math.sqrt(up05 / (df * n));
+    rmseaPClose = 1 - noncentralChiSquareCdf(chisq, df, 0.05 * 0.05 * df * n);
+  }
+  let ss = 0;
+  let count = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      const r = (S[i * p + j] - Sigma[i * p + j]) / Math.sqrt(S[i * p + i] * S[j * p + j]);
+      ss += r * r;
+      count++;
+    }
+  }
+  const srmr = Math.sqrt(ss / count);
+  return {
+    chisq,
+    df,
+    pvalue,
+    baselineChisq,
+    baselineDf,
+    cfi,
+    tli,
+    rmsea,
+    rmseaLower,
+    rmseaUpper,
+    rmseaPClose,
+    srmr,
+    npar,
+    n,
+  };
+}

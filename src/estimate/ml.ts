@@ -1,0 +1,304 @@
+import {
+  cholesky,
+  identity,
+  inverse,
+  inverseFromCholesky,
+  inverseSPD,
+  logdetFromCholesky,
+  type Mat,
+  mul,
+  sandwich,
+  zeros,
+} from "../math/linalg.ts";
+import type { ModelStructure } from "../model/spec.ts";
+import { type ParamTable, paramTable } from "./parameters.ts";
+
+/**
+ * Maximum-likelihood estimation of a recursive path model from a covariance matrix, as in
+ * lavaan's sem(estimator = "ML", likelihood = "normal"):
+ *   F_ML(theta) = log|Sigma(theta)| + tr(S Sigma(theta)^-1) - log|S| - p,
+ * with S the covariance matrix using divisor n (the ML estimate), minimised by Fisher scoring
+ * from equation-by-equation OLS starting values. Standard errors come from the inverse of the
+ * expected information matrix divided by n (lavaan's default information = "expected").
+ */
+export interface MLResult {
+  table: ParamTable;
+  theta: Float64Array;
+  /** Model-implied covariance at the estimate. */
+  Sigma: Mat;
+  /** Covariance matrix used (divisor n). */
+  S: Mat;
+  n: number;
+  fmin: number;
+  iterations: number;
+  converged: boolean;
+  /** Expected information per observation (q x q, row-major). */
+  information: Float64Array;
+  /** Covariance matrix of the estimates (q x q), inverse information / n. */
+  vcov: Float64Array;
+}
+
+export interface EstimationError {
+  message: string;
+}
+
+export function matrices(table: ParamTable, theta: Float64Array): { B: Mat; Psi: Mat } {
+  const p = table.p;
+  const B = zeros(p);
+  const Psi = zeros(p);
+  table.params.forEach((par, k) => {
+    if (par.kind === "path") B[par.i * p + par.j] = theta[k];
+    else {
+      Psi[par.i * p + par.j] = theta[k];
+      Psi[par.j * p + par.i] = theta[k];
+    }
+  });
+  return { B, Psi };
+}
+
+export function impliedCovariance(table: ParamTable, theta: Float64Array): { Sigma: Mat; A: Mat } {
+  const p = table.p;
+  const { B, Psi } = matrices(table, theta);
+  const IminusB = identity(p);
+  for (let i = 0; i < p * p; i++) IminusB[i] -= B[i];
+  const A = inverse(IminusB, p)!;
+  return { Sigma: sandwich(A, Psi, p), A };
+}
+
+/** dSigma/dtheta for one parameter: a path j -> i, a variance (i = j) or a covariance i~~j. */
+export function derivative(kind: string, i: number, j: number, A: Mat, Sigma: Mat, p: number): Mat {
+  const d = zeros(p);
+  if (kind === "path") {
+    // d(A Psi A')/dB_ij = A E_ij Sigma + (A E_ij Sigma)'
+    for (let r = 0; r < p; r++) {
+      for (let c = 0; c < p; c++)
+        d[r * p + c] = A[r * p + i] * Sigma[j * p + c] + A[c * p + i] * Sigma[j * p + r];
+    }
+  } else if (kind === "variance") {
+    for (let r = 0; r < p; r++)
+      for (let c = 0; c < p; c++) d[r * p + c] = A[r * p + i] * A[c * p + i];
+  } else {
+    for (let r = 0; r < p; r++) {
+      for (let c = 0; c < p; c++)
+        d[r * p + c] = A[r * p + i] * A[c * p + j] + A[r * p + j] * A[c * p + i];
+    }
+  }
+  return d;
+}
+
+function derivatives(table: ParamTable, A: Mat, Sigma: Mat): Mat[] {
+  return table.params.map((par) => derivative(par.kind, par.i, par.j, A, Sigma, table.p));
+}
+
+/** Expected information per observation and the score direction g_k = 0.5 tr(W (S - Sigma) W dSigma_k). */
+export function informationAndGradient(
+  p: number,
+  Sinv: Mat,
+  resid: Mat | null,
+  dSigma: Mat[],
+): { info: Float64Array; grad: Float64Array } {
+  const q = dSigma.length;
+  const M = dSigma.map((d) => mul(Sinv, d, p));
+  const info = new Float64Array(q * q);
+  for (let k = 0; k < q; k++) {
+    const mk = M[k];
+    for (let l = 0; l <= k; l++) {
+      const ml = M[l];
+      let s = 0;
+      for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) s += mk[a * p + b] * ml[b * p + a];
+      info[k * q + l] = 0.5 * s;
+      info[l * q + k] = 0.5 * s;
+    }
+  }
+  const grad = new Float64Array(q);
+  if (resid) {
+    // W (S - Sigma) W
+    const R = mul(mul(Sinv, resid, p), Sinv, p);
+    for (let k = 0; k < q; k++) {
+      const d = dSigma[k];
+      let s = 0;
+      for (let a = 0; a < p * p; a++) s += R[a] * d[a];
+      grad[k] = 0.5 * s;
+    }
+  }
+  return { info, grad };
+}
+
+function fml(S: Mat, Sigma: Mat, p: number, logdetS: number): { f: number; inv: Mat } | null {
+  const l = cholesky(Sigma, p);
+  if (!l) return null;
+  const inv = inverseFromCholesky(l, p);
+  let tr = 0;
+  for (let a = 0; a < p * p; a++) tr += S[a] * inv[a];
+  return { f: logdetFromCholesky(l, p) + tr - logdetS - p, inv };
+}
+
+/** OLS starting values: each endogenous variable on its parents, Psi = (I-B) S (I-B)'. */
+function startValues(table: ParamTable, S: Mat): Float64Array {
+  const p = table.p;
+  const theta = new Float64Array(table.params.length);
+  const B = zeros(p);
+  for (let i = 0; i < p; i++) {
+    const ks = table.params
+      .map((par, k) => ({ par, k }))
+      .filter(({ par }) => par.kind === "path" && par.i === i);
+    if (!ks.length) continue;
+    const js = ks.map(({ par }) => par.j);
+    const q = js.length;
+    const sxx = zeros(q);
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) sxx[a * q + b] = S[js[a] * p + js[b]];
+    const inv = inverseSPD(sxx, q) ?? inverse(sxx, q);
+    if (!inv) continue;
+    for (let a = 0; a < q; a++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += inv[a * q + b] * S[js[b] * p + i];
+      theta[ks[a].k] = s;
+      B[i * p + js[a]] = s;
+    }
+  }
+  const IminusB = identity(p);
+  for (let a = 0; a < p * p; a++) IminusB[a] -= B[a];
+  const Psi = sandwich(IminusB, S, p);
+  table.params.forEach((par, k) => {
+    if (par.kind !== "path") theta[k] = Psi[par.i * p + par.j];
+  });
+  return theta;
+}
+
+export interface MLOptions {
+  maxIterations?: number;
+  tolerance?: number;
+}
+
+/**
+ * Fit `structure` to the covariance matrix `cov` (divisor n - 1, as sample covariances are
+ * usually reported) of n observations.
+ */
+export function fitML(
+  structure: ModelStructure | ParamTable,
+  cov: Mat,
+  n: number,
+  options: MLOptions = {},
+): { ok: true; result: MLResult } | { ok: false; error: EstimationError } {
+  const table = "params" in structure ? structure : paramTable(structure);
+  const p = table.p;
+  const q = table.params.length;
+  const moments = (p * (p + 1)) / 2;
+  if (q > moments) {
+    return {
+      ok: false,
+      error: {
+        message: `the model has ${q} free parameters but only ${moments} variances and covariances to fit them: it is not identified`,
+      },
+    };
+  }
+  if (n <= q)
+    return {
+      ok: false,
+      error: {
+        message: `n = ${n} observations is too few for ${q} free parameters (need more than ${q})`,
+      },
+    };
+  const S = new Float64Array(cov.length);
+  for (let a = 0; a < cov.length; a++) S[a] = (cov[a] * (n - 1)) / n;
+  const lS = cholesky(S, p);
+  if (!lS)
+    return {
+      ok: false,
+      error: {
+        message:
+          "the covariance matrix is singular or not positive definite (a variable is constant or a linear combination of others)",
+      },
+    };
+  const logdetS = logdetFromCholesky(lS, p);
+  const maxIt = options.maxIterations ?? 200;
+  const tol = options.tolerance ?? 1e-10;
+
+  let theta: Float64Array = startValues(table, S);
+  let cur = impliedCovariance(table, theta);
+  let fit = fml(S, cur.Sigma, p, logdetS);
+  if (!fit)
+    return {
+      ok: false,
+      error: { message: "starting values give a non-positive-definite implied matrix" },
+    };
+  let iterations = 0;
+  let converged = false;
+  let info: Float64Array = new Float64Array(q * q);
+  for (; iterations < maxIt; iterations++) {
+    const d = derivatives(table, cur.A, cur.Sigma);
+    const resid = zeros(p);
+    for (let a = 0; a < p * p; a++) resid[a] = S[a] - cur.Sigma[a];
+    const ig = informationAndGradient(p, fit.inv, resid, d);
+    info = ig.info;
+    const infoInv = inverseSPD(info, q) ?? inverse(info, q);
+    if (!infoInv)
+      return {
+        ok: false,
+        error: { message: "the information matrix is singular: the model is not identified" },
+      };
+    const step = new Float64Array(q);
+    let maxStep = 0;
+    for (let k = 0; k < q; k++) {
+      let s = 0;
+      for (let l = 0; l < q; l++) s += infoInv[k * q + l] * ig.grad[l];
+      step[k] = s;
+      maxStep = Math.max(maxStep, Math.abs(s));
+    }
+    if (maxStep < tol) {
+      converged = true;
+      break;
+    }
+    let scale = 1;
+    let accepted = false;
+    for (let h = 0; h < 30; h++) {
+      const trial = new Float64Array(q);
+      for (let k = 0; k < q; k++) trial[k] = theta[k] + scale * step[k];
+      const tc = impliedCovariance(table, trial);
+      const tf = fml(S, tc.Sigma, p, logdetS);
+      if (tf && tf.f <= fit.f + 1e-12) {
+        theta = trial;
+        cur = tc;
+        fit = tf;
+        accepted = true;
+        break;
+      }
+      scale /= 2;
+    }
+    if (!accepted) {
+      converged = maxStep < 1e-6;
+      break;
+    }
+  }
+  // information at the final estimate
+  const dFinal = derivatives(table, cur.A, cur.Sigma);
+  info = informationAndGradient(p, fit.inv, null, dFinal).info;
+  const infoInv = inverseSPD(info, q) ?? inverse(info, q);
+  if (!infoInv)
+    return {
+      ok: false,
+      error: { message: "the information matrix is singular: the model is not identified" },
+    };
+  const vcov = new Float64Array(q * q);
+  for (let a = 0; a < q * q; a++) vcov[a] = infoInv[a] / n;
+  if (!converged)
+    return {
+      ok: false,
+      error: { message: `the ML estimation did not converge in ${maxIt} iterations` },
+    };
+  return {
+    ok: true,
+    result: {
+      table,
+      theta,
+      Sigma: cur.Sigma,
+      S,
+      n,
+      fmin: fit.f,
+      iterations,
+      converged,
+      information: info,
+      vcov,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Mat } from "../math/linalg.ts";
+import type { ModelStructure } from "../model/spec.ts";
+import { hypothesisOf, type Verdict } from "../paper/table2.ts";
+import { type ParameterEstimate, parameterEstimates, rSquared } from "./coefficients.ts";
+import { type FitIndices, fitIndices } from "./fit.ts";
+import { fitML, type MLOptions } from "./ml.ts";
+import { type ModificationIndex, modificationIndices } from "./modification.ts";
+import { verdict } from "./verdicts.ts";
+
+export interface PathEstimate extends ParameterEstimate {
+  hypothesis: string | null;
+  verdict: Verdict;
+}
+
+/** Everything a path analysis reports: the lavaan-style summary of one fit. */
+export interface EstimationReport {
+  n: number;
+  alpha: number;
+  paths: PathEstimate[];
+  covariances: ParameterEstimate[];
+  variances: ParameterEstimate[];
+  r2: Record<string, number>;
+  fit: FitIndices;
+  modification: ModificationIndex[];
+  iterations: number;
+}
+
+export interface EstimateOptions extends MLOptions {
+  alpha?: number;
+  /** Compute modification indices (skip them in Monte Carlo loops). */
+  modification?: boolean;
+}
+
+export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
+
+/** Fit a path model to a covariance (or correlation) matrix of n observations and report it. */
+export function estimatePathModel(
+  structure: ModelStructure,
+  cov: Mat,
+  n: number,
+  options: EstimateOptions = {},
+): EstimateResult {
+  const alpha = options.alpha ?? 0.05;
+  const r = fitML(structure, cov, n, options);
+  if (!r.ok) return { ok: false, error: r.error.message };
+  const all = parameterEstimates(r.result);
+  const paths = all
+    .filter((x) => x.kind === "path")
+    .map((x) => ({
+      ...x,
+      hypothesis: hypothesisOf(x.from, x.to) ?? null,
+      verdict: verdict(x.est, x.p, alpha),
+    }));
+  return {
+    ok: true,
+    report: {
+      n,
+      alpha,
+      paths,
+      covariances: all.filter((x) => x.kind === "covariance"),
+      variances: all.filter((x) => x.kind === "variance"),
+      r2: rSquared(r.result),
+      fit: fitIndices(r.result),
+      modification: options.modification === false ? [] : modificationIndices(r.result),
+      iterations: r.result.iterations,
+    },
+  };
+}

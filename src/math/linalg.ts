@@ -1,0 +1,190 @@
+/**
+ * Small dense linear algebra on row-major Float64Array square matrices (p x p, p <= ~30).
+ * The estimator's inner loop calls these thousands of times per second, where ml-matrix's
+ * object overhead would dominate; ml-matrix is used for eigenvalues and in the tests as an
+ * independent check.
+ */
+export type Mat = Float64Array;
+
+export function zeros(p: number): Mat {
+  return new Float64Array(p * p);
+}
+
+export function identity(p: number): Mat {
+  const m = zeros(p);
+  for (let i = 0; i < p; i++) m[i * p + i] = 1;
+  return m;
+}
+
+export function fromRows(rows: readonly (readonly number[])[]): Mat {
+  const p = rows.length;
+  const m = zeros(p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) m[i * p + j] = rows[i][j];
+  return m;
+}
+
+export function toRows(m: Mat, p: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < p; i++) out.push(Array.from(m.subarray(i * p, i * p + p)));
+  return out;
+}
+
+/** c = a * b */
+export function mul(a: Mat, b: Mat, p: number, c: Mat = zeros(p)): Mat {
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += a[i * p + k] * b[k * p + j];
+      c[i * p + j] = s;
+    }
+  }
+  return c;
+}
+
+export function transpose(a: Mat, p: number): Mat {
+  const t = zeros(p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) t[j * p + i] = a[i * p + j];
+  return t;
+}
+
+/** a * b * a' */
+export function sandwich(a: Mat, b: Mat, p: number): Mat {
+  return mul(mul(a, b, p), transpose(a, p), p);
+}
+
+/** Lower Cholesky factor of a symmetric matrix, or null if it is not positive definite. */
+export function cholesky(a: Mat, p: number): Mat | null {
+  const l = zeros(p);
+  for (let j = 0; j < p; j++) {
+    let d = a[j * p + j];
+    for (let k = 0; k < j; k++) d -= l[j * p + k] * l[j * p + k];
+    if (!(d > 0)) return null;
+    const ljj = Math.sqrt(d);
+    l[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let s = a[i * p + j];
+      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[j * p + k];
+      l[i * p + j] = s / ljj;
+    }
+  }
+  return l;
+}
+
+/** log-determinant of a positive-definite matrix from its Cholesky factor. */
+export function logdetFromCholesky(l: Mat, p: number): number {
+  let s = 0;
+  for (let i = 0; i < p; i++) s += Math.log(l[i * p + i]);
+  return 2 * s;
+}
+
+/** Inverse of a positive-definite matrix from its Cholesky factor. */
+export function inverseFromCholesky(l: Mat, p: number): Mat {
+  // invert L (lower triangular), then A^-1 = L^-T L^-1
+  const li = zeros(p);
+  for (let i = 0; i < p; i++) {
+    li[i * p + i] = 1 / l[i * p + i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s += l[i * p + k] * li[k * p + j];
+      li[i * p + j] = -s / l[i * p + i];
+    }
+  }
+  const inv = zeros(p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < p; k++) s += li[k * p + i] * li[k * p + j];
+      inv[i * p + j] = s;
+      inv[j * p + i] = s;
+    }
+  }
+  return inv;
+}
+
+/** Inverse of a positive-definite matrix, or null if it is not. */
+export function inverseSPD(a: Mat, p: number): Mat | null {
+  const l = cholesky(a, p);
+  return l ? inverseFromCholesky(l, p) : null;
+}
+
+/** Inverse of a general square matrix by Gauss-Jordan with partial pivoting, or null if singular. */
+export function inverse(a: Mat, p: number): Mat | null {
+  const m = Float64Array.from(a);
+  const inv = identity(p);
+  for (let c = 0; c < p; c++) {
+    let piv = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(m[r * p + c]) > Math.abs(m[piv * p + c])) piv = r;
+    const pv = m[piv * p + c];
+    if (Math.abs(pv) < 1e-14) return null;
+    if (piv !== c) {
+      for (let k = 0; k < p; k++) {
+        let t = m[c * p + k];
+        m[c * p + k] = m[piv * p + k];
+        m[piv * p + k] = t;
+        t = inv[c * p + k];
+        inv[c * p + k] = inv[piv * p + k];
+        inv[piv * p + k] = t;
+      }
+    }
+    for (let k = 0; k < p; k++) {
+      m[c * p + k] /= pv;
+      inv[c * p + k] /= pv;
+    }
+    for (let r = 0; r < p; r++) {
+      if (r === c) continue;
+      const f = m[r * p + c];
+      if (f === 0) continue;
+      for (let k = 0; k < p; k++) {
+        m[r * p + k] -= f * m[c * p + k];
+        inv[r * p + k] -= f * inv[c * p + k];
+      }
+    }
+  }
+  return inv;
+}
+
+/** Covariance matrix (divisor n - 1) of column data: cols[j][i] is row i of variable j. */
+export function covariance(cols: readonly ArrayLike<number>[], n: number): Mat {
+  const p = cols.length;
+  const means = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    const c = cols[j];
+    for (let i = 0; i < n; i++) s += c[i];
+    means[j] = s / n;
+  }
+  const out = zeros(p);
+  for (let a = 0; a < p; a++) {
+    const ca = cols[a];
+    const ma = means[a];
+    for (let b = 0; b <= a; b++) {
+      const cb = cols[b];
+      const mb = means[b];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (ca[i] - ma) * (cb[i] - mb);
+      const v = s / (n - 1);
+      out[a * p + b] = v;
+      out[b * p + a] = v;
+    }
+  }
+  return out;
+}
+
+/** The correlation matrix of a covariance matrix. */
+export function toCorrelation(cov: Mat, p: number): Mat {
+  const r = zeros(p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      r[i * p + j] = cov[i * p + j] / Math.sqrt(cov[i * p + i] * cov[j * p + j]);
+    }
+  }
+  return r;
+}
+
+/** Submatrix of rows/cols `idx`. */
+export function submatrix(a: Mat, p: number, idx: readonly number[]): Mat {
+  const q = idx.length;
+  const s = zeros(q);
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) s[i * q + j] = a[idx[i] * p + idx[j]];
+  return s;
+}

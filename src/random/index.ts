@@ -1,0 +1,3 @@
+export * from "./deviates.ts";
+export * from "./stream.ts";
+export * from "./wishart.ts";

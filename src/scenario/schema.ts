@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { ModelSection } from "./sections/model.ts";
+import { EstimationSection, PopulationSection } from "./sections/population.ts";
+
+/**
+ * The scenario file: one schema for every run of Born Global Lab. Each section lives in
+ * sections/<name>.ts with its defaults, units and allowed ranges. Unknown fields are errors.
+ */
+export const ScenarioSchema = z.strictObject({
+  $schema: z.string().optional().meta({ description: "Path of the JSON Schema, for editors" }),
+  name: z.string().max(200).default("scenario"),
+  description: z.string().max(5000).optional(),
+  seed: z.number().int().min(0).max(4_294_967_295).default(1).meta({ description: "Master seed of every random stream" }),
+  replications: z.number().int().min(1).max(100_000).default(1),
+  model: ModelSection,
+  population: PopulationSection,
+  estimation: EstimationSection,
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
