@@ -48,6 +48,7 @@ export function runReplication(scenario: Scenario, replication: number): Replica
   const est = estimatePathModel(structureOf(model.spec), covariance(pop.columns, n), n, {
     alpha: scenario.estimation.alpha,
     modification: false,
+    rmseaInterval: false,
   });
   if (!est.ok) throw new Error(`replication ${replication}: ${est.error}`);
   const r = est.report;
@@ -66,7 +67,14 @@ export function runReplication(scenario: Scenario, replication: number): Replica
       p: x.p,
       verdict: x.verdict,
     })),
-    fit: { chisq: r.fit.chisq, df: r.fit.df, pvalue: r.fit.pvalue, cfi: r.fit.cfi, rmsea: r.fit.rmsea, srmr: r.fit.srmr },
+    fit: {
+      chisq: r.fit.chisq,
+      df: r.fit.df,
+      pvalue: r.fit.pvalue,
+      cfi: r.fit.cfi,
+      rmsea: r.fit.rmsea,
+      srmr: r.fit.srmr,
+    },
     outcomes: {},
   };
 }

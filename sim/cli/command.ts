@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** A bgsim sub-command: its help text and what it does. */
 export interface Command {
@@ -28,7 +28,12 @@ export class UsageError extends Error {
 
 export function parse(cmd: Command, argv: string[]): ParsedArgs {
   try {
-    const r = parseArgs({ args: argv, options: { ...cmd.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...cmd.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: r.values as ParsedArgs["values"], positionals: r.positionals };
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split("\n")[0]} (see bgsim ${cmd.name} --help)`);
@@ -36,20 +41,39 @@ export function parse(cmd: Command, argv: string[]): ParsedArgs {
 }
 
 /** Parse an integer option, naming the option and the allowed range on failure. */
-export function intOption(v: string | boolean | undefined, name: string, min: number, max: number, dflt?: number): number {
+export function intOption(
+  v: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  dflt?: number,
+): number {
   if (v === undefined || v === false) {
-    if (dflt === undefined) throw new UsageError(`--${name} is required (an integer from ${min} to ${max})`);
+    if (dflt === undefined)
+      throw new UsageError(`--${name} is required (an integer from ${min} to ${max})`);
     return dflt;
   }
   const x = Number(v);
-  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`--${name} = ${JSON.stringify(v)}: must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(x) || x < min || x > max)
+    throw new UsageError(
+      `--${name} = ${JSON.stringify(v)}: must be an integer from ${min} to ${max}`,
+    );
   return x;
 }
 
-export function numberOption(v: string | boolean | undefined, name: string, min: number, max: number, dflt: number): number {
+export function numberOption(
+  v: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  dflt: number,
+): number {
   if (v === undefined || v === false) return dflt;
   const x = Number(v);
-  if (!Number.isFinite(x) || x < min || x > max) throw new UsageError(`--${name} = ${JSON.stringify(v)}: must be a number from ${min} to ${max}`);
+  if (!Number.isFinite(x) || x < min || x > max)
+    throw new UsageError(
+      `--${name} = ${JSON.stringify(v)}: must be a number from ${min} to ${max}`,
+    );
   return x;
 }
 

@@ -1,5 +1,5 @@
 import { VERSION } from "../version.ts";
-import { type Command, UsageError, parse } from "./command.ts";
+import { type Command, parse, UsageError } from "./command.ts";
 import { COMMANDS } from "./registry.ts";
 
 function overview(): string {
@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    console.error(`bgsim: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    console.error(
+      `bgsim: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`,
+    );
     return 2;
   }
   try {

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { UsageError } from "../cli/command.ts";
-import { parseScenarioText, formatIssue } from "../../src/scenario/validate.ts";
 import type { Scenario } from "../../src/scenario/schema.ts";
+import { formatIssue, parseScenarioText } from "../../src/scenario/validate.ts";
+import { UsageError } from "../cli/command.ts";
 
 /** Read a text file, or fail with a one-line message naming it. */
 export function readText(path: string): string {
@@ -10,14 +10,23 @@ export function readText(path: string): string {
     return readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, expected a file` : `${path}: cannot read (${code ?? (e as Error).message})`);
+    throw new UsageError(
+      code === "ENOENT"
+        ? `${path}: no such file`
+        : code === "EISDIR"
+          ? `${path}: is a directory, expected a file`
+          : `${path}: cannot read (${code ?? (e as Error).message})`,
+    );
   }
 }
 
 /** Read and validate a scenario file; every problem is listed with its JSON path. */
 export function readScenario(path: string): Scenario {
   const r = parseScenarioText(readText(path));
-  if (!r.ok) throw new UsageError(`${path}: invalid scenario:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
+  if (!r.ok)
+    throw new UsageError(
+      `${path}: invalid scenario:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
+    );
   return r.scenario;
 }
 
@@ -33,7 +42,9 @@ export function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new UsageError(`${dir}: cannot create output directory (${(e as NodeJS.ErrnoException).code})`);
+    throw new UsageError(
+      `${dir}: cannot create output directory (${(e as NodeJS.ErrnoException).code})`,
+    );
   }
 }
 

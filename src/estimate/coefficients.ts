@@ -17,65 +17,70 @@ export interface ParameterEstimate {
 }
 
 /**
- * Standardized value of every parameter at theta, as lavaan's std.all: paths b * sd(from)/sd(to)
- * with model-implied SDs; variances as a share of the implied variance; covariances as the
- * correlation of the two (residual) terms, psi_ij / sqrt(psi_ii psi_jj).
+ * Every free parameter with SE, Wald z, two-sided normal p, and its standardized value as
+ * lavaan's std.all: paths b * sd(from)/sd(to) with model-implied SDs; variances as a share of
+ * the implied variance; covariances as the correlation of the two (residual) terms,
+ * psi_ij / sqrt(psi_ii psi_jj). Standardized SEs by the delta method with the analytic Jacobian;
+ * exogenous (co)variances count as fixed at their sample values (lavaan's fixed.x = TRUE).
  */
-function standardized(res: MLResult, theta: Float64Array): Float64Array {
-  const { Sigma } = impliedCovariance(res.table, theta);
-  const psi = (i: number) =>
-    theta[res.table.params.findIndex((x) => x.kind === "variance" && x.i === i)];
-  const p = res.table.p;
-  const sd = (i: number) => Math.sqrt(Sigma[i * p + i]);
-  const out = new Float64Array(theta.length);
-  res.table.params.forEach((par, k) => {
-    if (par.kind === "path") out[k] = (theta[k] * sd(par.j)) / sd(par.i);
-    else if (par.kind === "variance") out[k] = theta[k] / Sigma[par.i * p + par.i];
-    else out[k] = theta[k] / Math.sqrt(psi(par.i) * psi(par.j));
-  });
-  return out;
-}
-
-/** Every free parameter with SE, Wald z, two-sided normal p, standardized value and its SE. */
 export function parameterEstimates(res: MLResult): ParameterEstimate[] {
-  const q = res.theta.length;
-  const std = standardized(res, res.theta);
-  // Jacobian of the standardized values by central differences, for delta-method SEs.
-  const J = new Float64Array(q * q);
-  for (let l = 0; l < q; l++) {
-    const h = 1e-6 * Math.max(1, Math.abs(res.theta[l]));
-    const up = Float64Array.from(res.theta);
-    const dn = Float64Array.from(res.theta);
-    up[l] += h;
-    dn[l] -= h;
-    const su = standardized(res, up);
-    const sdn = standardized(res, dn);
-    for (let k = 0; k < q; k++) J[k * q + l] = (su[k] - sdn[k]) / (2 * h);
-  }
-  // Exogenous (co)variances are treated as fixed at their sample values (lavaan's fixed.x = TRUE),
-  // so they add no uncertainty to the standardized values.
-  const exo = new Set(res.table.exogenous);
-  const random = res.table.params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
-  const vars = res.table.variables;
-  return res.table.params.map((par, k) => {
-    const se = Math.sqrt(res.vcov[k * q + k]);
+  const { table, theta, Sigma, dSigma, vcov } = res;
+  const q = theta.length;
+  const p = table.p;
+  const params = table.params;
+  const varIndex = new Int32Array(p).fill(-1);
+  params.forEach((x, k) => {
+    if (x.kind === "variance") varIndex[x.i] = k;
+  });
+  const exo = new Set(table.exogenous);
+  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const vars = table.variables;
+  const grad = new Float64Array(q);
+  return params.map((par, k) => {
+    const { i, j } = par;
+    grad.fill(0);
+    let std: number;
+    if (par.kind === "path") {
+      const sii = Sigma[i * p + i];
+      const sjj = Sigma[j * p + j];
+      const ratio = Math.sqrt(sjj / sii);
+      std = theta[k] * ratio;
+      for (let l = 0; l < q; l++) {
+        const d = dSigma[l];
+        grad[l] = 0.5 * std * (d[j * p + j] / sjj - d[i * p + i] / sii);
+      }
+      grad[k] += ratio;
+    } else if (par.kind === "variance") {
+      const sii = Sigma[i * p + i];
+      std = theta[k] / sii;
+      for (let l = 0; l < q; l++) grad[l] = (-theta[k] * dSigma[l][i * p + i]) / (sii * sii);
+      grad[k] += 1 / sii;
+    } else {
+      const ki = varIndex[i];
+      const kj = varIndex[j];
+      const den = Math.sqrt(theta[ki] * theta[kj]);
+      std = theta[k] / den;
+      grad[k] = 1 / den;
+      grad[ki] = (-0.5 * std) / theta[ki];
+      grad[kj] = (-0.5 * std) / theta[kj];
+    }
     let v = 0;
     for (let a = 0; a < q; a++) {
-      if (!random[a]) continue;
-      for (let b = 0; b < q; b++)
-        if (random[b]) v += J[k * q + a] * res.vcov[a * q + b] * J[k * q + b];
+      if (!random[a] || grad[a] === 0) continue;
+      for (let b = 0; b < q; b++) if (random[b]) v += grad[a] * vcov[a * q + b] * grad[b];
     }
-    const z = res.theta[k] / se;
+    const se = Math.sqrt(vcov[k * q + k]);
+    const z = theta[k] / se;
     return {
       label: par.label,
       kind: par.kind,
-      from: par.kind === "path" ? vars[par.j] : vars[par.j],
-      to: vars[par.i],
-      est: res.theta[k],
+      from: vars[j],
+      to: vars[i],
+      est: theta[k],
       se,
       z,
       p: twoSidedP(z),
-      std: std[k],
+      std,
       stdSe: Math.sqrt(Math.max(0, v)),
     };
   });

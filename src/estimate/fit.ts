@@ -31,7 +31,8 @@ function logdet(m: Mat, p: number): number {
   return l ? logdetFromCholesky(l, p) : Number.NaN;
 }
 
-export function fitIndices(res: MLResult): FitIndices {
+/** `rmseaInterval: false` skips the 90% interval and p-close (NaN), which dominate the cost in Monte Carlo loops. */
+export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const { S, Sigma, n, table } = res;
   const p = table.p;
   const exo = table.exogenous;
@@ -64,7 +65,7 @@ export function fitIndices(res: MLResult): FitIndices {
   let rmseaLower = Number.NaN;
   let rmseaUpper = Number.NaN;
   let rmseaPClose = Number.NaN;
-  if (df > 0) {
+  if (df > 0 && rmseaInterval) {
     const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);
     const hi = Math.max(100, 10 * chisq);
     const lo95 = cdfAt(0) < 0.95 ? 0 : bisect((l) => cdfAt(l) - 0.95, 0, hi, 1e-8);

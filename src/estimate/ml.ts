@@ -34,6 +34,8 @@ export interface MLResult {
   converged: boolean;
   /** Expected information per observation (q x q, row-major). */
   information: Float64Array;
+  /** dSigma/dtheta_k at the estimate, one p x p matrix per free parameter. */
+  dSigma: Mat[];
   /** Covariance matrix of the estimates (q x q), inverse information / n. */
   vcov: Float64Array;
 }
@@ -225,13 +227,14 @@ export function fitML(
   let iterations = 0;
   let converged = false;
   let info: Float64Array = new Float64Array(q * q);
+  let infoInv: Float64Array | null = null;
+  let d = derivatives(table, cur.A, cur.Sigma);
   for (; iterations < maxIt; iterations++) {
-    const d = derivatives(table, cur.A, cur.Sigma);
     const resid = zeros(p);
     for (let a = 0; a < p * p; a++) resid[a] = S[a] - cur.Sigma[a];
     const ig = informationAndGradient(p, fit.inv, resid, d);
     info = ig.info;
-    const infoInv = inverseSPD(info, q) ?? inverse(info, q);
+    infoInv = inverseSPD(info, q) ?? inverse(info, q);
     if (!infoInv)
       return {
         ok: false,
@@ -265,27 +268,30 @@ export function fitML(
       }
       scale /= 2;
     }
+    d = derivatives(table, cur.A, cur.Sigma);
+    infoInv = null;
     if (!accepted) {
       converged = maxStep < 1e-6;
       break;
     }
   }
-  // information at the final estimate
-  const dFinal = derivatives(table, cur.A, cur.Sigma);
-  info = informationAndGradient(p, fit.inv, null, dFinal).info;
-  const infoInv = inverseSPD(info, q) ?? inverse(info, q);
-  if (!infoInv)
-    return {
-      ok: false,
-      error: { message: "the information matrix is singular: the model is not identified" },
-    };
-  const vcov = new Float64Array(q * q);
-  for (let a = 0; a < q * q; a++) vcov[a] = infoInv[a] / n;
   if (!converged)
     return {
       ok: false,
       error: { message: `the ML estimation did not converge in ${maxIt} iterations` },
     };
+  if (!infoInv) {
+    // information at the final estimate (when the last step moved theta)
+    info = informationAndGradient(p, fit.inv, null, d).info;
+    infoInv = inverseSPD(info, q) ?? inverse(info, q);
+    if (!infoInv)
+      return {
+        ok: false,
+        error: { message: "the information matrix is singular: the model is not identified" },
+      };
+  }
+  const vcov = new Float64Array(q * q);
+  for (let a = 0; a < q * q; a++) vcov[a] = infoInv[a] / n;
   return {
     ok: true,
     result: {
@@ -298,6 +304,7 @@ export function fitML(
       iterations,
       converged,
       information: info,
+      dSigma: d,
       vcov,
     },
   };

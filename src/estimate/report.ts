@@ -29,6 +29,8 @@ export interface EstimateOptions extends MLOptions {
   alpha?: number;
   /** Compute modification indices (skip them in Monte Carlo loops). */
   modification?: boolean;
+  /** Compute the RMSEA 90% interval and p-close (skip them in Monte Carlo loops). */
+  rmseaInterval?: boolean;
 }
 
 export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
@@ -60,7 +62,7 @@ export function estimatePathModel(
       covariances: all.filter((x) => x.kind === "covariance"),
       variances: all.filter((x) => x.kind === "variance"),
       r2: rSquared(r.result),
-      fit: fitIndices(r.result),
+      fit: fitIndices(r.result, options.rmseaInterval !== false),
       modification: options.modification === false ? [] : modificationIndices(r.result),
       iterations: r.result.iterations,
     },

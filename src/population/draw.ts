@@ -1,4 +1,4 @@
-import { type Mat, cholesky } from "../math/linalg.ts";
+import { cholesky, type Mat } from "../math/linalg.ts";
 import type { StructuralModel } from "../model/implied.ts";
 import { fillNormals } from "../random/deviates.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
@@ -32,7 +32,12 @@ export interface DrawOptions {
 }
 
 /** Draw firms [start, end) of a population. */
-export function drawPopulationRange(model: StructuralModel, start: number, end: number, o: DrawOptions): Population {
+export function drawPopulationRange(
+  model: StructuralModel,
+  start: number,
+  end: number,
+  o: DrawOptions,
+): Population {
   const p = model.p;
   const L = cholesky(model.Sigma, p) as Mat;
   const n = end - start;

@@ -10,8 +10,21 @@ export const ScenarioSchema = z.strictObject({
   $schema: z.string().optional().meta({ description: "Path of the JSON Schema, for editors" }),
   name: z.string().max(200).default("scenario"),
   description: z.string().max(5000).optional(),
-  seed: z.number().int().min(0).max(4_294_967_295).default(1).meta({ description: "Master seed of every random stream" }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(4_294_967_295)
+    .default(1)
+    .meta({ description: "Master seed of every random stream" }),
   replications: z.number().int().min(1).max(100_000).default(1),
+  mode: z
+    .enum(["cross-section", "dynamics"])
+    .default("cross-section")
+    .meta({
+      description:
+        "cross-section: draw firms from the structural model; dynamics: found firms over time and let them internationalise",
+    }),
   model: ModelSection,
   population: PopulationSection,
   estimation: EstimationSection,

@@ -8,7 +8,9 @@ export interface ScenarioIssue {
   message: string;
 }
 
-export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; issues: ScenarioIssue[] };
+export type ValidationResult =
+  | { ok: true; scenario: Scenario }
+  | { ok: false; issues: ScenarioIssue[] };
 
 export function formatPath(path: readonly PropertyKey[]): string {
   if (!path.length) return "(root)";
@@ -24,7 +26,9 @@ function show(v: unknown): string {
 }
 
 export function formatIssue(i: ScenarioIssue): string {
-  return i.value === undefined ? `${i.path}: ${i.message}` : `${i.path} = ${show(i.value)}: ${i.message}`;
+  return i.value === undefined
+    ? `${i.path}: ${i.message}`
+    : `${i.path} = ${show(i.value)}: ${i.message}`;
 }
 
 function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
@@ -45,10 +49,19 @@ export function validateScenario(input: unknown): ValidationResult {
       if (iss.code === "unrecognized_keys") {
         for (const key of iss.keys) {
           const path = formatPath([...iss.path, key]);
-          issues.push({ path, value: valueAt(input, [...iss.path, key]), message: "unknown field (check the spelling; allowed fields are listed in the JSON Schema)" });
+          issues.push({
+            path,
+            value: valueAt(input, [...iss.path, key]),
+            message:
+              "unknown field (check the spelling; allowed fields are listed in the JSON Schema)",
+          });
         }
       } else {
-        issues.push({ path: formatPath(iss.path), value: valueAt(input, iss.path), message: iss.message });
+        issues.push({
+          path: formatPath(iss.path),
+          value: valueAt(input, iss.path),
+          message: iss.message,
+        });
       }
     }
     return { ok: false, issues };
@@ -59,13 +72,23 @@ export function validateScenario(input: unknown): ValidationResult {
 }
 
 /** The structural model a (schema-valid) scenario describes, or the reasons it is impossible. */
-export function scenarioModel(s: Scenario): { ok: true; model: StructuralModel } | { ok: false; issues: ScenarioIssue[] } {
-  const spec = customSpec(s.model.base, { paths: s.model.paths, correlations: s.model.correlations }, s.model.base);
+export function scenarioModel(
+  s: Scenario,
+): { ok: true; model: StructuralModel } | { ok: false; issues: ScenarioIssue[] } {
+  const spec = customSpec(
+    s.model.base,
+    { paths: s.model.paths, correlations: s.model.correlations },
+    s.model.base,
+  );
   const b = buildModel(spec);
   if (b.ok) return { ok: true, model: b.model };
   return {
     ok: false,
-    issues: b.errors.map((e) => ({ path: `model (${e.where})`, value: undefined, message: e.message })),
+    issues: b.errors.map((e) => ({
+      path: `model (${e.where})`,
+      value: undefined,
+      message: e.message,
+    })),
   };
 }
 
@@ -75,7 +98,12 @@ export function parseScenarioText(text: string): ValidationResult {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, issues: [{ path: "(file)", value: undefined, message: `not valid JSON: ${(e as Error).message}` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: "(file)", value: undefined, message: `not valid JSON: ${(e as Error).message}` },
+      ],
+    };
   }
   return validateScenario(json);
 }

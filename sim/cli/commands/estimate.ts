@@ -3,17 +3,19 @@ import { covariance, fromRows } from "../../../src/math/linalg.ts";
 import { BUILTIN_MODELS, type BuiltinModelName, structureOf } from "../../../src/model/index.ts";
 import { CONSTRUCTS, TABLE2 } from "../../../src/paper/index.ts";
 import { scenarioModel } from "../../../src/scenario/validate.ts";
-import { VERSION } from "../../version.ts";
-import { type Command, UsageError, intOption, numberOption, stringOption } from "../command.ts";
-import { fmt, table } from "../format.ts";
 import { toCsv } from "../../io/csv.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../io/data.ts";
 import { ensureDir, outPath, readScenario, readText, writeAtomic } from "../../io/files.ts";
+import { VERSION } from "../../version.ts";
+import { type Command, intOption, numberOption, stringOption, UsageError } from "../command.ts";
+import { fmt, table } from "../format.ts";
 
 export const estimate: Command = {
   name: "estimate",
-  summary: "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
-  usage: "bgsim estimate <data.csv> [--model published|table1|scenario.json] [--corr-matrix --n N] [--alpha A] --out DIR",
+  summary:
+    "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
+  usage:
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json] [--corr-matrix --n N] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
@@ -34,7 +36,8 @@ Options:
   --alpha A      significance level of the verdicts (default 0.05)
   --out DIR      output directory`,
   run({ values, positionals }) {
-    if (positionals.length !== 1) throw new UsageError("expected one data file (see bgsim estimate --help)");
+    if (positionals.length !== 1)
+      throw new UsageError("expected one data file (see bgsim estimate --help)");
     const file = positionals[0];
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
@@ -43,9 +46,15 @@ Options:
     if (modelArg in BUILTIN_MODELS) spec = BUILTIN_MODELS[modelArg as BuiltinModelName]();
     else if (modelArg.endsWith(".json")) {
       const built = scenarioModel(readScenario(modelArg));
-      if (!built.ok) throw new UsageError(built.issues.map((i) => `${modelArg}: ${i.path}: ${i.message}`).join("\n"));
+      if (!built.ok)
+        throw new UsageError(
+          built.issues.map((i) => `${modelArg}: ${i.path}: ${i.message}`).join("\n"),
+        );
       spec = built.model.spec;
-    } else throw new UsageError(`--model = "${modelArg}": must be published, table1 or a scenario .json file`);
+    } else
+      throw new UsageError(
+        `--model = "${modelArg}": must be published, table1 or a scenario .json file`,
+      );
     const text = readText(file);
     let cov;
     let n: number;
@@ -54,16 +63,26 @@ Options:
       const m = parseMatrixCsv(text, file, CONSTRUCTS);
       for (let i = 0; i < m.length; i++) {
         for (let j = 0; j < i; j++) {
-          if (Math.abs(m[i][j] - m[j][i]) > 1e-8) throw new UsageError(`${file}: the matrix is not symmetric: ${CONSTRUCTS[i]},${CONSTRUCTS[j]} = ${m[i][j]} but ${CONSTRUCTS[j]},${CONSTRUCTS[i]} = ${m[j][i]}`);
+          if (Math.abs(m[i][j] - m[j][i]) > 1e-8)
+            throw new UsageError(
+              `${file}: the matrix is not symmetric: ${CONSTRUCTS[i]},${CONSTRUCTS[j]} = ${m[i][j]} but ${CONSTRUCTS[j]},${CONSTRUCTS[i]} = ${m[j][i]}`,
+            );
         }
-        if (!(m[i][i] > 0)) throw new UsageError(`${file}: the variance of ${CONSTRUCTS[i]} is ${m[i][i]}; it must be > 0`);
+        if (!(m[i][i] > 0))
+          throw new UsageError(
+            `${file}: the variance of ${CONSTRUCTS[i]} is ${m[i][i]}; it must be > 0`,
+          );
       }
       cov = fromRows(m);
     } else {
-      if (values.n !== undefined) throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
+      if (values.n !== undefined)
+        throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
       const d = parseDataCsv(text, file, CONSTRUCTS);
       n = d.n;
-      if (n < 2) throw new UsageError(`${file}: ${n} data rows; need more rows than the model's free parameters`);
+      if (n < 2)
+        throw new UsageError(
+          `${file}: ${n} data rows; need more rows than the model's free parameters`,
+        );
       cov = covariance(d.columns, n);
     }
     const r = estimatePathModel(structureOf(spec), cov, n, { alpha });
@@ -91,11 +110,22 @@ Options:
     console.log(
       table(
         ["hyp", "path", "estimate", "std", "se", "z", "p", "verdict"],
-        rep.paths.map((x) => [x.hypothesis ?? "-", `${x.from} -> ${x.to}`, fmt(x.est), fmt(x.std), fmt(x.se), fmt(x.z, 2), fmt(x.p), x.verdict]),
+        rep.paths.map((x) => [
+          x.hypothesis ?? "-",
+          `${x.from} -> ${x.to}`,
+          fmt(x.est),
+          fmt(x.std),
+          fmt(x.se),
+          fmt(x.z, 2),
+          fmt(x.p),
+          x.verdict,
+        ]),
       ),
     );
     const f = rep.fit;
-    console.log(`n = ${n}; chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}, CFI = ${fmt(f.cfi)}, RMSEA = ${fmt(f.rmsea)}, SRMR = ${fmt(f.srmr)}`);
+    console.log(
+      `n = ${n}; chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}, CFI = ${fmt(f.cfi)}, RMSEA = ${fmt(f.rmsea)}, SRMR = ${fmt(f.srmr)}`,
+    );
     console.error(`wrote ${outPath(dir, "estimates.csv")} and ${outPath(dir, "fit.json")}`);
   },
 };

@@ -1,9 +1,9 @@
 import { CONSTRUCTS, TABLE1_MEANS, TABLE1_SDS } from "../../../src/paper/index.ts";
 import { drawPopulationRange } from "../../../src/population/draw.ts";
 import { scenarioModel } from "../../../src/scenario/validate.ts";
-import { VERSION } from "../../version.ts";
-import { type Command, UsageError, intOption, stringOption } from "../command.ts";
 import { ensureDir, outPath, readScenario, writeAtomic } from "../../io/files.ts";
+import { VERSION } from "../../version.ts";
+import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 
 export const generate: Command = {
   name: "generate",
@@ -17,14 +17,16 @@ Options:
   --seed S   master seed (0 to 4294967295; default: the scenario's seed)
   --out DIR  output directory (created if missing)`,
   run({ values, positionals }) {
-    if (positionals.length !== 1) throw new UsageError("expected one scenario file (see bgsim generate --help)");
+    if (positionals.length !== 1)
+      throw new UsageError("expected one scenario file (see bgsim generate --help)");
     const scenario = readScenario(positionals[0]);
     const firms = intOption(values.firms, "firms", 10, 5_000_000, scenario.population.firms);
     const seed = intOption(values.seed, "seed", 0, 4_294_967_295, scenario.seed);
     const dir = stringOption(values.out, "out");
     const resolved = { ...scenario, seed, population: { ...scenario.population, firms } };
     const built = scenarioModel(resolved);
-    if (!built.ok) throw new UsageError(built.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
+    if (!built.ok)
+      throw new UsageError(built.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
     ensureDir(dir);
     const scaled = resolved.population.scale === "table1";
     const chunk = 100_000;
@@ -37,10 +39,14 @@ Options:
         means: scaled ? TABLE1_MEANS : undefined,
         sds: scaled ? TABLE1_SDS : undefined,
       });
-      for (let i = 0; i < pop.n; i++) lines.push(`${start + i + 1},${pop.columns.map((c) => c[i]).join(",")}`);
+      for (let i = 0; i < pop.n; i++)
+        lines.push(`${start + i + 1},${pop.columns.map((c) => c[i]).join(",")}`);
     }
     writeAtomic(outPath(dir, "firms.csv"), `${lines.join("\n")}\n`);
-    writeAtomic(outPath(dir, "run.json"), `${JSON.stringify({ command: "generate", version: VERSION, seed, firms, scenario: resolved }, null, 2)}\n`);
+    writeAtomic(
+      outPath(dir, "run.json"),
+      `${JSON.stringify({ command: "generate", version: VERSION, seed, firms, scenario: resolved }, null, 2)}\n`,
+    );
     console.error(`wrote ${firms} firms to ${outPath(dir, "firms.csv")}`);
   },
 };

@@ -1,8 +1,20 @@
 import { estimatePathModel } from "../../../src/estimate/report.ts";
 import { fromRows } from "../../../src/math/linalg.ts";
-import { BUILTIN_MODELS, type BuiltinModelName, buildModelOrThrow, structureOf } from "../../../src/model/index.ts";
-import { CONSTRUCTS, TABLE1_CORRELATIONS, TABLE1_MEANS, TABLE1_N, TABLE1_SDS, TABLE2 } from "../../../src/paper/index.ts";
-import { type Command, UsageError, numberOption } from "../command.ts";
+import {
+  BUILTIN_MODELS,
+  type BuiltinModelName,
+  buildModelOrThrow,
+  structureOf,
+} from "../../../src/model/index.ts";
+import {
+  CONSTRUCTS,
+  TABLE1_CORRELATIONS,
+  TABLE1_MEANS,
+  TABLE1_N,
+  TABLE1_SDS,
+  TABLE2,
+} from "../../../src/paper/index.ts";
+import { type Command, numberOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
 /** The covariance matrix of Table 1 (correlations times SDs). */
@@ -28,13 +40,18 @@ Options:
   --alpha  significance level of the verdicts (default 0.05)`,
   run({ values }) {
     const name = (values.model as string | undefined) ?? "published";
-    if (!(name in BUILTIN_MODELS)) throw new UsageError(`--model = "${name}": must be one of ${Object.keys(BUILTIN_MODELS).join(", ")}`);
+    if (!(name in BUILTIN_MODELS))
+      throw new UsageError(
+        `--model = "${name}": must be one of ${Object.keys(BUILTIN_MODELS).join(", ")}`,
+      );
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
     const model = buildModelOrThrow(BUILTIN_MODELS[name as BuiltinModelName]());
     const p = model.p;
     const out: string[] = [];
     out.push(`Knight & Cavusgil (2004) replicated with the "${name}" specification\n`);
-    out.push("Table 1: means, SDs and correlations (paper / model-implied; difference in brackets when |d| >= 0.005)");
+    out.push(
+      "Table 1: means, SDs and correlations (paper / model-implied; difference in brackets when |d| >= 0.005)",
+    );
     out.push(
       table(
         ["", "mean", "sd", ...CONSTRUCTS],
@@ -55,10 +72,13 @@ Options:
     const est = estimatePathModel(structureOf(model.spec), table1Covariance(), TABLE1_N, { alpha });
     if (!est.ok) throw new UsageError(est.error);
     const r = est.report;
-    out.push(`\nTable 2: standardized paths (paper; population value of the specification; ML fit to Table 1 at n = ${TABLE1_N})`);
+    out.push(
+      `\nTable 2: standardized paths (paper; population value of the specification; ML fit to Table 1 at n = ${TABLE1_N})`,
+    );
     const rows = r.paths.map((x) => {
       const paper = TABLE2.find((t) => t.from === x.from && t.to === x.to);
-      const pop = model.spec.paths.find((s) => s.from === x.from && s.to === x.to)?.value ?? Number.NaN;
+      const pop =
+        model.spec.paths.find((s) => s.from === x.from && s.to === x.to)?.value ?? Number.NaN;
       return [
         x.hypothesis ?? "-",
         `${x.from} -> ${x.to}`,
@@ -73,7 +93,24 @@ Options:
         paper && paper.verdict !== x.verdict ? "verdict differs" : "",
       ];
     });
-    out.push(table(["hyp", "path", "paper", "verdict", "population", "estimate", "se(std)", "z", "p", `verdict@${alpha}`, ""], rows));
+    out.push(
+      table(
+        [
+          "hyp",
+          "path",
+          "paper",
+          "verdict",
+          "population",
+          "estimate",
+          "se(std)",
+          "z",
+          "p",
+          `verdict@${alpha}`,
+          "",
+        ],
+        rows,
+      ),
+    );
     const f = r.fit;
     out.push(`\nFit of the ${name} model to Table 1 (n = ${TABLE1_N}, ML):`);
     out.push(
@@ -81,11 +118,19 @@ Options:
         ? `  chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}; CFI = ${fmt(f.cfi)}, TLI = ${fmt(f.tli)}, RMSEA = ${fmt(f.rmsea)} (90% CI ${fmt(f.rmseaLower)}-${fmt(f.rmseaUpper)}), SRMR = ${fmt(f.srmr)}`
         : `  saturated (df = 0): the model reproduces Table 1 exactly; chi-square = ${fmt(f.chisq, 2)}`,
     );
-    out.push(`  R-squared: ${Object.entries(r.r2).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(", ")}`);
-    const mis = [...r.modification].sort((a, b) => b.mi - a.mi).slice(0, 5).filter((m) => m.mi > 0.5);
+    out.push(
+      `  R-squared: ${Object.entries(r.r2)
+        .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+        .join(", ")}`,
+    );
+    const mis = [...r.modification]
+      .sort((a, b) => b.mi - a.mi)
+      .slice(0, 5)
+      .filter((m) => m.mi > 0.5);
     if (mis.length) {
       out.push("  Largest modification indices (omitted paths; 3.84 = significant at .05):");
-      for (const m of mis) out.push(`    ${m.from} -> ${m.to}: MI = ${fmt(m.mi, 2)}, expected change = ${fmt(m.epc)}`);
+      for (const m of mis)
+        out.push(`    ${m.from} -> ${m.to}: MI = ${fmt(m.mi, 2)}, expected change = ${fmt(m.epc)}`);
     }
     out.push(
       "\nNote: Table 1 is rounded to two decimals and the paper estimated from raw data, so estimates\n" +

@@ -13,13 +13,21 @@ export const PopulationSection = z
     scale: z
       .enum(["table1", "latent"])
       .default("table1")
-      .meta({ description: "table1: rescale scores to Table 1 means and SDs (1-7); latent: standardized scores" }),
+      .meta({
+        description:
+          "table1: rescale scores to Table 1 means and SDs (1-7); latent: standardized scores",
+      }),
   })
   .default({ firms: 10_000, scale: "table1" });
 
 /** How the path model is estimated. */
 export const EstimationSection = z
   .strictObject({
-    alpha: z.number().gt(0).lt(0.5).default(0.05).meta({ description: "Significance level of the hypothesis verdicts" }),
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(0.5)
+      .default(0.05)
+      .meta({ description: "Significance level of the hypothesis verdicts" }),
   })
   .default({ alpha: 0.05 });
