@@ -100,14 +100,30 @@ export function informationAndGradient(
   dSigma: Mat[],
 ): { info: Float64Array; grad: Float64Array } {
   const q = dSigma.length;
-  const M = dSigma.map((d) => mul(Sinv, d, p));
+  const pp = p * p;
+  // M_k = W dSigma_k and its transpose, packed so the information is a contiguous dot product:
+  // I_kl = 0.5 tr(M_k M_l) = 0.5 sum_ab M_k[a,b] M_l[b,a]
+  const M = new Float64Array(q * pp);
+  const Mt = new Float64Array(q * pp);
+  for (let k = 0; k < q; k++) {
+    const d = dSigma[k];
+    const o = k * pp;
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < p; b++) {
+        let s = 0;
+        for (let c = 0; c < p; c++) s += Sinv[a * p + c] * d[c * p + b];
+        M[o + a * p + b] = s;
+        Mt[o + b * p + a] = s;
+      }
+    }
+  }
   const info = new Float64Array(q * q);
   for (let k = 0; k < q; k++) {
-    const mk = M[k];
+    const ok = k * pp;
     for (let l = 0; l <= k; l++) {
-      const ml = M[l];
+      const ol = l * pp;
       let s = 0;
-      for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) s += mk[a * p + b] * ml[b * p + a];
+      for (let e = 0; e < pp; e++) s += M[ok + e] * Mt[ol + e];
       info[k * q + l] = 0.5 * s;
       info[l * q + k] = 0.5 * s;
     }
