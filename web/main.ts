@@ -1,0 +1,162 @@
+import { formatIssue, parseScenarioText } from "../src/scenario/validate.ts";
+import { downloadBlob } from "./export/export.ts";
+import { createPathModelView } from "./pathModel/view.ts";
+import { PRESETS } from "./presets.ts";
+import { BASELINE } from "./state/baseline.ts";
+import { Store } from "./state/store.ts";
+import { decodeState, VIEW_LABELS, VIEWS, type View } from "./state/urlState.ts";
+import type { ViewContext, ViewHandle } from "./state/view.ts";
+import { clear, h } from "./ui/dom.ts";
+import { setupTour, tourSeen } from "./ui/tour.ts";
+import { VIEW_FACTORIES } from "./views.ts";
+
+const decoded = decodeState(location.search, BASELINE);
+const store = new Store(decoded.state);
+const main = document.getElementById("main")!;
+const alertBox = document.getElementById("link-error")!;
+const alertTitle = document.getElementById("link-error-title")!;
+const alertList = document.getElementById("link-error-list")!;
+
+function showErrors(title: string, messages: string[]): void {
+  alertTitle.textContent = title;
+  clear(alertList);
+  for (const m of messages) alertList.append(h("li", {}, m));
+  alertBox.hidden = messages.length === 0;
+}
+document.getElementById("link-error-close")!.addEventListener("click", () => {
+  alertBox.hidden = true;
+});
+
+const ctx: ViewContext = { store, showErrors };
+const factories: Record<View, (c: ViewContext) => ViewHandle> = {
+  ...VIEW_FACTORIES,
+  pathModel: createPathModelView,
+};
+const handles = new Map<View, ViewHandle>();
+let current: ViewHandle | null = null;
+
+// Tabs
+const tabs = document.getElementById("tabs")!;
+const tabButtons = new Map<View, HTMLButtonElement>();
+for (const v of VIEWS) {
+  const b = h("button", { type: "button", "data-view": v }, VIEW_LABELS[v]);
+  b.addEventListener("click", () => store.set({ view: v }));
+  tabButtons.set(v, b);
+  tabs.append(h("li", {}, b));
+}
+
+function showView(v: View, changed: Set<keyof typeof store.state>): void {
+  if (current?.id !== v) {
+    current?.hide?.();
+    if (current) current.root.hidden = true;
+    let handle = handles.get(v);
+    if (!handle) {
+      handle = factories[v](ctx);
+      handles.set(v, handle);
+      main.append(handle.root);
+    }
+    handle.root.hidden = false;
+    current = handle;
+    for (const [k, b] of tabButtons) {
+      if (k === v) b.setAttribute("aria-current", "page");
+      else b.removeAttribute("aria-current");
+    }
+    document.title = `${VIEW_LABELS[v]} · Born Global Lab`;
+    changed = new Set(Object.keys(store.state) as (keyof typeof store.state)[]);
+  }
+  current.update(store.state, changed);
+}
+
+function describeScenario(): void {
+  const s = store.scenario();
+  const label = document.getElementById("scenario-label")!;
+  label.textContent = `Scenario: ${s.name} · seed ${s.seed}${s.description ? ` · ${s.description}` : ""}`;
+}
+
+store.subscribe((state, changed) => {
+  showView(state.view, changed);
+  if (changed.has("scenario")) describeScenario();
+});
+
+// Presets
+const presetSelect = document.getElementById("preset") as HTMLSelectElement;
+const presetText = document.getElementById("preset-text")!;
+presetSelect.append(h("option", { value: "" }, "Choose a preset…"));
+for (const p of PRESETS) presetSelect.append(h("option", { value: p.id }, p.title));
+presetSelect.addEventListener("change", () => {
+  const p = PRESETS.find((x) => x.id === presetSelect.value);
+  if (!p) {
+    presetText.textContent = "";
+    return;
+  }
+  presetText.textContent = `${p.title}: ${p.text}`;
+  store.set(p.state(BASELINE));
+});
+
+// Share link
+document.getElementById("copy-link")!.addEventListener("click", async (ev) => {
+  const btn = ev.currentTarget as HTMLButtonElement;
+  try {
+    await navigator.clipboard.writeText(location.href);
+    btn.textContent = "Link copied";
+  } catch {
+    btn.textContent = "Copy the address bar";
+  }
+  setTimeout(() => {
+    btn.textContent = "Copy link";
+  }, 2000);
+});
+
+// Scenario JSON export / import
+document.getElementById("export-scenario")!.addEventListener("click", () => {
+  const s = { $schema: "./schema/scenario.schema.json", ...store.state.scenario };
+  const name = (store.scenario().name || "scenario").replace(/[^\w.-]+/g, "-");
+  downloadBlob(
+    new Blob([`${JSON.stringify(s, null, 2)}\n`], { type: "application/json" }),
+    `${name}.json`,
+  );
+});
+const importInput = document.getElementById("import-scenario") as HTMLInputElement;
+importInput.addEventListener("change", async () => {
+  const file = importInput.files?.[0];
+  if (!file) return;
+  const text = await file.text();
+  importInput.value = "";
+  const v = parseScenarioText(text);
+  if (!v.ok) {
+    showErrors(
+      `The file ${file.name} is not a valid scenario; nothing was changed`,
+      v.issues.map(formatIssue),
+    );
+    return;
+  }
+  alertBox.hidden = true;
+  const { $schema: _s, ...input } = JSON.parse(text) as Record<string, unknown>;
+  store.set({ scenario: input });
+});
+
+// Keyboard: space / arrows go to the current view (not while typing in a field).
+document.addEventListener("keydown", (e) => {
+  const t = e.target as HTMLElement | null;
+  const tag = t?.tagName;
+  const typing =
+    tag === "TEXTAREA" ||
+    tag === "SELECT" ||
+    (tag === "INPUT" && !["range", "checkbox", "button"].includes((t as HTMLInputElement).type)) ||
+    t?.isContentEditable;
+  if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (tag === "INPUT" && (t as HTMLInputElement).type === "range" && e.key !== " ") return;
+  if (tag === "BUTTON" && e.key === " ") return;
+  if (current?.onKey?.(e)) e.preventDefault();
+});
+
+// Guided tour
+const tour = setupTour(store);
+document.getElementById("tour-start")!.addEventListener("click", () => tour.start());
+
+// First render
+if (decoded.errors.length) showErrors("This link could not be fully restored", decoded.errors);
+describeScenario();
+showView(store.state.view, new Set());
+if (!location.search && !tourSeen()) tour.start();
+document.documentElement.dataset.ready = "1";

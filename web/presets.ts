@@ -1,0 +1,42 @@
+import type { ScenarioInput } from "../src/scenario/schema.ts";
+import type { AppState } from "./state/urlState.ts";
+
+/** Classroom presets: a named starting point, two or three sentences, and the state to load. */
+export interface Preset {
+  id: string;
+  title: string;
+  text: string;
+  state: (baseline: ScenarioInput) => Partial<AppState>;
+}
+
+export const PRESETS: Preset[] = [
+  {
+    id: "paper",
+    title: "The paper's model, re-surveyed",
+    text: "The population follows Knight & Cavusgil's published coefficients (Table 2). A virtual survey of 203 firms, like theirs, re-estimates every path. Change the survey seed and watch which hypotheses stay supported.",
+    state: (b) => ({ view: "pathModel", scenario: b, survey: { n: 203, seed: 1 } }),
+  },
+  {
+    id: "weak-imo",
+    title: "What if marketing orientation were weak?",
+    text: "International marketing orientation (IMO) drives quality focus and the use of foreign distributors. Here its four paths are cut to 0.05. Does the survey still find the strategies' effects on performance?",
+    state: (b) => ({
+      view: "pathModel",
+      scenario: {
+        ...b,
+        name: "weak marketing orientation",
+        model: {
+          ...(b.model ?? {}),
+          paths: { "IMO->GTC": 0.05, "IMO->UPD": 0.05, "IMO->QF": 0.05, "IMO->LFDC": 0.05 },
+        },
+      },
+      survey: { n: 203, seed: 1 },
+    }),
+  },
+  {
+    id: "power",
+    title: "How many firms would you need to survey?",
+    text: "The paper surveyed 203 firms. The sensitivity view re-runs the survey hundreds of times at each sample size and shows how often each hypothesis comes out supported. Small paths such as H4a need far more firms.",
+    state: (b) => ({ view: "sensitivity", scenario: b }),
+  },
+];

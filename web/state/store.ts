@@ -1,0 +1,46 @@
+import type { Scenario, ScenarioInput } from "../../src/scenario/schema.ts";
+import { validateScenario } from "../../src/scenario/validate.ts";
+import { type AppState, encodeState } from "./urlState.ts";
+
+type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
+
+/**
+ * The app's single state. Every change is written to the URL (history.replaceState), so the
+ * address bar always holds a link that reproduces the current view. The scenario only ever
+ * holds validated input; `scenario()` is its parsed form with every default resolved.
+ */
+export class Store {
+  private listeners: Listener[] = [];
+  private parsed: { input: ScenarioInput; scenario: Scenario } | null = null;
+
+  constructor(
+    public state: AppState,
+    private writeUrl = true,
+  ) {}
+
+  subscribe(fn: Listener): void {
+    this.listeners.push(fn);
+  }
+
+  scenario(): Scenario {
+    if (this.parsed?.input !== this.state.scenario) {
+      const v = validateScenario(this.state.scenario);
+      if (!v.ok) throw new Error("invalid scenario reached the store");
+      this.parsed = { input: this.state.scenario, scenario: v.scenario };
+    }
+    return this.parsed.scenario;
+  }
+
+  set(patch: Partial<AppState>): void {
+    const changed = new Set<keyof AppState>();
+    for (const k of Object.keys(patch) as (keyof AppState)[]) {
+      if (patch[k] !== this.state[k]) changed.add(k);
+    }
+    if (!changed.size) return;
+    this.state = { ...this.state, ...patch };
+    if (this.writeUrl) {
+      history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+    }
+    for (const fn of this.listeners) fn(this.state, changed);
+  }
+}
