@@ -1,3 +1,4 @@
+import { createSensitivityView } from "./sensitivity/view.ts";
 import type { View } from "./state/urlState.ts";
 import type { ViewContext, ViewHandle } from "./state/view.ts";
 import { h } from "./ui/dom.ts";
@@ -29,5 +30,5 @@ export const VIEW_FACTORIES: Record<View, (c: ViewContext) => ViewHandle> = {
     "What-if comparison",
     "Waiting for the dynamics module (src/dynamics).",
   ),
-  sensitivity: pending("sensitivity", "Sensitivity", "Being built."),
+  sensitivity: createSensitivityView,
 };

@@ -55,4 +55,33 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it("a sweep runs in workers, reports progress and can be cancelled", async () => {
+    const { page, problems } = await openPage(h, "?view=sensitivity");
+    await page.locator("#sens-reps").fill("3000");
+    await page.locator("#sens-run").click();
+    await page.waitForFunction(() => {
+      const p = document.querySelector<HTMLProgressElement>("#sens-progress");
+      return p !== null && p.value > 0.02;
+    });
+    expect(await page.locator("#sens-progress-text").textContent()).toMatch(/runs\/s/);
+    await page.locator("#sens-cancel").click();
+    await page.waitForSelector("section[data-sweep='cancelled']");
+    expect(await page.locator("#sens-status").textContent()).toMatch(
+      /Cancelled after \d+ of 21000 runs/,
+    );
+    // a small sweep to completion fills every cell
+    await page.locator("#sens-reps").fill("40");
+    await page.locator("#sens-run").click();
+    await page.waitForSelector("section[data-sweep='done']");
+    const powers = await page
+      .locator("#sens-heatmap rect[data-power]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-power")));
+    expect(powers).toHaveLength(12 * 7);
+    expect(powers.every((p) => p !== "" && Number(p) >= 0 && Number(p) <= 1)).toBe(true);
+    expect(await page.locator("#sens-status").textContent()).toMatch(/Done: 280 runs/);
+    await shot(page, "sensitivity");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
