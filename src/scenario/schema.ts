@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { DynamicsSection, MarketsSection } from "./sections/dynamics.ts";
 import { ModelSection } from "./sections/model.ts";
+import { PolicySection } from "./sections/policy.ts";
 import { EstimationSection, PopulationSection } from "./sections/population.ts";
 
 /**
@@ -28,6 +30,9 @@ export const ScenarioSchema = z.strictObject({
   model: ModelSection,
   population: PopulationSection,
   estimation: EstimationSection,
+  dynamics: DynamicsSection,
+  markets: MarketsSection,
+  policy: PolicySection,
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -1,0 +1,201 @@
+import type { DynamicsHistory } from "./types.ts";
+
+/**
+ * Calibration targets: what the shipped baseline must reproduce, each with its band and
+ * source. "frame" targets are measured on the surveyed frame at the survey date (founded in or
+ * after frame.foundedFrom, alive, foreign share >= frame.minForeignShare); the others on the
+ * population named in `population`.
+ */
+export interface CalibrationTarget {
+  key: string;
+  label: string;
+  population: string;
+  target: number;
+  lo: number;
+  hi: number;
+  source: string;
+}
+
+export const TARGETS: readonly CalibrationTarget[] = [
+  {
+    key: "frameMedianYearsToFirstSale",
+    label: "median years founding -> first foreign sale",
+    population: "frame",
+    target: 2,
+    lo: 0,
+    hi: 2,
+    source: "Knight & Cavusgil 2004, data analysis: median within 2 years",
+  },
+  {
+    key: "frameMedianMarkets",
+    label: "median markets served",
+    population: "frame",
+    target: 20,
+    lo: 15,
+    hi: 25,
+    source: "Knight & Cavusgil 2004: median 20 countries targeted (band: our choice, +-25%)",
+  },
+  {
+    key: "frameMeanForeignShare",
+    label: "mean foreign share of sales",
+    population: "frame",
+    target: 0.41,
+    lo: 0.36,
+    hi: 0.46,
+    source: "Knight & Cavusgil 2004: 41% (band: our choice, +-5 points)",
+  },
+  {
+    key: "frameMeanEmployees",
+    label: "mean employees",
+    population: "frame",
+    target: 190,
+    lo: 120,
+    hi: 260,
+    source: "Knight & Cavusgil 2004: respondents' mean 190 (band: our choice)",
+  },
+  {
+    key: "shareExporting",
+    label: "share of living firms that export",
+    population: "all firms alive at the survey",
+    target: 0.18,
+    lo: 0.1,
+    hi: 0.3,
+    source: "Bernard, Jensen, Redding & Schott 2007 JEP 21(3): 18% of US manufacturers (2002)",
+  },
+  {
+    key: "exportersEarlyShare",
+    label: "exporters that exported within 2 years of founding",
+    population: "exporters alive at the survey",
+    target: 0.33,
+    lo: 0.2,
+    hi: 0.5,
+    source: "Moen & Servais 2002 J. Int'l Marketing 10(3): about one third",
+  },
+  {
+    key: "bornGlobalShareOfExporters",
+    label: "born globals among exporters",
+    population: "exporters alive at the survey",
+    target: 0.16,
+    lo: 0.05,
+    hi: 0.3,
+    source: "Sui, Yu & Baum 2012 (Canada): 16% of SME exporters",
+  },
+  {
+    key: "destinationSurvival2y",
+    label: "new destinations still served after 2 years",
+    population: "new firm-market relationships",
+    target: 0.31,
+    lo: 0.2,
+    hi: 0.45,
+    source: "Albornoz, Fanelli & Hallak 2016 JIE 102: 31%",
+  },
+  {
+    key: "newExporterQuitFirstYear",
+    label: "new exporters that stop within a year",
+    population: "first foreign entries",
+    target: 0.5,
+    lo: 0.3,
+    hi: 0.65,
+    source: "Eaton, Eslava, Kugler & Tybout 2008: about half",
+  },
+  {
+    key: "bornGlobalShareOfStartups",
+    label: "born globals among firms alive at the survey",
+    population: "all firms alive at the survey",
+    target: 0.05,
+    lo: 0.006,
+    hi: 0.2,
+    source: "Halldin 2012 (Sweden 0.6-3.3%) to Eurofound 2012 (about one fifth, broad definition)",
+  },
+];
+
+function median(xs: number[]): number {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
+}
+
+/** The simulated value of every target key, plus the frame size. */
+export function calibrationValues(h: DynamicsHistory): Record<string, number> {
+  const o = h.firms;
+  const snap = h.survey;
+  const years: number[] = [];
+  const markets: number[] = [];
+  let shareSum = 0;
+  let empSum = 0;
+  let frame = 0;
+  let alive = 0;
+  let exporters = 0;
+  let early = 0;
+  let bg = 0;
+  const earlySteps = 2 * h.calendar.stepsPerYear;
+  for (let f = 0; f < o.n; f++) {
+    if (!snap.alive[f]) continue;
+    alive++;
+    if (snap.served[f] > 0) {
+      exporters++;
+      if (o.firstEntryStep[f] - o.foundingStep[f] < earlySteps) early++;
+      if (o.bornGlobal[f]) bg++;
+    }
+    if (!o.inFrame[f]) continue;
+    frame++;
+    years.push(o.yearsToFirstEntry[f]);
+    markets.push(snap.served[f]);
+    shareSum += snap.share[f];
+    empSum += o.employees[f];
+  }
+  const st = h.stats;
+  return {
+    frameSize: frame,
+    frameMedianYearsToFirstSale: median(years),
+    frameMedianMarkets: median(markets),
+    frameMeanForeignShare: frame ? shareSum / frame : Number.NaN,
+    frameMeanEmployees: frame ? empSum / frame : Number.NaN,
+    shareExporting: alive ? exporters / alive : Number.NaN,
+    exportersEarlyShare: exporters ? early / exporters : Number.NaN,
+    bornGlobalShareOfExporters: exporters ? bg / exporters : Number.NaN,
+    destinationSurvival2y: st.spellsEligible
+      ? 1 - st.spellsEndedEarly / st.spellsEligible
+      : Number.NaN,
+    newExporterQuitFirstYear: st.firstEntriesChecked
+      ? st.quitWithinYear / st.firstEntriesChecked
+      : Number.NaN,
+    bornGlobalShareOfStartups: alive ? bg / alive : Number.NaN,
+  };
+}
+
+export interface CalibrationRow extends CalibrationTarget {
+  simulated: number;
+  within: boolean;
+}
+
+export function calibrationTable(h: DynamicsHistory): CalibrationRow[] {
+  const v = calibrationValues(h);
+  return TARGETS.map((t) => {
+    const x = v[t.key];
+    return { ...t, simulated: x, within: Number.isFinite(x) && x >= t.lo && x <= t.hi };
+  });
+}
+
+/**
+ * Calibration loss: sum over targets of ((simulated - target) / half band)^2, where the half
+ * band is the distance from the target to the band edge on the simulated value's side (or the
+ * other edge when the target sits on the band's edge); a missing value costs 100.
+ */
+export function calibrationLoss(rows: readonly CalibrationRow[]): number {
+  let loss = 0;
+  for (const r of rows) {
+    if (!Number.isFinite(r.simulated)) {
+      loss += 100;
+      continue;
+    }
+    const up = r.simulated >= r.target;
+    let half = up ? r.hi - r.target : r.target - r.lo;
+    if (half <= 0) half = up ? r.target - r.lo : r.hi - r.target;
+    if (half <= 0) half = Math.abs(r.target) || 1;
+    const z = (r.simulated - r.target) / half;
+    loss += r.within && r.lo === r.target ? 0 : z * z;
+  }
+  return loss;
+}

@@ -1,0 +1,18 @@
+/**
+ * Learning submodel: international knowledge accumulates from experience with diminishing
+ * returns,
+ *   K = 1 - exp(-(perMarket * markets ever entered + perYearAbroad * years since first entry)) + bonus
+ * capped below 1. Knowledge raises the entry hazard (entry.knowledge), performance
+ * (performance.knowledge) and market survival (marketExit.knowledge). `bonus` is what export
+ * promotion adds.
+ */
+export function knowledge(
+  marketsEver: number,
+  yearsAbroad: number,
+  perMarket: number,
+  perYear: number,
+  bonus: number,
+): number {
+  const k = 1 - Math.exp(-(perMarket * marketsEver + perYear * yearsAbroad)) + bonus;
+  return Math.max(0, Math.min(k, 0.999));
+}

@@ -1,0 +1,82 @@
+import type { DynamicsConfig } from "../scenario/sections/dynamics.ts";
+import type { Calendar } from "./calendar.ts";
+import type { FirmColumns } from "./firms.ts";
+import type { FirmOutcomes, SurveySnapshot } from "./types.ts";
+
+/**
+ * Born-global status, computed: the first foreign entry came within `windowYears` of founding
+ * (strictly: the entry step is less than windowYears * stepsPerYear steps after the founding
+ * step) and the foreign share is at least `minForeignShare` at the time of observation.
+ */
+export function isBornGlobal(
+  foundStep: number,
+  firstEntryStep: number,
+  share: number,
+  windowSteps: number,
+  minShare: number,
+): boolean {
+  return firstEntryStep >= 0 && firstEntryStep - foundStep < windowSteps && share >= minShare;
+}
+
+/**
+ * Employees at the survey date: median * exp(sd * z + growth * age + performance * PERF),
+ * our size submodel; sales = employees * salesPerEmployee (US$ million).
+ */
+export function employees(
+  p: DynamicsConfig["size"],
+  sizeZ: number,
+  ageYears: number,
+  perf: number,
+): number {
+  return (
+    p.medianEmployees *
+    Math.exp(p.sdLogEmployees * sizeZ + p.growthPerYear * ageYears + p.performance * perf)
+  );
+}
+
+/** Per-firm outcomes from the firm columns and the survey snapshot. */
+export function computeOutcomes(
+  firms: FirmColumns,
+  snap: SurveySnapshot,
+  cal: Calendar,
+  d: DynamicsConfig,
+): FirmOutcomes {
+  const n = firms.n;
+  const dt = cal.dt;
+  const windowSteps = Math.round(d.bornGlobal.windowYears * cal.stepsPerYear);
+  const frameFromStep = (d.frame.foundedFrom - cal.startYear) * cal.stepsPerYear;
+  const o: FirmOutcomes = {
+    n,
+    foundingStep: firms.found,
+    foundingYear: Float64Array.from(firms.found, (s) => cal.startYear + s * dt),
+    exitStep: firms.exitStep,
+    firstEntryStep: firms.firstEntry,
+    yearsToFirstEntry: Float64Array.from(firms.firstEntry, (s, f) =>
+      s < 0 ? -1 : (s - firms.found[f]) * dt,
+    ),
+    bornGlobal: new Uint8Array(n),
+    inFrame: new Uint8Array(n),
+    employees: new Float64Array(n),
+    salesUsdM: new Float64Array(n),
+    treated: firms.treated,
+  };
+  for (let f = 0; f < n; f++) {
+    if (!snap.alive[f]) continue;
+    const fe = firms.firstEntry[f] <= snap.step ? firms.firstEntry[f] : -1;
+    o.bornGlobal[f] = isBornGlobal(
+      firms.found[f],
+      fe,
+      snap.share[f],
+      windowSteps,
+      d.bornGlobal.minForeignShare,
+    )
+      ? 1
+      : 0;
+    o.inFrame[f] =
+      firms.found[f] >= frameFromStep && snap.share[f] >= d.frame.minForeignShare ? 1 : 0;
+    const age = (snap.step - firms.found[f] + 1) * dt;
+    o.employees[f] = employees(d.size, firms.sizeZ[f], age, firms.latent.PERF[f]);
+    o.salesUsdM[f] = o.employees[f] * d.size.salesPerEmployee;
+  }
+  return o;
+}

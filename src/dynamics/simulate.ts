@@ -1,0 +1,452 @@
+import { normal } from "../random/deviates.ts";
+import { derive, type Stream } from "../random/stream.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { scenarioModel } from "../scenario/validate.ts";
+import {
+  AggregateRecorder,
+  G_BORN_GLOBAL,
+  G_DOMESTIC,
+  G_GRADUAL,
+  M_ENTRIES,
+  M_EXITS,
+  M_EXPORTERS,
+  M_FIRM_EXITS,
+  M_FIRMS,
+  M_MARKETS,
+  M_NEW_EXPORTERS,
+  M_REPLACEMENTS,
+  M_SHARE,
+  quartile,
+} from "./aggregates.ts";
+import { type Calendar, makeCalendar } from "./calendar.ts";
+import {
+  EV_ENTRY,
+  EV_EXIT,
+  EV_FIRM_EXIT,
+  EV_FOUNDING,
+  EV_REPLACE,
+  EventRecorder,
+} from "./events.ts";
+import { createFirms, foundingSteps, pathValue } from "./firms.ts";
+import { buildMarkets } from "./markets/table.ts";
+import { distributorCompetence, replacementRate } from "./mechanisms/distributor.ts";
+import { attractiveness, firmEntryLog, globalisation } from "./mechanisms/entry.ts";
+import {
+  diversification,
+  firmExitRate,
+  marketExitRate,
+  newRelationship,
+} from "./mechanisms/exit.ts";
+import { knowledge as knowledgeOf } from "./mechanisms/learning.ts";
+import { aliasTable, chooseMarket } from "./mechanisms/marketChoice.ts";
+import { marketPerformance, smooth } from "./mechanisms/performance.ts";
+import { domesticSales, foreignShare, marketSales, ramp } from "./mechanisms/sales.ts";
+import { computeOutcomes } from "./outcomes.ts";
+import { activateTreatments, assignTakeUp, MATCHMAKING, totalEffects } from "./policy.ts";
+import { SpellPool } from "./spells.ts";
+import type { DynamicsHistory, SurveySnapshot } from "./types.ts";
+
+export interface SimulateOptions {
+  /** Called after every step with (steps done, steps in all). */
+  onProgress?: (done: number, steps: number) => void;
+  /** Override scenario.dynamics.events. */
+  events?: boolean;
+}
+
+/** Unit exponential deviate (the threshold of an integrated hazard). */
+function unitExp(s: Stream): number {
+  return -Math.log(1 - s.next());
+}
+
+/**
+ * Run the agent-based dynamics of one replication: pure and deterministic (every draw from
+ * streams derived from (scenario.seed, replication, purpose)). Returns plain data with typed
+ * arrays (transferable to and from a web worker).
+ *
+ * Schedule of one step s (docs/ODD.md, "Process overview and scheduling"):
+ * 1. founding of this step's cohort (and policy treatments from the start date);
+ * 2. market-period and firm-period shocks;
+ * 3. firm pass: firm exit (liability of newness), learning, entry (integrated hazard against
+ *    a unit-exponential threshold: the entry times are drawn, not coin-flipped per market);
+ * 4. spell pass: performance, sales, smoothed performance, market withdrawal or distributor
+ *    replacement (competing risks on one integrated-hazard clock per spell);
+ * 5. firm pass: foreign share, status, aggregates (and the survey snapshot at the survey step).
+ */
+export function simulate(
+  scenario: Scenario,
+  replication: number,
+  opts: SimulateOptions = {},
+): DynamicsHistory {
+  const built = scenarioModel(scenario);
+  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+  const model = built.model;
+  const d = scenario.dynamics;
+  const pol = scenario.policy;
+  const seed = scenario.seed;
+  const cal: Calendar = makeCalendar(d.startYear, d.endYear, d.stepsPerYear, d.surveyYear);
+  const T = cal.steps;
+  const spy = cal.stepsPerYear;
+  const dt = cal.dt;
+  const mk = buildMarkets(scenario.markets);
+  const M = mk.m;
+  const N = d.firms;
+
+  const found = foundingSteps(N, T, spy, d.foundingGrowth);
+  const firms = createFirms(model, N, found, seed, replication);
+  assignTakeUp(firms, pol, seed, replication);
+  const effects = totalEffects(model);
+  const bL = pathValue(model, "LFDC", "PERF");
+  const ieoQ = Uint8Array.from(firms.latent.IEO, quartile);
+  const imoQ = Uint8Array.from(firms.latent.IMO, quartile);
+  const IEO = firms.latent.IEO;
+  const IMO = firms.latent.IMO;
+  const LFDC = firms.latent.LFDC;
+  const PERF = firms.latent.PERF;
+  const { perfBase, exitStep, firstEntry, served, ever, servedAttr, knowledge, heritageAge } =
+    firms;
+  const { entryH, entryE, exitH, exitE, foreignSales, share, status, treated, knowledgeBonus } =
+    firms;
+
+  // Markets: attractiveness, its alias table, sales size factors.
+  const policyStep = Math.max(0, Math.ceil((pol.startYear - d.startYear) * spy - 1e-9));
+  let A = attractiveness(mk, d.entry, 1);
+  let alias = aliasTable(A);
+  let Atotal = alias.total;
+  const sizeFactor = Float64Array.from(mk.relGdp, (g) => d.sales.scale * g ** d.sales.marketSize);
+
+  // Tables by age in steps (no exp per spell or firm for these factors).
+  const rampTab = new Float64Array(T + 1);
+  const newSpellTab = new Float64Array(T + 1);
+  const newnessTab = new Float64Array(T + 1);
+  for (let a = 0; a <= T; a++) {
+    rampTab[a] = ramp(a * dt, dt, d.sales.rampYears);
+    newSpellTab[a] = newRelationship(a * dt, d.marketExit.newSpell, d.marketExit.newSpellYears);
+    newnessTab[a] = newRelationship(a * dt, d.firmExit.newness, d.firmExit.newnessYears);
+  }
+  const divTab = new Float64Array(M + 2);
+  for (let k = 0; k <= M + 1; k++) divTab[k] = diversification(k, d.marketExit.diversification);
+  const windowSteps = Math.round(d.bornGlobal.windowYears * spy);
+  const bgMin = d.bornGlobal.minForeignShare;
+
+  // Streams, one per purpose.
+  const sEntry = derive(seed, replication, "dyn-entry");
+  const sChoice = derive(seed, replication, "dyn-market-choice");
+  const sDist = derive(seed, replication, "dyn-distributor");
+  const sMExit = derive(seed, replication, "dyn-market-exit");
+  const sFExit = derive(seed, replication, "dyn-firm-exit");
+  const sMShock = derive(seed, replication, "dyn-market-shock");
+  const sFShock = derive(seed, replication, "dyn-firm-shock");
+
+  const presence = new Uint8Array(N * M);
+  const spells = new SpellPool(Math.max(1024, N));
+  const agg = new AggregateRecorder(T, mk.regions, M);
+  const log = (opts.events ?? d.events) ? new EventRecorder() : null;
+  const marketShock = new Float64Array(M);
+  const firmShock = new Float64Array(N);
+  const sdM = d.performance.marketShockSd;
+  const sdF = d.performance.firmShockSd;
+  const wSmooth = d.performance.smoothing;
+  const kPerf = d.performance.knowledge;
+  const pe = d.sales.performance;
+  const mx = d.marketExit;
+  const replaceBelow = d.distributor.replaceBelow;
+  const replaceRate = d.distributor.replaceRate;
+  const wD = d.distributor.lfdcWeight;
+  const matchShift = pol.matchmaking.competenceShift;
+
+  // Survey snapshot columns.
+  const snap: SurveySnapshot = {
+    step: cal.surveyStep,
+    alive: new Uint8Array(N),
+    share: new Float64Array(N),
+    served: new Int32Array(N),
+    ever: new Int32Array(N),
+    foreignSales: new Float64Array(N),
+    knowledge: new Float64Array(N),
+    mainMarket: new Int32Array(N).fill(-1),
+    mainSales: new Float64Array(N),
+    perf3y: new Float64Array(N),
+  };
+  const winStart = cal.surveyStep - 3 * spy; // window: steps winStart+1 .. surveyStep
+
+  // Calibration counters.
+  let spellsEligible = 0;
+  let spellsEndedEarly = 0;
+  let firstEntriesChecked = 0;
+  let quitWithinYear = 0;
+  let firmSteps = 0;
+  let spellSteps = 0;
+  let policyCost = 0;
+  let nextFound = 0;
+
+  const endSpell = (i: number, s: number) => {
+    if (spells.start[i] <= T - 1 - 2 * spy && s - spells.start[i] < 2 * spy) spellsEndedEarly++;
+    const m = spells.market[i];
+    agg.countryExits[m * T + s]++;
+    agg.regionExits[mk.region[m] * T + s]++;
+  };
+
+  const enter = (f: number, m: number, s: number, ageY: number) => {
+    const row = f * M;
+    if (presence[row + m] === 0) ever[f]++;
+    presence[row + m] = 1;
+    served[f]++;
+    servedAttr[f] += A[m];
+    if (firstEntry[f] < 0) {
+      firstEntry[f] = s;
+      heritageAge[f] = ageY;
+      agg.add(s, M_NEW_EXPORTERS, status[f], ieoQ[f], imoQ[f], 1);
+    }
+    let shift = 0;
+    if (treated[f] & MATCHMAKING && s >= policyStep) {
+      shift = matchShift;
+      policyCost += pol.matchmaking.costPerEntry;
+    }
+    const D = distributorCompetence(LFDC[f], normal(sDist), wD, shift);
+    spells.add(f, m, s, D, perfBase[f] + bL * D + kPerf * knowledge[f], unitExp(sMExit));
+    if (s <= T - 1 - 2 * spy) spellsEligible++;
+    agg.add(s, M_ENTRIES, status[f], ieoQ[f], imoQ[f], 1);
+    agg.countryEntries[m * T + s]++;
+    agg.regionEntries[mk.region[m] * T + s]++;
+    log?.push(s, f, m, EV_ENTRY);
+  };
+
+  const activateFirm = (f: number) => {
+    policyCost += activateTreatments(firms, model, effects, bL, pol, f);
+  };
+
+  for (let s = 0; s < T; s++) {
+    const year = d.startYear + s * dt;
+    // 1. Policy start: treat firms founded earlier; change distance penalties.
+    if (s === policyStep) {
+      for (let f = 0; f < nextFound; f++) if (exitStep[f] < 0) activateFirm(f);
+      if (pol.tradeCost.distancePenaltyChange !== 0) {
+        A = attractiveness(mk, d.entry, 1 + pol.tradeCost.distancePenaltyChange);
+        alias = aliasTable(A);
+        Atotal = alias.total;
+        for (let f = 0; f < nextFound; f++) {
+          let a = 0;
+          const row = f * M;
+          for (let m = 0; m < M; m++) if (presence[row + m] === 1) a += A[m];
+          servedAttr[f] = a;
+        }
+      }
+    }
+    // 1. Founding.
+    while (nextFound < N && found[nextFound] === s) {
+      const f = nextFound++;
+      entryE[f] = unitExp(sEntry);
+      exitE[f] = unitExp(sFExit);
+      status[f] = G_DOMESTIC;
+      if (s >= policyStep) activateFirm(f);
+      log?.push(s, f, -1, EV_FOUNDING);
+    }
+    // 2. Shocks.
+    for (let m = 0; m < M; m++) marketShock[m] = sdM * normal(sMShock);
+    for (let f = 0; f < nextFound; f++) firmShock[f] = sdF * normal(sFShock);
+    const G =
+      globalisation(d.entry.globalisationTrend, year, d.startYear) *
+      (s >= policyStep ? Math.exp(pol.tradeCost.entryTrendChange * (year - pol.startYear)) : 1);
+    const rate0 = d.entry.baseRate * G * dt;
+
+    // 3. Firm pass: exit, learning, entry.
+    for (let f = 0; f < nextFound; f++) {
+      if (exitStep[f] >= 0) continue;
+      const ageSteps = s - found[f];
+      const ageY = ageSteps * dt;
+      const early = firstEntry[f] >= 0 && firstEntry[f] - found[f] < windowSteps;
+      exitH[f] += firmExitRate(d.firmExit, PERF[f], newnessTab[ageSteps], early) * dt;
+      if (exitH[f] >= exitE[f]) {
+        exitStep[f] = s;
+        agg.add(s, M_FIRM_EXITS, status[f], ieoQ[f], imoQ[f], 1);
+        log?.push(s, f, -1, EV_FIRM_EXIT);
+        continue;
+      }
+      const fe = firstEntry[f];
+      const K =
+        fe >= 0
+          ? knowledgeOf(
+              ever[f],
+              (s - fe) * dt,
+              d.learning.perMarket,
+              d.learning.perYearAbroad,
+              knowledgeBonus[f],
+            )
+          : knowledgeOf(0, 0, 0, 0, knowledgeBonus[f]);
+      knowledge[f] = K;
+      if (fe < 0) heritageAge[f] = ageY;
+      let unserved = Atotal - servedAttr[f];
+      if (unserved <= 1e-12) continue;
+      const rate = rate0 * Math.exp(firmEntryLog(d.entry, IEO[f], IMO[f], K, heritageAge[f]));
+      let rem = rate * unserved;
+      let H = entryH[f];
+      let E = entryE[f];
+      while (H + rem >= E) {
+        rem -= E - H;
+        enter(f, chooseMarket(sChoice, alias, A, presence, f * M, servedAttr[f]), s, ageY);
+        H = 0;
+        E = unitExp(sEntry);
+        const left = Atotal - servedAttr[f];
+        if (left <= 1e-12 || served[f] >= M) {
+          rem = 0;
+          break;
+        }
+        rem *= left / unserved;
+        unserved = left;
+      }
+      entryH[f] = H + rem;
+      entryE[f] = E;
+    }
+
+    // 4. Spell pass: performance, sales, withdrawal or distributor replacement.
+    const inWindow = s > winStart && s <= cal.surveyStep;
+    const atSurvey = s === cal.surveyStep;
+    let i = 0;
+    while (i < spells.size) {
+      const f = spells.firm[i];
+      const m = spells.market[i];
+      if (exitStep[f] >= 0) {
+        presence[f * M + m] = 2;
+        endSpell(i, s);
+        spells.remove(i);
+        continue;
+      }
+      spellSteps++;
+      const ageSteps = s - spells.start[i];
+      const K = knowledge[f];
+      const perf = marketPerformance(
+        perfBase[f],
+        bL,
+        spells.competence[i],
+        kPerf,
+        K,
+        marketShock[m],
+        firmShock[f],
+      );
+      const sm = smooth(spells.smoothed[i], perf, wSmooth);
+      spells.smoothed[i] = sm;
+      const sales = marketSales(sizeFactor[m], pe, perf, rampTab[ageSteps]);
+      foreignSales[f] += sales;
+      agg.addPerf(s, status[f], ieoQ[f], imoQ[f], perf);
+      agg.countryPresence[m * T + s]++;
+      agg.regionPresence[mk.region[m] * T + s]++;
+      if (inWindow) {
+        spells.winSum[i] += perf;
+        spells.winN[i]++;
+        if (atSurvey && sales > snap.mainSales[f]) {
+          snap.mainSales[f] = sales;
+          snap.mainMarket[f] = m;
+          snap.perf3y[f] = spells.winSum[i] / spells.winN[i];
+        }
+      }
+      const hx = marketExitRate(mx, sm, mk.psychic[m], K, newSpellTab[ageSteps], divTab[served[f]]);
+      const hr = replacementRate(sm, replaceBelow, replaceRate);
+      const H = spells.h[i] + (hx + hr) * dt;
+      if (H >= spells.e[i]) {
+        spells.h[i] = 0;
+        spells.e[i] = unitExp(sMExit);
+        if (sMExit.next() * (hx + hr) < hx) {
+          presence[f * M + m] = 2;
+          served[f]--;
+          servedAttr[f] -= A[m];
+          if (served[f] === 0) servedAttr[f] = 0;
+          agg.add(s, M_EXITS, status[f], ieoQ[f], imoQ[f], 1);
+          log?.push(s, f, m, EV_EXIT);
+          endSpell(i, s);
+          spells.remove(i);
+          continue;
+        }
+        const D = distributorCompetence(LFDC[f], normal(sDist), wD, 0);
+        spells.competence[i] = D;
+        spells.smoothed[i] = perfBase[f] + bL * D + kPerf * K;
+        agg.add(s, M_REPLACEMENTS, status[f], ieoQ[f], imoQ[f], 1);
+        log?.push(s, f, m, EV_REPLACE);
+      } else spells.h[i] = H;
+      i++;
+    }
+
+    // 5. Firm pass: foreign share, status, aggregates, survey snapshot.
+    for (let f = 0; f < nextFound; f++) {
+      const fe = firstEntry[f];
+      if (fe >= 0 && s === fe + spy) {
+        firstEntriesChecked++;
+        if (exitStep[f] >= 0 || served[f] === 0) quitWithinYear++;
+      }
+      if (exitStep[f] >= 0) continue;
+      firmSteps++;
+      const ageY = (s - found[f] + 1) * dt;
+      const sh = foreignShare(
+        foreignSales[f],
+        domesticSales(d.sales.domesticSales, d.sales.domesticGrowth, ageY),
+      );
+      share[f] = sh;
+      const exporting = served[f] > 0;
+      const st = !exporting
+        ? G_DOMESTIC
+        : fe - found[f] < windowSteps && sh >= bgMin
+          ? G_BORN_GLOBAL
+          : G_GRADUAL;
+      status[f] = st;
+      agg.add(s, M_FIRMS, st, ieoQ[f], imoQ[f], 1);
+      if (exporting) {
+        agg.add(s, M_EXPORTERS, st, ieoQ[f], imoQ[f], 1);
+        agg.add(s, M_MARKETS, st, ieoQ[f], imoQ[f], served[f]);
+        agg.add(s, M_SHARE, st, ieoQ[f], imoQ[f], sh);
+      }
+      if (atSurvey) {
+        snap.alive[f] = 1;
+        snap.share[f] = sh;
+        snap.served[f] = served[f];
+        snap.ever[f] = ever[f];
+        snap.foreignSales[f] = foreignSales[f];
+        snap.knowledge[f] = knowledge[f];
+        if (snap.mainMarket[f] < 0) snap.perf3y[f] = PERF[f];
+      }
+      foreignSales[f] = 0;
+    }
+    opts.onProgress?.(s + 1, T);
+  }
+
+  const aggregates = agg.finish();
+  const outcomes = computeOutcomes(firms, snap, cal, d);
+  return {
+    calendar: cal,
+    markets: {
+      home: mk.home.iso3,
+      iso3: mk.iso3,
+      isoNumeric: mk.isoNumeric,
+      names: mk.countries.map((c) => c.name),
+      region: mk.region,
+      regions: mk.regions,
+      relGdp: mk.relGdp,
+      distanceKm: mk.distanceKm,
+      psychic: mk.psychic,
+    },
+    aggregates,
+    firms: outcomes,
+    latent: firms.latent,
+    survey: snap,
+    events: log?.finish() ?? null,
+    stats: {
+      spellsEligible,
+      spellsEndedEarly,
+      firstEntriesChecked,
+      quitWithinYear,
+      firmSteps,
+      spellSteps,
+      firmMarketSteps: firmSteps * M,
+      policyCost,
+      treated: {
+        exportPromotion: countBits(treated, 1),
+        matchmaking: countBits(treated, 2),
+        technology: countBits(treated, 4),
+      },
+    },
+  };
+}
+
+function countBits(a: Uint8Array, bit: number): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] & bit) n++;
+  return n;
+}
