@@ -2,6 +2,10 @@ import type { Command } from "./command.ts";
 import { estimate } from "./commands/estimate.ts";
 import { generate } from "./commands/generate.ts";
 import { replicate } from "./commands/replicate.ts";
+import { compare } from "./commands/compare.ts";
+import { merge } from "./commands/merge.ts";
+import { sweep } from "./commands/sweep.ts";
+import { validate } from "./commands/validate.ts";
 
 /** Every bgsim sub-command, in the order `bgsim --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [replicate, generate, estimate];
+export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare];

@@ -1,0 +1,106 @@
+import { derive } from "../../src/random/stream.ts";
+import { setAt } from "../../src/scenario/fieldPath.ts";
+import type { Scenario } from "../../src/scenario/schema.ts";
+import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
+import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
+import { gridPoints } from "./grid.ts";
+import { latinHypercube } from "./latinHypercube.ts";
+import { type MorrisDesignPoints, morrisDesign } from "./morris.ts";
+import { fromUnit } from "./unit.ts";
+
+/** One run of a sweep: a design point, a replication and the seed its streams derive from. */
+export interface RunSpec {
+  run: number;
+  point: number;
+  replication: number;
+  /** The scenario seed of this run's design point (streams: derive(seed, replication, ...)). */
+  seed: number;
+  /** Factor values of the design point, by factor path. */
+  params: Record<string, number>;
+}
+
+export type PointScenario = { ok: true; scenario: Scenario } | { ok: false; message: string };
+
+/**
+ * A sweep expanded into its runs. Deterministic: the same ResolvedSweep gives the same points,
+ * seeds and scenarios on every machine, so any worker can rebuild it from the sweep alone.
+ * Run i is design point floor(i / replications), replication i mod replications.
+ */
+export interface SweepPlan {
+  sweep: ResolvedSweep;
+  /** Factor values [point][factor]. */
+  points: number[][];
+  runs: number;
+  runSpec(run: number): RunSpec;
+  /** The validated scenario of a design point (seed set), or why the point is impossible. */
+  scenarioAt(point: number): PointScenario;
+  /** Morris designs: which factor each point moved (for the elementary effects). */
+  morris?: MorrisDesignPoints;
+}
+
+/** The seed of design point `point`: from (sweep seed, point), or the sweep seed for common streams. */
+export function pointSeed(sweep: ResolvedSweep, point: number): number {
+  if (sweep.streams === "common") return sweep.seed;
+  return Math.floor(derive(sweep.seed, "sweep-point", point).next() * 4_294_967_296);
+}
+
+export function buildPlan(sweep: ResolvedSweep): SweepPlan {
+  const d = sweep.design;
+  const fs = sweep.factors;
+  let points: number[][];
+  let morris: MorrisDesignPoints | undefined;
+  if (d.type === "grid") points = gridPoints(fs.map((f) => f.levels ?? [f.min, f.max]));
+  else if (d.type === "latin-hypercube") {
+    const unit = latinHypercube(
+      d.points,
+      fs.length,
+      derive(sweep.seed, "design", "lhs"),
+      d.centered,
+    );
+    points = unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+  } else {
+    morris = morrisDesign(
+      d.trajectories,
+      fs.length,
+      d.levels,
+      derive(sweep.seed, "design", "morris"),
+    );
+    points = morris.unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+  }
+  const reps = sweep.replications;
+  const cache = new Map<number, PointScenario>();
+  const scenarioAt = (point: number): PointScenario => {
+    const hit = cache.get(point);
+    if (hit) return hit;
+    let input: Record<string, unknown> = sweep.base;
+    fs.forEach((f, j) => {
+      input = setAt(input, f.segments, points[point][j]);
+    });
+    input = setAt(input, ["seed"], pointSeed(sweep, point));
+    const v = validateScenario(input);
+    const r: PointScenario = v.ok
+      ? { ok: true, scenario: v.scenario }
+      : {
+          ok: false,
+          message: `design point ${point} is not a valid scenario: ${v.issues.map(formatIssue).join("; ")}`,
+        };
+    if (cache.size > 4096) cache.clear();
+    cache.set(point, r);
+    return r;
+  };
+  return {
+    sweep,
+    points,
+    runs: points.length * reps,
+    morris,
+    scenarioAt,
+    runSpec(run) {
+      const point = Math.floor(run / reps);
+      const params: Record<string, number> = {};
+      fs.forEach((f, j) => {
+        params[f.path] = points[point][j];
+      });
+      return { run, point, replication: run % reps, seed: pointSeed(sweep, point), params };
+    },
+  };
+}
