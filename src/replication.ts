@@ -1,10 +1,12 @@
 import { estimatePathModel } from "./estimate/report.ts";
-import { covariance } from "./math/linalg.ts";
+import { covariance, type Mat } from "./math/linalg.ts";
 import { structureOf } from "./model/spec.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "./paper/table1.ts";
 import { drawPopulation } from "./population/draw.ts";
 import type { Scenario } from "./scenario/schema.ts";
 import { scenarioModel } from "./scenario/validate.ts";
+import type { SurveyConfig } from "./survey/config.ts";
+import { surveyCrossSection } from "./survey/stage.ts";
 
 /** One path's result in one replication (plain data, transferable between workers). */
 export interface PathResult {
@@ -37,15 +39,32 @@ export function runReplication(scenario: Scenario, replication: number): Replica
   const built = scenarioModel(scenario);
   if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
   const model = built.model;
-  const n = scenario.population.firms;
-  const scaled = scenario.population.scale === "table1";
-  const pop = drawPopulation(model, n, {
-    seed: scenario.seed,
-    replication,
-    means: scaled ? TABLE1_MEANS : undefined,
-    sds: scaled ? TABLE1_SDS : undefined,
-  });
-  const est = estimatePathModel(structureOf(model.spec), covariance(pop.columns, n), n, {
+  let n = scenario.population.firms;
+  let cov: Mat;
+  let outcomes: Record<string, number> = {};
+  if (scenario.survey?.enabled) {
+    // Survey stage (docs/survey.md): frame -> mailing -> response -> items -> composites.
+    const s = surveyCrossSection(
+      scenario.survey as SurveyConfig,
+      model.Sigma,
+      scenario.seed,
+      replication,
+      scenario.estimation.alpha,
+    );
+    n = s.n;
+    cov = s.cov;
+    outcomes = s.outcomes;
+  } else {
+    const scaled = scenario.population.scale === "table1";
+    const pop = drawPopulation(model, n, {
+      seed: scenario.seed,
+      replication,
+      means: scaled ? TABLE1_MEANS : undefined,
+      sds: scaled ? TABLE1_SDS : undefined,
+    });
+    cov = covariance(pop.columns, n);
+  }
+  const est = estimatePathModel(structureOf(model.spec), cov, n, {
     alpha: scenario.estimation.alpha,
     modification: false,
     rmseaInterval: false,
@@ -75,6 +94,6 @@ export function runReplication(scenario: Scenario, replication: number): Replica
       rmsea: r.fit.rmsea,
       srmr: r.fit.srmr,
     },
-    outcomes: {},
+    outcomes,
   };
 }

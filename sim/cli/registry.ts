@@ -6,6 +6,8 @@ import { compare } from "./commands/compare.ts";
 import { merge } from "./commands/merge.ts";
 import { sweep } from "./commands/sweep.ts";
 import { validate } from "./commands/validate.ts";
+import { survey } from "./commands/survey.ts";
+import { power } from "./commands/power.ts";
 
 /** Every bgsim sub-command, in the order `bgsim --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare];
+export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare, survey, power];

@@ -3,6 +3,7 @@ import { DynamicsSection, MarketsSection } from "./sections/dynamics.ts";
 import { ModelSection } from "./sections/model.ts";
 import { PolicySection } from "./sections/policy.ts";
 import { EstimationSection, PopulationSection } from "./sections/population.ts";
+import { SurveySection } from "./sections/survey.ts";
 
 /**
  * The scenario file: one schema for every run of Born Global Lab. Each section lives in
@@ -30,6 +31,7 @@ export const ScenarioSchema = z.strictObject({
   model: ModelSection,
   population: PopulationSection,
   estimation: EstimationSection,
+  survey: SurveySection,
   dynamics: DynamicsSection,
   markets: MarketsSection,
   policy: PolicySection,

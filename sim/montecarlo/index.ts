@@ -1,0 +1,4 @@
+export * from "./power.ts";
+export * from "./rows.ts";
+export * from "./run.ts";
+export * from "./summary.ts";

@@ -1,0 +1,203 @@
+import { CONSTRUCTS } from "../paper/constructs.ts";
+import { TABLE1_MEANS, TABLE1_SDS } from "../paper/table1.ts";
+import { fillNormals } from "../random/deviates.ts";
+import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
+import type { Instrument, SurveyItem } from "./instrument.ts";
+import { sumVariance } from "./reliability.ts";
+
+/**
+ * Item answers from construct scores. Each respondent i has a standardized score eta_c on each
+ * construct and a common-method (response style) score M; item j of construct c gets
+ *   x_ij = loading_j * eta_ic + method * M_i + unique_j * e_ij     (unit variance),
+ * then, in the scored direction, v_ij = mu_c + sigma_c * s_j * x_ij (s_j = -1 for reverse-keyed
+ * items, whose raw answer is reflected). Likert answers are v rounded to the nearest scale point
+ * and clamped to the scale (thresholds half-way between points); continuous answers are v.
+ * The 1-10 success rating uses mu and sigma mapped linearly onto 1-10 and enters its composite
+ * mapped back onto 1-7 (our reading: Table 1 reports every composite on a 1-7 scale).
+ * A composite is the mean of its scored composite items.
+ *
+ * mu_c and sigma_c (one pair per construct) are calibrated so that the composites' population
+ * means and SDs equal Table 1's (see calibrateScales).
+ */
+export type ResponseFormat = "likert" | "continuous";
+
+export interface ItemScales {
+  /** Per construct (CONSTRUCTS order): centre and spread on the 1-7 scale. */
+  mu: Float64Array;
+  sigma: Float64Array;
+  /** Largest remaining gap to Table 1's composite mean and SD after calibration. */
+  meanGap: number;
+  sdGap: number;
+  iterations: number;
+}
+
+/** Number of calibration respondents per construct (our choice: SE of a mean about 0.007 SD). */
+export const SCALE_CALIBRATION_N = 20_000;
+
+/** Map a 1-7 centre/spread onto an item's own scale (identity for 1-7 items). */
+function onScale(item: SurveyItem, mu: number, sigma: number): { a: number; b: number } {
+  const f = (item.scale.max - item.scale.min) / 6;
+  return { a: item.scale.min + (mu - 1) * f, b: sigma * f };
+}
+
+/** Scored answer of one item (on the item's own scale) from its standardized value x. */
+function scoreItem(item: SurveyItem, a: number, b: number, x: number, likert: boolean): number {
+  const sign = item.reverse ? -1 : 1;
+  const v = a + b * sign * x;
+  if (!likert) return v;
+  const r = Math.round(v);
+  return Math.max(item.scale.min, Math.min(r, item.scale.max));
+}
+
+/** A scored answer mapped onto the 1-7 composite scale. */
+function toComposite(item: SurveyItem, y: number): number {
+  return item.scale.max === 7 && item.scale.min === 1
+    ? y
+    : 1 + ((y - item.scale.min) * 6) / (item.scale.max - item.scale.min);
+}
+
+/** The raw answer as the respondent marked it (reverse-keyed items reflected back). */
+export function rawAnswer(item: SurveyItem, scored: number): number {
+  return item.reverse ? item.scale.min + item.scale.max - scored : scored;
+}
+
+/**
+ * Calibrate mu_c, sigma_c so that composites have Table 1's means and SDs. Continuous answers:
+ * closed form. Likert answers: fixed-point iteration on a fixed draw of SCALE_CALIBRATION_N
+ * respondents per construct (common random numbers, stream "calibration"/"scales").
+ */
+export function calibrateScales(
+  ins: Instrument,
+  format: ResponseFormat,
+  targetMeans: Record<string, number> = TABLE1_MEANS,
+  targetSds: Record<string, number> = TABLE1_SDS,
+): ItemScales {
+  const p = CONSTRUCTS.length;
+  const mu = new Float64Array(p);
+  const sigma = new Float64Array(p);
+  let meanGap = 0;
+  let sdGap = 0;
+  let iterations = 0;
+  for (let c = 0; c < p; c++) {
+    const tm = targetMeans[CONSTRUCTS[c]];
+    const ts = targetSds[CONSTRUCTS[c]];
+    const idx = ins.composite[c];
+    const items = idx.map((k) => ins.items[k]);
+    const k = items.length;
+    const signs = items.map((it) => (it.reverse ? -1 : 1));
+    const sdMean =
+      Math.sqrt(
+        sumVariance(
+          items.map((it) => Math.abs(it.loading)),
+          items[0]?.method ?? 0,
+          signs,
+        ),
+      ) / k;
+    mu[c] = tm;
+    sigma[c] = sdMean > 0 ? ts / sdMean : ts;
+    if (format === "continuous") continue;
+    // Likert: fixed draw, iterate.
+    const N = SCALE_CALIBRATION_N;
+    const s = derive("calibration", "scales", CONSTRUCTS[c]);
+    const z = new Float64Array(N * (k + 2));
+    fillNormals(s, z);
+    const x = new Float64Array(N * k);
+    for (let i = 0; i < N; i++) {
+      const eta = z[i * (k + 2)];
+      const m = z[i * (k + 2) + 1];
+      for (let j = 0; j < k; j++) {
+        const it = items[j];
+        x[i * k + j] = it.loading * eta + it.method * m + it.unique * z[i * (k + 2) + 2 + j];
+      }
+    }
+    const comp = new Float64Array(N);
+    for (let it = 0; it < 200; it++) {
+      iterations = Math.max(iterations, it + 1);
+      const ab = items.map((item) => onScale(item, mu[c], sigma[c]));
+      let sum = 0;
+      for (let i = 0; i < N; i++) {
+        let t = 0;
+        for (let j = 0; j < k; j++)
+          t += toComposite(items[j], scoreItem(items[j], ab[j].a, ab[j].b, x[i * k + j], true));
+        comp[i] = t / k;
+        sum += comp[i];
+      }
+      const m = sum / N;
+      let v = 0;
+      for (let i = 0; i < N; i++) v += (comp[i] - m) * (comp[i] - m);
+      const sd = Math.sqrt(v / (N - 1));
+      const dm = tm - m;
+      const ratio = ts / sd;
+      if (Math.abs(dm) < 2e-4 && Math.abs(ratio - 1) < 2e-4) {
+        meanGap = Math.max(meanGap, Math.abs(dm));
+        sdGap = Math.max(sdGap, Math.abs(ts - sd));
+        break;
+      }
+      mu[c] += dm;
+      sigma[c] *= ratio;
+      if (it === 199) {
+        meanGap = Math.max(meanGap, Math.abs(dm));
+        sdGap = Math.max(sdGap, Math.abs(ts - sd));
+      }
+    }
+  }
+  return { mu, sigma, meanGap, sdGap, iterations };
+}
+
+export interface AnsweredItems {
+  n: number;
+  /** Scored answers, one column per instrument item (on the item's own scale). */
+  scored: Float64Array[];
+  /** Composite scores on the 1-7 scale, one column per construct. */
+  composites: Float64Array[];
+}
+
+/**
+ * Answers of n respondents whose standardized construct scores are latent[c][rows[i]], with
+ * method-factor and unique deviates drawn from `stream`.
+ */
+export function answerItems(
+  ins: Instrument,
+  scales: ItemScales,
+  format: ResponseFormat,
+  latent: readonly ArrayLike<number>[],
+  rows: ArrayLike<number>,
+  stream: Stream,
+): AnsweredItems {
+  const n = rows.length;
+  const items = ins.items;
+  const q = items.length;
+  const likert = format === "likert";
+  const ab = items.map((it) => onScale(it, scales.mu[it.c], scales.sigma[it.c]));
+  const scored = items.map(() => new Float64Array(n));
+  const z = new Float64Array(n * (q + 1));
+  fillNormals(stream, z);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    const base = i * (q + 1);
+    const m = z[base];
+    for (let j = 0; j < q; j++) {
+      const it = items[j];
+      const x = it.loading * latent[it.c][r] + it.method * m + it.unique * z[base + 1 + j];
+      scored[j][i] = scoreItem(it, ab[j].a, ab[j].b, x, likert);
+    }
+  }
+  const composites = ins.composite.map((idx) => {
+    const col = new Float64Array(n);
+    const k = idx.length;
+    for (const j of idx) {
+      const it = items[j];
+      const s = scored[j];
+      if (it.scale.min === 1 && it.scale.max === 7) for (let i = 0; i < n; i++) col[i] += s[i];
+      else for (let i = 0; i < n; i++) col[i] += toComposite(it, s[i]);
+    }
+    for (let i = 0; i < n; i++) col[i] /= k;
+    return col;
+  });
+  return { n, scored, composites };
+}
+
+/** Convenience: a stream for item answers of one replication. */
+export function itemStream(seed: StreamKeyPart, replication: StreamKeyPart): Stream {
+  return derive(seed, replication, "survey", "items");
+}

@@ -1,0 +1,125 @@
+import { covariance, type Mat } from "../math/linalg.ts";
+import { CONSTRUCTS } from "../paper/constructs.ts";
+import { derive, type StreamKeyPart } from "../random/stream.ts";
+import { sampleCovariance } from "../random/wishart.ts";
+import type { SurveyConfig } from "./config.ts";
+import type { SurveyUniverse } from "./frame.ts";
+import { drawPlaceholderFrame } from "./placeholderFrame.ts";
+import { type SurveyPlan, surveyPlanFor } from "./plan.ts";
+import { runSurvey, type SurveyOutput, SurveyRunError } from "./survey.ts";
+
+/**
+ * The survey stage of a cross-section replication: draw the frame (PLACEHOLDER attributes
+ * until the dynamics mode supplies real ones), run the survey, and hand the composites'
+ * covariance matrix to the estimator. When the plan allows it (composite level, no response
+ * bias, no frame selection linked to the constructs) the sample covariance matrix is drawn
+ * directly from its Wishart distribution instead (exact, see LIBRARY-NOTES.md).
+ */
+export interface SurveyStageResult {
+  cov: Mat;
+  n: number;
+  outcomes: Record<string, number>;
+  /** The full survey (null on the Wishart shortcut). */
+  output: SurveyOutput | null;
+  universe: SurveyUniverse | null;
+  plan: SurveyPlan;
+}
+
+export function surveyCrossSection(
+  config: SurveyConfig,
+  modelSigma: Mat,
+  seed: StreamKeyPart,
+  replication: number,
+  alpha: number,
+  options: { keepItems?: boolean; noShortcut?: boolean } = {},
+): SurveyStageResult {
+  const plan = surveyPlanFor(config, modelSigma);
+  const p = CONSTRUCTS.length;
+  if (plan.fastPath && !options.noShortcut) {
+    // Responses ~ Binomial(mailed, rate); usable n = min(n, responses); S ~ Wishart.
+    const s = derive(seed, replication, "survey", "response");
+    let responded = 0;
+    for (let k = 0; k < config.mailed; k++) if (s.next() < config.responseRate) responded++;
+    const n = Math.min(config.n, responded);
+    if (n < 2)
+      throw new SurveyRunError(
+        "survey.responseRate",
+        `the survey of ${config.mailed} firms got ${responded} usable responses at a response rate of ${config.responseRate}; raise survey.responseRate or survey.mailed`,
+      );
+    const cov = sampleCovariance(
+      derive(seed, replication, "survey", "wishart"),
+      plan.cholCompositeCov,
+      p,
+      n,
+    );
+    return {
+      cov,
+      n,
+      outcomes: {
+        "survey.mailed": config.mailed,
+        "survey.responded": responded,
+        "survey.n": n,
+        "survey.shortcut": 1,
+      },
+      output: null,
+      universe: null,
+      plan,
+    };
+  }
+  const universe = drawPlaceholderFrame(
+    plan.placeholder,
+    config.frame,
+    config.mailed,
+    derive(seed, replication, "survey", "frame"),
+  );
+  const out = runSurvey(universe, plan, { seed, replication }, options);
+  if (out.n < 2)
+    throw new SurveyRunError(
+      "survey.responseRate",
+      `the survey got ${out.n} usable response; raise survey.responseRate or survey.mailed`,
+    );
+  return {
+    cov: covariance(out.composites, out.n),
+    n: out.n,
+    outcomes: surveyOutcomes(out, alpha, true),
+    output: out,
+    universe,
+    plan,
+  };
+}
+
+/** The survey's facts as flat named numbers (ReplicationResult.outcomes). */
+export function surveyOutcomes(
+  out: SurveyOutput,
+  alpha: number,
+  placeholder: boolean,
+): Record<string, number> {
+  const o: Record<string, number> = {
+    "survey.screened": out.screened,
+    "survey.frame": out.frameSize,
+    "survey.mailed": out.mailed,
+    "survey.responded": out.responded,
+    "survey.responseRate": out.responded / out.mailed,
+    "survey.n": out.n,
+    "survey.shortcut": 0,
+    "survey.placeholderFrame": placeholder ? 1 : 0,
+  };
+  for (const [name, tests] of [
+    ["earlyLate", out.checks.earlyLate],
+    ["respondents", out.checks.respondents],
+  ] as const) {
+    let flagged = 0;
+    for (const t of tests) {
+      o[`check.${name}.${t.variable}.t`] = t.t;
+      o[`check.${name}.${t.variable}.p`] = t.p;
+      if (t.p < alpha) flagged++;
+    }
+    o[`check.${name}.flagged`] = flagged;
+  }
+  for (const r of out.sampleReliability) {
+    if (r.alpha !== null && Number.isFinite(r.alpha))
+      o[`reliability.${r.construct}.alpha`] = r.alpha;
+    if (Number.isFinite(r.r2True)) o[`reliability.${r.construct}.r2True`] = r.r2True;
+  }
+  return o;
+}

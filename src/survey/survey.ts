@@ -1,0 +1,239 @@
+import { normalQuantile } from "../math/distributions.ts";
+import { CONSTRUCTS } from "../paper/constructs.ts";
+import { fillNormals, sampleWithoutReplacement } from "../random/deviates.ts";
+import { derive, type StreamKeyPart } from "../random/stream.ts";
+import { ATTRIBUTE_NAMES, type FrameCriteria, inFrame, type SurveyUniverse } from "./frame.ts";
+import { SurveyConfigError } from "./instrument.ts";
+import type { SurveyPlan } from "./plan.ts";
+import { correlation, cronbachAlpha } from "./reliability.ts";
+import { answerItems } from "./responses.ts";
+import { type TTest, welch } from "./ttest.ts";
+
+/**
+ * One virtual survey of a universe of firms, as the paper ran it (Method section): the frame
+ * (firms meeting the criteria), a random mailing, responses (optionally biased on performance
+ * or size), three waves, the usable sample, item answers, composites, and the non-response
+ * checks (early vs late respondents, respondents vs non-respondents, Welch t-tests on the
+ * paper's check variables).
+ *
+ * Streams: derive(seed, replication, "survey", stage) for stage = "mailing", "response",
+ * "items"; the universe itself is drawn by the caller (placeholder frame or dynamics).
+ */
+export interface SurveyStreams {
+  seed: StreamKeyPart;
+  replication: StreamKeyPart;
+}
+
+export interface SurveyOutput {
+  frameSize: number;
+  screened: number;
+  mailed: number;
+  responded: number;
+  /** Usable responses analysed. */
+  n: number;
+  /** Universe row of each usable respondent, and its mailing wave (1-3). */
+  rows: Int32Array;
+  wave: Int8Array;
+  /** Composite scores (1-7) of the usable respondents, one column per construct. */
+  composites: Float64Array[];
+  /** Scored item answers (item level only), one column per instrument item. */
+  items: Float64Array[] | null;
+  checks: { earlyLate: TTest[]; respondents: TTest[] };
+  /** Per construct: sample Cronbach's alpha (items level) and squared correlation of the
+   * composite with the true score, over the usable respondents. */
+  sampleReliability: { construct: string; alpha: number | null; r2True: number }[];
+}
+
+/** A survey that cannot be completed as configured (e.g. no usable responses). */
+export class SurveyRunError extends SurveyConfigError {}
+
+export function runSurvey(
+  universe: SurveyUniverse,
+  plan: SurveyPlan,
+  streams: SurveyStreams,
+  options: { keepItems?: boolean } = {},
+): SurveyOutput {
+  const cfg = plan.config;
+  const criteria: FrameCriteria = cfg.frame;
+  const frame: number[] = [];
+  for (let i = 0; i < universe.n; i++) if (inFrame(universe.attributes, i, criteria)) frame.push(i);
+  if (frame.length < cfg.mailed)
+    throw new SurveyRunError(
+      "survey.mailed",
+      `the frame holds ${frame.length} firms meeting the criteria (founded >= ${criteria.minFoundingYear ?? "any year"}, export share >= ${criteria.minExportShare}), fewer than the ${cfg.mailed} to be mailed`,
+    );
+  // Mailing: a simple random sample of the frame.
+  const pick = sampleWithoutReplacement(
+    derive(streams.seed, streams.replication, "survey", "mailing"),
+    frame.length,
+    cfg.mailed,
+  );
+  const M = cfg.mailed;
+  const mailed = new Int32Array(M);
+  for (let k = 0; k < M; k++) mailed[k] = frame[pick[k]];
+
+  // Response: probit propensity u = rho b + sqrt(1 - rho^2) e, respond when u > Phi^-1(1 - r).
+  const rs = derive(streams.seed, streams.replication, "survey", "response");
+  const e = new Float64Array(2 * M);
+  fillNormals(rs, e);
+  const rho = cfg.responseBias.on === "none" ? 0 : cfg.responseBias.strength;
+  const b = biasVariable(universe, mailed, cfg.responseBias.on);
+  const cut =
+    cfg.responseRate >= 1 ? Number.NEGATIVE_INFINITY : normalQuantile(1 - cfg.responseRate);
+  const sq = Math.sqrt(1 - rho * rho);
+  const resp: { k: number; key: number }[] = [];
+  const responded = new Uint8Array(M);
+  for (let k = 0; k < M; k++) {
+    const u = rho * b[k] + sq * e[k];
+    if (u > cut) {
+      responded[k] = 1;
+      // Waves: the continuum of resistance, keener firms answer earlier (plus timing noise).
+      resp.push({ k, key: u + 0.5 * e[M + k] });
+    }
+  }
+  const R = resp.length;
+  if (R === 0)
+    throw new SurveyRunError(
+      "survey.responseRate",
+      `the survey of ${M} firms got no usable responses at a response rate of ${cfg.responseRate}; raise survey.responseRate or survey.mailed`,
+    );
+  resp.sort((x, y) => y.key - x.key);
+  const waveOf = new Int8Array(R);
+  const w1 = Math.round(cfg.waves[0] * R);
+  const w2 = Math.round((cfg.waves[0] + cfg.waves[1]) * R);
+  for (let j = 0; j < R; j++) waveOf[j] = j < w1 ? 1 : j < w2 ? 2 : 3;
+  // Usable responses: all of them, or n chosen at random when more came back.
+  let use: Int32Array;
+  if (R > cfg.n) {
+    const s = sampleWithoutReplacement(
+      derive(streams.seed, streams.replication, "survey", "usable"),
+      R,
+      cfg.n,
+    );
+    s.sort();
+    use = s;
+  } else {
+    use = new Int32Array(R);
+    for (let j = 0; j < R; j++) use[j] = j;
+  }
+  const n = use.length;
+  const rows = new Int32Array(n);
+  const wave = new Int8Array(n);
+  for (let j = 0; j < n; j++) {
+    rows[j] = mailed[resp[use[j]].k];
+    wave[j] = waveOf[use[j]];
+  }
+
+  // Answers.
+  const is = derive(streams.seed, streams.replication, "survey", "items");
+  let composites: Float64Array[];
+  let items: Float64Array[] | null = null;
+  if (cfg.level === "items") {
+    const fmt = cfg.responses;
+    const ans = answerItems(plan.instrument, plan.scales, fmt, universe.latent, rows, is);
+    composites = ans.composites;
+    items = ans.scored;
+  } else {
+    composites = compositeLevel(plan, universe.latent, rows, is);
+  }
+
+  // Non-response checks on the paper's variables.
+  const early: number[] = [];
+  const late: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (wave[j] === 1) early.push(rows[j]);
+    else if (wave[j] === 3) late.push(rows[j]);
+  }
+  const non: number[] = [];
+  for (let k = 0; k < M; k++) if (!responded[k]) non.push(mailed[k]);
+  const respRows = Array.from(rows);
+  const earlyLate: TTest[] = [];
+  const respondents: TTest[] = [];
+  for (const v of ATTRIBUTE_NAMES) {
+    const x = universe.attributes[v];
+    const a = welch(v, x, early, late);
+    if (a) earlyLate.push(a);
+    const c = welch(v, x, respRows, non);
+    if (c) respondents.push(c);
+  }
+
+  const sampleReliability = CONSTRUCTS.map((c, ci) => {
+    const lat = new Float64Array(n);
+    for (let j = 0; j < n; j++) lat[j] = universe.latent[ci][rows[j]];
+    const r = correlation(composites[ci], lat, n);
+    const idx = plan.instrument.composite[ci];
+    return {
+      construct: c,
+      alpha:
+        items && idx.length > 1
+          ? cronbachAlpha(
+              idx.map((k) => items![k]),
+              n,
+            )
+          : null,
+      r2True: r * r,
+    };
+  });
+
+  return {
+    frameSize: frame.length,
+    screened: universe.screened ?? universe.n,
+    mailed: M,
+    responded: R,
+    n,
+    rows,
+    wave,
+    composites,
+    items: options.keepItems || cfg.level === "items" ? items : null,
+    checks: { earlyLate, respondents },
+    sampleReliability,
+  };
+}
+
+/** Standardized response-bias variable of the mailed firms (zeros when there is no bias). */
+function biasVariable(u: SurveyUniverse, mailed: Int32Array, on: string): Float64Array {
+  const M = mailed.length;
+  const b = new Float64Array(M);
+  if (on === "none") return b;
+  if (on === "performance") {
+    const perf = u.latent[CONSTRUCTS.indexOf("PERF")];
+    for (let k = 0; k < M; k++) b[k] = perf[mailed[k]];
+    return b;
+  }
+  // size: log employees, standardized over the mailed firms
+  let m = 0;
+  for (let k = 0; k < M; k++) {
+    b[k] = Math.log(Math.max(1, u.attributes.employees[mailed[k]]));
+    m += b[k];
+  }
+  m /= M;
+  let v = 0;
+  for (let k = 0; k < M; k++) v += (b[k] - m) ** 2;
+  const sd = Math.sqrt(v / Math.max(1, M - 1)) || 1;
+  for (let k = 0; k < M; k++) b[k] = (b[k] - m) / sd;
+  return b;
+}
+
+/** Composite-level answers: mu + sigma (a eta + b M + e eps), the mean of continuous items. */
+function compositeLevel(
+  plan: SurveyPlan,
+  latent: readonly ArrayLike<number>[],
+  rows: Int32Array,
+  s: ReturnType<typeof derive>,
+): Float64Array[] {
+  const p = CONSTRUCTS.length;
+  const n = rows.length;
+  const z = new Float64Array(n * (p + 1));
+  fillNormals(s, z);
+  const { a, b, e } = plan.form;
+  const { mu, sigma } = plan.scales;
+  const out = CONSTRUCTS.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const base = i * (p + 1);
+    const m = z[base];
+    for (let c = 0; c < p; c++)
+      out[c][i] =
+        mu[c] + sigma[c] * (a[c] * latent[c][rows[i]] + b[c] * m + e[c] * z[base + 1 + c]);
+  }
+  return out;
+}
