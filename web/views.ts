@@ -1,3 +1,4 @@
+import { createMapView } from "./map/view.ts";
 import { createSensitivityView } from "./sensitivity/view.ts";
 import type { View } from "./state/urlState.ts";
 import type { ViewContext, ViewHandle } from "./state/view.ts";
@@ -18,11 +19,7 @@ function pending(id: View, title: string, waitingFor: string) {
 }
 
 export const VIEW_FACTORIES: Record<View, (c: ViewContext) => ViewHandle> = {
-  map: pending(
-    "map",
-    "World map of market entry",
-    "Waiting for the dynamics module (src/dynamics).",
-  ),
+  map: createMapView,
   cohorts: pending("cohorts", "Cohort curves", "Waiting for the dynamics module (src/dynamics)."),
   pathModel: pending("pathModel", "Path model", ""),
   whatIf: pending(

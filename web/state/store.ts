@@ -31,6 +31,22 @@ export class Store {
     return this.parsed.scenario;
   }
 
+  private urlTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastUrlWrite = 0;
+
+  /** Write the URL now, or within 250 ms while the timeline plays (browsers throttle replaceState). */
+  private scheduleUrl(): void {
+    const write = () => {
+      this.urlTimer = null;
+      this.lastUrlWrite = performance.now();
+      history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+    };
+    if (this.urlTimer !== null) return;
+    const wait = 250 - (performance.now() - this.lastUrlWrite);
+    if (wait <= 0) write();
+    else this.urlTimer = setTimeout(write, wait);
+  }
+
   set(patch: Partial<AppState>): void {
     const changed = new Set<keyof AppState>();
     for (const k of Object.keys(patch) as (keyof AppState)[]) {
@@ -38,9 +54,7 @@ export class Store {
     }
     if (!changed.size) return;
     this.state = { ...this.state, ...patch };
-    if (this.writeUrl) {
-      history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
-    }
+    if (this.writeUrl) this.scheduleUrl();
     for (const fn of this.listeners) fn(this.state, changed);
   }
 }
