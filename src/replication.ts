@@ -1,3 +1,4 @@
+import { runDynamicsReplication } from "./dynamics/replication.ts";
 import { estimatePathModel } from "./estimate/report.ts";
 import { covariance, type Mat } from "./math/linalg.ts";
 import { structureOf } from "./model/spec.ts";
@@ -36,6 +37,7 @@ export interface ReplicationResult {
  * Cross-section mode: draw the population, estimate the scenario's path model on it.
  */
 export function runReplication(scenario: Scenario, replication: number): ReplicationResult {
+  if (scenario.mode === "dynamics") return runDynamicsReplication(scenario, replication);
   const built = scenarioModel(scenario);
   if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
   const model = built.model;

@@ -2,6 +2,8 @@ import type { Command } from "./command.ts";
 import { estimate } from "./commands/estimate.ts";
 import { generate } from "./commands/generate.ts";
 import { replicate } from "./commands/replicate.ts";
+import { run } from "./commands/run.ts";
+import { calibrateCommand } from "./commands/calibrate.ts";
 import { compare } from "./commands/compare.ts";
 import { merge } from "./commands/merge.ts";
 import { sweep } from "./commands/sweep.ts";
@@ -10,4 +12,4 @@ import { survey } from "./commands/survey.ts";
 import { power } from "./commands/power.ts";
 
 /** Every bgsim sub-command, in the order `bgsim --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare, survey, power];
+export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare, survey, power, run, calibrateCommand];

@@ -99,6 +99,16 @@ export const TARGETS: readonly CalibrationTarget[] = [
     source: "Eaton, Eslava, Kugler & Tybout 2008: about half",
   },
   {
+    key: "firmSurvival5y",
+    label: "new firms surviving 5 years",
+    population: "firms founded 5+ years before the end",
+    target: 0.5,
+    lo: 0.4,
+    hi: 0.6,
+    source:
+      "BLS Business Employment Dynamics: about half of new establishments survive 5 years (Knaup 2005, Monthly Labor Review 128(5))",
+  },
+  {
     key: "bornGlobalShareOfStartups",
     label: "born globals among firms alive at the survey",
     population: "all firms alive at the survey",
@@ -146,7 +156,17 @@ export function calibrationValues(h: DynamicsHistory): Record<string, number> {
     empSum += o.employees[f];
   }
   const st = h.stats;
+  const T = h.calendar.steps;
+  const five = 5 * h.calendar.stepsPerYear;
+  let cohort = 0;
+  let survived = 0;
+  for (let f = 0; f < o.n; f++) {
+    if (o.foundingStep[f] > T - 1 - five) continue;
+    cohort++;
+    if (o.exitStep[f] < 0 || o.exitStep[f] - o.foundingStep[f] >= five) survived++;
+  }
   return {
+    firmSurvival5y: cohort ? survived / cohort : Number.NaN,
     frameSize: frame,
     frameMedianYearsToFirstSale: median(years),
     frameMedianMarkets: median(markets),

@@ -1,0 +1,130 @@
+import { normal } from "../random/deviates.ts";
+import { derive } from "../random/stream.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { type CalibrationRow, calibrationLoss, calibrationTable } from "./calibration.ts";
+import { simulate } from "./simulate.ts";
+
+/** A calibrated parameter: its path in scenario.dynamics and the range searched. */
+export interface CalibrationParameter {
+  path: string;
+  min: number;
+  max: number;
+  /** Search on the log scale (positive rates and scales). */
+  log: boolean;
+}
+
+/** The parameters `bgsim calibrate` searches by default (the "our calibration" values). */
+export const CALIBRATED: readonly CalibrationParameter[] = [
+  { path: "entry.baseRate", min: 1e-4, max: 1, log: true },
+  { path: "entry.ieo", min: 0, max: 2, log: false },
+  { path: "entry.knowledge", min: 0, max: 6, log: false },
+  { path: "entry.marketSize", min: 0.1, max: 1.2, log: false },
+  { path: "sales.scale", min: 0.01, max: 5, log: true },
+  { path: "marketExit.baseRate", min: 0.01, max: 5, log: true },
+  { path: "marketExit.performance", min: 0, max: 3, log: false },
+  { path: "marketExit.newSpell", min: 0, max: 20, log: false },
+  { path: "marketExit.newSpellYears", min: 0.25, max: 5, log: true },
+  { path: "marketExit.diversification", min: 0, max: 1.2, log: false },
+  { path: "firmExit.baseRate", min: 0.005, max: 1, log: true },
+  { path: "size.medianEmployees", min: 2, max: 1000, log: true },
+];
+
+function getPath(o: Record<string, unknown>, path: string): number {
+  let cur: unknown = o;
+  for (const k of path.split(".")) cur = (cur as Record<string, unknown>)[k];
+  return cur as number;
+}
+
+/** A copy of the scenario with dynamics parameters set (paths relative to scenario.dynamics). */
+export function withDynamics(s: Scenario, values: Record<string, number>): Scenario {
+  const c = structuredClone(s);
+  for (const [path, v] of Object.entries(values)) {
+    const keys = path.split(".");
+    let cur = c.dynamics as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+    cur[keys[keys.length - 1]] = v;
+  }
+  return c;
+}
+
+export interface CalibrationStep {
+  iteration: number;
+  loss: number;
+  accepted: boolean;
+  values: Record<string, number>;
+}
+
+export interface CalibrationResult {
+  values: Record<string, number>;
+  loss: number;
+  rows: CalibrationRow[];
+  trace: CalibrationStep[];
+}
+
+/** Evaluate the calibration loss of a scenario, averaged over `replications` replications. */
+export function evaluate(
+  s: Scenario,
+  replications: number,
+): { loss: number; rows: CalibrationRow[] } {
+  let loss = 0;
+  let rows: CalibrationRow[] = [];
+  for (let r = 0; r < replications; r++) {
+    rows = calibrationTable(simulate(s, r));
+    loss += calibrationLoss(rows);
+  }
+  return { loss: loss / replications, rows };
+}
+
+/**
+ * A (1+1) evolution strategy with the 1/5th success rule over the parameters (log scale for
+ * rates), with common random numbers (the same seed and replications for every candidate), so
+ * that differences in loss come from the parameters. Deterministic given (seed, options).
+ */
+export function calibrate(
+  scenario: Scenario,
+  o: {
+    parameters?: readonly CalibrationParameter[];
+    iterations: number;
+    replications?: number;
+    seed?: number;
+    onStep?: (st: CalibrationStep) => void;
+  },
+): CalibrationResult {
+  const params = o.parameters ?? CALIBRATED;
+  const reps = o.replications ?? 1;
+  const rng = derive(o.seed ?? 1, "calibrate");
+  const toX = (p: CalibrationParameter, v: number) => (p.log ? Math.log(v) : v);
+  const fromX = (p: CalibrationParameter, x: number) => {
+    const v = p.log ? Math.exp(x) : x;
+    return Math.min(p.max, Math.max(p.min, v));
+  };
+  const dyn = scenario.dynamics as unknown as Record<string, unknown>;
+  let x = params.map((p) => toX(p, getPath(dyn, p.path)));
+  const valuesOf = (xs: number[]) =>
+    Object.fromEntries(params.map((p, i) => [p.path, fromX(p, xs[i])]));
+  let best = evaluate(withDynamics(scenario, valuesOf(x)), reps);
+  const trace: CalibrationStep[] = [
+    { iteration: 0, loss: best.loss, accepted: true, values: valuesOf(x) },
+  ];
+  o.onStep?.(trace[0]);
+  let sigma = 0.15;
+  for (let it = 1; it <= o.iterations; it++) {
+    const cand = x.map((xi, i) => {
+      const p = params[i];
+      const scale = p.log ? 1 : (p.max - p.min) / 4;
+      return toX(p, fromX(p, xi + sigma * scale * normal(rng)));
+    });
+    const r = evaluate(withDynamics(scenario, valuesOf(cand)), reps);
+    const accepted = r.loss < best.loss;
+    if (accepted) {
+      x = cand;
+      best = r;
+      sigma *= 1.5;
+    } else sigma *= 1.5 ** -0.25;
+    sigma = Math.min(1, Math.max(0.01, sigma));
+    const st = { iteration: it, loss: r.loss, accepted, values: valuesOf(cand) };
+    trace.push(st);
+    o.onStep?.(st);
+  }
+  return { values: valuesOf(x), loss: best.loss, rows: best.rows, trace };
+}

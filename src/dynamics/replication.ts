@@ -1,0 +1,126 @@
+import { estimatePathModel } from "../estimate/report.ts";
+import { covariance, type Mat } from "../math/linalg.ts";
+import { structureOf } from "../model/spec.ts";
+import type { PathResult, ReplicationResult } from "../replication.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { scenarioModel } from "../scenario/validate.ts";
+import type { SurveyConfig } from "../survey/config.ts";
+import { surveyPlanFor } from "../survey/plan.ts";
+import { surveyOutcomes } from "../survey/stage.ts";
+import { runSurvey } from "../survey/survey.ts";
+import { calibrationValues } from "./calibration.ts";
+import { estimateSubset, subsetColumns } from "./selection.ts";
+import { simulate } from "./simulate.ts";
+import { surveyUniverse } from "./surveyLink.ts";
+import type { DynamicsHistory } from "./types.ts";
+
+/**
+ * One dynamics replication (scenario.mode === "dynamics"): simulate the firms, then at the
+ * survey date either run the virtual survey on them (scenario.survey.enabled) and estimate
+ * the path model on the respondents' composites, or estimate it on the surveyed frame
+ * directly. Outcomes carry the calibration measures and the standardized coefficients in
+ * the whole founded population ("population.<path>") and in the frame ("frame.<path>") so
+ * users can see selection effects next to the sample's estimates (`paths`).
+ */
+export function dynamicsReplication(
+  scenario: Scenario,
+  replication: number,
+  history?: DynamicsHistory,
+): { result: ReplicationResult; history: DynamicsHistory } {
+  const built = scenarioModel(scenario);
+  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+  const model = built.model;
+  const structure = structureOf(model.spec);
+  const alpha = scenario.estimation.alpha;
+  const h = history ?? simulate(scenario, replication);
+  const o = h.firms;
+  const outcomes: Record<string, number> = {};
+  for (const [k, v] of Object.entries(calibrationValues(h)))
+    if (Number.isFinite(v)) outcomes[`dynamics.${k}`] = v;
+  outcomes["dynamics.firms"] = o.n;
+  outcomes["dynamics.policyCost"] = h.stats.policyCost;
+
+  // Selection effects: the whole founded population (latent) and the frame (simulated PERF).
+  const all = Int32Array.from({ length: o.n }, (_, i) => i);
+  const frameRows = Int32Array.from(
+    Array.from({ length: o.n }, (_, i) => i).filter((f) => o.inFrame[f]),
+  );
+  const pop = estimateSubset(structure, subsetColumns(h.latent, all), alpha);
+  const frame = estimateSubset(
+    structure,
+    subsetColumns(h.latent, frameRows, h.survey.perf3y),
+    alpha,
+  );
+  for (const [name, est] of [
+    ["population", pop],
+    ["frame", frame],
+  ] as const) {
+    if (!est) continue;
+    outcomes[`${name}.n`] = est.n;
+    for (const [label, v] of Object.entries(est.std)) outcomes[`${name}.${label}`] = v;
+  }
+
+  // The sample: the virtual survey of the simulated firms, or the frame itself.
+  let cov: Mat;
+  let n: number;
+  const survey = (scenario as { survey?: { enabled?: boolean } }).survey;
+  if (survey?.enabled) {
+    const cfg = survey as unknown as SurveyConfig;
+    const plan = surveyPlanFor(cfg, model.Sigma);
+    const out = runSurvey(surveyUniverse(h, scenario.seed, replication), plan, {
+      seed: scenario.seed,
+      replication,
+    });
+    Object.assign(outcomes, surveyOutcomes(out, alpha, false));
+    cov = covariance(out.composites, out.n);
+    n = out.n;
+  } else {
+    const cols = subsetColumns(h.latent, frameRows, h.survey.perf3y);
+    n = frameRows.length;
+    if (n < 20)
+      throw new Error(
+        `replication ${replication}: the surveyed frame holds ${n} firms (fewer than 20); raise dynamics.firms`,
+      );
+    cov = covariance(cols, n);
+    outcomes["dynamics.estimatedOnFrame"] = 1;
+  }
+  const est = estimatePathModel(structure, cov, n, {
+    alpha,
+    modification: false,
+    rmseaInterval: false,
+  });
+  if (!est.ok) throw new Error(`replication ${replication}: ${est.error}`);
+  const r = est.report;
+  const popValue = new Map(model.spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
+  const paths: PathResult[] = r.paths.map((x) => ({
+    label: x.label,
+    hypothesis: x.hypothesis,
+    population: popValue.get(x.label) ?? 0,
+    est: x.est,
+    std: x.std,
+    se: x.se,
+    stdSe: x.stdSe,
+    p: x.p,
+    verdict: x.verdict,
+  }));
+  const result: ReplicationResult = {
+    replication,
+    n,
+    paths,
+    fit: {
+      chisq: r.fit.chisq,
+      df: r.fit.df,
+      pvalue: r.fit.pvalue,
+      cfi: r.fit.cfi,
+      rmsea: r.fit.rmsea,
+      srmr: r.fit.srmr,
+    },
+    outcomes,
+  };
+  return { result, history: h };
+}
+
+/** runReplication's dynamics branch: the ReplicationResult alone (plain data). */
+export function runDynamicsReplication(scenario: Scenario, replication: number): ReplicationResult {
+  return dynamicsReplication(scenario, replication).result;
+}
