@@ -40,6 +40,7 @@ export class SweepDirectory {
   private encoder: JournalEncoder;
   private records = new Map<number, JournalRecord>();
   private lastCheckpoint = 0;
+  private buffer: string[] = [];
   readonly slice: number[];
 
   private constructor(
@@ -126,16 +127,24 @@ export class SweepDirectory {
     return this.records.size;
   }
 
-  /** Append one finished run to the journal (one write call). */
-  append(o: RunOutcome): void {
+  /** Add one finished run to the journal (written by the next flush; pass flush = true to write now). */
+  append(o: RunOutcome, flush = false): void {
     if (this.fd === undefined) throw new Error("output directory is closed");
     const rec: JournalRecord = o.ok
       ? { run: o.spec.run, keys: o.keys, values: o.values }
       : { run: o.spec.run, error: o.message };
     if (this.records.has(rec.run)) return;
     this.records.set(rec.run, rec);
-    const line = this.encoder.encode(rec);
-    writeSync(this.fd, line, null, "utf8");
+    this.buffer.push(this.encoder.encode(rec));
+    if (flush) this.flush();
+  }
+
+  /** Write buffered journal lines in one call (a kill loses at most this unwritten batch). */
+  flush(): void {
+    if (!this.buffer.length || this.fd === undefined) return;
+    const text = this.buffer.join("");
+    this.buffer = [];
+    writeSync(this.fd, text, null, "utf8");
   }
 
   /** Rewrite manifest.json with the runs done so far (at most once a second unless forced). */
@@ -147,6 +156,7 @@ export class SweepDirectory {
   }
 
   private writeManifest(status: Manifest["status"]): void {
+    this.flush();
     writeAtomic(
       join(this.dir, "manifest.json"),
       manifestText(manifestOf(this.plan, this.shard, this.records.values(), status)),
@@ -154,6 +164,7 @@ export class SweepDirectory {
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -52,6 +52,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once per finished run, in completion order. */
   onResult?: (r: RunOutcome) => void;
+  /** Called after the results of each chunk were delivered (e.g. to flush buffered output). */
+  onChunk?: () => void;
   onProgress?: (p: Progress) => void;
   /** Minimum interval between progress events (default 200 ms; the last one always fires). */
   progressIntervalMs?: number;
@@ -262,6 +264,7 @@ export function createPool(options: PoolOptions): Pool {
               ? 0.5 * slot.secPerRun + 0.5 * sec
               : sec;
             deliver(res);
+            opts.onChunk?.();
             progress(false);
           } catch (e) {
             if (cancelled) return;

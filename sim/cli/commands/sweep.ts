@@ -117,6 +117,7 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
           chunkSize: chunk,
           signal: controller.signal,
           onResult: (r) => dir.append(r),
+          onChunk: () => dir.flush(),
           onProgress: (p) => {
             bar.update(p);
             dir.checkpoint();
