@@ -101,6 +101,17 @@ export function summarise(
   }
   const meanOutcomes: Record<string, number> = {};
   for (const [k, { s, k: c }] of sums) meanOutcomes[k] = s / c;
+  // Share of surveys in which each non-response t-test is significant at alpha.
+  const rej = new Map<string, { s: number; k: number }>();
+  for (const o of outcomes) {
+    const m = /^(check\.\w+\.\w+)\.p$/.exec(o.outcome);
+    if (!m) continue;
+    const e = rej.get(m[1]) ?? { s: 0, k: 0 };
+    if (o.value < alpha) e.s++;
+    e.k++;
+    rej.set(m[1], e);
+  }
+  for (const [k, { s, k: c }] of rej) meanOutcomes[`${k}.rejectionShare`] = s / c;
   for (const name of ["earlyLate", "respondents"]) {
     const flagged = outcomes.filter((o) => o.outcome === `check.${name}.flagged`);
     if (flagged.length)

@@ -37,6 +37,11 @@ export interface SurveyUniverse {
   attributes: FirmAttributes;
   /** Firms screened to find these (placeholder frames draw only eligible firms); default n. */
   screened?: number;
+  /**
+   * Fill in construct scores drawn lazily (the placeholder frame draws PERF for every firm and
+   * the other constructs only for respondents). Called once by runSurvey with the usable rows.
+   */
+  completeLatent?: (rows: ArrayLike<number>) => void;
 }
 
 export interface FrameCriteria {

@@ -28,7 +28,9 @@ export interface InstrumentOptions {
   droppedLoading: number;
   /** Which items a composite averages: "retained" (as the paper did) or "all" asked items. */
   compositeItems: "retained" | "all";
-  /** Standardized loading of every item on a common-method (respondent style) factor. */
+  /** Standardized loading m of every item on a common-method (respondent style) factor: the
+   * share m^2 of each item's variance is method variance, taken proportionally from the
+   * construct and unique parts (construct loadings become l sqrt(1 - m^2)). */
   methodFactor: number;
   /** false: items equal their construct score (loading 1, no unique variance). */
   measurementError: boolean;
@@ -134,14 +136,17 @@ export function buildInstrument(o: InstrumentOptions, fieldPrefix = "survey"): I
   }
   const items: SurveyItem[] = asked.map((i) => {
     const c = CONSTRUCTS.indexOf(i.construct);
-    let l = o.measurementError ? base(i) * (i.dropped ? 1 : factor[i.construct]) : 1;
-    if (i.reverse) l = -Math.abs(l);
+    // The method factor takes the share m^2 of every item's variance, proportionally from
+    // the construct and the unique part: loading l -> l sqrt(1 - m^2).
     const m = o.measurementError ? o.methodFactor : 0;
+    const shrink = Math.sqrt(1 - m * m);
+    let l = o.measurementError ? base(i) * (i.dropped ? 1 : factor[i.construct]) * shrink : 1;
+    if (i.reverse) l = -Math.abs(l);
     const u2 = 1 - l * l - m * m;
     if (o.measurementError && !(u2 > 1e-9))
       throw new SurveyConfigError(
-        i.id in o.itemLoadings ? f(`itemLoadings.${i.id}`) : f("methodFactor"),
-        `item ${i.id}: loading ${r3(l)} and method loading ${r3(m)} leave no unique variance (need loading^2 + method^2 < 1)`,
+        i.id in o.itemLoadings ? f(`itemLoadings.${i.id}`) : f("loadings"),
+        `item ${i.id}: loading ${r3(l)} leaves no unique variance`,
       );
     return {
       id: i.id,

@@ -1,4 +1,4 @@
-import { normalCdf } from "../math/distributions.ts";
+import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
@@ -75,11 +75,15 @@ export interface PlaceholderSetup {
   p: number;
   /** cov(latent, export index) */
   w: Float64Array;
-  /** Cholesky factor of cov(latent | export index). */
-  L: Mat;
+  /** PERF given the export index: mean w[PERF] x, standard deviation sPerf. */
+  sPerf: number;
+  /** The other constructs given (x, PERF): mean w x + g (PERF - w[PERF] x), Cholesky L6. */
+  others: number[];
+  g: Float64Array;
+  L6: Mat;
 }
 
-/** Precompute the conditional draw of latent scores given the export index. */
+/** Precompute the conditional draws of latent scores given the export index. */
 export function placeholderSetup(R: Mat): PlaceholderSetup {
   const p = CONSTRUCTS.length;
   const a = new Float64Array(p);
@@ -89,24 +93,39 @@ export function placeholderSetup(R: Mat): PlaceholderSetup {
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) w[i] += R[i * p + j] * a[j];
   const C = R.slice();
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * p + j] -= w[i] * w[j];
-  const L = cholesky(C, p);
-  if (!L) throw new Error("placeholder frame: conditional latent covariance not positive definite");
-  return { p, w, L };
+  const cPP = C[PERF * p + PERF];
+  const others = CONSTRUCTS.map((_, i) => i).filter((i) => i !== PERF);
+  const q = others.length;
+  const g = new Float64Array(q);
+  const C6 = new Float64Array(q * q);
+  others.forEach((oi, i) => {
+    g[i] = C[oi * p + PERF] / cPP;
+    others.forEach((oj, j) => {
+      C6[i * q + j] = C[oi * p + oj] - (C[oi * p + PERF] * C[PERF * p + oj]) / cPP;
+    });
+  });
+  const L6 = cholesky(C6, q);
+  if (!(cPP > 0) || !L6)
+    throw new Error("placeholder frame: conditional latent covariance not positive definite");
+  return { p, w, sPerf: Math.sqrt(cPP), others, g, L6 };
 }
 
 /**
  * Draw `count` firms that meet the frame criteria from the PLACEHOLDER super-population
  * (firms are screened one by one until `count` qualify; `screened` says how many were looked
- * at). Latent scores have correlation matrix R (setup from placeholderSetup(R)).
+ * at). Latent scores have correlation matrix R (setup from placeholderSetup(R)). PERF and the
+ * attributes are drawn for every firm; the other six construct scores only for the firms
+ * runSurvey asks for (completeLatent, from a second stream), since only respondents answer.
  */
 export function drawPlaceholderFrame(
   setup: PlaceholderSetup,
   criteria: FrameCriteria,
   count: number,
   stream: Stream,
+  restStream: Stream,
   maxScreened = count * 1000,
 ): SurveyUniverse {
-  const { p, w, L } = setup;
+  const { w, sPerf } = setup;
   const z = new Normals(stream);
   const latent = CONSTRUCTS.map(() => new Float64Array(count));
   const at: FirmAttributes = {
@@ -118,8 +137,20 @@ export function drawPlaceholderFrame(
     roi: new Float64Array(count),
     productCategory: new Float64Array(count),
   };
+  const xs = new Float64Array(count);
   const P = PLACEHOLDER;
-  const e = new Float64Array(p);
+  const minYear = criteria.minFoundingYear ?? Number.NEGATIVE_INFINITY;
+  const xCut =
+    criteria.minExportShare <= 0
+      ? Number.NEGATIVE_INFINITY
+      : criteria.minExportShare >= 1
+        ? Number.POSITIVE_INFINITY
+        : (normalQuantile(criteria.minExportShare) - P.exportIntercept) / P.exportSlope;
+  const wP = w[PERF];
+  const sSize = Math.sqrt(1 - P.sizeOnPERF ** 2);
+  const sGrowth = Math.sqrt(1 - P.growthOnPERF ** 2);
+  const sRoi = Math.sqrt(1 - P.roiOnPERF ** 2);
+  const perfCol = latent[PERF];
   let screened = 0;
   let got = 0;
   while (got < count) {
@@ -130,35 +161,44 @@ export function drawPlaceholderFrame(
     screened++;
     const age = -Math.log(1 - stream.next()) * P.meanAge;
     const year = Math.floor(SAMPLE.surveyYear - age);
+    if (year < minYear) continue;
     const x = z.next();
-    const share = normalCdf(P.exportIntercept + P.exportSlope * x);
-    if (
-      (criteria.minFoundingYear !== null && year < criteria.minFoundingYear) ||
-      share < criteria.minExportShare
-    )
-      continue;
+    if (x < xCut) continue;
     const i = got++;
-    for (let k = 0; k < p; k++) e[k] = z.next();
-    for (let c = 0; c < p; c++) {
-      let s = w[c] * x;
-      for (let k = 0; k <= c; k++) s += L[c * p + k] * e[k];
-      latent[c][i] = s;
-    }
-    const perf = latent[PERF][i];
-    const size = P.sizeOnPERF * perf + Math.sqrt(1 - P.sizeOnPERF ** 2) * z.next();
-    const emp = Math.max(1, Math.round(P.medianEmployees * Math.exp(size)));
+    xs[i] = x;
+    const perf = wP * x + sPerf * z.next();
+    perfCol[i] = perf;
+    const emp = Math.max(
+      1,
+      Math.round(P.medianEmployees * Math.exp(P.sizeOnPERF * perf + sSize * z.next())),
+    );
     at.foundingYear[i] = year;
-    at.exportShare[i] = share;
+    at.exportShare[i] = normalCdf(P.exportIntercept + P.exportSlope * x);
     at.employees[i] = emp;
     at.sales[i] = emp * P.salesPerEmployee * Math.exp(P.salesPerEmployeeSpread * z.next());
-    at.salesGrowth[i] =
-      P.growthMean +
-      P.growthSd * (P.growthOnPERF * perf + Math.sqrt(1 - P.growthOnPERF ** 2) * z.next());
-    at.roi[i] =
-      P.roiMean + P.roiSd * (P.roiOnPERF * perf + Math.sqrt(1 - P.roiOnPERF ** 2) * z.next());
+    at.salesGrowth[i] = P.growthMean + P.growthSd * (P.growthOnPERF * perf + sGrowth * z.next());
+    at.roi[i] = P.roiMean + P.roiSd * (P.roiOnPERF * perf + sRoi * z.next());
     at.productCategory[i] = stream.next() < P.industrialShare ? 1 : 0;
   }
-  return { n: count, latent, attributes: at, screened };
+  const completeLatent = (rows: ArrayLike<number>) => {
+    const sorted = Int32Array.from(rows).sort();
+    const { others, g, L6 } = setup;
+    const q = others.length;
+    const zr = new Normals(restStream);
+    const e = new Float64Array(q);
+    for (let k = 0; k < sorted.length; k++) {
+      const i = sorted[k];
+      if (k > 0 && sorted[k - 1] === i) continue;
+      for (let j = 0; j < q; j++) e[j] = zr.next();
+      const resid = perfCol[i] - wP * xs[i];
+      for (let j = 0; j < q; j++) {
+        let v = w[others[j]] * xs[i] + g[j] * resid;
+        for (let m = 0; m <= j; m++) v += L6[j * q + m] * e[m];
+        latent[others[j]][i] = v;
+      }
+    }
+  };
+  return { n: count, latent, attributes: at, screened, completeLatent };
 }
 
 /** Whether the placeholder links the frame criteria to the constructs (selection on them). */

@@ -73,14 +73,21 @@ export function buildSurveyPlan(
     throw new SurveyConfigError(`${field}.${problems[0].field}`, problems[0].message);
   const instrument = buildInstrument(config, field);
   const format = config.level === "composites" ? "continuous" : config.responses;
-  const scales = calibrateScales(instrument, format);
-  const calibration = calibrateLatent(
-    config.calibration,
-    modelSigma,
-    instrument,
-    scales,
-    format,
-    `${field}.calibration`,
+  const scales = memo(scaleCache, JSON.stringify([instrumentKey(config), format]), () =>
+    calibrateScales(instrument, format),
+  );
+  const calibration = memo(
+    latentCache,
+    JSON.stringify([instrumentKey(config), format, config.calibration, sigmaKey(modelSigma)]),
+    () =>
+      calibrateLatent(
+        config.calibration,
+        modelSigma,
+        instrument,
+        scales,
+        format,
+        `${field}.calibration`,
+      ),
   );
   const form = compositeForm(instrument);
   const p = CONSTRUCTS.length;
@@ -142,6 +149,36 @@ export function buildSurveyPlan(
 }
 
 const cache = new Map<string, SurveyPlan>();
+const scaleCache = new Map<string, ItemScales>();
+const latentCache = new Map<string, LatentCalibration>();
+
+/** The part of a configuration the item scales depend on. */
+function instrumentKey(c: SurveyConfig): unknown[] {
+  return [
+    c.loadings,
+    c.targetReliability,
+    c.itemLoadings,
+    c.includeDropped,
+    c.droppedLoading,
+    c.compositeItems,
+    c.methodFactor,
+    c.measurementError,
+  ];
+}
+
+function sigmaKey(m: Mat): string {
+  return Array.from(m, (x) => x.toPrecision(15)).join(",");
+}
+
+/** A pure memo (bounded): the value depends only on the key's inputs. */
+function memo<T>(store: Map<string, T>, key: string, make: () => T): T {
+  const hit = store.get(key);
+  if (hit) return hit;
+  const v = make();
+  if (store.size > 32) store.delete(store.keys().next().value as string);
+  store.set(key, v);
+  return v;
+}
 
 /**
  * buildSurveyPlan, memoised on its inputs (calibration costs up to a second for Likert
@@ -149,11 +186,7 @@ const cache = new Map<string, SurveyPlan>();
  * result depends only on the arguments.
  */
 export function surveyPlanFor(config: SurveyConfig, modelSigma: Mat): SurveyPlan {
-  const key = JSON.stringify(config) + Array.from(modelSigma, (x) => x.toPrecision(15)).join(",");
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const plan = buildSurveyPlan(config, modelSigma);
-  if (cache.size > 32) cache.delete(cache.keys().next().value as string);
-  cache.set(key, plan);
-  return plan;
+  return memo(cache, JSON.stringify(config) + sigmaKey(modelSigma), () =>
+    buildSurveyPlan(config, modelSigma),
+  );
 }

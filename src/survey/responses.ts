@@ -168,7 +168,25 @@ export function answerItems(
   const items = ins.items;
   const q = items.length;
   const likert = format === "likert";
-  const ab = items.map((it) => onScale(it, scales.mu[it.c], scales.sigma[it.c]));
+  // Per item: value = A + Bl * eta + Bm * M + Bu * e in the scored direction, then rounding.
+  const A = new Float64Array(q);
+  const Bl = new Float64Array(q);
+  const Bm = new Float64Array(q);
+  const Bu = new Float64Array(q);
+  const lo = new Float64Array(q);
+  const hi = new Float64Array(q);
+  const col: ArrayLike<number>[] = [];
+  items.forEach((it, j) => {
+    const { a, b } = onScale(it, scales.mu[it.c], scales.sigma[it.c]);
+    const sign = it.reverse ? -1 : 1;
+    A[j] = a;
+    Bl[j] = b * sign * it.loading;
+    Bm[j] = b * sign * it.method;
+    Bu[j] = b * sign * it.unique;
+    lo[j] = it.scale.min;
+    hi[j] = it.scale.max;
+    col.push(latent[it.c]);
+  });
   const scored = items.map(() => new Float64Array(n));
   const z = new Float64Array(n * (q + 1));
   fillNormals(stream, z);
@@ -177,9 +195,11 @@ export function answerItems(
     const base = i * (q + 1);
     const m = z[base];
     for (let j = 0; j < q; j++) {
-      const it = items[j];
-      const x = it.loading * latent[it.c][r] + it.method * m + it.unique * z[base + 1 + j];
-      scored[j][i] = scoreItem(it, ab[j].a, ab[j].b, x, likert);
+      const v = A[j] + Bl[j] * col[j][r] + Bm[j] * m + Bu[j] * z[base + 1 + j];
+      if (likert) {
+        const y = Math.round(v);
+        scored[j][i] = y < lo[j] ? lo[j] : y > hi[j] ? hi[j] : y;
+      } else scored[j][i] = v;
     }
   }
   const composites = ins.composite.map((idx) => {
@@ -195,6 +215,19 @@ export function answerItems(
     return col;
   });
   return { n, scored, composites };
+}
+
+/** The scored item columns of construct c's composite, on the composite's 1-7 scale. */
+export function compositeItemColumns(
+  ins: Instrument,
+  scored: readonly Float64Array[],
+  c: number,
+): Float64Array[] {
+  return ins.composite[c].map((k) => {
+    const it = ins.items[k];
+    if (it.scale.min === 1 && it.scale.max === 7) return scored[k];
+    return scored[k].map((y) => toComposite(it, y));
+  });
 }
 
 /** Convenience: a stream for item answers of one replication. */

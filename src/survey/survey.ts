@@ -6,7 +6,7 @@ import { ATTRIBUTE_NAMES, type FrameCriteria, inFrame, type SurveyUniverse } fro
 import { SurveyConfigError } from "./instrument.ts";
 import type { SurveyPlan } from "./plan.ts";
 import { correlation, cronbachAlpha } from "./reliability.ts";
-import { answerItems } from "./responses.ts";
+import { answerItems, compositeItemColumns } from "./responses.ts";
 import { type TTest, welch } from "./ttest.ts";
 
 /**
@@ -125,6 +125,7 @@ export function runSurvey(
   }
 
   // Answers.
+  universe.completeLatent?.(rows);
   const is = derive(streams.seed, streams.replication, "survey", "items");
   let composites: Float64Array[];
   let items: Float64Array[] | null = null;
@@ -166,10 +167,7 @@ export function runSurvey(
       construct: c,
       alpha:
         items && idx.length > 1
-          ? cronbachAlpha(
-              idx.map((k) => items![k]),
-              n,
-            )
+          ? cronbachAlpha(compositeItemColumns(plan.instrument, items, ci), n)
           : null,
       r2True: r * r,
     };

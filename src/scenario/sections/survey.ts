@@ -25,13 +25,9 @@ export const SurveySection = z
       description:
         "items: each respondent answers every item; composites: composites drawn directly as means of continuous items (faster, no item file; ignores `responses`)",
     }),
-    responses: z
-      .enum(["likert", "continuous"])
-      .default(DEFAULT_SURVEY.responses)
-      .meta({
-        description:
-          "likert: answers rounded to the 1-7 (1-10) scale points; continuous: unrounded",
-      }),
+    responses: z.enum(["likert", "continuous"]).default(DEFAULT_SURVEY.responses).meta({
+      description: "likert: answers rounded to the 1-7 (1-10) scale points; continuous: unrounded",
+    }),
     calibration: z.enum(["latent", "composites"]).default(DEFAULT_SURVEY.calibration).meta({
       description:
         "latent: the model describes the true constructs (measurement error attenuates the composites); composites: latent correlations solved so that the composites reproduce the model's correlations (Table 1 for model.base table1)",
@@ -58,25 +54,19 @@ export const SurveySection = z
       )
       .default({})
       .meta({ description: 'Per-item loadings replacing the Appendix values ("IEO5": 0.6)' }),
-    includeDropped: z
-      .boolean()
-      .default(false)
-      .meta({
-        description:
-          "Also ask the items the paper dropped in purification (reverse-keyed ones reflected)",
-      }),
+    includeDropped: z.boolean().default(false).meta({
+      description:
+        "Also ask the items the paper dropped in purification (reverse-keyed ones reflected)",
+    }),
     droppedLoading: num(
       DEFAULT_SURVEY.droppedLoading,
       0.01,
       0.99,
       "Loading of dropped items (the paper reports none; our default 0.45)",
     ),
-    compositeItems: z
-      .enum(["retained", "all"])
-      .default(DEFAULT_SURVEY.compositeItems)
-      .meta({
-        description: "Items a composite averages: retained (as the paper) or all asked items",
-      }),
+    compositeItems: z.enum(["retained", "all"]).default(DEFAULT_SURVEY.compositeItems).meta({
+      description: "Items a composite averages: retained (as the paper) or all asked items",
+    }),
     methodFactor: num(
       0,
       0,
@@ -125,24 +115,15 @@ export const SurveySection = z
       .meta({
         description: "Probability that a mailed firm responds, in (0, 1]; paper about 0.23",
       }),
-    n: z
-      .number()
-      .int()
-      .min(30)
-      .max(1_000_000)
-      .default(SAMPLE.usable)
-      .meta({
-        description: "Usable responses analysed (a survey that gets fewer uses all); paper 203",
-      }),
+    n: z.number().int().min(30).max(1_000_000).default(SAMPLE.usable).meta({
+      description: "Usable responses analysed (a survey that gets fewer uses all); paper 203",
+    }),
     responseBias: z
       .strictObject({
-        on: z
-          .enum(["none", "performance", "size"])
-          .default("none")
-          .meta({
-            description:
-              "What response propensity depends on: none, performance (PERF), size (log employees)",
-          }),
+        on: z.enum(["none", "performance", "size"]).default("none").meta({
+          description:
+            "What response propensity depends on: none, performance (PERF), size (log employees)",
+        }),
         strength: num(
           0,
           -0.95,

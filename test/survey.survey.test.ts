@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { buildModelOrThrow, publishedSpec } from "../src/model/index.ts";
+import { CONSTRUCTS } from "../src/paper/constructs.ts";
+import { derive } from "../src/random/stream.ts";
+import { DEFAULT_SURVEY, type SurveyConfig } from "../src/survey/config.ts";
+import { drawPlaceholderFrame, PLACEHOLDER } from "../src/survey/placeholderFrame.ts";
+import { buildSurveyPlan } from "../src/survey/plan.ts";
+import { surveyCrossSection } from "../src/survey/stage.ts";
+import { runSurvey, SurveyRunError } from "../src/survey/survey.ts";
+
+const model = buildModelOrThrow(publishedSpec());
+const cfg: SurveyConfig = { ...DEFAULT_SURVEY, enabled: true };
+const PERF = CONSTRUCTS.indexOf("PERF");
+
+describe("placeholder frame", () => {
+  it("every drawn firm meets the frame criteria; attributes land near the paper's respondent averages", () => {
+    const plan = buildSurveyPlan(cfg, model.Sigma);
+    const u = drawPlaceholderFrame(
+      plan.placeholder,
+      cfg.frame,
+      20_000,
+      derive(1, 0, "f"),
+      derive(1, 0, "g"),
+    );
+    let emp = 0;
+    for (let i = 0; i < u.n; i++) {
+      expect(u.attributes.foundingYear[i]).toBeGreaterThanOrEqual(1980);
+      expect(u.attributes.exportShare[i]).toBeGreaterThanOrEqual(0.25);
+      emp += u.attributes.employees[i];
+    }
+    expect(emp / u.n).toBeGreaterThan(150); // Data analysis: 190 employees (placeholder only)
+    expect(emp / u.n).toBeLessThan(260);
+    expect(u.screened! / u.n).toBeGreaterThan(2); // about 42% of the super-population qualifies
+    expect(PLACEHOLDER.meanAge).toBe(20);
+  });
+
+  it("lazily completed construct scores have the latent correlations of an unselected frame", () => {
+    const noCut: SurveyConfig = {
+      ...cfg,
+      frame: { minFoundingYear: null, minExportShare: 0, attributes: "placeholder" },
+    };
+    const plan = buildSurveyPlan(noCut, model.Sigma);
+    const N = 100_000;
+    const u = drawPlaceholderFrame(
+      plan.placeholder,
+      noCut.frame,
+      N,
+      derive(2, 0, "f"),
+      derive(2, 0, "g"),
+    );
+    u.completeLatent!(Int32Array.from({ length: N }, (_, i) => i));
+    const p = CONSTRUCTS.length;
+    for (let a = 0; a < p; a++)
+      for (let b = 0; b < a; b++) {
+        let s = 0;
+        for (let i = 0; i < N; i++) s += u.latent[a][i] * u.latent[b][i];
+        expect(Math.abs(s / N - plan.R[a * p + b])).toBeLessThan(0.015);
+      }
+  });
+});
+
+describe("runSurvey", () => {
+  it("mails 900, about 23% respond, at most n usable; waves ordered 1..3", () => {
+    let responded = 0;
+    const R = 40;
+    for (let r = 0; r < R; r++) {
+      const s = surveyCrossSection(cfg, model.Sigma, 11, r, 0.05);
+      const o = s.output!;
+      expect(o.mailed).toBe(900);
+      expect(o.n).toBe(Math.min(203, o.responded));
+      expect(s.n).toBe(o.n);
+      expect(o.composites[0].length).toBe(o.n);
+      for (const w of o.wave) expect([1, 2, 3]).toContain(w);
+      responded += o.responded;
+    }
+    expect(responded / (R * 900)).toBeGreaterThan(0.21);
+    expect(responded / (R * 900)).toBeLessThan(0.25);
+  });
+
+  it("response bias on performance makes respondents perform better and the checks notice", () => {
+    const biased: SurveyConfig = { ...cfg, responseBias: { on: "performance", strength: 0.6 } };
+    let gap = 0;
+    let flagged = 0;
+    const R = 20;
+    for (let r = 0; r < R; r++) {
+      const s = surveyCrossSection(biased, model.Sigma, 12, r, 0.05);
+      const o = s.output!;
+      const u = s.universe!;
+      const inResp = new Set(o.rows);
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < u.n; i++) {
+        if (inResp.has(i)) a += u.latent[PERF][i];
+        else b += u.latent[PERF][i];
+      }
+      gap += a / inResp.size - b / (u.n - inResp.size);
+      const sg = o.checks.respondents.find((t) => t.variable === "salesGrowth")!;
+      if (sg.p < 0.05) flagged++;
+    }
+    expect(gap / R).toBeGreaterThan(0.6); // about 0.6 * (E[u | respond] - E[u | not]) = 0.6 * 1.7
+    expect(flagged / R).toBeGreaterThan(0.9);
+  });
+
+  it("zero usable responses is an error naming survey.responseRate", () => {
+    const plan = buildSurveyPlan(cfg, model.Sigma);
+    const u = drawPlaceholderFrame(
+      plan.placeholder,
+      cfg.frame,
+      900,
+      derive(3, 0, "f"),
+      derive(3, 0, "g"),
+    );
+    // a valid scenario cannot ask for this (mailed x rate >= n), but a dynamics frame can get it
+    const tiny = { ...plan, config: { ...plan.config, responseRate: 1e-9 } };
+    expect(() => runSurvey(u, tiny, { seed: 3, replication: 0 })).toThrow(SurveyRunError);
+    expect(() => runSurvey(u, tiny, { seed: 3, replication: 0 })).toThrow(
+      /^survey\.responseRate: .*no usable responses/,
+    );
+  });
+
+  it("a frame smaller than the mailing is an error naming survey.mailed", () => {
+    const plan = buildSurveyPlan(cfg, model.Sigma);
+    const u = drawPlaceholderFrame(
+      plan.placeholder,
+      cfg.frame,
+      500,
+      derive(4, 0, "f"),
+      derive(4, 0, "g"),
+    );
+    expect(() => runSurvey(u, plan, { seed: 4, replication: 0 })).toThrow(
+      /^survey\.mailed: the frame holds 500 firms/,
+    );
+  });
+
+  it("is deterministic in (seed, replication)", () => {
+    const a = surveyCrossSection(cfg, model.Sigma, 5, 3, 0.05);
+    const b = surveyCrossSection(cfg, model.Sigma, 5, 3, 0.05);
+    const c = surveyCrossSection(cfg, model.Sigma, 5, 4, 0.05);
+    expect(Array.from(a.cov)).toEqual(Array.from(b.cov));
+    expect(a.outcomes).toEqual(b.outcomes);
+    expect(Array.from(a.cov)).not.toEqual(Array.from(c.cov));
+  });
+});
