@@ -20,6 +20,7 @@ describe("placeholder frame", () => {
       cfg.frame,
       20_000,
       derive(1, 0, "f"),
+      derive(1, 0, "n"),
       derive(1, 0, "g"),
     );
     let emp = 0;
@@ -46,6 +47,7 @@ describe("placeholder frame", () => {
       noCut.frame,
       N,
       derive(2, 0, "f"),
+      derive(2, 0, "n"),
       derive(2, 0, "g"),
     );
     u.completeLatent!(Int32Array.from({ length: N }, (_, i) => i));
@@ -108,6 +110,7 @@ describe("runSurvey", () => {
       cfg.frame,
       900,
       derive(3, 0, "f"),
+      derive(3, 0, "n"),
       derive(3, 0, "g"),
     );
     // a valid scenario cannot ask for this (mailed x rate >= n), but a dynamics frame can get it
@@ -125,6 +128,7 @@ describe("runSurvey", () => {
       cfg.frame,
       500,
       derive(4, 0, "f"),
+      derive(4, 0, "n"),
       derive(4, 0, "g"),
     );
     expect(() => runSurvey(u, plan, { seed: 4, replication: 0 })).toThrow(

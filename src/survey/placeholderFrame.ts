@@ -2,6 +2,7 @@ import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
+import { fillNormals } from "../random/deviates.ts";
 import type { Stream } from "../random/stream.ts";
 import type { FirmAttributes, FrameCriteria, SurveyUniverse } from "./frame.ts";
 
@@ -46,28 +47,17 @@ export const PLACEHOLDER = {
 const IEO = CONSTRUCTS.indexOf("IEO");
 const PERF = CONSTRUCTS.indexOf("PERF");
 
-/** Buffered standard normals from a stream (both values of each polar pair are used). */
+/** Standard normals from a stream, filled 1024 at a time (fillNormals) and handed out in order. */
 class Normals {
-  private spare = 0;
-  private has = false;
+  private buf = new Float64Array(1024);
+  private pos = 1024;
   constructor(private s: Stream) {}
   next(): number {
-    if (this.has) {
-      this.has = false;
-      return this.spare;
+    if (this.pos === 1024) {
+      fillNormals(this.s, this.buf);
+      this.pos = 0;
     }
-    let u: number;
-    let v: number;
-    let r: number;
-    do {
-      u = 2 * this.s.next() - 1;
-      v = 2 * this.s.next() - 1;
-      r = u * u + v * v;
-    } while (r >= 1 || r === 0);
-    const f = Math.sqrt((-2 * Math.log(r)) / r);
-    this.spare = v * f;
-    this.has = true;
-    return u * f;
+    return this.buf[this.pos++];
   }
 }
 
@@ -113,7 +103,7 @@ export function placeholderSetup(R: Mat): PlaceholderSetup {
 /**
  * Draw `count` firms that meet the frame criteria from the PLACEHOLDER super-population
  * (firms are screened one by one until `count` qualify; `screened` says how many were looked
- * at). Latent scores have correlation matrix R (setup from placeholderSetup(R)). PERF and the
+ * at; uniforms from `stream`, normals from `normalStream`). Latent scores have correlation matrix R (setup from placeholderSetup(R)). PERF and the
  * attributes are drawn for every firm; the other six construct scores only for the firms
  * runSurvey asks for (completeLatent, from a second stream), since only respondents answer.
  */
@@ -122,11 +112,12 @@ export function drawPlaceholderFrame(
   criteria: FrameCriteria,
   count: number,
   stream: Stream,
+  normalStream: Stream,
   restStream: Stream,
   maxScreened = count * 1000,
 ): SurveyUniverse {
   const { w, sPerf } = setup;
-  const z = new Normals(stream);
+  const z = new Normals(normalStream);
   const latent = CONSTRUCTS.map(() => new Float64Array(count));
   const at: FirmAttributes = {
     foundingYear: new Float64Array(count),
@@ -184,16 +175,16 @@ export function drawPlaceholderFrame(
     const sorted = Int32Array.from(rows).sort();
     const { others, g, L6 } = setup;
     const q = others.length;
-    const zr = new Normals(restStream);
-    const e = new Float64Array(q);
+    const e = new Float64Array(sorted.length * q);
+    fillNormals(restStream, e);
     for (let k = 0; k < sorted.length; k++) {
       const i = sorted[k];
       if (k > 0 && sorted[k - 1] === i) continue;
-      for (let j = 0; j < q; j++) e[j] = zr.next();
+      const eb = k * q;
       const resid = perfCol[i] - wP * xs[i];
       for (let j = 0; j < q; j++) {
         let v = w[others[j]] * xs[i] + g[j] * resid;
-        for (let m = 0; m <= j; m++) v += L6[j * q + m] * e[m];
+        for (let m = 0; m <= j; m++) v += L6[j * q + m] * e[eb + m];
         latent[others[j]][i] = v;
       }
     }

@@ -185,7 +185,20 @@ function memo<T>(store: Map<string, T>, key: string, make: () => T): T {
  * `composites` targets; every replication of a scenario shares the plan). A pure memo: the
  * result depends only on the arguments.
  */
+const byIdentity = new WeakMap<SurveyConfig, { sigma: Float64Array; plan: SurveyPlan }[]>();
+
 export function surveyPlanFor(config: SurveyConfig, modelSigma: Mat): SurveyPlan {
+  // Fast lookup for the common case (the same scenario object, replication after replication).
+  const seen = byIdentity.get(config);
+  const hit = seen?.find((x) => x.sigma.every((v, i) => v === modelSigma[i]));
+  if (hit) return hit.plan;
+  const plan = surveyPlanForKeyed(config, modelSigma);
+  if (!seen) byIdentity.set(config, [{ sigma: modelSigma.slice(), plan }]);
+  else if (seen.length < 8) seen.push({ sigma: modelSigma.slice(), plan });
+  return plan;
+}
+
+function surveyPlanForKeyed(config: SurveyConfig, modelSigma: Mat): SurveyPlan {
   return memo(cache, JSON.stringify(config) + sigmaKey(modelSigma), () =>
     buildSurveyPlan(config, modelSigma),
   );

@@ -71,6 +71,7 @@ export function surveyCrossSection(
     config.frame,
     config.mailed,
     derive(seed, replication, "survey", "frame"),
+    derive(seed, replication, "survey", "frame-normals"),
     derive(seed, replication, "survey", "frame-latent"),
   );
   const out = runSurvey(universe, plan, { seed, replication }, options);

@@ -74,7 +74,7 @@ export function runSurvey(
 
   // Response: probit propensity u = rho b + sqrt(1 - rho^2) e, respond when u > Phi^-1(1 - r).
   const rs = derive(streams.seed, streams.replication, "survey", "response");
-  const e = new Float64Array(2 * M);
+  const e = new Float64Array(M);
   fillNormals(rs, e);
   const rho = cfg.responseBias.on === "none" ? 0 : cfg.responseBias.strength;
   const b = biasVariable(universe, mailed, cfg.responseBias.on);
@@ -87,10 +87,13 @@ export function runSurvey(
     const u = rho * b[k] + sq * e[k];
     if (u > cut) {
       responded[k] = 1;
-      // Waves: the continuum of resistance, keener firms answer earlier (plus timing noise).
-      resp.push({ k, key: u + 0.5 * e[M + k] });
+      resp.push({ k, key: u });
     }
   }
+  // Waves: the continuum of resistance, keener firms answer earlier (plus timing noise).
+  const timing = new Float64Array(resp.length);
+  fillNormals(derive(streams.seed, streams.replication, "survey", "waves"), timing);
+  for (let j = 0; j < resp.length; j++) resp[j].key += 0.5 * timing[j];
   const R = resp.length;
   if (R === 0)
     throw new SurveyRunError(

@@ -1,0 +1,53 @@
+import { estimatePathModel } from "../../src/estimate/report.ts";
+import { buildModelOrThrow, publishedSpec, structureOf } from "../../src/model/index.ts";
+import { DEFAULT_SURVEY, type SurveyConfig } from "../../src/survey/config.ts";
+import { surveyPlanFor } from "../../src/survey/plan.ts";
+import { surveyCrossSection } from "../../src/survey/stage.ts";
+import { medianMs } from "./timing.ts";
+
+/**
+ * Virtual survey speed at the paper's n = 203: milliseconds per replication (median) for
+ * item-level and composite-level surveys, survey alone and survey + ML estimate.
+ * Target: item-level survey under 0.5 ms per replication on one core.
+ */
+export function run(): void {
+  const model = buildModelOrThrow(publishedSpec());
+  const structure = structureOf(model.spec);
+  const base: SurveyConfig = { ...DEFAULT_SURVEY, enabled: true };
+  const cases: [string, SurveyConfig][] = [
+    ["item level, Likert, frame + response (paper's design)", base],
+    ["item level, continuous answers", { ...base, responses: "continuous" }],
+    ["composite level, frame + response", { ...base, level: "composites" }],
+    [
+      "composite level, no selection (Wishart shortcut)",
+      { ...base, level: "composites", frame: { ...base.frame, minExportShare: 0 } },
+    ],
+  ];
+  for (const [label, cfg] of cases) {
+    const t0 = performance.now();
+    surveyPlanFor(cfg, model.Sigma);
+    const planMs = performance.now() - t0;
+    let rep = 0;
+    const survey = medianMs(
+      () => void surveyCrossSection(cfg, model.Sigma, 1, rep++, 0.05),
+      400,
+      40,
+    );
+    const both = medianMs(
+      () => {
+        const s = surveyCrossSection(cfg, model.Sigma, 2, rep++, 0.05);
+        estimatePathModel(structure, s.cov, s.n, { modification: false, rmseaInterval: false });
+      },
+      400,
+      40,
+    );
+    console.log(
+      `${label.padEnd(56)} survey ${survey.toFixed(3)} ms, survey + estimate ${both.toFixed(3)} ms per replication (plan/calibration once: ${planMs.toFixed(0)} ms)`,
+    );
+  }
+  const t0 = performance.now();
+  surveyPlanFor({ ...base, calibration: "composites" }, model.Sigma);
+  console.log(
+    `calibration "composites" (Likert, item level): ${(performance.now() - t0).toFixed(0)} ms once per scenario`,
+  );
+}
