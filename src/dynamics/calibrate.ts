@@ -22,6 +22,7 @@ export const CALIBRATED: readonly CalibrationParameter[] = [
   { path: "sales.scale", min: 0.01, max: 5, log: true },
   { path: "marketExit.baseRate", min: 0.01, max: 5, log: true },
   { path: "marketExit.performance", min: 0, max: 3, log: false },
+  { path: "marketExit.knowledge", min: -1, max: 3, log: false },
   { path: "marketExit.newSpell", min: 0, max: 20, log: false },
   { path: "marketExit.newSpellYears", min: 0.25, max: 5, log: true },
   { path: "marketExit.diversification", min: 0, max: 1.2, log: false },

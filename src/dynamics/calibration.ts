@@ -14,6 +14,8 @@ export interface CalibrationTarget {
   lo: number;
   hi: number;
   source: string;
+  /** Short citation for terminal tables. */
+  cite: string;
 }
 
 export const TARGETS: readonly CalibrationTarget[] = [
@@ -25,6 +27,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0,
     hi: 2,
     source: "Knight & Cavusgil 2004, data analysis: median within 2 years",
+    cite: "K&C 2004",
   },
   {
     key: "frameMedianMarkets",
@@ -34,6 +37,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 15,
     hi: 25,
     source: "Knight & Cavusgil 2004: median 20 countries targeted (band: our choice, +-25%)",
+    cite: "K&C 2004",
   },
   {
     key: "frameMeanForeignShare",
@@ -43,6 +47,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.36,
     hi: 0.46,
     source: "Knight & Cavusgil 2004: 41% (band: our choice, +-5 points)",
+    cite: "K&C 2004",
   },
   {
     key: "frameMeanEmployees",
@@ -52,6 +57,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 120,
     hi: 260,
     source: "Knight & Cavusgil 2004: respondents' mean 190 (band: our choice)",
+    cite: "K&C 2004",
   },
   {
     key: "shareExporting",
@@ -61,6 +67,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.1,
     hi: 0.3,
     source: "Bernard, Jensen, Redding & Schott 2007 JEP 21(3): 18% of US manufacturers (2002)",
+    cite: "Bernard et al. 2007",
   },
   {
     key: "exportersEarlyShare",
@@ -70,6 +77,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.2,
     hi: 0.5,
     source: "Moen & Servais 2002 J. Int'l Marketing 10(3): about one third",
+    cite: "Moen & Servais 2002",
   },
   {
     key: "bornGlobalShareOfExporters",
@@ -79,6 +87,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.05,
     hi: 0.3,
     source: "Sui, Yu & Baum 2012 (Canada): 16% of SME exporters",
+    cite: "Sui, Yu & Baum 2012",
   },
   {
     key: "destinationSurvival2y",
@@ -88,6 +97,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.2,
     hi: 0.45,
     source: "Albornoz, Fanelli & Hallak 2016 JIE 102: 31%",
+    cite: "Albornoz et al. 2016",
   },
   {
     key: "newExporterQuitFirstYear",
@@ -97,6 +107,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.3,
     hi: 0.65,
     source: "Eaton, Eslava, Kugler & Tybout 2008: about half",
+    cite: "Eaton et al. 2008",
   },
   {
     key: "firmSurvival5y",
@@ -107,6 +118,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     hi: 0.6,
     source:
       "BLS Business Employment Dynamics: about half of new establishments survive 5 years (Knaup 2005, Monthly Labor Review 128(5))",
+    cite: "Knaup 2005 (BLS)",
   },
   {
     key: "bornGlobalShareOfStartups",
@@ -116,6 +128,7 @@ export const TARGETS: readonly CalibrationTarget[] = [
     lo: 0.006,
     hi: 0.2,
     source: "Halldin 2012 (Sweden 0.6-3.3%) to Eurofound 2012 (about one fifth, broad definition)",
+    cite: "Halldin 2012; Eurofound 2012",
   },
 ];
 

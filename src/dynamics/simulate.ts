@@ -1,4 +1,4 @@
-import { normal } from "../random/deviates.ts";
+import { fillNormals, normal } from "../random/deviates.ts";
 import { derive, type Stream } from "../random/stream.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { scenarioModel } from "../scenario/validate.ts";
@@ -143,6 +143,10 @@ export function simulate(
   const log = (opts.events ?? d.events) ? new EventRecorder() : null;
   const marketShock = new Float64Array(M);
   const firmShock = new Float64Array(N);
+  const shockBuf = new Float64Array(N);
+  /** Living founded firms, in founding order (compacted every step). */
+  const alive = new Int32Array(N);
+  let aliveN = 0;
   const sdM = d.performance.marketShockSd;
   const sdF = d.performance.firmShockSd;
   const wSmooth = d.performance.smoothing;
@@ -211,7 +215,9 @@ export function simulate(
     log?.push(s, f, m, EV_ENTRY);
   };
 
+  const activated = new Uint8Array(N);
   const activateFirm = (f: number) => {
+    activated[f] = 1;
     policyCost += activateTreatments(firms, model, effects, bL, pol, f);
   };
 
@@ -219,7 +225,7 @@ export function simulate(
     const year = d.startYear + s * dt;
     // 1. Policy start: treat firms founded earlier; change distance penalties.
     if (s === policyStep) {
-      for (let f = 0; f < nextFound; f++) if (exitStep[f] < 0) activateFirm(f);
+      for (let i = 0; i < aliveN; i++) activateFirm(alive[i]);
       if (pol.tradeCost.distancePenaltyChange !== 0) {
         A = attractiveness(mk, d.entry, 1 + pol.tradeCost.distancePenaltyChange);
         alias = aliasTable(A);
@@ -235,6 +241,7 @@ export function simulate(
     // 1. Founding.
     while (nextFound < N && found[nextFound] === s) {
       const f = nextFound++;
+      alive[aliveN++] = f;
       entryE[f] = unitExp(sEntry);
       exitE[f] = unitExp(sFExit);
       status[f] = G_DOMESTIC;
@@ -243,21 +250,27 @@ export function simulate(
     }
     // 2. Shocks.
     for (let m = 0; m < M; m++) marketShock[m] = sdM * normal(sMShock);
-    for (let f = 0; f < nextFound; f++) firmShock[f] = sdF * normal(sFShock);
+    fillNormals(sFShock, shockBuf, 0, aliveN);
+    for (let i = 0; i < aliveN; i++) firmShock[alive[i]] = sdF * shockBuf[i];
     const G =
       globalisation(d.entry.globalisationTrend, year, d.startYear) *
       (s >= policyStep ? Math.exp(pol.tradeCost.entryTrendChange * (year - pol.startYear)) : 1);
     const rate0 = d.entry.baseRate * G * dt;
 
     // 3. Firm pass: exit, learning, entry.
-    for (let f = 0; f < nextFound; f++) {
-      if (exitStep[f] >= 0) continue;
+    for (let ai = 0; ai < aliveN; ai++) {
+      const f = alive[ai];
       const ageSteps = s - found[f];
       const ageY = ageSteps * dt;
       const early = firstEntry[f] >= 0 && firstEntry[f] - found[f] < windowSteps;
       exitH[f] += firmExitRate(d.firmExit, PERF[f], newnessTab[ageSteps], early) * dt;
       if (exitH[f] >= exitE[f]) {
         exitStep[f] = s;
+        const fe0 = firstEntry[f];
+        if (fe0 >= 0 && s <= fe0 + spy && fe0 + spy < T) {
+          firstEntriesChecked++;
+          quitWithinYear++;
+        }
         agg.add(s, M_FIRM_EXITS, status[f], ieoQ[f], imoQ[f], 1);
         log?.push(s, f, -1, EV_FIRM_EXIT);
         continue;
@@ -366,13 +379,16 @@ export function simulate(
     }
 
     // 5. Firm pass: foreign share, status, aggregates, survey snapshot.
-    for (let f = 0; f < nextFound; f++) {
+    let kept = 0;
+    for (let ai = 0; ai < aliveN; ai++) {
+      const f = alive[ai];
+      if (exitStep[f] >= 0) continue;
+      alive[kept++] = f;
       const fe = firstEntry[f];
       if (fe >= 0 && s === fe + spy) {
         firstEntriesChecked++;
-        if (exitStep[f] >= 0 || served[f] === 0) quitWithinYear++;
+        if (served[f] === 0) quitWithinYear++;
       }
-      if (exitStep[f] >= 0) continue;
       firmSteps++;
       const ageY = (s - found[f] + 1) * dt;
       const sh = foreignShare(
@@ -404,9 +420,12 @@ export function simulate(
       }
       foreignSales[f] = 0;
     }
+    aliveN = kept;
     opts.onProgress?.(s + 1, T);
   }
 
+  // Firms that exited before the policy start were never treated.
+  for (let f = 0; f < N; f++) if (!activated[f]) treated[f] = 0;
   const aggregates = agg.finish();
   const outcomes = computeOutcomes(firms, snap, cal, d);
   return {

@@ -49,7 +49,7 @@ export function calibrationText(rows: ReturnType<typeof calibrationTable>, frame
         `${fmt(r.lo, 2)}-${fmt(r.hi, 2)}`,
         fmt(r.simulated, 3),
         r.within ? "ok" : "OUT",
-        r.source,
+        r.cite,
       ]),
     ),
     `${rows.filter((r) => r.within).length} of ${rows.length} targets within their bands`,
