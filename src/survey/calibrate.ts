@@ -4,6 +4,7 @@ import { fillNormals } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
 import { type Instrument, SurveyConfigError } from "./instrument.ts";
 import { answerItems, type ItemScales, type ResponseFormat } from "./responses.ts";
+import { whiten } from "./whiten.ts";
 
 /**
  * Calibration of the latent construct correlations.
@@ -80,6 +81,7 @@ export function compositeCorrelationSimulated(
   if (!L) return null;
   const z = new Float64Array(N * p);
   fillNormals(derive("calibration", "latent", "scores"), z);
+  whiten(z, N, p);
   const latent = CONSTRUCTS.map(() => new Float64Array(N));
   for (let i = 0; i < N; i++)
     for (let c = 0; c < p; c++) {

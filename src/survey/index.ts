@@ -9,3 +9,4 @@ export * from "./responses.ts";
 export * from "./stage.ts";
 export * from "./survey.ts";
 export * from "./ttest.ts";
+export * from "./whiten.ts";

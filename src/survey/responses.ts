@@ -4,6 +4,7 @@ import { fillNormals } from "../random/deviates.ts";
 import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
 import type { Instrument, SurveyItem } from "./instrument.ts";
 import { sumVariance } from "./reliability.ts";
+import { whiten } from "./whiten.ts";
 
 /**
  * Item answers from construct scores. Each respondent i has a standardized score eta_c on each
@@ -101,6 +102,7 @@ export function calibrateScales(
     const s = derive("calibration", "scales", CONSTRUCTS[c]);
     const z = new Float64Array(N * (k + 2));
     fillNormals(s, z);
+    whiten(z, N, k + 2);
     const x = new Float64Array(N * k);
     for (let i = 0; i < N; i++) {
       const eta = z[i * (k + 2)];
