@@ -1,6 +1,5 @@
 import { formatIssue, parseScenarioText } from "../src/scenario/validate.ts";
 import { downloadBlob } from "./export/export.ts";
-import { createPathModelView } from "./pathModel/view.ts";
 import { PRESETS } from "./presets.ts";
 import { BASELINE } from "./state/baseline.ts";
 import { Store } from "./state/store.ts";
@@ -28,10 +27,7 @@ document.getElementById("link-error-close")!.addEventListener("click", () => {
 });
 
 const ctx: ViewContext = { store, showErrors };
-const factories: Record<View, (c: ViewContext) => ViewHandle> = {
-  ...VIEW_FACTORIES,
-  pathModel: createPathModelView,
-};
+const factories: Record<View, (c: ViewContext) => ViewHandle> = VIEW_FACTORIES;
 const handles = new Map<View, ViewHandle>();
 let current: ViewHandle | null = null;
 

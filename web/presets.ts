@@ -11,6 +11,18 @@ export interface Preset {
 
 export const PRESETS: Preset[] = [
   {
+    id: "born-global-vs-gradual",
+    title: "A born global vs a gradual exporter",
+    text: "Click “Follow a born global” to trace a firm that went abroad within three years of its founding, then “Follow a gradual exporter”, one that stayed at home for years. Press Space to play; each numbered dot is a market in the order the firm entered it.",
+    state: (b) => ({ view: "map", scenario: b, date: 0, firm: null }),
+  },
+  {
+    id: "cheaper-communication",
+    title: "The 1980s vs the 2000s: cheaper communication",
+    text: "Cheaper communication and logistics make every foreign entry a little easier each year. Compare the baseline with a world where that trend is faster: more firms export, but capabilities still decide who goes first.",
+    state: (b) => ({ view: "whatIf", scenario: b, policy: "cheaper-communication" }),
+  },
+  {
     id: "paper",
     title: "The paper's model, re-surveyed",
     text: "The population follows Knight & Cavusgil's published coefficients (Table 2). A virtual survey of 203 firms, like theirs, re-estimates every path. Change the survey seed and watch which hypotheses stay supported.",

@@ -84,4 +84,97 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it("play advances the date and changes the map; arrows step", async () => {
+    const { page, problems } = await openPage(h, "?view=map&date=12");
+    await page.waitForSelector("section.view-map[data-ready='1']", { timeout: 60_000 });
+    const label = page.locator("#map-date-label");
+    const fills = () =>
+      page
+        .locator("#world-map g.countries path")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("fill")).join());
+    const date0 = await label.textContent();
+    expect(date0).toBe("1983-Q1");
+    const fills0 = await fills();
+    await page.locator("#map-speed").selectOption("16");
+    await page.locator("body").focus();
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () => document.querySelector("#map-date-label")?.textContent?.startsWith("199"),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.keyboard.press("Space");
+    expect(await page.locator("#map-play").getAttribute("aria-pressed")).toBe("false");
+    const fills1 = await fills();
+    expect(fills1).not.toBe(fills0);
+    const before = await label.textContent();
+    await page.keyboard.press("ArrowRight");
+    const after = await label.textContent();
+    expect(after).not.toBe(before);
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("date") !== "12");
+    // follow a born global: its trail is drawn in entry order
+    await page.locator("#map-follow-bg").click();
+    await page.locator("#map-date").fill("91");
+    await page.waitForSelector("#world-map g.trail g[data-stop]");
+    expect(await page.locator("#map-firm-info ol li").count()).toBeGreaterThan(0);
+    await page.locator("#world-map path[data-iso='124']").click();
+    expect(await page.locator("#map-country-name").textContent()).toMatch(/Canada/);
+    await shot(page, "map");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("a what-if comparison renders with bands and a table of differences", async () => {
+    const { page, problems } = await openPage(h, "?view=whatIf&policy=export-promotion");
+    await page.waitForSelector("section.view-whatif[data-ready='1']", { timeout: 60_000 });
+    expect(await page.locator("#wi-chart path[data-series]").count()).toBe(2);
+    expect(await page.locator("#wi-table tbody tr").count()).toBe(6);
+    const exp = await page.locator("#wi-table tr[data-outcome='exporters'] td.diff").textContent();
+    expect(exp).toMatch(/^[+-]?\d+\.\d pp$/);
+    await shot(page, "what-if");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("a shared URL restores the same view", async () => {
+    const { page, problems } = await openPage(h, "?view=pathModel");
+    await page.locator('input[data-path-number="IMO->QF"]').fill("0.5");
+    await page.locator('input[data-path-number="IMO->QF"]').press("Enter");
+    await page.locator("#pm-n").fill("400");
+    await page.locator("#pm-n").press("Enter");
+    await page.locator("#pm-reseed").click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("sseed") === "2");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("n") === "400");
+    const url = page.url();
+    const table = await page.locator("#pm-table").textContent();
+    const second = await openPage(h, new URL(url).search);
+    expect(await second.page.locator('input[data-path-number="IMO->QF"]').inputValue()).toBe(
+      "0.50",
+    );
+    expect(await second.page.locator("#pm-n").inputValue()).toBe("400");
+    expect(await second.page.locator("#pm-table").textContent()).toBe(table);
+    expect(await second.page.locator("#link-error").isHidden()).toBe(true);
+    expect([...problems, ...second.problems]).toEqual([]);
+    await page.context().close();
+    await second.page.context().close();
+  });
+
+  it("a malformed URL shows the error message and falls back to the baseline", async () => {
+    const { page } = await openPage(
+      h,
+      "?view=globe&n=3&scenario=eyJwb3B1bGF0aW9uIjp7ImZpcm1zIjoyfX0",
+    );
+    const alert = page.locator("#link-error");
+    await alert.waitFor({ state: "visible" });
+    const text = await alert.textContent();
+    expect(text).toMatch(/could not be fully restored/);
+    expect(text).toMatch(/"view" = "globe"/);
+    expect(text).toMatch(/"n" = "3"/);
+    expect(text).toMatch(/scenario: population\.firms = 2/);
+    expect(text).toMatch(/baseline scenario is shown instead/);
+    expect(await page.locator("#path-diagram g.edges path").count()).toBe(12);
+    await shot(page, "malformed-url");
+    await page.context().close();
+  });
 });

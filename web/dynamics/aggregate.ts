@@ -64,7 +64,10 @@ export function firmPath(h: ViewHistory, firm: number, upTo: number): FirmStop[]
 }
 
 /** Entry and presence history of market m: one value per step. */
-export function marketHistory(h: ViewHistory, m: number): { presence: number[]; entries: number[] } {
+export function marketHistory(
+  h: ViewHistory,
+  m: number,
+): { presence: number[]; entries: number[] } {
   const presence: number[] = [];
   const entries: number[] = [];
   for (let s = 0; s < h.steps; s++) {
@@ -82,7 +85,8 @@ export function pickFirm(h: ViewHistory, kind: "bornGlobal" | "gradual", nth = 0
     if (f.firstEntryStep[i] < 0) continue;
     const bg = f.bornGlobal[i] === 1;
     if ((kind === "bornGlobal") !== bg) continue;
-    if (kind === "gradual" && (f.firstEntryStep[i] - f.foundingStep[i]) / h.stepsPerYear < 6) continue;
+    if (kind === "gradual" && (f.firstEntryStep[i] - f.foundingStep[i]) / h.stepsPerYear < 6)
+      continue;
     if (seen++ === nth) return i;
   }
   return null;
@@ -104,7 +108,10 @@ export interface IncidenceCurve {
  * firm exit is a competing risk; firms still domestic at the last step are censored there).
  * `include(f)` selects the firms (e.g. a founding cohort).
  */
-export function entryIncidence(h: ViewHistory, include: (f: number) => boolean = () => true): IncidenceCurve {
+export function entryIncidence(
+  h: ViewHistory,
+  include: (f: number) => boolean = () => true,
+): IncidenceCurve {
   const f = h.firms;
   const A = h.steps;
   const entries = new Float64Array(A + 1);
@@ -154,7 +161,11 @@ export interface AgeProfile {
  * Markets served by firm age (whole years), for the firms `include` selects, from the event
  * log: the count at the end of each year of age, averaged over the firms alive and observed.
  */
-export function marketsByAge(h: ViewHistory, include: (f: number) => boolean, maxYears = 20): AgeProfile {
+export function marketsByAge(
+  h: ViewHistory,
+  include: (f: number) => boolean,
+  maxYears = 20,
+): AgeProfile {
   const ev = h.events;
   const spy = h.stepsPerYear;
   const f = h.firms;

@@ -42,7 +42,13 @@ export interface ViewHistory {
     lfdc: Float64Array;
   };
   /** Event log (entry 0, exit 1, distributor replacement 2, firm exit 3, founding 4), or null. */
-  events: { size: number; step: Int32Array; firm: Int32Array; market: Int32Array; type: Uint8Array } | null;
+  events: {
+    size: number;
+    step: Int32Array;
+    firm: Int32Array;
+    market: Int32Array;
+    type: Uint8Array;
+  } | null;
   /** Scalar facts of the run. */
   stats: Record<string, number>;
   transfer: ArrayBuffer[];
@@ -99,7 +105,9 @@ export function summarise(h: DynamicsHistory, scenario: Scenario): ViewHistory {
     measures: h.aggregates.measures,
     values: h.aggregates.values,
     firms,
-    events: ev ? { size: ev.size, step: ev.step, firm: ev.firm, market: ev.market, type: ev.type } : null,
+    events: ev
+      ? { size: ev.size, step: ev.step, firm: ev.firm, market: ev.market, type: ev.type }
+      : null,
     stats: {
       policyCost: h.stats.policyCost,
       firstEntriesChecked: h.stats.firstEntriesChecked,

@@ -1,5 +1,4 @@
 import { interpolateYlGnBu, scaleSequentialSqrt, select } from "d3";
-import { runDynamics } from "../dynamics/client.ts";
 import {
   firmPath,
   marketHistory,
@@ -7,6 +6,7 @@ import {
   pickFirm,
   presenceAt,
 } from "../dynamics/aggregate.ts";
+import { runDynamics } from "../dynamics/client.ts";
 import type { ViewHistory } from "../dynamics/summarise.ts";
 import { exportToolbar } from "../export/export.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
@@ -26,10 +26,19 @@ export function presenceColour(max: number) {
 export function createMapView(ctx: ViewContext): ViewHandle {
   const { store } = ctx;
   const root = h("section", { class: "view view-map", "aria-labelledby": "map-title" });
-  const status = h("p", { class: "status", id: "map-status", role: "status", "aria-live": "polite" });
+  const status = h("p", {
+    class: "status",
+    id: "map-status",
+    role: "status",
+    "aria-live": "polite",
+  });
   const play = h("button", { type: "button", id: "map-play", "aria-pressed": "false" }, "▶ Play");
   const back = h("button", { type: "button", id: "map-back", "aria-label": "Step back" }, "◀ Step");
-  const fwd = h("button", { type: "button", id: "map-fwd", "aria-label": "Step forward" }, "Step ▶");
+  const fwd = h(
+    "button",
+    { type: "button", id: "map-fwd", "aria-label": "Step forward" },
+    "Step ▶",
+  );
   const speed = h(
     "select",
     { id: "map-speed" },
@@ -47,9 +56,19 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     "aria-label": "Date",
   });
   const dateLabel = h("output", { class: "date-label", id: "map-date-label", for: "map-date" });
-  const firmInput = h("input", { type: "number", id: "map-firm", min: 0, step: 1, placeholder: "firm #" });
+  const firmInput = h("input", {
+    type: "number",
+    id: "map-firm",
+    min: 0,
+    step: 1,
+    placeholder: "firm #",
+  });
   const followBg = h("button", { type: "button", id: "map-follow-bg" }, "Follow a born global");
-  const followGr = h("button", { type: "button", id: "map-follow-gradual" }, "Follow a gradual exporter");
+  const followGr = h(
+    "button",
+    { type: "button", id: "map-follow-gradual" },
+    "Follow a gradual exporter",
+  );
   const unfollow = h("button", { type: "button", id: "map-unfollow" }, "Show all firms");
   const countryBox = h("div", { id: "map-country", "aria-live": "polite" });
   const firmBox = h("div", { id: "map-firm-info", "aria-live": "polite" });
@@ -73,7 +92,10 @@ export function createMapView(ctx: ViewContext): ViewHandle {
   });
   map.svg.id = "world-map";
   map.svg.setAttribute("role", "img");
-  map.svg.setAttribute("aria-label", "World map: firms serving each foreign market at the current date");
+  map.svg.setAttribute(
+    "aria-label",
+    "World map: firms serving each foreign market at the current date",
+  );
 
   const toolbar = exportToolbar({
     name: "market-entry-map",
@@ -165,7 +187,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     if (firm !== null && firm < H.firms.n) {
       const stops = firmPath(H, firm, s);
       const state = new Map<number, "now" | "left">();
-      for (const st of stops) state.set(st.market, st.exit < 0 ? "now" : state.get(st.market) === "now" ? "now" : "left");
+      for (const st of stops)
+        state.set(st.market, st.exit < 0 ? "now" : state.get(st.market) === "now" ? "now" : "left");
       map.paint(
         (iso) => {
           const m = byIso.get(iso);
@@ -198,12 +221,16 @@ export function createMapView(ctx: ViewContext): ViewHandle {
         (iso, name) => {
           const m = byIso.get(iso);
           if (iso === H.home.iso) return `${name}: home country`;
-          return m === undefined ? `${name}: not a market in this scenario` : `${name}: ${p[m]} firms`;
+          return m === undefined
+            ? `${name}: not a market in this scenario`
+            : `${name}: ${p[m]} firms`;
         },
       );
       map.setTrail(null, []);
       clear(firmBox);
-      firmBox.append(h("p", { class: "note" }, "Showing all firms. Pick a firm to follow its path abroad."));
+      firmBox.append(
+        h("p", { class: "note" }, "Showing all firms. Pick a firm to follow its path abroad."),
+      );
     }
     if (selected !== null) drawCountry(H.markets[selected].iso);
   }
@@ -213,7 +240,11 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     clear(firmBox);
     const f = H.firms;
     const found = f.foundingStep[firm];
-    const kind = f.bornGlobal[firm] ? "born global" : f.firstEntryStep[firm] >= 0 ? "exporter" : "domestic";
+    const kind = f.bornGlobal[firm]
+      ? "born global"
+      : f.firstEntryStep[firm] >= 0
+        ? "exporter"
+        : "domestic";
     firmBox.append(
       h(
         "p",
@@ -244,7 +275,13 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     const m = hist.markets.findIndex((x) => x.iso === iso);
     if (m < 0) {
       countryBox.append(
-        h("p", {}, iso === hist.home.iso ? `${hist.home.name} is the firms' home country.` : "Not a foreign market in this scenario."),
+        h(
+          "p",
+          {},
+          iso === hist.home.iso
+            ? `${hist.home.name} is the firms' home country.`
+            : "Not a foreign market in this scenario.",
+        ),
       );
       return;
     }
@@ -280,8 +317,19 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       .attr("fill", "none")
       .attr("stroke", PALETTE.positive)
       .attr("stroke-width", 2);
-    svg.append("line").attr("x1", x(s)).attr("x2", x(s)).attr("y1", 0).attr("y2", hgt).attr("stroke", PALETTE.text);
-    svg.append("text").attr("x", 4).attr("y", hgt + 14).attr("font-size", 12).text(hist.labels[0]);
+    svg
+      .append("line")
+      .attr("x1", x(s))
+      .attr("x2", x(s))
+      .attr("y1", 0)
+      .attr("y2", hgt)
+      .attr("stroke", PALETTE.text);
+    svg
+      .append("text")
+      .attr("x", 4)
+      .attr("y", hgt + 14)
+      .attr("font-size", 12)
+      .text(hist.labels[0]);
     svg
       .append("text")
       .attr("x", w - 4)
@@ -418,4 +466,3 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     },
   };
 }
-

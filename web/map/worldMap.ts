@@ -91,7 +91,11 @@ export function createWorldMap(onClick: (iso: string, name: string) => void): Wo
         .selectAll<SVGCircleElement, MapPoint>("circle")
         .data(points, (p) => p.iso)
         .join((enter) => {
-          const c = enter.append("circle").attr("r", 5).attr("stroke", "#333").style("cursor", "pointer");
+          const c = enter
+            .append("circle")
+            .attr("r", 5)
+            .attr("stroke", "#333")
+            .style("cursor", "pointer");
           c.append("title");
           return c;
         })

@@ -16,6 +16,31 @@ import {
 import { DIAGRAM, edgeGeometry, nodePositions, pathColour, pathWidth } from "./layout.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
+const LABEL_W = 136;
+const LABEL_H = 22;
+
+/** Push overlapping edge labels apart vertically (a few relaxation passes; keeps x). */
+export function relaxLabels(labels: { lx: number; ly: number }[], w: number, hgt: number): void {
+  for (let pass = 0; pass < 60; pass++) {
+    let moved = false;
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const a = labels[i];
+        const b = labels[j];
+        if (Math.abs(a.lx - b.lx) >= w) continue;
+        const dy = b.ly - a.ly;
+        const overlap = hgt - Math.abs(dy);
+        if (overlap <= 0) continue;
+        const push = overlap / 2 + 0.5;
+        const dir = dy > 0 || (dy === 0 && j > i) ? 1 : -1;
+        a.ly -= dir * push;
+        b.ly += dir * push;
+        moved = true;
+      }
+    }
+    if (!moved) return;
+  }
+}
 
 /** View 3: the paper's Figure 1 with editable population coefficients and a re-estimate. */
 export function createPathModelView(ctx: ViewContext): ViewHandle {
@@ -233,6 +258,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       }
       return { p, label: `${p.from}->${p.to}`, d, lx, ly, r: rows.get(`${p.from}->${p.to}`) };
     });
+    relaxLabels(edges, LABEL_W + 4, LABEL_H + 3);
 
     const eg = s.append("g").attr("class", "edges");
     eg.selectAll("path")
@@ -258,10 +284,10 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .attr("data-label", (e) => e.label);
     labels
       .append("rect")
-      .attr("x", -68)
-      .attr("y", -11)
-      .attr("width", 136)
-      .attr("height", 22)
+      .attr("x", -LABEL_W / 2)
+      .attr("y", -LABEL_H / 2)
+      .attr("width", LABEL_W)
+      .attr("height", LABEL_H)
       .attr("rx", 4)
       .attr("fill", "#ffffff")
       .attr("fill-opacity", 0.92)

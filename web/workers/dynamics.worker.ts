@@ -7,7 +7,12 @@ import { simulateForView } from "../dynamics/summarise.ts";
  * and returns the parts the views draw, with typed arrays transferred, not copied.
  */
 const api = {
-  run(scenario: Scenario, replication: number, events: boolean, onProgress?: (done: number, all: number) => void) {
+  run(
+    scenario: Scenario,
+    replication: number,
+    events: boolean,
+    onProgress?: (done: number, all: number) => void,
+  ) {
     const r = simulateForView(scenario, replication, events, onProgress);
     return Comlink.transfer(r, r.transfer);
   },

@@ -1,0 +1,230 @@
+import type { ScenarioInput } from "../../src/scenario/schema.ts";
+import { tTwoSidedP } from "../../src/survey/ttest.ts";
+import { series } from "../dynamics/aggregate.ts";
+import type { ViewHistory } from "../dynamics/summarise.ts";
+
+/** What-if comparison (pure): policy options, outcomes of a run, bands and paired differences. */
+
+type Obj = Record<string, unknown>;
+
+/** A copy of `o` with the value at a dotted path set (objects created along the way). */
+export function setPath(o: Obj, path: readonly string[], value: unknown): Obj {
+  const [head, ...rest] = path;
+  const cur = o[head];
+  return {
+    ...o,
+    [head]: rest.length
+      ? setPath(cur && typeof cur === "object" ? (cur as Obj) : {}, rest, value)
+      : value,
+  };
+}
+
+export interface PolicyOption {
+  id: string;
+  title: string;
+  text: string;
+  /** The lever the slider sets, its range and default. */
+  lever: { path: string[]; label: string; min: number; max: number; step: number; value: number };
+}
+
+export const POLICIES: PolicyOption[] = [
+  {
+    id: "export-promotion",
+    title: "Export promotion from 1990",
+    text: "An export promotion agency trains firms that have not exported yet: their marketing orientation (IMO) and international knowledge rise. Evidence points to more firms starting to export rather than larger exports of established exporters.",
+    lever: {
+      path: ["policy", "exportPromotion", "takeUp"],
+      label: "Share of eligible firms treated",
+      min: 0,
+      max: 1,
+      step: 0.05,
+      value: 0.3,
+    },
+  },
+  {
+    id: "matchmaking",
+    title: "Distributor matchmaking from 1990",
+    text: "A partner-search programme helps firms find more competent foreign distributors. No published evaluation quantifies it, so the take-up and the competence shift are what-if parameters.",
+    lever: {
+      path: ["policy", "matchmaking", "takeUp"],
+      label: "Share of firms treated",
+      min: 0,
+      max: 1,
+      step: 0.05,
+      value: 0.3,
+    },
+  },
+  {
+    id: "technology",
+    title: "Technology and R&D support from 1990",
+    text: "Support for R&D raises treated firms' global technological competence (GTC), which drives performance through H5a.",
+    lever: {
+      path: ["policy", "technology", "takeUp"],
+      label: "Share of firms treated",
+      min: 0,
+      max: 1,
+      step: 0.05,
+      value: 0.3,
+    },
+  },
+  {
+    id: "cheaper-communication",
+    title: "The 1980s vs the 2000s: cheaper communication",
+    text: "Globalisation and cheaper information and logistics make every foreign entry easier year after year. Here the yearly growth of entry hazards is raised; capabilities still decide who goes first.",
+    lever: {
+      path: ["dynamics", "entry", "globalisationTrend"],
+      label: "Growth of entry hazards per year",
+      min: -0.1,
+      max: 0.3,
+      step: 0.01,
+      value: 0.1,
+    },
+  },
+];
+
+/** The policy scenario: the baseline with the lever set. */
+export function policyScenario(
+  base: ScenarioInput,
+  option: PolicyOption,
+  value: number,
+): ScenarioInput {
+  const named = setPath(
+    base as Obj,
+    ["name"],
+    `${(base as Obj).name ?? "baseline"} + ${option.id}`,
+  );
+  return setPath(named, option.lever.path, value) as ScenarioInput;
+}
+
+export const OUTCOMES = [
+  { key: "exporters", label: "Share of firms exporting at the survey date", pct: true },
+  { key: "bornGlobal", label: "Share of firms born global at the survey date", pct: true },
+  { key: "markets", label: "Markets per exporter at the survey date", pct: false },
+  { key: "foreignShare", label: "Foreign share of sales (exporters)", pct: true },
+  { key: "entries", label: "Foreign entries over the whole period", pct: false },
+  { key: "performance", label: "Mean performance abroad (SD units)", pct: false },
+] as const;
+export type OutcomeKey = (typeof OUTCOMES)[number]["key"];
+
+/** Scalar outcomes of one run, measured at the survey step. */
+export function outcomesOf(h: ViewHistory): Record<OutcomeKey, number> {
+  const s = h.surveyStep;
+  const firms = series(h, "all", "firms")[s];
+  const entries = series(h, "all", "entries").reduce((a, b) => a + b, 0);
+  return {
+    exporters: firms ? series(h, "all", "exporters")[s] / firms : Number.NaN,
+    bornGlobal: firms ? series(h, "born_global", "firms")[s] / firms : Number.NaN,
+    markets: series(h, "all", "markets_per_exporter")[s],
+    foreignShare: series(h, "all", "foreign_share")[s],
+    entries,
+    performance: series(h, "all", "performance")[s],
+  };
+}
+
+export const TRAJECTORIES = [
+  { key: "exporting", label: "Share of living firms exporting", pct: true },
+  { key: "bornGlobal", label: "Share of living firms born global", pct: true },
+  { key: "markets", label: "Markets per exporter", pct: false },
+  { key: "entries", label: "Foreign entries per step", pct: false },
+] as const;
+export type TrajectoryKey = (typeof TRAJECTORIES)[number]["key"];
+
+export function trajectory(h: ViewHistory, key: TrajectoryKey): number[] {
+  const firms = series(h, "all", "firms");
+  const ratio = (num: number[]) => num.map((v, s) => (firms[s] ? v / firms[s] : Number.NaN));
+  switch (key) {
+    case "exporting":
+      return ratio(series(h, "all", "exporters"));
+    case "bornGlobal":
+      return ratio(series(h, "born_global", "firms"));
+    case "markets":
+      return series(h, "all", "markets_per_exporter");
+    case "entries":
+      return series(h, "all", "entries");
+  }
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Mean and 10th-90th percentile band across replications, per step. */
+export function band(runs: number[][]): { mean: number[]; lo: number[]; hi: number[] } {
+  const T = runs[0]?.length ?? 0;
+  const mean: number[] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let s = 0; s < T; s++) {
+    const v = runs
+      .map((r) => r[s])
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    mean.push(v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
+    lo.push(quantile(v, 0.1));
+    hi.push(quantile(v, 0.9));
+  }
+  return { mean, lo, hi };
+}
+
+/** Two-sided 95% Student t quantile with df degrees of freedom (bisection on the t p-value). */
+export function t975(df: number): number {
+  let lo = 0;
+  let hi = 1000;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (tTwoSidedP(mid, df) > 0.05) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface Difference {
+  key: OutcomeKey;
+  label: string;
+  pct: boolean;
+  baseline: number;
+  policy: number;
+  diff: number;
+  lo: number;
+  hi: number;
+  reps: number;
+}
+
+/**
+ * Paired differences policy - baseline over replications (replication r of both scenarios
+ * uses the same streams: common random numbers), with a 95% t interval of the mean difference.
+ */
+export function differences(
+  base: Record<OutcomeKey, number>[],
+  pol: Record<OutcomeKey, number>[],
+): Difference[] {
+  const R = Math.min(base.length, pol.length);
+  return OUTCOMES.map(({ key, label, pct }) => {
+    const d: number[] = [];
+    let sb = 0;
+    let sp = 0;
+    for (let r = 0; r < R; r++) {
+      d.push(pol[r][key] - base[r][key]);
+      sb += base[r][key];
+      sp += pol[r][key];
+    }
+    const mean = d.reduce((a, b) => a + b, 0) / R;
+    const sd = R > 1 ? Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (R - 1)) : Number.NaN;
+    const half = R > 1 ? (t975(R - 1) * sd) / Math.sqrt(R) : Number.NaN;
+    return {
+      key,
+      label,
+      pct,
+      baseline: sb / R,
+      policy: sp / R,
+      diff: mean,
+      lo: mean - half,
+      hi: mean + half,
+      reps: R,
+    };
+  });
+}

@@ -1,0 +1,275 @@
+import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
+import { runDynamics } from "../dynamics/client.ts";
+import type { ViewHistory } from "../dynamics/summarise.ts";
+import { exportToolbar } from "../export/export.ts";
+import type { ViewContext, ViewHandle } from "../state/view.ts";
+import { clear, fmt, h, labelled } from "../ui/dom.ts";
+import { drawLineChart, newSvg } from "../ui/lineChart.ts";
+import { PALETTE } from "../ui/palette.ts";
+import {
+  band,
+  type Difference,
+  differences,
+  outcomesOf,
+  POLICIES,
+  policyScenario,
+  TRAJECTORIES,
+  type TrajectoryKey,
+  trajectory,
+} from "./compare.ts";
+
+/** View 4: baseline vs a policy scenario over replications, with bands and paired differences. */
+export function createWhatIfView(ctx: ViewContext): ViewHandle {
+  const { store } = ctx;
+  const root = h("section", { class: "view view-whatif", "aria-labelledby": "wi-title" });
+  const policySel = h("select", { id: "wi-policy" });
+  for (const p of POLICIES) policySel.append(h("option", { value: p.id }, p.title));
+  const policyText = h("p", { class: "note", id: "wi-policy-text" });
+  const lever = h("input", { type: "range", id: "wi-lever" });
+  const leverOut = h("output", { id: "wi-lever-value", for: "wi-lever" });
+  const leverField = labelled("Lever", lever);
+  const reps = h("input", { type: "number", id: "wi-reps", min: 2, max: 40, step: 1, value: 6 });
+  const measure = h("select", { id: "wi-measure" });
+  for (const t of TRAJECTORIES) measure.append(h("option", { value: t.key }, t.label));
+  const run = h("button", { type: "button", id: "wi-run" }, "Compare");
+  const progress = h("progress", {
+    id: "wi-progress",
+    max: 1,
+    value: 0,
+    "aria-label": "Comparison progress",
+  });
+  const status = h("p", {
+    class: "status",
+    id: "wi-status",
+    role: "status",
+    "aria-live": "polite",
+  });
+  const chart = newSvg(
+    "wi-chart",
+    "Outcome over time, baseline and policy, with bands across replications",
+  );
+  const table = h("table", { class: "data", id: "wi-table" });
+
+  let base: ViewHistory[] = [];
+  let pol: ViewHistory[] = [];
+  let diffs: Difference[] = [];
+  let generation = 0;
+
+  root.append(
+    h("h2", { id: "wi-title" }, "What if? Baseline against a policy"),
+    h(
+      "p",
+      { class: "lede" },
+      "Both scenarios run several replications with the same random numbers (replication r of each uses the same streams), so differences come from the policy, not from luck. Bands: 10th to 90th percentile across replications.",
+    ),
+    h(
+      "div",
+      { class: "split" },
+      h(
+        "div",
+        { class: "chart-wrap" },
+        chart,
+        exportToolbar({
+          name: "what-if",
+          svg: () => chart,
+          rows: () => {
+            const key = measure.value as TrajectoryKey;
+            const b = band(base.map((x) => trajectory(x, key)));
+            const p = band(pol.map((x) => trajectory(x, key)));
+            return b.mean.map((_, s) => ({
+              date: base[0]?.labels[s] ?? s,
+              measure: key,
+              baseline_mean: b.mean[s],
+              baseline_p10: b.lo[s],
+              baseline_p90: b.hi[s],
+              policy_mean: p.mean[s],
+              policy_p10: p.lo[s],
+              policy_p90: p.hi[s],
+            }));
+          },
+        }),
+      ),
+      h(
+        "div",
+        { class: "panel controls" },
+        labelled("Policy", policySel),
+        policyText,
+        leverField,
+        leverOut,
+        labelled("Replications", reps, "2–40 per scenario"),
+        labelled("Show over time", measure),
+        run,
+        progress,
+        status,
+      ),
+    ),
+    h(
+      "h3",
+      {},
+      "Differences at the survey date (policy − baseline, 95% t interval over paired replications)",
+    ),
+    h("div", { class: "table-wrap" }, table),
+  );
+
+  function option() {
+    return POLICIES.find((p) => p.id === policySel.value) ?? POLICIES[0];
+  }
+  function syncLever(value?: number): void {
+    const o = option();
+    policyText.textContent = o.text;
+    leverField.querySelector("label")!.textContent = o.lever.label;
+    lever.min = String(o.lever.min);
+    lever.max = String(o.lever.max);
+    lever.step = String(o.lever.step);
+    lever.value = String(value ?? o.lever.value);
+    leverOut.textContent = lever.value;
+  }
+  policySel.addEventListener("change", () => {
+    syncLever();
+    store.set({ policy: policySel.value });
+  });
+  lever.addEventListener("input", () => {
+    leverOut.textContent = lever.value;
+  });
+  measure.addEventListener("change", () => drawChart());
+  run.addEventListener("click", () => void compare());
+
+  function drawChart(): void {
+    if (!base.length) return;
+    const key = measure.value as TrajectoryKey;
+    const t = TRAJECTORIES.find((x) => x.key === key)!;
+    const years = base[0].labels.map((_, s) => base[0].startYear + (s + 1) / base[0].stepsPerYear);
+    const b = band(base.map((x) => trajectory(x, key)));
+    const p = band(pol.map((x) => trajectory(x, key)));
+    drawLineChart(chart, {
+      title: t.label,
+      xLabel: "year",
+      yLabel: t.pct ? "share" : t.label.toLowerCase(),
+      yTickFormat: t.pct ? (v) => `${Math.round(v * 1000) / 10}%` : undefined,
+      xTickFormat: (v) => String(Math.round(v)),
+      width: 760,
+      height: 360,
+      series: [
+        {
+          name: "baseline",
+          colour: PALETTE.baseline,
+          x: years,
+          y: b.mean,
+          lo: b.lo,
+          hi: b.hi,
+          dash: "6 3",
+        },
+        { name: option().title, colour: PALETTE.policy, x: years, y: p.mean, lo: p.lo, hi: p.hi },
+      ],
+      marks: [
+        {
+          axis: "x",
+          value: base[0].startYear + (base[0].surveyStep + 1) / base[0].stepsPerYear,
+          label: "survey",
+        },
+      ],
+    });
+  }
+
+  function drawTable(): void {
+    clear(table);
+    const head = h("tr", {});
+    for (const c of ["Outcome", "Baseline", "Policy", "Difference", "95% CI"])
+      head.append(h("th", { scope: "col" }, c));
+    table.append(h("thead", {}, head));
+    const body = h("tbody", {});
+    for (const d of diffs) {
+      const f = (x: number) => (d.pct ? `${fmt(100 * x, 1)}%` : fmt(x, 2));
+      const fd = (x: number) => (d.pct ? `${fmt(100 * x, 1)} pp` : fmt(x, 2));
+      const sig = d.lo > 0 || d.hi < 0;
+      body.append(
+        h(
+          "tr",
+          { "data-outcome": d.key },
+          h("th", { scope: "row" }, d.label),
+          h("td", {}, f(d.baseline)),
+          h("td", {}, f(d.policy)),
+          h("td", { class: sig ? "diff sig" : "diff" }, `${d.diff > 0 ? "+" : ""}${fd(d.diff)}`),
+          h("td", {}, `[${fd(d.lo)}, ${fd(d.hi)}]${sig ? "" : " (includes 0)"}`),
+        ),
+      );
+    }
+    table.append(body);
+  }
+
+  async function compare(): Promise<void> {
+    const R = Number(reps.value);
+    status.classList.remove("warn");
+    if (!Number.isInteger(R) || R < 2 || R > 40) {
+      status.textContent = "Replications must be a whole number from 2 to 40.";
+      status.classList.add("warn");
+      return;
+    }
+    const o = option();
+    const value = Number(lever.value);
+    const polInput = policyScenario(store.state.scenario, o, value);
+    const v = validateScenario(polInput);
+    if (!v.ok) {
+      status.textContent = `The policy scenario is not valid: ${v.issues.map(formatIssue).join("; ")}`;
+      status.classList.add("warn");
+      return;
+    }
+    const baseScenario = store.scenario();
+    const gen = ++generation;
+    root.dataset.ready = "0";
+    run.disabled = true;
+    let done = 0;
+    const total = 2 * R;
+    progress.value = 0;
+    status.textContent = `Running ${total} simulations in Web Workers…`;
+    const tick = () => {
+      done++;
+      if (gen === generation) {
+        progress.value = done / total;
+        status.textContent = `${done} of ${total} simulations done…`;
+      }
+    };
+    try {
+      const jobs = (s: typeof baseScenario) =>
+        Array.from({ length: R }, (_, r) =>
+          runDynamics(s, r, false).then((x) => {
+            tick();
+            return x;
+          }),
+        );
+      const [b, p] = await Promise.all([
+        Promise.all(jobs(baseScenario)),
+        Promise.all(jobs(v.scenario)),
+      ]);
+      if (gen !== generation) return;
+      base = b;
+      pol = p;
+      diffs = differences(b.map(outcomesOf), p.map(outcomesOf));
+      drawChart();
+      drawTable();
+      status.textContent = `${R} replications of each scenario (seed ${baseScenario.seed}); ${o.lever.label.toLowerCase()} = ${value}.`;
+      root.dataset.ready = "1";
+    } catch (e) {
+      status.textContent = `The comparison failed: ${(e as Error).message}`;
+      status.classList.add("warn");
+    } finally {
+      run.disabled = false;
+    }
+  }
+
+  syncLever();
+  return {
+    id: "whatIf",
+    root,
+    update(state, changed) {
+      if (changed.has("policy") && state.policy && state.policy !== policySel.value) {
+        if (POLICIES.some((p) => p.id === state.policy)) {
+          policySel.value = state.policy;
+          syncLever();
+        }
+      }
+      if ((changed.has("scenario") || changed.has("policy") || !base.length) && !run.disabled)
+        void compare();
+    },
+  };
+}
