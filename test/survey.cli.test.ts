@@ -65,7 +65,9 @@ describe("bgsim survey and bgsim power", () => {
     expect(r.err).toMatch(/power 100% 40\/40/);
     const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
     expect(summary).toHaveLength(1 + 2 * 12);
-    expect(summary[0]).toMatch(/^point,set_n,hypothesis,path,population,mean_estimate,bias/);
+    expect(summary[0]).toMatch(
+      /^point,set_n,hypothesis,path,population,composite_value,mean_estimate,bias/,
+    );
     const reps = readFileSync(join(out, "replications.csv"), "utf8").trim().split("\n");
     expect(reps).toHaveLength(1 + 2 * 20 * 12);
     const json = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));

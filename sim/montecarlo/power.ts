@@ -1,5 +1,6 @@
 import type { Scenario, ScenarioInput } from "../../src/scenario/schema.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
+import { compositeValues } from "./compositeValues.ts";
 import { outcomeRows, replicationRows } from "./rows.ts";
 import { runMonteCarlo } from "./run.ts";
 import { type Summary, summarise } from "./summary.ts";
@@ -126,7 +127,12 @@ export function runPower(
         onProgress?.(index * reps + d, points.length * reps, index + 1, points.length),
     });
     const alpha = pt.scenario.estimation.alpha;
-    const summary = summarise(replicationRows(results, alpha), alpha, outcomeRows(results));
+    const summary = summarise(
+      replicationRows(results, alpha),
+      alpha,
+      outcomeRows(results),
+      compositeValues(pt.scenario),
+    );
     return { index, settings: pt.settings, summary };
   });
 }
@@ -142,6 +148,7 @@ export function powerRows(points: readonly PowerPoint[]): Record<string, number 
         hypothesis: p.hypothesis,
         path: p.path,
         population: p.population,
+        composite_value: p.composite_value,
         mean_estimate: p.mean_estimate,
         bias: p.bias,
         empirical_sd: p.empirical_sd,

@@ -11,6 +11,8 @@ export interface PathSummary {
   paper_coefficient: number | null;
   paper_verdict: string;
   population: number;
+  /** The value the composites carry before selection (see compositeValues.ts); null without a survey. */
+  composite_value: number | null;
   mean_estimate: number;
   bias: number;
   empirical_sd: number;
@@ -48,6 +50,7 @@ export function summarise(
   rows: readonly ReplicationRow[],
   alpha: number,
   outcomes: readonly { replication: number; outcome: string; value: number }[] = [],
+  composite: Map<string, number> | null = null,
 ): Summary {
   const byPath = new Map<string, ReplicationRow[]>();
   const byRep = new Map<number, ReplicationRow[]>();
@@ -69,6 +72,7 @@ export function summarise(
       paper_coefficient: paper?.coefficient ?? null,
       paper_verdict: paper?.verdict ?? "",
       population: rs[0].population,
+      composite_value: composite?.get(path) ?? null,
       mean_estimate: mean,
       bias: mean - rs[0].population,
       empirical_sd: sd,

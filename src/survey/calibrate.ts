@@ -199,3 +199,21 @@ export function calibrateLatent(
   }
   return { R, target, maxGap: gap, iterations: it + 1 };
 }
+
+/**
+ * Correlations the composites have in an unselected frame (before frame and response
+ * selection): closed form for continuous answers and composite-level surveys, the fixed
+ * calibration draw for Likert answers.
+ */
+export function expectedCompositeCorrelation(
+  ins: Instrument,
+  scales: ItemScales,
+  format: ResponseFormat,
+  R: Mat,
+): Mat {
+  if (format === "continuous") return compositeCorrelationClosedForm(compositeForm(ins), R);
+  const sim = compositeCorrelationSimulated(ins, scales, format, R);
+  if (!sim)
+    throw new SurveyConfigError("survey.calibration", "latent correlations not positive definite");
+  return sim;
+}

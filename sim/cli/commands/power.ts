@@ -2,6 +2,7 @@ import { isConstruct } from "../../../src/paper/constructs.ts";
 import { SurveyConfigError } from "../../../src/survey/instrument.ts";
 import { toCsv } from "../../io/csv.ts";
 import { ensureDir, outPath, readScenario, writeAtomic } from "../../io/files.ts";
+import { compositeValues } from "../../montecarlo/compositeValues.ts";
 import { type Axis, designPoints, powerRows } from "../../montecarlo/power.ts";
 import { progressBar } from "../../montecarlo/progress.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows } from "../../montecarlo/rows.ts";
@@ -69,8 +70,11 @@ Grid options (comma-separated lists):
 Writes to DIR, only after every replication finished:
   replications.csv  one row per point x replication x path (estimate, SE, CI, p, verdict, chi-square)
   outcomes.csv      survey facts and non-response checks per point x replication (long form)
-  summary.csv       one row per point x path: population value, mean estimate, bias, empirical
-                    SD, mean SE, 95% CI coverage, power, pattern share, chi-square rejection rate
+  summary.csv       one row per point x path: population value (true constructs), composite
+                    value (what the composites carry before selection: attenuation and
+                    common-method inflation), mean estimate, bias (mean - population),
+                    empirical SD, mean SE, 95% CI coverage of the population value, power,
+                    pattern share, chi-square rejection rate
   summary.json      the same with model-level figures and mean outcomes, plus the run's settings
 Progress is shown on stderr.
 Options:
@@ -136,7 +140,11 @@ Options:
       const outs = outcomeRows(results);
       for (const r of rows) allRows.push({ point: index, ...pt.settings, ...r });
       for (const o of outs) allOutcomes.push({ point: index, ...pt.settings, ...o });
-      return { index, settings: pt.settings, summary: summarise(rows, alpha, outs) };
+      return {
+        index,
+        settings: pt.settings,
+        summary: summarise(rows, alpha, outs, compositeValues(pt.scenario)),
+      };
     });
     const axisCols = Object.keys(points[0].settings);
     ensureDir(dir);
@@ -165,6 +173,7 @@ Options:
             "path",
             "paper",
             "population",
+            "composite",
             "mean est",
             "bias",
             "emp SD",
@@ -179,6 +188,7 @@ Options:
               ? "-"
               : `${fmt(p.paper_coefficient, 2)} ${p.paper_verdict}`,
             fmt(p.population),
+            p.composite_value === null ? "-" : fmt(p.composite_value),
             fmt(p.mean_estimate),
             fmt(p.bias),
             fmt(p.empirical_sd),
