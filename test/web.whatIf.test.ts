@@ -5,11 +5,14 @@ import { validateScenario } from "../src/scenario/validate.ts";
 import {
   band,
   differences,
+  fileOption,
+  mergeDeep,
   POLICIES,
   policyScenario,
   setPath,
   t975,
 } from "../web/whatIf/compare.ts";
+import { POLICY_FILES } from "../web/whatIf/policyFiles.ts";
 
 describe("what-if view model", () => {
   it("sets nested fields without touching the original", () => {
@@ -21,7 +24,8 @@ describe("what-if view model", () => {
 
   it("every policy option yields a valid scenario at its default and extremes", () => {
     for (const o of POLICIES) {
-      for (const v of [o.lever.min, o.lever.value, o.lever.max]) {
+      const l = o.lever!;
+      for (const v of [l.min, l.value, l.max]) {
         const s = policyScenario(baseline as ScenarioInput, o, v);
         const r = validateScenario(s);
         expect(r.ok, `${o.id} = ${v}`).toBe(true);
@@ -63,5 +67,28 @@ describe("what-if view model", () => {
     const same = differences(base, base).find((x) => x.key === "markets")!;
     expect(same.diff).toBe(0);
     expect(same.lo).toBe(0);
+  });
+
+  it("policy files merge their levers over the current scenario", () => {
+    expect(mergeDeep({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] })).toEqual({
+      a: { b: 1, c: 3 },
+      d: [2],
+    });
+    const o = fileOption("x", {
+      name: "x",
+      mode: "dynamics",
+      survey: { enabled: true },
+      dynamics: { entry: { globalisationTrend: 0 } },
+    });
+    expect(o.patch).toEqual({ dynamics: { entry: { globalisationTrend: 0 } } });
+    const s = policyScenario(baseline as ScenarioInput, o, 0) as Record<string, unknown>;
+    expect(s.mode).toBe((baseline as Record<string, unknown>).mode);
+    expect(s.survey).toBeUndefined();
+    expect(s.dynamics).toEqual({ entry: { globalisationTrend: 0 } });
+    expect(POLICY_FILES.length).toBeGreaterThanOrEqual(5);
+    for (const f of POLICY_FILES) {
+      expect(f.id).toMatch(/^[\w.-]{1,80}$/);
+      expect(validateScenario(policyScenario(baseline as ScenarioInput, f, 0)).ok, f.id).toBe(true);
+    }
   });
 });

@@ -180,7 +180,10 @@ export function marketsByAge(
     const firm = ev.firm[i];
     if (!include(firm)) continue;
     let list = delta.get(firm);
-    if (!list) delta.set(firm, (list = []));
+    if (!list) {
+      list = [];
+      delta.set(firm, list);
+    }
     list.push([ev.step[i], t === EV.entry ? 1 : -1]);
   }
   for (let i = 0; i < f.n; i++) {

@@ -419,7 +419,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     root.dataset.ready = "0";
     try {
       const r = await runDynamics(scenario, 0, true, (done, all) => {
-        if (runKey === key) status.textContent = `Simulating… ${Math.round((100 * done) / all)}%`;
+        if (runKey === key && root.dataset.ready !== "1")
+          status.textContent = `Simulating… ${Math.round((100 * done) / all)}%`;
       });
       if (runKey !== key) return;
       hist = r;

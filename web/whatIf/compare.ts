@@ -23,8 +23,44 @@ export interface PolicyOption {
   id: string;
   title: string;
   text: string;
-  /** The lever the slider sets, its range and default. */
-  lever: { path: string[]; label: string; min: number; max: number; step: number; value: number };
+  /** The lever the slider sets, its range and default (built-in options). */
+  lever?: { path: string[]; label: string; min: number; max: number; step: number; value: number };
+  /** Sections of a policy scenario file merged over the current scenario (file options). */
+  patch?: Obj;
+}
+
+/** The sections of a policy file that describe the intervention (the rest is the file's own setup). */
+export const LEVER_SECTIONS = ["policy", "dynamics", "markets", "model"] as const;
+
+/** Deep merge: objects merge key by key, everything else is replaced. */
+export function mergeDeep(base: Obj, patch: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = out[k];
+    out[k] =
+      v &&
+      typeof v === "object" &&
+      !Array.isArray(v) &&
+      cur &&
+      typeof cur === "object" &&
+      !Array.isArray(cur)
+        ? mergeDeep(cur as Obj, v as Obj)
+        : v;
+  }
+  return out;
+}
+
+/** A what-if option from a policy scenario file (scenarios/policy/*.json). */
+export function fileOption(fileName: string, json: Obj): PolicyOption {
+  const name = String(json.name ?? fileName);
+  const patch: Obj = {};
+  for (const k of LEVER_SECTIONS) if (json[k] !== undefined) patch[k] = json[k];
+  return {
+    id: `scenarios.${fileName.replace(/[^\w.-]/g, "-")}`,
+    title: `${name} (scenarios/policy)`,
+    text: String(json.description ?? ""),
+    patch,
+  };
 }
 
 export const POLICIES: PolicyOption[] = [
@@ -93,6 +129,8 @@ export function policyScenario(
     ["name"],
     `${(base as Obj).name ?? "baseline"} + ${option.id}`,
   );
+  if (option.patch) return mergeDeep(named, option.patch) as ScenarioInput;
+  if (!option.lever) return named as ScenarioInput;
   return setPath(named, option.lever.path, value) as ScenarioInput;
 }
 

@@ -17,13 +17,15 @@ import {
   type TrajectoryKey,
   trajectory,
 } from "./compare.ts";
+import { POLICY_FILES } from "./policyFiles.ts";
 
 /** View 4: baseline vs a policy scenario over replications, with bands and paired differences. */
 export function createWhatIfView(ctx: ViewContext): ViewHandle {
   const { store } = ctx;
   const root = h("section", { class: "view view-whatif", "aria-labelledby": "wi-title" });
   const policySel = h("select", { id: "wi-policy" });
-  for (const p of POLICIES) policySel.append(h("option", { value: p.id }, p.title));
+  const options = [...POLICIES, ...POLICY_FILES];
+  for (const p of options) policySel.append(h("option", { value: p.id }, p.title));
   const policyText = h("p", { class: "note", id: "wi-policy-text" });
   const lever = h("input", { type: "range", id: "wi-lever" });
   const leverOut = h("output", { id: "wi-lever-value", for: "wi-lever" });
@@ -112,11 +114,14 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
   );
 
   function option() {
-    return POLICIES.find((p) => p.id === policySel.value) ?? POLICIES[0];
+    return options.find((p) => p.id === policySel.value) ?? options[0];
   }
   function syncLever(value?: number): void {
     const o = option();
     policyText.textContent = o.text;
+    leverField.hidden = !o.lever;
+    leverOut.hidden = !o.lever;
+    if (!o.lever) return;
     leverField.querySelector("label")!.textContent = o.lever.label;
     lever.min = String(o.lever.min);
     lever.max = String(o.lever.max);
@@ -247,7 +252,7 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       diffs = differences(b.map(outcomesOf), p.map(outcomesOf));
       drawChart();
       drawTable();
-      status.textContent = `${R} replications of each scenario (seed ${baseScenario.seed}); ${o.lever.label.toLowerCase()} = ${value}.`;
+      status.textContent = `${R} replications of each scenario (seed ${baseScenario.seed})${o.lever ? `; ${o.lever.label.toLowerCase()} = ${value}` : `; levers from the file: ${Object.keys(o.patch ?? {}).join(", ")}`}.`;
       root.dataset.ready = "1";
     } catch (e) {
       status.textContent = `The comparison failed: ${(e as Error).message}`;
@@ -263,7 +268,7 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
     root,
     update(state, changed) {
       if (changed.has("policy") && state.policy && state.policy !== policySel.value) {
-        if (POLICIES.some((p) => p.id === state.policy)) {
+        if (options.some((p) => p.id === state.policy)) {
           policySel.value = state.policy;
           syncLever();
         }
