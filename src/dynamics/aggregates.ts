@@ -113,6 +113,48 @@ export class AggregateRecorder {
     this.sums[((G_IMO + imoQ) * K + k) * T + s] += x;
   }
 
+  /**
+   * Per-step cells, one per (status 0..3, IEO quartile, IMO quartile) = status * 16 + ieoQ * 4
+   * + imoQ, each with the K measures and a performance count: the scheduler adds one number per
+   * event or firm, flush(s) spreads the cells over the groups at the end of the step.
+   */
+  readonly cells = new Float64Array(64 * (MEASURES.length + 1));
+
+  cell(k: number, c: number, x: number): void {
+    this.cells[c * (this.k + 1) + k] += x;
+  }
+
+  perf(c: number, perf: number): void {
+    const b = c * (this.k + 1);
+    this.cells[b + M_PERF] += perf;
+    this.cells[b + this.k] += 1;
+  }
+
+  flush(s: number): void {
+    const K = this.k;
+    const T = this.steps;
+    for (let c = 0; c < 64; c++) {
+      const b = c * (K + 1);
+      const st = c >> 4;
+      const iq = (c >> 2) & 3;
+      const mq = c & 3;
+      for (let k = 0; k < K; k++) {
+        const v = this.cells[b + k];
+        if (v === 0) continue;
+        this.add(s, k, st, iq, mq, v);
+        this.cells[b + k] = 0;
+      }
+      const n = this.cells[b + K];
+      if (n !== 0) {
+        this.perfN[s] += n;
+        this.perfN[st * T + s] += n;
+        this.perfN[(G_IEO + iq) * T + s] += n;
+        this.perfN[(G_IMO + mq) * T + s] += n;
+        this.cells[b + K] = 0;
+      }
+    }
+  }
+
   addPerf(s: number, status: number, ieoQ: number, imoQ: number, perf: number): void {
     this.add(s, M_PERF, status, ieoQ, imoQ, perf);
     const T = this.steps;

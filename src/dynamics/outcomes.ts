@@ -48,12 +48,10 @@ export function computeOutcomes(
   const o: FirmOutcomes = {
     n,
     foundingStep: firms.found,
-    foundingYear: Float64Array.from(firms.found, (s) => cal.startYear + s * dt),
+    foundingYear: new Float64Array(n),
     exitStep: firms.exitStep,
     firstEntryStep: firms.firstEntry,
-    yearsToFirstEntry: Float64Array.from(firms.firstEntry, (s, f) =>
-      s < 0 ? -1 : (s - firms.found[f]) * dt,
-    ),
+    yearsToFirstEntry: new Float64Array(n),
     bornGlobal: new Uint8Array(n),
     inFrame: new Uint8Array(n),
     employees: new Float64Array(n),
@@ -61,6 +59,9 @@ export function computeOutcomes(
     treated: firms.treated,
   };
   for (let f = 0; f < n; f++) {
+    o.foundingYear[f] = cal.startYear + firms.found[f] * dt;
+    const e = firms.firstEntry[f];
+    o.yearsToFirstEntry[f] = e < 0 ? -1 : (e - firms.found[f]) * dt;
     if (!snap.alive[f]) continue;
     const fe = firms.firstEntry[f] <= snap.step ? firms.firstEntry[f] : -1;
     o.bornGlobal[f] = isBornGlobal(

@@ -1,4 +1,4 @@
-import { fillNormals, normal } from "../random/deviates.ts";
+import { normal } from "../random/deviates.ts";
 import { derive, type Stream } from "../random/stream.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { scenarioModel } from "../scenario/validate.ts";
@@ -33,11 +33,11 @@ import { distributorCompetence, replacementRate } from "./mechanisms/distributor
 import { attractiveness, firmEntryLog, globalisation } from "./mechanisms/entry.ts";
 import {
   diversification,
-  firmExitRate,
+  firmExitPropensity,
   marketExitRate,
   newRelationship,
 } from "./mechanisms/exit.ts";
-import { knowledge as knowledgeOf } from "./mechanisms/learning.ts";
+import { knowledgeFromDecays } from "./mechanisms/learning.ts";
 import { aliasTable, chooseMarket } from "./mechanisms/marketChoice.ts";
 import { marketPerformance, smooth } from "./mechanisms/performance.ts";
 import { domesticSales, foreignShare, marketSales, ramp } from "./mechanisms/sales.ts";
@@ -65,7 +65,8 @@ function unitExp(s: Stream): number {
  *
  * Schedule of one step s (docs/ODD.md, "Process overview and scheduling"):
  * 1. founding of this step's cohort (and policy treatments from the start date);
- * 2. market-period and firm-period shocks;
+ * 2. market-period shocks (a firm's firm-period shock is drawn when step 4 first visits one of
+ *    its relationships: firms without foreign markets need none);
  * 3. firm pass: firm exit (liability of newness), learning, entry (integrated hazard against
  *    a unit-exponential threshold: the entry times are drawn, not coin-flipped per market);
  * 4. spell pass: performance, sales, smoothed performance, market withdrawal or distributor
@@ -96,8 +97,10 @@ export function simulate(
   assignTakeUp(firms, pol, seed, replication);
   const effects = totalEffects(model);
   const bL = pathValue(model, "LFDC", "PERF");
-  const ieoQ = Uint8Array.from(firms.latent.IEO, quartile);
-  const imoQ = Uint8Array.from(firms.latent.IMO, quartile);
+  /** IEO and IMO quartile cell of each firm (ieoQ * 4 + imoQ), see AggregateRecorder.cell. */
+  const qcell = new Uint8Array(N);
+  for (let f = 0; f < N; f++)
+    qcell[f] = quartile(firms.latent.IEO[f]) * 4 + quartile(firms.latent.IMO[f]);
   const IEO = firms.latent.IEO;
   const IMO = firms.latent.IMO;
   const LFDC = firms.latent.LFDC;
@@ -123,6 +126,14 @@ export function simulate(
     newSpellTab[a] = newRelationship(a * dt, d.marketExit.newSpell, d.marketExit.newSpellYears);
     newnessTab[a] = newRelationship(a * dt, d.firmExit.newness, d.firmExit.newnessYears);
   }
+  // Learning decays by markets ever entered and by steps since the first entry; domestic sales by age.
+  const decayMarkets = new Float64Array(M + 2);
+  for (let k = 0; k <= M + 1; k++) decayMarkets[k] = Math.exp(-d.learning.perMarket * k);
+  const decayYears = new Float64Array(T + 1);
+  const domesticTab = new Float64Array(T + 2);
+  for (let a = 0; a <= T; a++) decayYears[a] = Math.exp(-d.learning.perYearAbroad * a * dt);
+  for (let a = 0; a <= T + 1; a++)
+    domesticTab[a] = domesticSales(d.sales.domesticSales, d.sales.domesticGrowth, a * dt);
   const divTab = new Float64Array(M + 2);
   for (let k = 0; k <= M + 1; k++) divTab[k] = diversification(k, d.marketExit.diversification);
   const windowSteps = Math.round(d.bornGlobal.windowYears * spy);
@@ -143,7 +154,8 @@ export function simulate(
   const log = (opts.events ?? d.events) ? new EventRecorder() : null;
   const marketShock = new Float64Array(M);
   const firmShock = new Float64Array(N);
-  const shockBuf = new Float64Array(N);
+  /** Step of each firm's current firm-period shock (drawn lazily: only firms abroad need one). */
+  const shockStep = new Int32Array(N).fill(-1);
   /** Living founded firms, in founding order (compacted every step). */
   const alive = new Int32Array(N);
   let aliveN = 0;
@@ -152,7 +164,32 @@ export function simulate(
   const wSmooth = d.performance.smoothing;
   const kPerf = d.performance.knowledge;
   const pe = d.sales.performance;
-  const mx = d.marketExit;
+  // Parameters as small literal objects (fast property access in the hot loops).
+  const mx = {
+    baseRate: d.marketExit.baseRate,
+    performance: d.marketExit.performance,
+    psychicDistance: d.marketExit.psychicDistance,
+    knowledge: d.marketExit.knowledge,
+  };
+  const pEntry = {
+    ieo: d.entry.ieo,
+    imo: d.entry.imo,
+    knowledge: d.entry.knowledge,
+    heritage: d.entry.heritage,
+  };
+  const pFirmExit = {
+    baseRate: d.firmExit.baseRate,
+    performance: d.firmExit.performance,
+    earlyInternational: d.firmExit.earlyInternational,
+  };
+  /** Firm constants of the hazards, set at founding and after policy shifts. */
+  const exitProp = new Float64Array(N);
+  const entryStatic = new Float64Array(N);
+  const earlyMult = Math.exp(pFirmExit.earlyInternational);
+  const setFirmConstants = (f: number) => {
+    exitProp[f] = firmExitPropensity(pFirmExit.performance, PERF[f]);
+    entryStatic[f] = firmEntryLog(pEntry, IEO[f], IMO[f], 0, 0);
+  };
   const replaceBelow = d.distributor.replaceBelow;
   const replaceRate = d.distributor.replaceRate;
   const wD = d.distributor.lfdcWeight;
@@ -171,7 +208,11 @@ export function simulate(
     mainSales: new Float64Array(N),
     perf3y: new Float64Array(N),
   };
-  const winStart = cal.surveyStep - 3 * spy; // window: steps winStart+1 .. surveyStep
+  const winStart = cal.surveyStep - 3 * spy;
+  const psychic = mk.psychic;
+  const region = mk.region;
+  const countryPresence = agg.countryPresence;
+  const regionPresence = agg.regionPresence; // window: steps winStart+1 .. surveyStep
 
   // Calibration counters.
   let spellsEligible = 0;
@@ -199,7 +240,7 @@ export function simulate(
     if (firstEntry[f] < 0) {
       firstEntry[f] = s;
       heritageAge[f] = ageY;
-      agg.add(s, M_NEW_EXPORTERS, status[f], ieoQ[f], imoQ[f], 1);
+      agg.cell(M_NEW_EXPORTERS, status[f] * 16 + qcell[f], 1);
     }
     let shift = 0;
     if (treated[f] & MATCHMAKING && s >= policyStep) {
@@ -209,7 +250,7 @@ export function simulate(
     const D = distributorCompetence(LFDC[f], normal(sDist), wD, shift);
     spells.add(f, m, s, D, perfBase[f] + bL * D + kPerf * knowledge[f], unitExp(sMExit));
     if (s <= T - 1 - 2 * spy) spellsEligible++;
-    agg.add(s, M_ENTRIES, status[f], ieoQ[f], imoQ[f], 1);
+    agg.cell(M_ENTRIES, status[f] * 16 + qcell[f], 1);
     agg.countryEntries[m * T + s]++;
     agg.regionEntries[mk.region[m] * T + s]++;
     log?.push(s, f, m, EV_ENTRY);
@@ -219,6 +260,7 @@ export function simulate(
   const activateFirm = (f: number) => {
     activated[f] = 1;
     policyCost += activateTreatments(firms, model, effects, bL, pol, f);
+    setFirmConstants(f);
   };
 
   for (let s = 0; s < T; s++) {
@@ -245,13 +287,12 @@ export function simulate(
       entryE[f] = unitExp(sEntry);
       exitE[f] = unitExp(sFExit);
       status[f] = G_DOMESTIC;
+      setFirmConstants(f);
       if (s >= policyStep) activateFirm(f);
       log?.push(s, f, -1, EV_FOUNDING);
     }
     // 2. Shocks.
     for (let m = 0; m < M; m++) marketShock[m] = sdM * normal(sMShock);
-    fillNormals(sFShock, shockBuf, 0, aliveN);
-    for (let i = 0; i < aliveN; i++) firmShock[alive[i]] = sdF * shockBuf[i];
     const G =
       globalisation(d.entry.globalisationTrend, year, d.startYear) *
       (s >= policyStep ? Math.exp(pol.tradeCost.entryTrendChange * (year - pol.startYear)) : 1);
@@ -263,7 +304,9 @@ export function simulate(
       const ageSteps = s - found[f];
       const ageY = ageSteps * dt;
       const early = firstEntry[f] >= 0 && firstEntry[f] - found[f] < windowSteps;
-      exitH[f] += firmExitRate(d.firmExit, PERF[f], newnessTab[ageSteps], early) * dt;
+      // firmExitRate(pFirmExit, PERF_f, newness, early), its firm constant cached in exitProp:
+      exitH[f] +=
+        pFirmExit.baseRate * exitProp[f] * newnessTab[ageSteps] * (early ? earlyMult : 1) * dt;
       if (exitH[f] >= exitE[f]) {
         exitStep[f] = s;
         const fe0 = firstEntry[f];
@@ -271,26 +314,21 @@ export function simulate(
           firstEntriesChecked++;
           quitWithinYear++;
         }
-        agg.add(s, M_FIRM_EXITS, status[f], ieoQ[f], imoQ[f], 1);
+        agg.cell(M_FIRM_EXITS, status[f] * 16 + qcell[f], 1);
         log?.push(s, f, -1, EV_FIRM_EXIT);
         continue;
       }
       const fe = firstEntry[f];
       const K =
         fe >= 0
-          ? knowledgeOf(
-              ever[f],
-              (s - fe) * dt,
-              d.learning.perMarket,
-              d.learning.perYearAbroad,
-              knowledgeBonus[f],
-            )
-          : knowledgeOf(0, 0, 0, 0, knowledgeBonus[f]);
+          ? knowledgeFromDecays(decayMarkets[ever[f]], decayYears[s - fe], knowledgeBonus[f])
+          : knowledgeFromDecays(1, 1, knowledgeBonus[f]);
       knowledge[f] = K;
       if (fe < 0) heritageAge[f] = ageY;
       let unserved = Atotal - servedAttr[f];
       if (unserved <= 1e-12) continue;
-      const rate = rate0 * Math.exp(firmEntryLog(d.entry, IEO[f], IMO[f], K, heritageAge[f]));
+      // firmEntryLog(pEntry, IEO, IMO, K, a) = its IEO/IMO part (cached) + the dynamic part:
+      const rate = rate0 * Math.exp(entryStatic[f] + firmEntryLog(pEntry, 0, 0, K, heritageAge[f]));
       let rem = rate * unserved;
       let H = entryH[f];
       let E = entryE[f];
@@ -314,10 +352,19 @@ export function simulate(
     // 4. Spell pass: performance, sales, withdrawal or distributor replacement.
     const inWindow = s > winStart && s <= cal.surveyStep;
     const atSurvey = s === cal.surveyStep;
+    const spFirm = spells.firm;
+    const spMarket = spells.market;
+    const spStart = spells.start;
+    const spComp = spells.competence;
+    const spSmooth = spells.smoothed;
+    const spH = spells.h;
+    const spE = spells.e;
+    const spWinSum = spells.winSum;
+    const spWinN = spells.winN;
     let i = 0;
     while (i < spells.size) {
-      const f = spells.firm[i];
-      const m = spells.market[i];
+      const f = spFirm[i];
+      const m = spMarket[i];
       if (exitStep[f] >= 0) {
         presence[f * M + m] = 2;
         endSpell(i, s);
@@ -325,56 +372,65 @@ export function simulate(
         continue;
       }
       spellSteps++;
-      const ageSteps = s - spells.start[i];
+      if (shockStep[f] !== s) {
+        shockStep[f] = s;
+        firmShock[f] = sdF * normal(sFShock);
+      }
+      const ageSteps = s - spStart[i];
       const K = knowledge[f];
       const perf = marketPerformance(
         perfBase[f],
         bL,
-        spells.competence[i],
+        spComp[i],
         kPerf,
         K,
         marketShock[m],
         firmShock[f],
       );
-      const sm = smooth(spells.smoothed[i], perf, wSmooth);
-      spells.smoothed[i] = sm;
+      const sm = smooth(spSmooth[i], perf, wSmooth);
+      spSmooth[i] = sm;
       const sales = marketSales(sizeFactor[m], pe, perf, rampTab[ageSteps]);
       foreignSales[f] += sales;
-      agg.addPerf(s, status[f], ieoQ[f], imoQ[f], perf);
-      agg.countryPresence[m * T + s]++;
-      agg.regionPresence[mk.region[m] * T + s]++;
+      agg.perf(status[f] * 16 + qcell[f], perf);
+      countryPresence[m * T + s]++;
+      regionPresence[region[m] * T + s]++;
       if (inWindow) {
-        spells.winSum[i] += perf;
-        spells.winN[i]++;
+        spWinSum[i] += perf;
+        spWinN[i]++;
         if (atSurvey && sales > snap.mainSales[f]) {
           snap.mainSales[f] = sales;
           snap.mainMarket[f] = m;
-          snap.perf3y[f] = spells.winSum[i] / spells.winN[i];
+          snap.perf3y[f] = spWinSum[i] / spWinN[i];
         }
       }
-      const hx = marketExitRate(mx, sm, mk.psychic[m], K, newSpellTab[ageSteps], divTab[served[f]]);
+      const hx = marketExitRate(mx, sm, psychic[m], K, newSpellTab[ageSteps], divTab[served[f]]);
       const hr = replacementRate(sm, replaceBelow, replaceRate);
-      const H = spells.h[i] + (hx + hr) * dt;
-      if (H >= spells.e[i]) {
-        spells.h[i] = 0;
-        spells.e[i] = unitExp(sMExit);
+      const H = spH[i] + (hx + hr) * dt;
+      if (H >= spE[i]) {
+        spH[i] = 0;
+        spE[i] = unitExp(sMExit);
         if (sMExit.next() * (hx + hr) < hx) {
           presence[f * M + m] = 2;
           served[f]--;
           servedAttr[f] -= A[m];
           if (served[f] === 0) servedAttr[f] = 0;
-          agg.add(s, M_EXITS, status[f], ieoQ[f], imoQ[f], 1);
+          agg.cell(M_EXITS, status[f] * 16 + qcell[f], 1);
           log?.push(s, f, m, EV_EXIT);
           endSpell(i, s);
           spells.remove(i);
           continue;
         }
-        const D = distributorCompetence(LFDC[f], normal(sDist), wD, 0);
-        spells.competence[i] = D;
-        spells.smoothed[i] = perfBase[f] + bL * D + kPerf * K;
-        agg.add(s, M_REPLACEMENTS, status[f], ieoQ[f], imoQ[f], 1);
+        let shift = 0;
+        if (treated[f] & MATCHMAKING && s >= policyStep) {
+          shift = matchShift;
+          policyCost += pol.matchmaking.costPerEntry;
+        }
+        const D = distributorCompetence(LFDC[f], normal(sDist), wD, shift);
+        spComp[i] = D;
+        spSmooth[i] = perfBase[f] + bL * D + kPerf * K;
+        agg.cell(M_REPLACEMENTS, status[f] * 16 + qcell[f], 1);
         log?.push(s, f, m, EV_REPLACE);
-      } else spells.h[i] = H;
+      } else spH[i] = H;
       i++;
     }
 
@@ -390,11 +446,7 @@ export function simulate(
         if (served[f] === 0) quitWithinYear++;
       }
       firmSteps++;
-      const ageY = (s - found[f] + 1) * dt;
-      const sh = foreignShare(
-        foreignSales[f],
-        domesticSales(d.sales.domesticSales, d.sales.domesticGrowth, ageY),
-      );
+      const sh = foreignShare(foreignSales[f], domesticTab[s - found[f] + 1]);
       share[f] = sh;
       const exporting = served[f] > 0;
       const st = !exporting
@@ -403,11 +455,12 @@ export function simulate(
           ? G_BORN_GLOBAL
           : G_GRADUAL;
       status[f] = st;
-      agg.add(s, M_FIRMS, st, ieoQ[f], imoQ[f], 1);
+      const c = st * 16 + qcell[f];
+      agg.cell(M_FIRMS, c, 1);
       if (exporting) {
-        agg.add(s, M_EXPORTERS, st, ieoQ[f], imoQ[f], 1);
-        agg.add(s, M_MARKETS, st, ieoQ[f], imoQ[f], served[f]);
-        agg.add(s, M_SHARE, st, ieoQ[f], imoQ[f], sh);
+        agg.cell(M_EXPORTERS, c, 1);
+        agg.cell(M_MARKETS, c, served[f]);
+        agg.cell(M_SHARE, c, sh);
       }
       if (atSurvey) {
         snap.alive[f] = 1;
@@ -421,6 +474,7 @@ export function simulate(
       foreignSales[f] = 0;
     }
     aliveN = kept;
+    agg.flush(s);
     opts.onProgress?.(s + 1, T);
   }
 

@@ -52,3 +52,8 @@ export function firmExitRate(
     newnessFactor
   );
 }
+
+/** The firm-specific constant of firmExitRate: exp(-performance * PERF_f). */
+export function firmExitPropensity(performance: number, perf: number): number {
+  return Math.exp(-performance * perf);
+}

@@ -16,3 +16,11 @@ export function knowledge(
   const k = 1 - Math.exp(-(perMarket * marketsEver + perYear * yearsAbroad)) + bonus;
   return Math.max(0, Math.min(k, 0.999));
 }
+
+/**
+ * The same knowledge from precomputed decay factors exp(-perMarket * markets) and
+ * exp(-perYearAbroad * years) (the scheduler tabulates them by count and age in steps).
+ */
+export function knowledgeFromDecays(marketDecay: number, yearDecay: number, bonus: number): number {
+  return Math.max(0, Math.min(1 - marketDecay * yearDecay + bonus, 0.999));
+}

@@ -55,9 +55,14 @@ export const PolicySection = z
           0.5,
           -3,
           3,
-          "Shift (SD units) of the competence of every distributor a treated firm signs after the start date (no quantified evaluation found: a what-if parameter)",
+          "Shift (SD units) of the competence of every distributor a treated firm signs after the start date, at entry or on replacement (no quantified evaluation found: a what-if parameter)",
         ),
-        costPerEntry: num(5, 0, 1e6, "Cost per assisted entry, US$ thousand"),
+        costPerEntry: num(
+          5,
+          0,
+          1e6,
+          "Cost per assisted entry or distributor replacement of a treated firm, US$ thousand",
+        ),
       })
       .prefault({})
       .meta({ description: "Distributor matchmaking: raises distributor competence at entry" }),
