@@ -48,6 +48,8 @@ async function measure(sweep: ReturnType<typeof sweepOf>, size: number) {
     runs: plan.runs,
     /** CPU the whole process (main thread + workers) obtained, in cores. */
     cores: (cpu.user + cpu.system) / 1e6 / s.elapsedSec,
+    /** CPU microseconds per run (main thread + workers): the pool's cost, independent of load. */
+    cpuPerRun: (cpu.user + cpu.system) / plan.runs,
     main,
   };
 }
@@ -80,7 +82,7 @@ export async function run(): Promise<void> {
       `n = ${firms} per run, ${r1.runs} runs (best of 2): 1 worker ${r1.rate.toFixed(0)} runs/s (${r1.sec.toFixed(2)} s), 2 workers ${r2.rate.toFixed(0)} runs/s (${r2.sec.toFixed(2)} s): ratio ${(r2.rate / r1.rate).toFixed(2)}x (goal >= 1.8x)`,
     );
     console.log(
-      `  CPU obtained: ${r1.cores.toFixed(2)} / ${r2.cores.toFixed(2)} cores; main thread busy ${(r1.main * 100).toFixed(1)}% / ${(r2.main * 100).toFixed(1)}%; worker start-up ${r1.startup.toFixed(2)} s / ${r2.startup.toFixed(2)} s`,
+      `  CPU per run ${r1.cpuPerRun.toFixed(0)} / ${r2.cpuPerRun.toFixed(0)} us (1 / 2 workers; equal = no pool overhead, so on 2 idle cores the ratio would be about ${((2 * r1.cpuPerRun) / r2.cpuPerRun).toFixed(2)}x); CPU obtained: ${r1.cores.toFixed(2)} / ${r2.cores.toFixed(2)} cores; main thread busy ${(r1.main * 100).toFixed(1)}% / ${(r2.main * 100).toFixed(1)}%; worker start-up ${r1.startup.toFixed(2)} s / ${r2.startup.toFixed(2)} s`,
     );
   }
   console.log(

@@ -3,6 +3,7 @@ import { type Browser, chromium } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkerApi } from "../../sim/pool/workerApi.ts";
+import { exp, log } from "../../src/math/fdlibm.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { ARGS, CHROMIUM, HAS_CHROMIUM, RESULTS } from "./harness.ts";
 
@@ -116,6 +117,20 @@ describe.skipIf(!HAS_CHROMIUM)("worker pool in browser Web Workers", () => {
     );
     if (mathSame) expect(one).toEqual(node);
     else expect(worst).toBeLessThan(1e-9);
+    // src/math/fdlibm.ts gives the same bits in both engines even where Math does not
+    const out = new Float64Array(40_000);
+    for (let i = 0; i < 20_000; i++) {
+      const x = (i + 1) * 0.000731 + 1e-3;
+      out[2 * i] = log(x);
+      out[2 * i + 1] = exp((x % 30) - 10);
+    }
+    const nodeHex = Array.from(new Uint8Array(out.buffer), (b) =>
+      b.toString(16).padStart(2, "0"),
+    ).join("");
+    const browserHex = await page.evaluate(() =>
+      (window as unknown as { fdlibmBits: () => string }).fdlibmBits(),
+    );
+    expect(browserHex === nodeHex).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

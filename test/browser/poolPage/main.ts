@@ -2,6 +2,7 @@
 // values as the hex of their IEEE-754 bits, for comparison with Node (test/browser/pool.test.ts).
 import { browserSpawn } from "../../../sim/pool/browserSpawn.ts";
 import { createPool } from "../../../sim/pool/pool.ts";
+import { exp, log } from "../../../src/math/fdlibm.ts";
 import { validateSweep } from "../../../src/scenario/sweep.ts";
 
 function bitsHex(values: ArrayLike<number>): string {
@@ -30,5 +31,18 @@ async function runSweep(input: unknown, size: number): Promise<[number, string, 
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-(window as unknown as { runSweep: typeof runSweep }).runSweep = runSweep;
+/** Bits of src/math/fdlibm's log and exp over a fixed set of inputs (compared with Node's). */
+function fdlibmBits(): string {
+  const out = new Float64Array(40_000);
+  for (let i = 0; i < 20_000; i++) {
+    const x = (i + 1) * 0.000731 + 1e-3;
+    out[2 * i] = log(x);
+    out[2 * i + 1] = exp((x % 30) - 10);
+  }
+  return bitsHex(out);
+}
+
+const w = window as unknown as { runSweep: typeof runSweep; fdlibmBits: typeof fdlibmBits };
+w.runSweep = runSweep;
+w.fdlibmBits = fdlibmBits;
 document.documentElement.dataset.ready = "1";
