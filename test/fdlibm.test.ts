@@ -50,8 +50,8 @@ describe("engine-independent log and exp", () => {
     expect(log(-1)).toBeNaN();
     expect(exp(Infinity)).toBe(Infinity);
     expect(exp(-Infinity)).toBe(0);
-    expect(log(2)).toBe(0.6931471805599453);
-    expect(log(10)).toBe(2.302585092994046);
+    expect(log(2)).toBe(Math.LN2);
+    expect(log(10)).toBe(Math.LN10);
     for (let x = -20; x <= 20; x += 0.37)
       expect(Math.abs(log(exp(x)) - x)).toBeLessThanOrEqual(4.5e-16 * Math.max(1, Math.abs(x)));
   });
