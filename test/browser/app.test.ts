@@ -50,6 +50,8 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     await page.locator('input[data-path-number="IEO->GTC"]').fill("0.98");
     await page.locator('input[data-path-number="IEO->GTC"]').press("Enter");
     await page.waitForSelector("#pm-status.warn");
+    // the refused value is not kept in the box
+    expect(await page.locator('input[data-path-number="IEO->GTC"]').inputValue()).toBe("0.60");
     expect(await page.locator("#pm-status").textContent()).toMatch(/residual variance|must/);
     await shot(page, "path-model-edited");
     expect(problems).toEqual([]);
@@ -106,6 +108,7 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     );
     await page.keyboard.press("Space");
     expect(await page.locator("#map-play").getAttribute("aria-pressed")).toBe("false");
+    await shot(page, "map-shading");
     const fills1 = await fills();
     expect(fills1).not.toBe(fills0);
     const before = await label.textContent();

@@ -71,6 +71,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
   );
   const unfollow = h("button", { type: "button", id: "map-unfollow" }, "Show all firms");
   const countryBox = h("div", { id: "map-country", "aria-live": "polite" });
+  const countrySel = h("select", { id: "map-country-select" });
   const firmBox = h("div", { id: "map-firm-info", "aria-live": "polite" });
   const legend = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
   legend.setAttribute("viewBox", "0 0 420 44");
@@ -88,6 +89,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     if (!hist) return;
     const m = hist.markets.findIndex((x) => x.iso === iso);
     selected = m >= 0 ? m : null;
+    countrySel.value = m >= 0 ? String(m) : "";
     drawCountry(iso);
   });
   map.svg.id = "world-map";
@@ -146,6 +148,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
         h("div", { class: "timeline" }, labelled("Firm number", firmInput), unfollow),
         firmBox,
         h("h3", {}, "Country"),
+        labelled("Entry history of", countrySel, "or click a country on the map"),
         countryBox,
       ),
     ),
@@ -250,6 +253,13 @@ export function createMapView(ctx: ViewContext): ViewHandle {
         "p",
         {},
         `Firm ${firm}: founded ${H.labels[found] ?? "?"}, ${kind} at the survey date${f.exitStep[firm] >= 0 ? `, closed ${H.labels[f.exitStep[firm]]}` : ""}. Distributor leverage (LFDC) ${f.lfdc[firm].toFixed(2)} SD.`,
+      ),
+    );
+    firmBox.append(
+      h(
+        "p",
+        { class: "legend-text" },
+        "Numbers: order of entry. Blue: served at this date; orange: served earlier, left since. The event log does not record each distributor's competence, so only replacements are listed.",
       ),
     );
     if (!stops.length) {
@@ -375,6 +385,11 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     store.set({ date: clampDate(clampDate(store.state.date) + by) });
   }
 
+  countrySel.addEventListener("change", () => {
+    if (!hist || countrySel.value === "") return;
+    selected = Number(countrySel.value);
+    drawCountry(hist.markets[selected].iso);
+  });
   play.addEventListener("click", () => setPlaying(!playing));
   back.addEventListener("click", () => step(-1));
   fwd.addEventListener("click", () => step(1));
@@ -428,6 +443,12 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       colour = presenceColour(max);
       drawLegend(max);
       map.setPoints([...r.markets]);
+      while (countrySel.firstChild) countrySel.removeChild(countrySel.firstChild);
+      countrySel.append(h("option", { value: "" }, "Choose a country…"));
+      r.markets
+        .map((mk, i) => ({ mk, i }))
+        .sort((a, b) => a.mk.name.localeCompare(b.mk.name))
+        .forEach(({ mk, i }) => countrySel.append(h("option", { value: i }, mk.name)));
       map.setHome(r.home.iso);
       scrub.max = String(r.steps - 1);
       status.textContent = `${r.firms.n.toLocaleString("en-US")} firms founded ${r.labels[0]}–${r.labels[r.steps - 1]}, ${r.markets.length} foreign markets, home ${r.home.name}; seed ${scenario.seed}.`;

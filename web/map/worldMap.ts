@@ -63,7 +63,6 @@ export function createWorldMap(onClick: (iso: string, name: string) => void): Wo
     .attr("d", (d) => path(d) ?? "")
     .attr("data-iso", (d) => d.id ?? "")
     .attr("fill", "#dddddd")
-    .attr("tabindex", -1)
     .style("cursor", "pointer")
     .on("click", (_ev, d) => onClick(d.id ?? "", d.properties.name));
   countryPaths.append("title");

@@ -164,7 +164,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     if (scenario !== store.state.scenario) {
       status.classList.remove("warn");
       store.set({ scenario });
-    } else syncSliders();
+    } else syncSliders(true);
   });
 
   function buildSliders(): void {
@@ -205,15 +205,15 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     }
   }
 
-  function syncSliders(): void {
+  /** Show the population values; `force` also resets the box being typed in (after a refusal). */
+  function syncSliders(force = false): void {
     const spec = scenarioSpec(store.scenario());
     for (const p of spec.paths) {
       const label = `${p.from}->${p.to}`;
       const range = sliders.querySelector<HTMLInputElement>(`input[data-path="${label}"]`);
       const num = sliders.querySelector<HTMLInputElement>(`input[data-path-number="${label}"]`);
-      if (range && document.activeElement !== range) range.value = String(p.value);
-      if (num && document.activeElement !== num) num.value = fmt(p.value, 2);
-      if (range && document.activeElement === range) range.value = String(p.value);
+      if (range) range.value = String(p.value);
+      if (num && (force || document.activeElement !== num)) num.value = fmt(p.value, 2);
     }
   }
 
