@@ -1,7 +1,7 @@
 import { cholesky, type Mat, zeros } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
-import { fillNormals } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
+import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import { type Instrument, SurveyConfigError } from "./instrument.ts";
 import { answerItems, type ItemScales, type ResponseFormat } from "./responses.ts";
 import { whiten } from "./whiten.ts";

@@ -1,5 +1,6 @@
 export * from "./calibrate.ts";
 export * from "./config.ts";
+export * from "./fastNormals.ts";
 export * from "./frame.ts";
 export * from "./instrument.ts";
 export * from "./placeholderFrame.ts";

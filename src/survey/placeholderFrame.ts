@@ -2,8 +2,8 @@ import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
-import { fillNormals } from "../random/deviates.ts";
 import type { Stream } from "../random/stream.ts";
+import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import type { FirmAttributes, FrameCriteria, SurveyUniverse } from "./frame.ts";
 
 /**
@@ -137,6 +137,11 @@ export function drawPlaceholderFrame(
       : criteria.minExportShare >= 1
         ? Number.POSITIVE_INFINITY
         : (normalQuantile(criteria.minExportShare) - P.exportIntercept) / P.exportSlope;
+  // floor(surveyYear - age) >= minYear  <=>  age <= surveyYear - minYear
+  const uMaxAge =
+    minYear === Number.NEGATIVE_INFINITY
+      ? 1
+      : 1 - Math.exp(-Math.max(0, SAMPLE.surveyYear - minYear) / P.meanAge);
   const wP = w[PERF];
   const sSize = Math.sqrt(1 - P.sizeOnPERF ** 2);
   const sGrowth = Math.sqrt(1 - P.growthOnPERF ** 2);
@@ -150,11 +155,12 @@ export function drawPlaceholderFrame(
         `the frame criteria (founded >= ${criteria.minFoundingYear}, export share >= ${criteria.minExportShare}) admit too few firms: ${got} of ${screened} screened`,
       );
     screened++;
-    const age = -Math.log(1 - stream.next()) * P.meanAge;
-    const year = Math.floor(SAMPLE.surveyYear - age);
-    if (year < minYear) continue;
+    // age = -meanAge log(1 - U): founded in minYear or later iff U <= uMaxAge (no log needed)
+    const uAge = stream.next();
+    if (uAge > uMaxAge) continue;
     const x = z.next();
     if (x < xCut) continue;
+    const year = Math.floor(SAMPLE.surveyYear + Math.log(1 - uAge) * P.meanAge);
     const i = got++;
     xs[i] = x;
     const perf = wP * x + sPerf * z.next();

@@ -1,7 +1,7 @@
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "../paper/table1.ts";
-import { fillNormals } from "../random/deviates.ts";
 import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
+import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import type { Instrument, SurveyItem } from "./instrument.ts";
 import { sumVariance } from "./reliability.ts";
 import { whiten } from "./whiten.ts";
@@ -46,8 +46,10 @@ function scoreItem(item: SurveyItem, a: number, b: number, x: number, likert: bo
   const sign = item.reverse ? -1 : 1;
   const v = a + b * sign * x;
   if (!likert) return v;
-  const r = Math.round(v);
-  return Math.max(item.scale.min, Math.min(r, item.scale.max));
+  // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
+  return Math.floor(
+    (v < item.scale.min ? item.scale.min : v > item.scale.max ? item.scale.max : v) + 0.5,
+  );
 }
 
 /** A scored answer mapped onto the 1-7 composite scale. */
@@ -199,8 +201,9 @@ export function answerItems(
     for (let j = 0; j < q; j++) {
       const v = A[j] + Bl[j] * col[j][r] + Bm[j] * m + Bu[j] * z[base + 1 + j];
       if (likert) {
-        const y = Math.round(v);
-        scored[j][i] = y < lo[j] ? lo[j] : y > hi[j] ? hi[j] : y;
+        // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
+        const y = v < lo[j] ? lo[j] : v > hi[j] ? hi[j] : v;
+        scored[j][i] = Math.floor(y + 0.5);
       } else scored[j][i] = v;
     }
   }

@@ -1,7 +1,8 @@
 import { normalQuantile } from "../math/distributions.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
-import { fillNormals, sampleWithoutReplacement } from "../random/deviates.ts";
+import { sampleWithoutReplacement } from "../random/deviates.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
+import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import { ATTRIBUTE_NAMES, type FrameCriteria, inFrame, type SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
 import type { SurveyPlan } from "./plan.ts";
@@ -191,22 +192,23 @@ export function runSurvey(
   };
 }
 
-/** Standardized response-bias variable of the mailed firms (zeros when there is no bias). */
+/**
+ * Response-bias variable of the mailed firms, standardized over the mailing (so the expected
+ * response rate stays `responseRate` whatever the frame selects): PERF or log employees.
+ * Zeros when there is no bias.
+ */
 function biasVariable(u: SurveyUniverse, mailed: Int32Array, on: string): Float64Array {
   const M = mailed.length;
   const b = new Float64Array(M);
   if (on === "none") return b;
-  if (on === "performance") {
-    const perf = u.latent[CONSTRUCTS.indexOf("PERF")];
-    for (let k = 0; k < M; k++) b[k] = perf[mailed[k]];
-    return b;
-  }
-  // size: log employees, standardized over the mailed firms
+  const perf = u.latent[CONSTRUCTS.indexOf("PERF")];
+  for (let k = 0; k < M; k++)
+    b[k] =
+      on === "performance"
+        ? perf[mailed[k]]
+        : Math.log(Math.max(1, u.attributes.employees[mailed[k]]));
   let m = 0;
-  for (let k = 0; k < M; k++) {
-    b[k] = Math.log(Math.max(1, u.attributes.employees[mailed[k]]));
-    m += b[k];
-  }
+  for (let k = 0; k < M; k++) m += b[k];
   m /= M;
   let v = 0;
   for (let k = 0; k < M; k++) v += (b[k] - m) ** 2;

@@ -1,0 +1,72 @@
+import type { Stream } from "../random/stream.ts";
+
+/**
+ * Standard normal deviates by the ziggurat method (Marsaglia & Tsang 2000, in Doornik's 2005
+ * ZIGNOR form with 128 layers), used by the survey's hot loops: about one uniform per deviate
+ * and no logarithm in 98% of draws, against 1.27 uniforms plus a logarithm and a square root
+ * for the polar method of src/random/deviates.ts. Each uniform from the stream (alea: 32 random
+ * bits) supplies the layer (its lowest 7 bits) and the abscissa (its upper 25 bits), so the two
+ * are independent. Every deviate still comes from a derived stream.
+ */
+const C = 128;
+const R = 3.442619855899; // start of the right tail (Doornik 2005)
+const V = 9.91256303526217e-3; // area of each layer
+const X = new Float64Array(C + 1);
+const RATIO = new Float64Array(C);
+{
+  let f = Math.exp(-0.5 * R * R);
+  X[0] = V / f;
+  X[1] = R;
+  X[C] = 0;
+  for (let i = 2; i < C; i++) {
+    X[i] = Math.sqrt(-2 * Math.log(V / X[i - 1] + f));
+    f = Math.exp(-0.5 * X[i] * X[i]);
+  }
+  for (let i = 0; i < C; i++) RATIO[i] = X[i + 1] / X[i];
+}
+const TWO32 = 4294967296;
+const SCALE = 2 / 33554432; // 2 / 2^25
+
+function tail(s: Stream, negative: boolean): number {
+  let x: number;
+  let y: number;
+  do {
+    x = Math.log(1 - s.next()) / R;
+    y = Math.log(1 - s.next());
+  } while (-2 * y < x * x);
+  return negative ? x - R : R - x;
+}
+
+/** One standard normal deviate. */
+export function zigguratNormal(s: Stream): number {
+  for (;;) {
+    const j = Math.floor(s.next() * TWO32);
+    const i = j & 127;
+    const u = ((j >>> 7) + 0.5) * SCALE - 1; // uniform on (-1, 1), 25 bits
+    if (Math.abs(u) < RATIO[i]) return u * X[i];
+    if (i === 0) return tail(s, u < 0);
+    const x = u * X[i];
+    const f0 = Math.exp(-0.5 * (X[i] * X[i] - x * x));
+    const f1 = Math.exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
+    if (f1 + s.next() * (f0 - f1) < 1) return x;
+  }
+}
+
+/** Fill out[start, end) with standard normal deviates (ziggurat). */
+export function fillNormalsFast(s: Stream, out: Float64Array, start = 0, end = out.length): void {
+  for (let k = start; k < end; k++) {
+    const j = Math.floor(s.next() * TWO32);
+    const i = j & 127;
+    const u = ((j >>> 7) + 0.5) * SCALE - 1;
+    out[k] = Math.abs(u) < RATIO[i] ? u * X[i] : slow(s, i, u);
+  }
+}
+
+function slow(s: Stream, i: number, u: number): number {
+  if (i === 0) return tail(s, u < 0);
+  const x = u * X[i];
+  const f0 = Math.exp(-0.5 * (X[i] * X[i] - x * x));
+  const f1 = Math.exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
+  if (f1 + s.next() * (f0 - f1) < 1) return x;
+  return zigguratNormal(s);
+}
