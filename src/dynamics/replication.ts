@@ -38,6 +38,27 @@ export function dynamicsReplication(
   for (const [k, v] of Object.entries(calibrationValues(h)))
     if (Number.isFinite(v)) outcomes[`dynamics.${k}`] = v;
   outcomes["dynamics.firms"] = o.n;
+  let alive = 0;
+  let exporters = 0;
+  let markets = 0;
+  let bornGlobals = 0;
+  let exportsUsdM = 0;
+  for (let f = 0; f < o.n; f++) {
+    if (!h.survey.alive[f]) continue;
+    alive++;
+    bornGlobals += o.bornGlobal[f];
+    exportsUsdM += h.survey.share[f] * o.salesUsdM[f];
+    if (h.survey.served[f] > 0) {
+      exporters++;
+      markets += h.survey.served[f];
+    }
+  }
+  outcomes["dynamics.aliveAtSurvey"] = alive;
+  outcomes["dynamics.exporters"] = exporters;
+  outcomes["dynamics.bornGlobals"] = bornGlobals;
+  outcomes["dynamics.marketsPerExporter"] = exporters ? markets / exporters : 0;
+  /** Annual exports of the living firms in the survey year, US$ million. */
+  outcomes["dynamics.exportsUsdM"] = exportsUsdM;
   outcomes["dynamics.policyCost"] = h.stats.policyCost;
 
   // Selection effects: the whole founded population (latent) and the frame (simulated PERF).

@@ -130,6 +130,13 @@ Options:
     lines.push("", calibrationText(rows, frameN));
     if (result) {
       const o = result.outcomes;
+      lines.push(
+        "",
+        `At the survey date: ${o["dynamics.aliveAtSurvey"]} firms alive, ${o["dynamics.exporters"]} exporting (${fmt(o["dynamics.marketsPerExporter"], 1)} markets each on average), ${o["dynamics.bornGlobals"]} born global; exports US$ ${fmt(o["dynamics.exportsUsdM"] / 1000, 2)} billion in ${scenario.dynamics.surveyYear}`,
+      );
+    }
+    if (result) {
+      const o = result.outcomes;
       const sampleName = o["dynamics.estimatedOnFrame"]
         ? "frame (survey disabled)"
         : `survey sample (n = ${result.n})`;
