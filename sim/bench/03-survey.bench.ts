@@ -1,5 +1,6 @@
 import { estimatePathModel } from "../../src/estimate/report.ts";
 import { buildModelOrThrow, publishedSpec, structureOf } from "../../src/model/index.ts";
+import { derive } from "../../src/random/stream.ts";
 import { DEFAULT_SURVEY, type SurveyConfig } from "../../src/survey/config.ts";
 import { surveyPlanFor } from "../../src/survey/plan.ts";
 import { surveyCrossSection } from "../../src/survey/stage.ts";
@@ -11,6 +12,15 @@ import { medianMs } from "./timing.ts";
  * Target: item-level survey under 0.5 ms per replication on one core.
  */
 export function run(): void {
+  // How fast is this machine right now? (LIBRARY-NOTES: 156 M alea draws/s on an idle core)
+  const s = derive("bench", "alea");
+  const a0 = performance.now();
+  let acc = 0;
+  for (let i = 0; i < 20_000_000; i++) acc += s.next();
+  const rate = 20 / ((performance.now() - a0) / 1000);
+  console.log(
+    `machine speed now: ${rate.toFixed(0)} M alea draws/s (idle reference 156; lower means other jobs share the core)${acc < 0 ? "" : ""}`,
+  );
   const model = buildModelOrThrow(publishedSpec());
   const structure = structureOf(model.spec);
   const base: SurveyConfig = { ...DEFAULT_SURVEY, enabled: true };
