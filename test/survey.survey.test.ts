@@ -5,7 +5,7 @@ import { derive } from "../src/random/stream.ts";
 import { DEFAULT_SURVEY, type SurveyConfig } from "../src/survey/config.ts";
 import { drawPlaceholderFrame, PLACEHOLDER } from "../src/survey/placeholderFrame.ts";
 import { buildSurveyPlan } from "../src/survey/plan.ts";
-import { surveyCrossSection } from "../src/survey/stage.ts";
+import { surveyCrossSection, surveyFromUniverse } from "../src/survey/stage.ts";
 import { runSurvey, SurveyRunError } from "../src/survey/survey.ts";
 
 const model = buildModelOrThrow(publishedSpec());
@@ -143,5 +143,31 @@ describe("runSurvey", () => {
     expect(Array.from(a.cov)).toEqual(Array.from(b.cov));
     expect(a.outcomes).toEqual(b.outcomes);
     expect(Array.from(a.cov)).not.toEqual(Array.from(c.cov));
+  });
+});
+
+describe("surveyFromUniverse (the dynamics mode's entry point)", () => {
+  it("surveys a caller-supplied universe with real attributes and reports it is not the placeholder", () => {
+    const plan = buildSurveyPlan(cfg, model.Sigma);
+    const N = 5000;
+    const u = drawPlaceholderFrame(
+      plan.placeholder,
+      { minFoundingYear: null, minExportShare: 0 },
+      N,
+      derive(6, 0, "f"),
+      derive(6, 0, "n"),
+      derive(6, 0, "g"),
+    );
+    u.completeLatent!(Int32Array.from({ length: N }, (_, i) => i));
+    const universe = { n: N, latent: u.latent, attributes: u.attributes }; // plain data, as dynamics supplies
+    const s = surveyFromUniverse(universe, cfg, model.Sigma, 6, 0, 0.05);
+    expect(s.outcomes["survey.placeholderFrame"]).toBe(0);
+    expect(s.outcomes["survey.frame"]).toBeLessThan(N); // the frame criteria applied to the universe
+    expect(s.outcomes["survey.frame"]).toBeGreaterThan(900);
+    expect(s.n).toBeLessThanOrEqual(203);
+    for (const r of s.output!.rows) {
+      expect(u.attributes.foundingYear[r]).toBeGreaterThanOrEqual(1980);
+      expect(u.attributes.exportShare[r]).toBeGreaterThanOrEqual(0.25);
+    }
   });
 });

@@ -125,3 +125,35 @@ export function surveyOutcomes(
   }
   return o;
 }
+
+/**
+ * The survey stage for a universe supplied by the caller (the dynamics mode: real founding
+ * years, export shares, sizes and performance histories). `universe.latent` holds the firms'
+ * standardized construct scores (mean 0, SD 1 over the population); the plan's latent
+ * correlations are not used to draw them, only its questionnaire and item scales.
+ */
+export function surveyFromUniverse(
+  universe: SurveyUniverse,
+  config: SurveyConfig,
+  modelSigma: Mat,
+  seed: StreamKeyPart,
+  replication: number,
+  alpha: number,
+  options: { keepItems?: boolean } = {},
+): SurveyStageResult {
+  const plan = surveyPlanFor(config, modelSigma);
+  const out = runSurvey(universe, plan, { seed, replication }, options);
+  if (out.n < 2)
+    throw new SurveyRunError(
+      "survey.responseRate",
+      `the survey got ${out.n} usable response; raise survey.responseRate or survey.mailed`,
+    );
+  return {
+    cov: covariance(out.composites, out.n),
+    n: out.n,
+    outcomes: surveyOutcomes(out, alpha, false),
+    output: out,
+    universe,
+    plan,
+  };
+}

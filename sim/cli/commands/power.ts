@@ -44,7 +44,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> --reps R --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -78,14 +78,14 @@ Writes to DIR, only after every replication finished:
   summary.json      the same with model-level figures and mean outcomes, plus the run's settings
 Progress is shown on stderr.
 Options:
-  --reps R   replications per point (1 to 1,000,000)
+  --reps R   replications per point (1 to 1,000,000; default: the scenario's replications)
   --start S  first replication index (default 0)
   --out DIR  output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
     const base = readScenario(positionals[0]);
-    const reps = intOption(values.reps, "reps", 1, 1_000_000);
+    const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
     const start = intOption(values.start, "start", 0, 1_000_000_000, 0);
     const dir = stringOption(values.out, "out");
     const axes: Axis[] = [];
