@@ -75,26 +75,32 @@ describe("bgsim sweep", () => {
     expect(outs[2]).toEqual(reference);
   });
 
-  it("resumes after kill -9 midway and ends with the same files as an uninterrupted run", async () => {
+  it("resumes after kill -9 (twice) midway and ends with the same files as an uninterrupted run", async () => {
     const out = join(tmp, "killed");
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [BIN, "sweep", sweepFile, "--out", out, "--workers", "2", "--chunk", "3"],
-      { stdio: "ignore" },
-    );
     const journal = join(out, "runs.jsonl");
     const lines = () =>
       existsSync(journal) ? readFileSync(journal, "utf8").split("\n").length - 1 : 0;
-    const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-    for (let i = 0; i < 600 && lines() < 60; i++) await new Promise((r) => setTimeout(r, 25));
-    child.kill("SIGKILL");
-    const code = await exited;
-    expect(code).toBeNull(); // killed, not finished
-    const before = lines();
-    expect(before).toBeGreaterThan(0);
-    expect(before).toBeLessThan(RUNS);
-    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).status).toBe("running");
-    expect(existsSync(join(out, "results.csv"))).toBe(false); // no partial output posing as complete
+    /** Start the sweep and SIGKILL it once the journal holds at least `atLeast` lines. */
+    const killAt = async (atLeast: number, resume: boolean) => {
+      const args = [BIN, "sweep", sweepFile, "--out", out, "--workers", "2", "--chunk", "3"];
+      const child: ChildProcess = spawn(process.execPath, resume ? [...args, "--resume"] : args, {
+        stdio: "ignore",
+      });
+      const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+      for (let i = 0; i < 800 && lines() < atLeast; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      child.kill("SIGKILL");
+      expect(await exited).toBeNull(); // killed, not finished
+      const n = lines();
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(RUNS);
+      expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).status).toBe("running");
+      expect(existsSync(join(out, "results.csv"))).toBe(false); // no partial output posing as complete
+      return n;
+    };
+    const first = await killAt(60, false);
+    const second = await killAt(first + 250, true);
+    expect(second).toBeGreaterThan(first);
     // without --resume the directory is protected
     const refused = bgsim(["sweep", sweepFile, "--out", out]);
     expect(refused.code).toBe(2);

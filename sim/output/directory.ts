@@ -1,11 +1,11 @@
 import {
   closeSync,
   existsSync,
-  ftruncateSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
+  truncateSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -111,10 +111,12 @@ export class SweepDirectory {
     } else if (existsSync(jPath))
       throw new UsageError(`${dir} holds runs.jsonl but no manifest.json; use another --out`);
     const d = new SweepDirectory(dir, plan, opts.shard, records, layouts);
+    // order matters for a kill at any moment: the manifest exists before the journal does
     writeAtomic(join(dir, "sweep.json"), sweepJsonText(plan.sweep));
-    d.fd = openSync(jPath, existsSync(jPath) ? "r+" : "w");
-    ftruncateSync(d.fd, validBytes);
     d.writeManifest("running");
+    // drop a line cut by a kill, then append after the last complete line
+    if (existsSync(jPath)) truncateSync(jPath, validBytes);
+    d.fd = openSync(jPath, "a");
     return d;
   }
 
