@@ -107,7 +107,9 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
       });
       try {
         const t0 = performance.now();
-        await pool.prepare(sw, faultsFromEnv());
+        await pool.prepare(sw, faultsFromEnv()).catch((e: Error) => {
+          throw new UsageError(`cannot start the worker pool: ${e.message}`, 1);
+        });
         if (!quiet)
           console.error(
             `${size} worker${size > 1 ? "s" : ""} started in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
