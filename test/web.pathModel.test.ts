@@ -85,4 +85,16 @@ describe("path-model view model", () => {
     expect(t1.df).toBe(0);
     expect(t1.maxResidual).toBeLessThan(1e-9);
   });
+
+  it("a full virtual survey mails the frame and analyses about n usable answers", () => {
+    const s = parse(baseline);
+    const r = reestimate(s, 203, 1, true);
+    expect(r.n).toBe(203);
+    expect(r.mailed).toBeGreaterThanOrEqual(900);
+    expect(r.responded).toBeGreaterThanOrEqual(203);
+    expect(r.rows).toHaveLength(12);
+    const direct = reestimate(s, 203, 1, false);
+    expect(direct.mailed).toBeNull();
+    expect(direct.rows[0].est).not.toBe(r.rows[0].est);
+  });
 });

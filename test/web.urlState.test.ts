@@ -23,7 +23,7 @@ describe("URL state", () => {
         population: { firms: 500, scale: "latent" },
       },
       date: 37,
-      survey: { n: 450, seed: 9 },
+      survey: { n: 450, seed: 9, full: true },
       firm: 12,
       policy: "export-promotion",
     };

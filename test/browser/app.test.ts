@@ -68,14 +68,14 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     });
     expect(await page.locator("#sens-progress-text").textContent()).toMatch(/runs\/s/);
     await page.locator("#sens-cancel").click();
-    await page.waitForSelector("section[data-sweep='cancelled']");
+    await page.waitForSelector("section.view-sens[data-sweep='cancelled']");
     expect(await page.locator("#sens-status").textContent()).toMatch(
       /Cancelled after \d+ of 21000 runs/,
     );
     // a small sweep to completion fills every cell
     await page.locator("#sens-reps").fill("40");
     await page.locator("#sens-run").click();
-    await page.waitForSelector("section[data-sweep='done']");
+    await page.waitForSelector("section.view-sens[data-sweep='done']");
     const powers = await page
       .locator("#sens-heatmap rect[data-power]")
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-power")));
@@ -83,6 +83,17 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(powers.every((p) => p !== "" && Number(p) >= 0 && Number(p) <= 1)).toBe(true);
     expect(await page.locator("#sens-status").textContent()).toMatch(/Done: 280 runs/);
     await shot(page, "sensitivity");
+    // global sensitivity: a Morris screening design from scenarios/sweeps, in the same workers
+    await page.locator("#glob-sweep").selectOption("morris-screen");
+    await page.locator("#glob-reps").fill("4");
+    await page.locator("#glob-run").click();
+    await page.waitForSelector("#glob[data-sweep='done']");
+    expect(await page.locator("#glob-chart rect[data-factor]").count()).toBe(7);
+    expect(await page.locator("#glob-status").textContent()).toMatch(
+      /Done: 320 runs \(80 design points × 4 replications\)/,
+    );
+    await page.locator("#glob").scrollIntoViewIfNeeded();
+    await shot(page, "sensitivity-morris");
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -3,11 +3,12 @@ import { normalQuantile } from "../../src/math/distributions.ts";
 import { fromRows } from "../../src/math/linalg.ts";
 import { buildModel, customSpec, type ModelSpec, structureOf } from "../../src/model/index.ts";
 import { CONSTRUCTS } from "../../src/paper/constructs.ts";
+import { SAMPLE } from "../../src/paper/sample.ts";
 import { TABLE1_CORRELATIONS, TABLE1_N } from "../../src/paper/table1.ts";
 import { TABLE2 } from "../../src/paper/table2.ts";
 import { runReplication } from "../../src/replication.ts";
 import type { Scenario, ScenarioInput } from "../../src/scenario/schema.ts";
-import { validateScenario } from "../../src/scenario/validate.ts";
+import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
 
 /** The population specification a scenario describes (base plus overrides). */
 export function scenarioSpec(s: Scenario): ModelSpec {
@@ -58,6 +59,9 @@ export interface PathRow {
 export interface Reestimate {
   n: number;
   seed: number;
+  /** Full survey: firms mailed and responding (null when n firms were drawn directly). */
+  mailed: number | null;
+  responded: number | null;
   alpha: number;
   rows: PathRow[];
   fit: { chisq: number; df: number; pvalue: number; cfi: number; rmsea: number; srmr: number };
@@ -67,8 +71,28 @@ export interface Reestimate {
  * Draw a virtual sample of n firms from the scenario's population (seed `seed`) and re-estimate
  * the path model on it, through the same runReplication the CLI uses.
  */
-export function reestimate(s: Scenario, n: number, seed: number): Reestimate {
-  const r = runReplication({ ...s, seed, population: { ...s.population, firms: n } }, 0);
+export function reestimate(s: Scenario, n: number, seed: number, full = false): Reestimate {
+  const base = {
+    ...s,
+    seed,
+    mode: "cross-section" as const,
+    population: { ...s.population, firms: n },
+  };
+  const run: Scenario = full
+    ? ({
+        ...base,
+        // mail enough firms that about n usable answers come back at the paper's ~23% rate
+        survey: {
+          ...s.survey,
+          enabled: true,
+          n,
+          mailed: Math.max(SAMPLE.mailed, Math.ceil((n / SAMPLE.responseRate) * 1.2)),
+        },
+      } as Scenario)
+    : ({ ...base, survey: { ...s.survey, enabled: false } } as Scenario);
+  const checked = validateScenario(run);
+  if (!checked.ok) throw new Error(checked.issues.map(formatIssue).join("; "));
+  const r = runReplication(checked.scenario, 0);
   const z = normalQuantile(0.975);
   const rows = r.paths.map((x): PathRow => {
     const [from, to] = x.label.split("->");
@@ -88,7 +112,15 @@ export function reestimate(s: Scenario, n: number, seed: number): Reestimate {
       verdict: x.verdict,
     };
   });
-  return { n, seed, alpha: s.estimation.alpha, rows, fit: r.fit };
+  return {
+    n: r.n,
+    seed,
+    mailed: full ? (r.outcomes["survey.mailed"] ?? null) : null,
+    responded: full ? (r.outcomes["survey.responded"] ?? null) : null,
+    alpha: s.estimation.alpha,
+    rows,
+    fit: r.fit,
+  };
 }
 
 export interface Table1Fit {

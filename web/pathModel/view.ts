@@ -75,6 +75,14 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
   });
   const seedInput = h("input", { type: "number", min: 0, max: 4294967295, step: 1, id: "pm-seed" });
   const reseed = h("button", { type: "button", id: "pm-reseed" }, "New survey seed");
+  const full = h("input", { type: "checkbox", id: "pm-full" });
+  const fullField = h(
+    "div",
+    { class: "field inline" },
+    full,
+    h("label", { for: "pm-full" }, "Full survey: mail the frame, non-response, 7-point items"),
+  );
+  const surveyNote = h("p", { class: "hint", id: "pm-survey-note" });
   const sliders = h("div", { class: "sliders", id: "pm-sliders" });
   const fitBox = h("div", { class: "fit", id: "pm-fit", "aria-live": "polite" });
   const table = h("table", { class: "data", id: "pm-table" });
@@ -109,6 +117,8 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     labelled("Sample size n", nInput, `${SURVEY_N.min}–${SURVEY_N.max}; the paper had 203`),
     labelled("Survey seed", seedInput),
     reseed,
+    fullField,
+    surveyNote,
     h("h3", {}, "Population coefficients"),
     status,
     sliders,
@@ -140,6 +150,9 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       return;
     }
     store.set({ survey: { ...store.state.survey, seed } });
+  });
+  full.addEventListener("change", () => {
+    store.set({ survey: { ...store.state.survey, full: full.checked } });
   });
   reseed.addEventListener("click", () => {
     store.set({ survey: { ...store.state.survey, seed: store.state.survey.seed + 1 } });
@@ -415,8 +428,13 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
   function recompute(): void {
     const s = store.scenario();
     const { n, seed } = store.state.survey;
+    full.checked = store.state.survey.full;
     try {
-      result = reestimate(s, n, seed);
+      result = reestimate(s, n, seed, store.state.survey.full);
+      surveyNote.textContent =
+        result.mailed !== null
+          ? `Mailed ${result.mailed.toLocaleString("en-US")} firms of the frame, ${result.responded?.toLocaleString("en-US")} responded; ${result.n} usable answers analysed as composites of 7-point items.`
+          : `${result.n} firms drawn directly from the population (composite scores, no non-response).`;
     } catch (e) {
       result = null;
       status.textContent = `Re-estimate failed: ${(e as Error).message}`;

@@ -9,17 +9,13 @@ import { scenarioSpec } from "../pathModel/compute.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
 import { h, labelled } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
+import { workerCount } from "./workers.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const N_LEVELS = "50, 100, 150, 203, 300, 500, 800"; // 203 = the paper's n (Method)
 const COEF_LEVELS = "0, 0.05, 0.1, 0.15, 0.2, 0.3";
-
-/** Browser worker count: leave one core to the page, use at least two workers. */
-export function workerCount(): number {
-  const hc = navigator.hardwareConcurrency || 2;
-  return Math.max(2, Math.min(hc - 1, 8));
-}
 
 /** View 5: a power heatmap (hypothesis x n, or x a path's coefficient) computed by a sweep in Web Workers. */
 export function createSensitivityView(ctx: ViewContext): ViewHandle {
@@ -330,6 +326,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   });
   cancel.addEventListener("click", () => abort?.abort());
   draw();
+  root.append(createGlobalPanel());
 
   return {
     id: "sensitivity",

@@ -24,8 +24,11 @@ export interface AppState {
   scenario: ScenarioInput;
   /** Time step shown on the map timeline (0 = first step). */
   date: number;
-  /** Virtual survey of the path-model view: sample size and seed of the re-estimate. */
-  survey: { n: number; seed: number };
+  /**
+   * Virtual survey of the path-model view: sample size and seed of the re-estimate; `full` runs
+   * the whole survey (frame, mailing, non-response, 7-point items) instead of drawing n firms.
+   */
+  survey: { n: number; seed: number; full: boolean };
   /** The firm followed on the map, or null. */
   firm: number | null;
   /** Name of the policy scenario compared in the what-if view. */
@@ -41,7 +44,7 @@ export function defaultState(baseline: ScenarioInput): AppState {
     scenario: stripSchema(baseline),
     date: 0,
     // n = 203 usable responses (Knight & Cavusgil 2004, Method); survey seed is ours
-    survey: { n: 203, seed: 1 },
+    survey: { n: 203, seed: 1, full: false },
     firm: null,
     policy: "",
   };
@@ -77,6 +80,7 @@ export function encodeState(s: AppState): string {
   p.set("date", String(s.date));
   p.set("n", String(s.survey.n));
   p.set("sseed", String(s.survey.seed));
+  if (s.survey.full) p.set("full", "1");
   if (s.firm !== null) p.set("firm", String(s.firm));
   if (s.policy) p.set("policy", s.policy);
   p.set("scenario", toBase64Url(JSON.stringify(rest)));
@@ -89,7 +93,7 @@ export interface Decoded {
   errors: string[];
 }
 
-const KNOWN = new Set(["view", "seed", "date", "n", "sseed", "firm", "policy", "scenario"]);
+const KNOWN = new Set(["view", "seed", "date", "n", "sseed", "full", "firm", "policy", "scenario"]);
 
 function intParam(
   p: URLSearchParams,
@@ -126,6 +130,7 @@ export function decodeState(search: string, baseline: ScenarioInput): Decoded {
   state.date = intParam(p, "date", 0, DATE_MAX, errors) ?? base.date;
   state.survey.n = intParam(p, "n", SURVEY_N.min, SURVEY_N.max, errors) ?? base.survey.n;
   state.survey.seed = intParam(p, "sseed", 0, 4_294_967_295, errors) ?? base.survey.seed;
+  state.survey.full = (intParam(p, "full", 0, 1, errors) ?? 0) === 1;
   state.firm = intParam(p, "firm", 0, 100_000_000, errors) ?? null;
   const policy = p.get("policy");
   if (policy !== null) {
