@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAS_CHROMIUM, type Harness, openPage, shot, startHarness } from "./harness.ts";
 
@@ -189,6 +190,69 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(text).toMatch(/baseline scenario is shown instead/);
     expect(await page.locator("#path-diagram g.edges path").count()).toBe(12);
     await shot(page, "malformed-url");
+    await page.context().close();
+  });
+
+  it("exports SVG, PNG, CSV and scenario JSON, and imports a scenario file (bad files are refused)", async () => {
+    const { page, problems } = await openPage(h, "?view=pathModel");
+    const download = async (name: string) => {
+      const [d] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator(`.view-path .export-bar button:text-is("${name}")`).click(),
+      ]);
+      const path = await d.path();
+      return { file: d.suggestedFilename(), bytes: readFileSync(path) };
+    };
+    const svg = await download("SVG");
+    expect(svg.file).toBe("path-model.svg");
+    expect(svg.bytes.toString("utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const png = await download("PNG");
+    expect([...png.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const csv = await download("CSV");
+    const lines = csv.bytes.toString("utf8").trim().split("\n");
+    expect(lines[0]).toMatch(
+      /^hypothesis,path,paper,paper_verdict,population,estimate,ci_low,ci_high/,
+    );
+    expect(lines).toHaveLength(13);
+    const [sj] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#export-scenario").click(),
+    ]);
+    const saved = JSON.parse(readFileSync(await sj.path(), "utf8"));
+    expect(saved.name).toBe("baseline");
+    // import: a bad file is refused with the field named, a good one is applied
+    await page.locator("#import-scenario").setInputFiles({
+      name: "bad.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(
+        JSON.stringify({ population: { firms: -5 }, name: "<img src=x onerror=alert(1)>" }),
+      ),
+    });
+    await page.locator("#link-error").waitFor({ state: "visible" });
+    expect(await page.locator("#link-error").textContent()).toMatch(
+      /bad\.json is not a valid scenario.*population\.firms = -5/s,
+    );
+    await page.locator("#link-error-close").click();
+    await page.locator("#import-scenario").setInputFiles({
+      name: "good.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(
+        JSON.stringify({
+          ...saved,
+          name: "<b>class A</b>",
+          model: { base: "published", paths: { "IMO->LFDC": 0.45 } },
+        }),
+      ),
+    });
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLInputElement>('input[data-path-number="IMO->LFDC"]')?.value ===
+        "0.45",
+    );
+    // user text is shown as text, never parsed as HTML
+    expect(await page.locator("#scenario-label").textContent()).toContain("<b>class A</b>");
+    expect(await page.locator("#scenario-label b").count()).toBe(0);
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });

@@ -56,7 +56,10 @@ export interface Watched {
 }
 
 export async function openPage(h: Harness, query = ""): Promise<Watched> {
-  const context = await h.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await h.browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const origin = new URL(h.url).origin;
