@@ -76,7 +76,7 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
     fs.forEach((f, j) => {
       input = setAt(input, f.segments, points[point][j]);
     });
-    input = setAt(input, ["seed"], pointSeed(sweep, point));
+    input = setAt(input, ["seed"], seedOf(point));
     const v = validateScenario(input);
     const r: PointScenario = v.ok
       ? { ok: true, scenario: v.scenario }
@@ -87,6 +87,16 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
     if (cache.size > 4096) cache.clear();
     cache.set(point, r);
     return r;
+  };
+  const seeds = new Map<number, number>();
+  const seedOf = (point: number): number => {
+    let x = seeds.get(point);
+    if (x === undefined) {
+      x = pointSeed(sweep, point);
+      if (seeds.size > 100_000) seeds.clear();
+      seeds.set(point, x);
+    }
+    return x;
   };
   return {
     sweep,
@@ -100,7 +110,7 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
       fs.forEach((f, j) => {
         params[f.path] = points[point][j];
       });
-      return { run, point, replication: run % reps, seed: pointSeed(sweep, point), params };
+      return { run, point, replication: run % reps, seed: seedOf(point), params };
     },
   };
 }
