@@ -15,6 +15,8 @@ describe("dynamics replication", () => {
     expect(r.outcomes["population.IMO->QF"]).toBeCloseTo(0.35, 1);
     expect(r.outcomes["population.QF->PERF"]).toBeCloseTo(0.3, 1);
     expect(Number.isFinite(r.outcomes["frame.QF->PERF"])).toBe(true);
+    // Selecting on export intensity (driven by IEO) restricts IEO's range: attenuation.
+    expect(r.outcomes["frame.IEO->GTC"]).toBeLessThan(r.outcomes["population.IEO->GTC"] - 0.05);
     for (const v of Object.values(r.outcomes)) expect(Number.isFinite(v)).toBe(true);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
