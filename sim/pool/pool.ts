@@ -279,13 +279,23 @@ export function createPool(options: PoolOptions): Pool {
               });
             else isolated.push(...chunk.runs);
             slot.handle.terminate();
-            slots[slotIndex] = await startSlot(slot.index);
+            try {
+              slots[slotIndex] = await startSlot(slot.index);
+            } catch (restart) {
+              // no replacement worker: stop everything rather than run on with fewer workers silently
+              cancelled = true;
+              abortReject(restart as Error);
+              throw restart;
+            }
             progress(false);
           }
         }
       };
       try {
         await Promise.all(slots.map((_, i) => loop(i)));
+      } catch (e) {
+        close();
+        throw e;
       } finally {
         opts.signal?.removeEventListener("abort", onAbort);
       }
