@@ -46,3 +46,12 @@ describe("power curves", () => {
     expect(meanEst(1)).toBeGreaterThan(meanEst(0));
   });
 });
+
+describe("power grid design points", () => {
+  it("the n axis at the scenario's own n leaves the scenario unchanged (same replications)", () => {
+    const [pt] = designPoints(base, [{ name: "n", values: [203] }]);
+    expect(pt.scenario.survey.mailed).toBe(900);
+    const [plain] = designPoints(base, []);
+    expect(pt.scenario).toEqual(plain.scenario);
+  });
+});

@@ -59,8 +59,8 @@ export function pointInput(
     switch (a.name) {
       case "n": {
         survey.n = v;
-        const ratio = base.survey.mailed / baseN;
-        survey.mailed = Math.max(base.survey.mailed, Math.ceil(v * ratio));
+        // integer arithmetic: n = 203 keeps exactly the scenario's 900
+        survey.mailed = Math.max(base.survey.mailed, Math.ceil((v * base.survey.mailed) / baseN));
         break;
       }
       case "coef": {
