@@ -56,6 +56,7 @@ describe("what-if view model", () => {
       foreignShare: 0.3,
       entries: 10,
       performance: 0,
+      cost: 0,
     });
     const base = [0.1, 0.2, 0.3].map(mk);
     const pol = [0.15, 0.24, 0.36].map(mk);

@@ -7,7 +7,7 @@ import { decodeState, VIEW_LABELS, VIEWS, type View } from "./state/urlState.ts"
 import type { ViewContext, ViewHandle } from "./state/view.ts";
 import { clear, h } from "./ui/dom.ts";
 import { setupTour, tourSeen } from "./ui/tour.ts";
-import { VIEW_FACTORIES } from "./views.ts";
+import { VIEW_LOADERS } from "./views.ts";
 
 const decoded = decodeState(location.search, BASELINE);
 const store = new Store(decoded.state);
@@ -27,9 +27,9 @@ document.getElementById("link-error-close")!.addEventListener("click", () => {
 });
 
 const ctx: ViewContext = { store, showErrors };
-const factories: Record<View, (c: ViewContext) => ViewHandle> = VIEW_FACTORIES;
-const handles = new Map<View, ViewHandle>();
+const loaded = new Map<View, Promise<ViewHandle>>();
 let current: ViewHandle | null = null;
+let wanted: View | null = null;
 
 // Tabs
 const tabs = document.getElementById("tabs")!;
@@ -41,26 +41,50 @@ for (const v of VIEWS) {
   tabs.append(h("li", {}, b));
 }
 
-function showView(v: View, changed: Set<keyof typeof store.state>): void {
-  if (current?.id !== v) {
+/** A view's handle, loading its chunk and creating it the first time. */
+function handleFor(v: View): Promise<ViewHandle> {
+  let p = loaded.get(v);
+  if (!p) {
+    p = VIEW_LOADERS[v]().then((factory) => {
+      const handle = factory(ctx);
+      handle.root.hidden = true;
+      main.append(handle.root);
+      return handle;
+    });
+    p.catch(() => loaded.delete(v));
+    loaded.set(v, p);
+  }
+  return p;
+}
+
+const allKeys = () => new Set(Object.keys(store.state) as (keyof typeof store.state)[]);
+
+async function showView(v: View, changed: Set<keyof typeof store.state>): Promise<void> {
+  if (current?.id === v && wanted === v) {
+    current.update(store.state, changed);
+    return;
+  }
+  wanted = v;
+  for (const [k, b] of tabButtons) {
+    if (k === v) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+  document.title = `${VIEW_LABELS[v]} · Born Global Lab`;
+  let handle: ViewHandle;
+  try {
+    handle = await handleFor(v);
+  } catch (e) {
+    showErrors("This view could not be loaded", [(e as Error).message]);
+    return;
+  }
+  if (wanted !== v) return;
+  if (current !== handle) {
     current?.hide?.();
     if (current) current.root.hidden = true;
-    let handle = handles.get(v);
-    if (!handle) {
-      handle = factories[v](ctx);
-      handles.set(v, handle);
-      main.append(handle.root);
-    }
     handle.root.hidden = false;
     current = handle;
-    for (const [k, b] of tabButtons) {
-      if (k === v) b.setAttribute("aria-current", "page");
-      else b.removeAttribute("aria-current");
-    }
-    document.title = `${VIEW_LABELS[v]} · Born Global Lab`;
-    changed = new Set(Object.keys(store.state) as (keyof typeof store.state)[]);
   }
-  current.update(store.state, changed);
+  handle.update(store.state, allKeys());
 }
 
 function describeScenario(): void {
@@ -70,7 +94,7 @@ function describeScenario(): void {
 }
 
 store.subscribe((state, changed) => {
-  showView(state.view, changed);
+  void showView(state.view, changed);
   if (changed.has("scenario")) describeScenario();
 });
 
@@ -153,6 +177,6 @@ document.getElementById("tour-start")!.addEventListener("click", () => tour.star
 // First render
 if (decoded.errors.length) showErrors("This link could not be fully restored", decoded.errors);
 describeScenario();
-showView(store.state.view, new Set());
+await showView(store.state.view, new Set());
 if (!location.search && !tourSeen()) tour.start();
 document.documentElement.dataset.ready = "1";

@@ -1,16 +1,16 @@
-import { createCohortView } from "./cohorts/view.ts";
-import { createMapView } from "./map/view.ts";
-import { createPathModelView } from "./pathModel/view.ts";
-import { createSensitivityView } from "./sensitivity/view.ts";
 import type { View } from "./state/urlState.ts";
 import type { ViewContext, ViewHandle } from "./state/view.ts";
-import { createWhatIfView } from "./whatIf/view.ts";
 
-/** One factory per view; main.ts creates each view the first time it is shown. */
-export const VIEW_FACTORIES: Record<View, (c: ViewContext) => ViewHandle> = {
-  map: createMapView,
-  cohorts: createCohortView,
-  pathModel: createPathModelView,
-  whatIf: createWhatIfView,
-  sensitivity: createSensitivityView,
+type Factory = (c: ViewContext) => ViewHandle;
+
+/**
+ * One loader per view: each view's code (and the world map's data) is a separate chunk that
+ * main.ts loads the first time the view is shown, so the first page loads less.
+ */
+export const VIEW_LOADERS: Record<View, () => Promise<Factory>> = {
+  map: () => import("./map/view.ts").then((m) => m.createMapView),
+  cohorts: () => import("./cohorts/view.ts").then((m) => m.createCohortView),
+  pathModel: () => import("./pathModel/view.ts").then((m) => m.createPathModelView),
+  whatIf: () => import("./whatIf/view.ts").then((m) => m.createWhatIfView),
+  sensitivity: () => import("./sensitivity/view.ts").then((m) => m.createSensitivityView),
 };

@@ -54,9 +54,22 @@ export function setupTour(store: Store): { start(): void } {
     back.disabled = i === 0;
     next.textContent = i === STEPS.length - 1 ? "Finish" : "Next";
     highlighted?.classList.remove("tour-highlight");
-    highlighted = document.querySelector(step.target);
-    highlighted?.classList.add("tour-highlight");
-    highlighted?.scrollIntoView({ block: "nearest" });
+    highlighted = null;
+    // the step's view may still be loading: wait (up to ~5 s) for its control to appear
+    const shown = i;
+    let tries = 0;
+    const mark = () => {
+      if (shown !== i || box.hidden) return;
+      const el = document.querySelector(step.target);
+      if (!el) {
+        if (tries++ < 300) requestAnimationFrame(mark);
+        return;
+      }
+      highlighted = el;
+      el.classList.add("tour-highlight");
+      el.scrollIntoView({ block: "nearest" });
+    };
+    mark();
   }
   function stop(): void {
     box.hidden = true;

@@ -141,6 +141,7 @@ export const OUTCOMES = [
   { key: "foreignShare", label: "Foreign share of sales (exporters)", pct: true },
   { key: "entries", label: "Foreign entries over the whole period", pct: false },
   { key: "performance", label: "Mean performance abroad (SD units)", pct: false },
+  { key: "cost", label: "Programme cost, US$ million", pct: false },
 ] as const;
 export type OutcomeKey = (typeof OUTCOMES)[number]["key"];
 
@@ -156,6 +157,8 @@ export function outcomesOf(h: ViewHistory): Record<OutcomeKey, number> {
     foreignShare: series(h, "all", "foreign_share")[s],
     entries,
     performance: series(h, "all", "performance")[s],
+    // src/dynamics reports the programme cost in US$ thousand
+    cost: (h.stats.policyCost ?? 0) / 1000,
   };
 }
 
