@@ -170,6 +170,26 @@ document.addEventListener("keydown", (e) => {
   if (current?.onKey?.(e)) e.preventDefault();
 });
 
+// Larger text for projectors (a display preference, kept in this browser, not in the link)
+const large = document.getElementById("large-text")!;
+const setLarge = (on: boolean) => {
+  document.documentElement.classList.toggle("large", on);
+  large.setAttribute("aria-pressed", String(on));
+  try {
+    localStorage.setItem("bgl-large-text", on ? "1" : "0");
+  } catch {
+    // storage unavailable: the preference lasts for this page only
+  }
+};
+large.addEventListener("click", () =>
+  setLarge(!document.documentElement.classList.contains("large")),
+);
+try {
+  if (localStorage.getItem("bgl-large-text") === "1") setLarge(true);
+} catch {
+  // storage unavailable
+}
+
 // Guided tour
 const tour = setupTour(store);
 document.getElementById("tour-start")!.addEventListener("click", () => tour.start());

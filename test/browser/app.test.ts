@@ -255,4 +255,19 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it("a classroom preset opens its view with its explanation", async () => {
+    const { page, problems } = await openPage(h, "?view=pathModel");
+    await page.locator("#preset").selectOption("cheaper-communication");
+    await page.waitForSelector("section.view-whatif");
+    expect(await page.locator("#wi-policy").inputValue()).toBe("cheaper-communication");
+    expect(await page.locator("#preset-text").textContent()).toMatch(/cheaper communication/i);
+    expect(new URL(page.url()).searchParams.get("policy")).toBe("cheaper-communication");
+    await page.locator("#large-text").click();
+    expect(await page.locator("#large-text").getAttribute("aria-pressed")).toBe("true");
+    await page.waitForSelector("section.view-whatif[data-ready='1']", { timeout: 60_000 });
+    await shot(page, "preset-what-if-large-text");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
