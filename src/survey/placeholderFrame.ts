@@ -165,9 +165,10 @@ export function drawPlaceholderFrame(
     xs[i] = x;
     const perf = wP * x + sPerf * z.next();
     perfCol[i] = perf;
+    // round half up (Math.floor(x + 0.5) is Math.round, faster in V8), at least 1 employee
     const emp = Math.max(
       1,
-      Math.round(P.medianEmployees * Math.exp(P.sizeOnPERF * perf + sSize * z.next())),
+      Math.floor(P.medianEmployees * Math.exp(P.sizeOnPERF * perf + sSize * z.next()) + 0.5),
     );
     at.foundingYear[i] = year;
     at.exportShare[i] = normalCdf(P.exportIntercept + P.exportSlope * x);

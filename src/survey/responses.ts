@@ -191,21 +191,34 @@ export function answerItems(
     hi[j] = it.scale.max;
     col.push(latent[it.c]);
   });
-  const scored = items.map(() => new Float64Array(n));
+  // Normals in column blocks: [M for every respondent | item 0 errors | item 1 errors | ...],
+  // so that every loop below runs down contiguous columns.
   const z = new Float64Array(n * (q + 1));
   fillNormals(stream, z);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const base = i * (q + 1);
-    const m = z[base];
-    for (let j = 0; j < q; j++) {
-      const v = A[j] + Bl[j] * col[j][r] + Bm[j] * m + Bu[j] * z[base + 1 + j];
-      if (likert) {
+  const eta = new Float64Array(n);
+  const buf = new Float64Array(n * q);
+  const scored: Float64Array[] = [];
+  for (let j = 0; j < q; j++) {
+    const c = col[j];
+    for (let i = 0; i < n; i++) eta[i] = c[rows[i]];
+    const out = buf.subarray(j * n, (j + 1) * n);
+    const a = A[j];
+    const bl = Bl[j];
+    const bm = Bm[j];
+    const bu = Bu[j];
+    const l = lo[j];
+    const h = hi[j];
+    const e0 = (j + 1) * n;
+    if (likert) {
+      for (let i = 0; i < n; i++) {
+        const v = a + bl * eta[i] + bm * z[i] + bu * z[e0 + i];
         // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
-        const y = v < lo[j] ? lo[j] : v > hi[j] ? hi[j] : v;
-        scored[j][i] = Math.floor(y + 0.5);
-      } else scored[j][i] = v;
+        out[i] = Math.floor((v < l ? l : v > h ? h : v) + 0.5);
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = a + bl * eta[i] + bm * z[i] + bu * z[e0 + i];
     }
+    scored.push(out);
   }
   const composites = ins.composite.map((idx) => {
     const col = new Float64Array(n);
