@@ -226,7 +226,7 @@ export function createPool(options: PoolOptions): Pool {
         if (n === undefined) {
           const target = Number.isFinite(slot.secPerRun)
             ? Math.round(0.1 / Math.max(slot.secPerRun, 1e-7))
-            : 4;
+            : 1;
           n = Math.max(1, Math.min(target, 2048, Math.ceil(remaining / (2 * slots.length))));
         }
         const runs = wanted.slice(next, next + n);

@@ -21,6 +21,10 @@ export function parseShard(v: string | boolean | undefined): Shard | null {
   return { index: k, count: n };
 }
 
+function rateText(r: number): string {
+  return r.toFixed(r < 10 ? 2 : 0);
+}
+
 function faultsFromEnv(): Faults | undefined {
   const t = process.env.BGSIM_TEST_FAULTS;
   return t ? (JSON.parse(t) as Faults) : undefined;
@@ -131,7 +135,7 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
         elapsed = summary.elapsedSec;
         if (!quiet && !cancelled)
           console.error(
-            `ran ${summary.done} runs in ${elapsed.toFixed(2)} s with ${size} worker${size > 1 ? "s" : ""} (${(summary.done / Math.max(elapsed, 1e-9)).toFixed(0)} runs/s)`,
+            `ran ${summary.done} runs in ${elapsed.toFixed(2)} s with ${size} worker${size > 1 ? "s" : ""} (${rateText(summary.done / Math.max(elapsed, 1e-9))} runs/s)`,
           );
       } finally {
         process.off("SIGINT", onSignal);
