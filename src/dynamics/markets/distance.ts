@@ -44,7 +44,8 @@ export function kogutSingh(
 ): number {
   let s = 0;
   HOFSTEDE_DIMENSIONS.forEach((d, i) => {
-    s += (country[d] - home[d]) ** 2 / variances[i];
+    // A dimension on which every country scores the same adds no distance (and no 0/0).
+    if (variances[i] > 0) s += (country[d] - home[d]) ** 2 / variances[i];
   });
   return s / HOFSTEDE_DIMENSIONS.length;
 }
