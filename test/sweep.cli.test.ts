@@ -214,6 +214,8 @@ describe("bgsim compare", () => {
     const row = r.out.split("\n").find((l) => l.trim().startsWith("IEO->LFDC.pop"));
     expect(row).toMatch(/0\.1000\s+0\.3000\s+0\.2000\s+\[0\.2000, 0\.2000\]\s+\*/);
     expect(r.out).toMatch(/IEO->LFDC\.std .*\*/);
+    // the same table from worker threads and from this thread
+    expect(bgsim(["compare", a, b, "--reps", "60", "--workers", "1"]).out).toBe(r.out);
     // with common random numbers, A against itself differs in nothing
     const same = bgsim(["compare", a, a, "--reps", "10"]);
     expect(same.out).toMatch(/quantities are identical in A and B in every replication/);

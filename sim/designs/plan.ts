@@ -21,12 +21,58 @@ export interface RunSpec {
 
 export type PointScenario = { ok: true; scenario: Scenario } | { ok: false; message: string };
 
+/** What a worker pool needs of a job: its runs, each run's identity and each point's scenario. */
+export interface RunPlan {
+  runs: number;
+  runSpec(run: number): RunSpec;
+  scenarioAt(point: number): PointScenario;
+}
+
+/**
+ * A list of validated scenarios, each run `replications` times with its own seed (e.g. the A
+ * and B of bgsim compare). Run i is scenario floor(i / replications), replication i mod
+ * replications.
+ */
+export interface ScenarioList {
+  scenarios: Scenario[];
+  replications: number;
+}
+
+/** A job for the worker pool: a sweep or a list of scenarios. */
+export type PoolJob = ResolvedSweep | ScenarioList;
+
+export function isScenarioList(job: PoolJob): job is ScenarioList {
+  return "scenarios" in job;
+}
+
+export function listPlan(list: ScenarioList): RunPlan {
+  const reps = list.replications;
+  return {
+    runs: list.scenarios.length * reps,
+    runSpec(run) {
+      const point = Math.floor(run / reps);
+      return { run, point, replication: run % reps, seed: list.scenarios[point].seed, params: {} };
+    },
+    scenarioAt(point) {
+      const scenario = list.scenarios[point];
+      return scenario
+        ? { ok: true, scenario }
+        : { ok: false, message: `no scenario ${point} in the list` };
+    },
+  };
+}
+
+/** The plan of any pool job. */
+export function planOf(job: PoolJob): RunPlan {
+  return isScenarioList(job) ? listPlan(job) : buildPlan(job);
+}
+
 /**
  * A sweep expanded into its runs. Deterministic: the same ResolvedSweep gives the same points,
  * seeds and scenarios on every machine, so any worker can rebuild it from the sweep alone.
  * Run i is design point floor(i / replications), replication i mod replications.
  */
-export interface SweepPlan {
+export interface SweepPlan extends RunPlan {
   sweep: ResolvedSweep;
   /** Factor values [point][factor]. */
   points: number[][];

@@ -1,6 +1,15 @@
 import * as Comlink from "comlink";
 import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
-import { buildPlan, type RunSpec, type SweepPlan } from "../designs/plan.ts";
+import {
+  buildPlan,
+  isScenarioList,
+  listPlan,
+  type PoolJob,
+  type RunPlan,
+  type RunSpec,
+  type ScenarioList,
+  type SweepPlan,
+} from "../designs/plan.ts";
 import type { ChunkResult, Faults, WorkerApi } from "./workerApi.ts";
 
 /**
@@ -71,6 +80,8 @@ export interface Pool {
   readonly size: number;
   /** Spawn the workers and check that each starts and holds the same plan. */
   prepare(sweep: ResolvedSweep, faults?: Faults): Promise<SweepPlan>;
+  /** The same for a list of scenarios, each run a number of replications. */
+  prepare(list: ScenarioList, faults?: Faults): Promise<RunPlan>;
   run(options?: RunOptions): Promise<RunSummary>;
   close(): void;
 }
@@ -107,8 +118,8 @@ export function createPool(options: PoolOptions): Pool {
     throw new Error(`pool size ${size}: must be an integer >= 1`);
   const startupMs = options.startupTimeoutMs ?? 60_000;
   let slots: Slot[] = [];
-  let plan: SweepPlan | undefined;
-  let sweepSent: ResolvedSweep | undefined;
+  let plan: RunPlan | undefined;
+  let sweepSent: PoolJob | undefined;
   let faultsSent: Faults | undefined;
 
   const startSlot = async (index: number): Promise<Slot> => {
@@ -123,7 +134,7 @@ export function createPool(options: PoolOptions): Pool {
     const slot: Slot = { index, handle, api, died, secPerRun: Number.NaN };
     try {
       const r = await withTimeout(
-        Promise.race([api.init(sweepSent as ResolvedSweep, faultsSent), died]),
+        Promise.race([api.init(sweepSent as PoolJob, faultsSent), died]),
         startupMs,
         `worker ${index + 1}`,
       );
@@ -148,10 +159,10 @@ export function createPool(options: PoolOptions): Pool {
 
   return {
     size,
-    async prepare(sweep, faults) {
+    async prepare(job: PoolJob, faults?: Faults) {
       close();
-      plan = buildPlan(sweep);
-      sweepSent = sweep;
+      plan = isScenarioList(job) ? listPlan(job) : buildPlan(job);
+      sweepSent = job;
       faultsSent = faults;
       const started = await Promise.allSettled(
         Array.from({ length: size }, (_, i) => startSlot(i)),
@@ -162,7 +173,8 @@ export function createPool(options: PoolOptions): Pool {
         close();
         throw (bad as PromiseRejectedResult).reason;
       }
-      return plan;
+      // biome-ignore lint/suspicious/noExplicitAny: the overloads above type the result
+      return plan as any;
     },
     close,
     async run(opts = {}) {

@@ -1,7 +1,6 @@
 import * as Comlink from "comlink";
 import { runReplication } from "../../src/replication.ts";
-import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
-import { buildPlan, type SweepPlan } from "../designs/plan.ts";
+import { type PoolJob, planOf, type RunPlan } from "../designs/plan.ts";
 import { flattenResult } from "../output/flatten.ts";
 
 /**
@@ -28,7 +27,7 @@ export interface ChunkResult {
 
 export interface WorkerApi {
   /** Start-up check and plan: returns the number of runs and a token proving the worker is alive. */
-  init(sweep: ResolvedSweep, faults?: Faults): { runs: number; ready: "bgsim-worker" };
+  init(job: PoolJob, faults?: Faults): { runs: number; ready: "bgsim-worker" };
   run(runs: Int32Array): ChunkResult;
 }
 
@@ -41,11 +40,11 @@ function die(): never {
 
 /** Run chunks of one sweep (pure except for the fault hooks). */
 export function createWorkerApi(): WorkerApi {
-  let plan: SweepPlan | undefined;
+  let plan: RunPlan | undefined;
   let faults: Faults = {};
   return {
-    init(sweep, f) {
-      plan = buildPlan(sweep);
+    init(job, f) {
+      plan = planOf(job);
       faults = f ?? {};
       return { runs: plan.runs, ready: "bgsim-worker" };
     },

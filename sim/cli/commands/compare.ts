@@ -3,8 +3,11 @@ import type { Scenario } from "../../../src/scenario/schema.ts";
 import { readScenario } from "../../io/files.ts";
 import { flattenResult } from "../../output/flatten.ts";
 import { meanCi } from "../../output/stats.ts";
+import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
+import { createPool } from "../../pool/pool.ts";
 import { type Command, intOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
+import { progressBar } from "../progress.ts";
 
 export interface Comparison {
   seed: number;
@@ -24,40 +27,45 @@ export interface Comparison {
   onlyB: string[];
 }
 
+type Flat = { keys: string[]; values: ArrayLike<number> };
+
 /**
  * Paired comparison of two scenarios with common random numbers: replication r of A and of B
  * both use streams derived from (seed, r, ...), so the difference B - A of each quantity is
  * measured on the same random draws and its confidence interval is a paired t interval.
+ * `get(0, r)` / `get(1, r)` give replication r of A / B (or the error that stopped it).
  */
-export function compareScenarios(a: Scenario, b: Scenario, reps: number, seed: number): Comparison {
-  const A = { ...a, seed };
-  const B = { ...b, seed };
+export function comparisonFrom(
+  reps: number,
+  seed: number,
+  get: (scenario: 0 | 1, replication: number) => Flat | { error: string },
+): Comparison {
   const va = new Map<string, number[]>();
   const vb = new Map<string, number[]>();
   const keysA: string[] = [];
   const keysB: string[] = [];
   const failed: Comparison["failed"] = [];
   let ok = 0;
+  const put = (m: Map<string, number[]>, keys: string[], f: Flat) =>
+    f.keys.forEach((k, i) => {
+      let arr = m.get(k);
+      if (!arr) {
+        arr = new Array<number>(ok).fill(Number.NaN);
+        m.set(k, arr);
+        keys.push(k);
+      }
+      arr.push(f.values[i]);
+    });
   for (let r = 0; r < reps; r++) {
-    let fa: ReturnType<typeof flattenResult>;
-    let fb: ReturnType<typeof flattenResult>;
-    try {
-      fa = flattenResult(runReplication(A, r));
-      fb = flattenResult(runReplication(B, r));
-    } catch (e) {
-      failed.push({ replication: r, message: (e as Error).message });
+    const fa = get(0, r);
+    const fb = get(1, r);
+    if ("error" in fa || "error" in fb) {
+      failed.push({
+        replication: r,
+        message: "error" in fa ? `A: ${fa.error}` : `B: ${(fb as { error: string }).error}`,
+      });
       continue;
     }
-    const put = (m: Map<string, number[]>, keys: string[], f: typeof fa) =>
-      f.keys.forEach((k, i) => {
-        let arr = m.get(k);
-        if (!arr) {
-          arr = new Array<number>(ok).fill(Number.NaN);
-          m.set(k, arr);
-          keys.push(k);
-        }
-        arr.push(f.values[i]);
-      });
     put(va, keysA, fa);
     put(vb, keysB, fb);
     ok++;
@@ -69,8 +77,7 @@ export function compareScenarios(a: Scenario, b: Scenario, reps: number, seed: n
     const xa = va.get(k) as number[];
     const xb = vb.get(k);
     if (!xb) continue;
-    const d = xa.map((x, i) => xb[i] - x);
-    const ci = meanCi(d);
+    const ci = meanCi(xa.map((x, i) => xb[i] - x));
     rows.push({
       quantity: k,
       meanA: meanCi(xa).mean,
@@ -91,12 +98,69 @@ export function compareScenarios(a: Scenario, b: Scenario, reps: number, seed: n
   };
 }
 
+/** The comparison computed in this thread (no workers). */
+export function compareScenarios(a: Scenario, b: Scenario, reps: number, seed: number): Comparison {
+  const pair = [
+    { ...a, seed },
+    { ...b, seed },
+  ];
+  return comparisonFrom(reps, seed, (i, r) => {
+    try {
+      return flattenResult(runReplication(pair[i], r));
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
+}
+
+/** The comparison computed in a pool of worker threads, with a progress bar on stderr. */
+export async function compareInPool(
+  a: Scenario,
+  b: Scenario,
+  reps: number,
+  seed: number,
+  workers: number,
+  quiet: boolean,
+): Promise<Comparison> {
+  const pool = createPool({ size: Math.min(workers, 2 * reps), spawn: nodeSpawn() });
+  const results = new Map<number, Flat | { error: string }>();
+  const bar = progressBar(process.stderr, { quiet });
+  try {
+    await pool.prepare({
+      scenarios: [
+        { ...a, seed },
+        { ...b, seed },
+      ],
+      replications: reps,
+    });
+    await pool.run({
+      onResult: (o) =>
+        results.set(
+          o.spec.run,
+          o.ok ? { keys: o.keys, values: o.values.slice() } : { error: o.message },
+        ),
+      onProgress: (p) => bar.update(p),
+    });
+  } finally {
+    bar.end();
+    pool.close();
+  }
+  return comparisonFrom(reps, seed, (i, r) => results.get(i * reps + r) ?? { error: "not run" });
+}
+
 export const compare: Command = {
   name: "compare",
   summary:
     "What did B change relative to A? Outcome differences with 95% CIs (common random numbers)",
-  usage: "bgsim compare <scenario A.json> <scenario B.json> [--reps R] [--seed S] [--all]",
-  options: { reps: { type: "string" }, seed: { type: "string" }, all: { type: "boolean" } },
+  usage:
+    "bgsim compare <scenario A.json> <scenario B.json> [--reps R] [--seed S] [--workers N] [--all]",
+  options: {
+    reps: { type: "string" },
+    seed: { type: "string" },
+    workers: { type: "string" },
+    all: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  },
   help: `Runs R replications of each scenario with common random numbers (replication r of A and
 of B use the same random streams, from seed S and r), and prints for every outcome, path
 (estimate, standardized estimate, SE, p, significance rate = power, population value) and fit
@@ -105,15 +169,21 @@ interval (t, R - 1 df). "*" marks intervals that exclude zero.
 Options:
   --reps R   replications (default 200)
   --seed S   seed of both scenarios (default: A's seed)
+  --workers N  worker threads (default: the machine's; 1 runs in this thread)
+  --quiet    no progress bar
   --all      also list quantities that are identical in every replication`,
-  run({ values, positionals }) {
+  async run({ values, positionals }) {
     if (positionals.length !== 2)
       throw new UsageError("expected two scenario files (bgsim compare A.json B.json)");
     const reps = intOption(values.reps, "reps", 2, 1_000_000, 200);
     const a = readScenario(positionals[0]);
     const b = readScenario(positionals[1]);
     const seed = intOption(values.seed, "seed", 0, 4_294_967_295, a.seed);
-    const c = compareScenarios(a, b, reps, seed);
+    const workers = intOption(values.workers, "workers", 1, 1024, nodeWorkerCount());
+    const c =
+      workers === 1
+        ? compareScenarios(a, b, reps, seed)
+        : await compareInPool(a, b, reps, seed, workers, values.quiet === true);
     if (c.failed.length === reps)
       throw new UsageError(`every replication failed; first error: ${c.failed[0].message}`);
     const rows = c.rows.filter((r) => values.all || !(r.diff === 0 && r.lo === 0 && r.hi === 0));
