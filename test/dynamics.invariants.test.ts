@@ -131,3 +131,21 @@ describe("determinism", () => {
     expect(Array.from(a.firms.firstEntryStep)).not.toEqual(Array.from(c.firms.firstEntryStep));
   });
 });
+
+describe("born-global definitions", () => {
+  it("the threshold and window move prevalence (strict < default < broad), the dynamics unchanged", () => {
+    const count = (windowYears: number, minForeignShare: number) => {
+      const g = simulate(
+        scenarioOf({ dynamics: { firms: 5000, bornGlobal: { windowYears, minForeignShare } } }),
+        0,
+      );
+      return { bg: g.firms.bornGlobal.reduce((a, b) => a + b, 0), entries: g.firms.firstEntryStep };
+    };
+    const strict = count(2, 0.75); // Hennart, Majocchi & Hagen 2021: an alternative in use
+    const def = count(3, 0.25); // Knight & Cavusgil 1996
+    const broad = count(6, 0.1);
+    expect(strict.bg).toBeLessThan(def.bg);
+    expect(def.bg).toBeLessThan(broad.bg);
+    expect(Array.from(strict.entries)).toEqual(Array.from(def.entries));
+  });
+});
