@@ -23,6 +23,13 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(await page.locator("#path-diagram g.edges path").count()).toBe(12);
     expect(await page.locator("#pm-table tbody tr").count()).toBe(12);
     await shot(page, "path-model-tour");
+    // the guided first run opens on a first visit and walks through the controls
+    expect(await page.locator("#tour").isVisible()).toBe(true);
+    await page.locator("#tour-next").click();
+    await page.waitForSelector("#pm-sliders.tour-highlight");
+    expect(await page.locator("#tour").getAttribute("class")).toContain("tour-left");
+    await page.locator("#tour-close").click();
+    expect(await page.locator("#tour").isHidden()).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -141,7 +148,14 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
   });
 
   it("a what-if comparison renders with bands and a table of differences", async () => {
-    const { page, problems } = await openPage(h, "?view=whatIf&policy=export-promotion");
+    // a smaller population keeps the test quick (12 simulations of 20,000 firms)
+    const small = Buffer.from(
+      JSON.stringify({ name: "small", seed: 2004, dynamics: { firms: 20_000 } }),
+    ).toString("base64url");
+    const { page, problems } = await openPage(
+      h,
+      `?view=whatIf&policy=export-promotion&scenario=${small}`,
+    );
     await page.waitForSelector("section.view-whatif[data-ready='1']", { timeout: 60_000 });
     expect(await page.locator("#wi-chart path[data-series]").count()).toBe(2);
     expect(await page.locator("#wi-table tbody tr").count()).toBe(7);
@@ -156,6 +170,11 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     const { page, problems } = await openPage(h, "?view=pathModel");
     await page.locator('input[data-path-number="IMO->QF"]').fill("0.5");
     await page.locator('input[data-path-number="IMO->QF"]').press("Enter");
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#pm-table tr[data-path="IMO->QF"] td:nth-child(4)')?.textContent ===
+        "0.50",
+    );
     await page.locator("#pm-n").fill("400");
     await page.locator("#pm-n").press("Enter");
     await page.locator("#pm-reseed").click();
@@ -265,7 +284,6 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     expect(new URL(page.url()).searchParams.get("policy")).toBe("cheaper-communication");
     await page.locator("#large-text").click();
     expect(await page.locator("#large-text").getAttribute("aria-pressed")).toBe("true");
-    await page.waitForSelector("section.view-whatif[data-ready='1']", { timeout: 60_000 });
     await shot(page, "preset-what-if-large-text");
     expect(problems).toEqual([]);
     await page.context().close();

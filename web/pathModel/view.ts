@@ -444,8 +444,9 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       fitKey = key;
       fit = fitToTable1(scenarioSpec(s));
     }
-    nInput.value = String(n);
-    seedInput.value = String(seed);
+    // never overwrite a box the user is typing in
+    if (document.activeElement !== nInput) nInput.value = String(n);
+    if (document.activeElement !== seedInput) seedInput.value = String(seed);
     buildSliders();
     syncSliders();
     drawDiagram();

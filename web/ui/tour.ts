@@ -6,32 +6,39 @@ interface Step {
   view: View;
   target: string;
   text: string;
+  /** Which bottom corner the tour box sits in, away from the control it points at. */
+  side: "left" | "right";
 }
 
 const STEPS: Step[] = [
   {
     view: "pathModel",
     target: "#path-diagram",
+    side: "right",
     text: "This is the paper's Figure 1. Culture (IEO, IMO) shapes four strategies, which drive performance. Each arrow's width is the population coefficient; its label shows the value a survey of 203 firms re-estimates.",
   },
   {
     view: "pathModel",
     target: "#pm-sliders",
+    side: "left",
     text: "Drag a slider to change a coefficient in the population. The diagram, the re-estimate and its verdict update at once; impossible values are refused with the reason.",
   },
   {
     view: "pathModel",
     target: "#pm-reseed",
+    side: "left",
     text: "Draw a new survey of the same population. Verdicts can flip from one survey to the next: that is sampling error, the heart of the replication story.",
   },
   {
     view: "sensitivity",
     target: "#sens-run",
+    side: "left",
     text: "Run a power sweep: hundreds of virtual surveys at each sample size, computed in background workers. The heatmap shows how often each hypothesis is found.",
   },
   {
     view: "map",
     target: "#map-play",
+    side: "right",
     text: "On the world map, press Space to play the years and watch firms enter foreign markets; the arrow keys step one period. Click a country for its entry history.",
   },
 ];
@@ -50,6 +57,7 @@ export function setupTour(store: Store): { start(): void } {
     const step = STEPS[i];
     store.set({ view: step.view });
     text.textContent = step.text;
+    box.classList.toggle("tour-left", step.side === "left");
     count.textContent = `${i + 1} / ${STEPS.length}`;
     back.disabled = i === 0;
     next.textContent = i === STEPS.length - 1 ? "Finish" : "Next";
