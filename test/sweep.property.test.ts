@@ -139,14 +139,13 @@ describe("random scenario objects", () => {
   });
 });
 
-describe("known gap (reported to the integrator)", () => {
-  // validateScenario accepts population.firms = 20 although the published model has 26 free
-  // parameters, and runReplication then throws "n = 20 observations is too few". Found by the
-  // property test above with firms from 10. When validation rejects it (naming
-  // population.firms), this test starts failing: turn it into a plain it().
-  it.fails("a scenario with fewer firms than free parameters is rejected by validation", () => {
+describe("sample size against the model", () => {
+  // Found by the property test above: population.firms = 20 was accepted although the
+  // published model has 26 free parameters. Validation now names population.firms.
+  it("a scenario with fewer firms than free parameters is rejected by validation", () => {
     const v = validateScenario({ population: { firms: 20 } });
     expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.issues[0].path).toBe("population.firms");
   });
 });
 

@@ -1,4 +1,5 @@
-import { buildModel, customSpec, type StructuralModel } from "../model/index.ts";
+import { paramTable } from "../estimate/parameters.ts";
+import { buildModel, customSpec, type StructuralModel, structureOf } from "../model/index.ts";
 import { type Scenario, ScenarioSchema } from "./schema.ts";
 
 /** A validation problem: the JSON path, the value found, and what is allowed. */
@@ -68,6 +69,21 @@ export function validateScenario(input: unknown): ValidationResult {
   }
   const built = scenarioModel(r.data);
   if (!built.ok) return built;
+  // A cross-section estimated on the drawn firms needs more firms than the model has free
+  // parameters (the survey and the dynamics mode check their own sample sizes).
+  const q = paramTable(structureOf(built.model.spec)).params.length;
+  if (r.data.mode === "cross-section" && !r.data.survey.enabled && r.data.population.firms <= q) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: "population.firms",
+          value: r.data.population.firms,
+          message: `must exceed the ${q} free parameters of the path model (allowed: ${q + 1} to 5000000)`,
+        },
+      ],
+    };
+  }
   return { ok: true, scenario: r.data };
 }
 
