@@ -12,7 +12,8 @@ export function whiten(z: Float64Array, N: number, p: number): void {
   const S = zeros(p);
   for (let i = 0; i < N; i++)
     for (let a = 0; a < p; a++) {
-      const za = (z[i * p + a] -= mean[a]);
+      z[i * p + a] -= mean[a];
+      const za = z[i * p + a];
       for (let b = 0; b < a; b++) S[a * p + b] += za * z[i * p + b];
       S[a * p + a] += za * za;
     }
