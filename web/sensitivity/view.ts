@@ -142,7 +142,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const x = scaleBand<number>()
       .domain(g.levels as number[])
-      .range([left, width - 20])
+      .range([left, width - 78])
       .padding(0.04);
     const y = scaleBand<string>()
       .domain(g.labels as string[])
@@ -193,6 +193,26 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
         const t = TABLE2.find((p) => `${p.from}->${p.to}` === l);
         return `${t ? `${t.hypothesis} ` : ""}${l.replace("->", " → ")}`;
       });
+    // the paper's verdict (Table 2) beside each row
+    s.append("text")
+      .attr("x", width - 40)
+      .attr("y", top - 8)
+      .attr("text-anchor", "middle")
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text("paper");
+    s.append("g")
+      .selectAll("text")
+      .data(g.labels)
+      .join("text")
+      .attr("x", width - 40)
+      .attr("y", (l) => y(l)! + y.bandwidth() / 2)
+      .attr("dy", "0.35em")
+      .attr("text-anchor", "middle")
+      .attr("font-size", 14)
+      .attr("font-weight", 700)
+      .attr("fill", PALETTE.text)
+      .text((l) => TABLE2.find((p) => `${p.from}->${p.to}` === l)?.verdict ?? "–");
     const bottom = top + cellH * g.labels.length;
     s.append("g")
       .selectAll("text")
