@@ -26,7 +26,8 @@ export interface ReplicationRow {
   paper_verdict: string;
   chisq: number;
   df: number;
-  chisq_p: number;
+  /** Empty (null) for a saturated model (df = 0), which the chi-square test cannot reject. */
+  chisq_p: number | null;
 }
 
 export const ROW_COLUMNS: (keyof ReplicationRow)[] = [
@@ -76,7 +77,7 @@ export function replicationRows(
         paper_verdict: paper?.verdict ?? "",
         chisq: r.fit.chisq,
         df: r.fit.df,
-        chisq_p: r.fit.pvalue,
+        chisq_p: r.fit.df > 0 && Number.isFinite(r.fit.pvalue) ? r.fit.pvalue : null,
       });
     }
   }

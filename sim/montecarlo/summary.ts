@@ -91,7 +91,8 @@ export function summarise(
     const hyp = rs.filter((r) => r.paper_verdict !== "");
     compared = hyp.length;
     if (hyp.length > 0 && hyp.every((r) => r.verdict === r.paper_verdict)) pattern++;
-    if (rs[0].df > 0 && rs[0].chisq_p < alpha) rejected++;
+    const cp = rs[0].chisq_p;
+    if (rs[0].df > 0 && cp !== null && cp < alpha) rejected++;
     sumN += rs[0].n;
     minN = Math.min(minN, rs[0].n);
   }
