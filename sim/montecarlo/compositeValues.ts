@@ -11,10 +11,12 @@ import { surveyPlanFor } from "../../src/survey/plan.ts";
  * model fitted to the composites' expected correlation matrix (a very large sample). Beside
  * the population (true-construct) value it splits the bias into measurement (attenuation,
  * common-method inflation: population -> composite value) and the rest (selection, small
- * samples: composite value -> mean estimate). Null when the survey is off.
+ * samples: composite value -> mean estimate). Null when the survey is off or in dynamics mode.
  */
 export function compositeValues(scenario: Scenario): Map<string, number> | null {
-  if (!scenario.survey?.enabled) return null;
+  // In dynamics mode the firms' scores come from the simulation, not from the plan's latent
+  // correlations, so there is no closed-form composite value.
+  if (!scenario.survey?.enabled || scenario.mode === "dynamics") return null;
   const built = scenarioModel(scenario);
   if (!built.ok) return null;
   const cfg = scenario.survey as SurveyConfig;

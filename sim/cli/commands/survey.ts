@@ -172,6 +172,10 @@ Options:
     const dir = stringOption(values.out, "out");
     const replication = intOption(values.replication, "replication", 0, 1_000_000_000, 0);
     const seed = intOption(values.seed, "seed", 0, 4_294_967_295, base.seed);
+    if (base.mode === "dynamics")
+      console.error(
+        "note: bgsim survey draws firms from the PLACEHOLDER frame; in dynamics mode bgsim run and bgsim power survey the simulated firms",
+      );
     if (!base.survey.enabled)
       console.error("note: survey.enabled is false in the scenario; running the survey anyway");
     const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
