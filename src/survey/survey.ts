@@ -3,7 +3,7 @@ import { CONSTRUCTS } from "../paper/constructs.ts";
 import { sampleWithoutReplacement } from "../random/deviates.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
-import { ATTRIBUTE_NAMES, type FrameCriteria, inFrame, type SurveyUniverse } from "./frame.ts";
+import { ATTRIBUTE_NAMES, type FrameCriteria, type SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
 import type { SurveyPlan } from "./plan.ts";
 import { correlation, cronbachAlpha } from "./reliability.ts";
@@ -56,8 +56,16 @@ export function runSurvey(
 ): SurveyOutput {
   const cfg = plan.config;
   const criteria: FrameCriteria = cfg.frame;
-  const frame: number[] = [];
-  for (let i = 0; i < universe.n; i++) if (inFrame(universe.attributes, i, criteria)) frame.push(i);
+  // The frame (inline form of inFrame, frame.ts: this loop runs over every firm).
+  const years = universe.attributes.foundingYear;
+  const shares = universe.attributes.exportShare;
+  const minYear = criteria.minFoundingYear ?? Number.NEGATIVE_INFINITY;
+  const minShare = criteria.minExportShare;
+  const frameAll = new Int32Array(universe.n);
+  let frameSize = 0;
+  for (let i = 0; i < universe.n; i++)
+    if (years[i] >= minYear && shares[i] >= minShare) frameAll[frameSize++] = i;
+  const frame = frameAll.subarray(0, frameSize);
   if (frame.length < cfg.mailed)
     throw new SurveyRunError(
       "survey.mailed",
@@ -143,27 +151,30 @@ export function runSurvey(
   }
 
   // Non-response checks on the paper's variables.
-  const early: number[] = [];
-  const late: number[] = [];
+  const early = new Int32Array(n);
+  const late = new Int32Array(n);
+  let ne = 0;
+  let nl = 0;
   for (let j = 0; j < n; j++) {
-    if (wave[j] === 1) early.push(rows[j]);
-    else if (wave[j] === 3) late.push(rows[j]);
+    if (wave[j] === 1) early[ne++] = rows[j];
+    else if (wave[j] === 3) late[nl++] = rows[j];
   }
-  const non: number[] = [];
-  for (let k = 0; k < M; k++) if (!responded[k]) non.push(mailed[k]);
-  const respRows = Array.from(rows);
+  const non = new Int32Array(M - R);
+  let nn = 0;
+  for (let k = 0; k < M; k++) if (!responded[k]) non[nn++] = mailed[k];
+  const respRows = rows;
   const earlyLate: TTest[] = [];
   const respondents: TTest[] = [];
   for (const v of ATTRIBUTE_NAMES) {
     const x = universe.attributes[v];
-    const a = welch(v, x, early, late);
+    const a = welch(v, x, early.subarray(0, ne), late.subarray(0, nl));
     if (a) earlyLate.push(a);
     const c = welch(v, x, respRows, non);
     if (c) respondents.push(c);
   }
 
+  const lat = new Float64Array(n);
   const sampleReliability = CONSTRUCTS.map((c, ci) => {
-    const lat = new Float64Array(n);
     for (let j = 0; j < n; j++) lat[j] = universe.latent[ci][rows[j]];
     const r = correlation(composites[ci], lat, n);
     const idx = plan.instrument.composite[ci];
@@ -226,17 +237,21 @@ function compositeLevel(
 ): Float64Array[] {
   const p = CONSTRUCTS.length;
   const n = rows.length;
+  // Normals in column blocks [M | construct 0 errors | ...], loops down contiguous columns.
   const z = new Float64Array(n * (p + 1));
   fillNormals(s, z);
   const { a, b, e } = plan.form;
   const { mu, sigma } = plan.scales;
   const out = CONSTRUCTS.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const base = i * (p + 1);
-    const m = z[base];
-    for (let c = 0; c < p; c++)
-      out[c][i] =
-        mu[c] + sigma[c] * (a[c] * latent[c][rows[i]] + b[c] * m + e[c] * z[base + 1 + c]);
+  for (let c = 0; c < p; c++) {
+    const col = latent[c];
+    const o = out[c];
+    const A = mu[c];
+    const Bl = sigma[c] * a[c];
+    const Bm = sigma[c] * b[c];
+    const Be = sigma[c] * e[c];
+    const e0 = (c + 1) * n;
+    for (let i = 0; i < n; i++) o[i] = A + Bl * col[rows[i]] + Bm * z[i] + Be * z[e0 + i];
   }
   return out;
 }

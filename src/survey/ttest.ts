@@ -71,13 +71,18 @@ function meanVar(
   x: ArrayLike<number>,
   idx: ArrayLike<number>,
 ): { m: number; v: number; n: number } {
+  // one pass on values shifted by the first one (keeps precision for e.g. founding years)
   const n = idx.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += x[idx[i]];
-  m /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (x[idx[i]] - m) ** 2;
-  return { m, v: n > 1 ? v / (n - 1) : Number.NaN, n };
+  const x0 = n ? x[idx[0]] : 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = x[idx[i]] - x0;
+    s1 += d;
+    s2 += d * d;
+  }
+  const m = s1 / n;
+  return { m: x0 + m, v: n > 1 ? Math.max(0, (s2 - n * m * m) / (n - 1)) : Number.NaN, n };
 }
 
 /** Welch's t-test of x over rows `a` against rows `b`; null when it cannot be computed. */
