@@ -1,8 +1,11 @@
+import os from "node:os";
 import { isConstruct } from "../../../src/paper/constructs.ts";
+import type { ReplicationResult } from "../../../src/replication.ts";
 import { SurveyConfigError } from "../../../src/survey/instrument.ts";
 import { toCsv } from "../../io/csv.ts";
 import { ensureDir, outPath, readScenario, writeAtomic } from "../../io/files.ts";
 import { compositeValues } from "../../montecarlo/compositeValues.ts";
+import { runMonteCarloParallel } from "../../montecarlo/parallel.ts";
 import { type Axis, designPoints, powerRows } from "../../montecarlo/power.ts";
 import { progressBar } from "../../montecarlo/progress.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows } from "../../montecarlo/rows.ts";
@@ -44,7 +47,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -55,6 +58,7 @@ export const power: Command = {
     bias: { type: "string" },
     cutoff: { type: "string" },
     start: { type: "string" },
+    workers: { type: "string" },
   },
   help: `Runs R replications (draw -> survey -> estimate) of the scenario at every point of the grid
 given by the list options (their full factorial; none = one point, the scenario as is). The
@@ -80,13 +84,16 @@ Progress is shown on stderr.
 Options:
   --reps R   replications per point (1 to 1,000,000; default: the scenario's replications)
   --start S  first replication index (default 0)
+  --workers N  worker threads (default: the machine's cores from 2,000 replications in all, else
+             1 = this thread); the output is identical whatever N
   --out DIR  output directory`,
-  run({ values, positionals }) {
+  async run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
     const base = readScenario(positionals[0]);
     const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
     const start = intOption(values.start, "start", 0, 1_000_000_000, 0);
+    // workers pay off only for longer runs (each loads the code and calibrates once)
     const dir = stringOption(values.out, "out");
     const axes: Axis[] = [];
     const n = listOption(values.n, "n", 30, 1_000_000, true);
@@ -120,21 +127,41 @@ Options:
     }
     const bar = progressBar("power");
     const total = points.length * reps;
+    const workers = intOption(
+      values.workers,
+      "workers",
+      1,
+      256,
+      total >= 2000 ? os.availableParallelism() : 1,
+    );
+    let perPoint: ReplicationResult[][];
+    try {
+      perPoint =
+        workers > 1
+          ? await runMonteCarloParallel({
+              scenarios: points.map((p) => p.scenario),
+              reps,
+              start,
+              workers,
+              onProgress: (d) =>
+                bar.update(d, total, `(${points.length} point(s), ${workers} workers)`),
+            })
+          : points.map((pt, index) =>
+              runMonteCarlo(pt.scenario, {
+                reps,
+                start,
+                onProgress: (d) =>
+                  bar.update(index * reps + d, total, `(point ${index + 1}/${points.length})`),
+              }),
+            );
+    } catch (e) {
+      if (e instanceof SurveyConfigError) throw new UsageError(`${e.message} (nothing written)`);
+      throw new UsageError(`${(e as Error).message} (nothing written)`);
+    }
     const allRows: Record<string, unknown>[] = [];
     const allOutcomes: Record<string, unknown>[] = [];
     const summaries = points.map((pt, index) => {
-      let results: ReturnType<typeof runMonteCarlo>;
-      try {
-        results = runMonteCarlo(pt.scenario, {
-          reps,
-          start,
-          onProgress: (d) =>
-            bar.update(index * reps + d, total, `(point ${index + 1}/${points.length})`),
-        });
-      } catch (e) {
-        if (e instanceof SurveyConfigError) throw new UsageError(`${e.message} (nothing written)`);
-        throw e;
-      }
+      const results = perPoint[index];
       const alpha = pt.scenario.estimation.alpha;
       const rows = replicationRows(results, alpha);
       const outs = outcomeRows(results);
