@@ -4,6 +4,7 @@
 // (several seconds on one worker) that chunking and messaging are amortised.
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { nodeSpawn } from "../pool/nodeSpawn.ts";
 import { createPool } from "../pool/pool.ts";
@@ -70,6 +71,32 @@ async function bestPair(sweep: ReturnType<typeof sweepOf>, times = 3) {
   return [b1, b2] as [NonNullable<typeof b1>, NonNullable<typeof b2>];
 }
 
+/**
+ * The machine's own ceiling: wall time of n plain worker threads each running the same
+ * CPU-bound loop at once (no comlink, no sweep). 2 x t(1) / t(2) is the best ratio any pool
+ * can reach on these cores right now (other processes, shared physical cores).
+ */
+async function ceiling(n: number): Promise<number> {
+  const code = `
+    const { parentPort } = require("node:worker_threads");
+    let s = 0, x = 0.5;
+    for (let i = 0; i < 1.2e8; i++) { x = (x * 1103515245 + 12345) % 2147483648; s += Math.sqrt(x); }
+    parentPort.postMessage(s);`;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(code, { eval: true });
+          w.once("message", resolve);
+          w.once("error", reject);
+        }),
+    ),
+  );
+  return (performance.now() - t0) / 1000;
+}
+
 export async function run(): Promise<void> {
   console.log(
     `cores: ${os.availableParallelism()} available; load average before: ${os
@@ -77,6 +104,18 @@ export async function run(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(" ")} (other processes share the cores)`,
   );
+  const machineCeiling = async (when: string) => {
+    let c1 = Number.POSITIVE_INFINITY;
+    let c2 = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 2; i++) {
+      c1 = Math.min(c1, await ceiling(1));
+      c2 = Math.min(c2, await ceiling(2));
+    }
+    console.log(
+      `machine ceiling ${when}: 2 plain threads running a CPU loop at once reach ${((2 * c1) / c2).toFixed(2)}x the throughput of 1 (${c1.toFixed(2)} s vs ${c2.toFixed(2)} s; 2.00x = two free cores)`,
+    );
+  };
+  await machineCeiling("before");
   for (const [firms, reps] of [
     [203, 1000],
     [2000, 250],
