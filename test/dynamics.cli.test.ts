@@ -39,8 +39,15 @@ describe("bgsim run", () => {
     expect(run.calibration).toHaveLength(11);
     expect(run.result.paths).toHaveLength(12);
     const ev = readFileSync(join(out, "events.csv"), "utf8").split("\n");
-    expect(ev[0]).toBe("step,date,firm,market,type");
-    expect(ev.some((l) => l.endsWith(",entry"))).toBe(true);
+    expect(ev[0]).toBe("step,date,firm,market,type,distributor_competence");
+    const entries = ev.filter((l) => l.split(",")[4] === "entry");
+    expect(entries.length).toBeGreaterThan(0);
+    // every entry names its distributor's competence (a finite number, SD units)
+    for (const l of entries.slice(0, 200))
+      expect(Number.isFinite(Number(l.split(",")[5]))).toBe(true);
+    expect(
+      ev.filter((l) => l.split(",")[4] === "founding").every((l) => l.split(",")[5] === ""),
+    ).toBe(true);
   });
 
   it("rejects bad scenarios and market files with the field named, exit code 2", () => {

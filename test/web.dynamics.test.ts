@@ -25,6 +25,7 @@ function tiny(): ViewHistory {
     firm: [0, 1, 0, 1, 0, 0, 1, 0, 2],
     market: [-1, -1, 0, 0, 1, 0, 0, 1, -1],
     type: [4, 4, 0, 0, 0, 2, 1, 3, 4],
+    competence: [0, 0, 0.8, -0.3, 1.2, -0.6, 0, 0, 0],
   };
   return {
     steps,
@@ -64,6 +65,7 @@ function tiny(): ViewHistory {
       firm: Int32Array.from(ev.firm),
       market: Int32Array.from(ev.market),
       type: Uint8Array.from(ev.type),
+      competence: Float64Array.from(ev.competence),
     },
     stats: {},
     transfer: [],
@@ -94,15 +96,17 @@ describe("dynamics view model", () => {
   it("follows one firm's entries, exits and distributor changes in order", () => {
     const h = tiny();
     expect(firmPath(h, 0, 4)).toEqual([
-      { market: 0, step: 1, exit: -1, replacements: 0 },
-      { market: 1, step: 4, exit: -1, replacements: 0 },
+      { market: 0, step: 1, exit: -1, replacements: 0, distributors: [0.8] },
+      { market: 1, step: 4, exit: -1, replacements: 0, distributors: [1.2] },
     ]);
     // step 5: distributor replaced in market 0; step 7: the firm closes
     expect(firmPath(h, 0, 7)).toEqual([
-      { market: 0, step: 1, exit: 7, replacements: 1 },
-      { market: 1, step: 4, exit: 7, replacements: 0 },
+      { market: 0, step: 1, exit: 7, replacements: 1, distributors: [0.8, -0.6] },
+      { market: 1, step: 4, exit: 7, replacements: 0, distributors: [1.2] },
     ]);
-    expect(firmPath(h, 1, 7)).toEqual([{ market: 0, step: 3, exit: 6, replacements: 0 }]);
+    expect(firmPath(h, 1, 7)).toEqual([
+      { market: 0, step: 3, exit: 6, replacements: 0, distributors: [-0.3] },
+    ]);
     expect(firmPath(h, 2, 7)).toEqual([]);
     expect(pickFirm(h, "bornGlobal")).toBe(0);
     expect(pickFirm(h, "bornGlobal", 1)).toBeNull();

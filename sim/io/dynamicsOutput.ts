@@ -93,14 +93,17 @@ export function firmsCsv(h: DynamicsHistory): string {
   return `${rows.join("\n")}\n`;
 }
 
-/** events.csv: step,date,firm,market,type (market empty for firm events). */
+/**
+ * events.csv: step,date,firm,market,type,distributor_competence (market empty for firm events;
+ * competence, in SD units, only for entries and distributor replacements).
+ */
 export function eventsCsv(h: DynamicsHistory): string {
   const e = h.events;
-  const rows: string[] = ["step,date,firm,market,type"];
+  const rows: string[] = ["step,date,firm,market,type,distributor_competence"];
   if (e)
     for (let i = 0; i < e.size; i++)
       rows.push(
-        `${e.step[i]},${stepLabel(h.calendar, e.step[i])},${e.firm[i]},${e.market[i] >= 0 ? h.markets.iso3[e.market[i]] : ""},${EVENT_TYPES[e.type[i]]}`,
+        `${e.step[i]},${stepLabel(h.calendar, e.step[i])},${e.firm[i]},${e.market[i] >= 0 ? h.markets.iso3[e.market[i]] : ""},${EVENT_TYPES[e.type[i]]},${e.type[i] === 0 || e.type[i] === 2 ? e.competence[i] : ""}`,
       );
   return `${rows.join("\n")}\n`;
 }

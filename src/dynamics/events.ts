@@ -13,6 +13,8 @@ export interface EventLog {
   /** Market index, -1 for firm events. */
   market: Int32Array;
   type: Uint8Array;
+  /** The new distributor's competence D (SD units) for entry and replacement events, else 0. */
+  competence: Float64Array;
 }
 
 export class EventRecorder {
@@ -21,11 +23,12 @@ export class EventRecorder {
   firm = new Int32Array(4096);
   market = new Int32Array(4096);
   type = new Uint8Array(4096);
+  competence = new Float64Array(4096);
 
-  push(step: number, firm: number, market: number, type: number): void {
+  push(step: number, firm: number, market: number, type: number, competence = 0): void {
     if (this.size === this.step.length) {
       const c = this.size * 2;
-      const g = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(c);
         b.set(a);
         return b;
@@ -34,12 +37,14 @@ export class EventRecorder {
       this.firm = g(this.firm);
       this.market = g(this.market);
       this.type = g(this.type);
+      this.competence = g(this.competence);
     }
     const i = this.size++;
     this.step[i] = step;
     this.firm[i] = firm;
     this.market[i] = market;
     this.type[i] = type;
+    this.competence[i] = competence;
   }
 
   finish(): EventLog {
@@ -49,6 +54,7 @@ export class EventRecorder {
       firm: this.firm.slice(0, this.size),
       market: this.market.slice(0, this.size),
       type: this.type.slice(0, this.size),
+      competence: this.competence.slice(0, this.size),
     };
   }
 }

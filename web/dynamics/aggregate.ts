@@ -25,6 +25,8 @@ export interface FirmStop {
   exit: number;
   /** Distributor replacements in this market up to `upTo`. */
   replacements: number;
+  /** Competence (SD units) of each distributor the firm used there, in order. */
+  distributors: number[];
 }
 
 /** One firm's foreign entries in entry order up to step upTo (inclusive), from the event log. */
@@ -38,7 +40,13 @@ export function firmPath(h: ViewHistory, firm: number, upTo: number): FirmStop[]
     const m = ev.market[i];
     switch (ev.type[i]) {
       case EV.entry: {
-        const stop = { market: m, step: ev.step[i], exit: -1, replacements: 0 };
+        const stop = {
+          market: m,
+          step: ev.step[i],
+          exit: -1,
+          replacements: 0,
+          distributors: [ev.competence[i]],
+        };
         stops.push(stop);
         open.set(m, stop);
         break;
@@ -51,7 +59,10 @@ export function firmPath(h: ViewHistory, firm: number, upTo: number): FirmStop[]
       }
       case EV.replace: {
         const s = open.get(m);
-        if (s) s.replacements += 1;
+        if (s) {
+          s.replacements += 1;
+          s.distributors.push(ev.competence[i]);
+        }
         break;
       }
       case EV.firmExit:

@@ -48,6 +48,8 @@ export interface ViewHistory {
     firm: Int32Array;
     market: Int32Array;
     type: Uint8Array;
+    /** Distributor competence (SD units) of entry and replacement events. */
+    competence: Float64Array;
   } | null;
   /** Scalar facts of the run. */
   stats: Record<string, number>;
@@ -90,7 +92,7 @@ export function summarise(h: DynamicsHistory, scenario: Scenario): ViewHistory {
     ...Object.values(firms).filter((x): x is Int32Array => typeof x !== "number"),
   ])
     add(a);
-  if (ev) for (const a of [ev.step, ev.firm, ev.market, ev.type]) add(a);
+  if (ev) for (const a of [ev.step, ev.firm, ev.market, ev.type, ev.competence]) add(a);
   return {
     steps: cal.steps,
     startYear: cal.startYear,
@@ -106,7 +108,14 @@ export function summarise(h: DynamicsHistory, scenario: Scenario): ViewHistory {
     values: h.aggregates.values,
     firms,
     events: ev
-      ? { size: ev.size, step: ev.step, firm: ev.firm, market: ev.market, type: ev.type }
+      ? {
+          size: ev.size,
+          step: ev.step,
+          firm: ev.firm,
+          market: ev.market,
+          type: ev.type,
+          competence: ev.competence,
+        }
       : null,
     stats: {
       policyCost: h.stats.policyCost,

@@ -259,7 +259,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       h(
         "p",
         { class: "legend-text" },
-        "Numbers: order of entry. Blue: served at this date; orange: served earlier, left since. The event log does not record each distributor's competence, so only replacements are listed.",
+        "Numbers: order of entry. Blue: served at this date; orange: served earlier, left since. Distributor quality is the competence of each independent distributor the firm used in that market (SD units: 0 = average, +1 = good, -1 = poor), in order, replacements included.",
       ),
     );
     if (!stops.length) {
@@ -272,7 +272,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
         h(
           "li",
           {},
-          `${H.markets[st.market].name}, ${H.labels[st.step]}${st.exit >= 0 ? ` – left ${H.labels[st.exit]}` : ""}${st.replacements ? `; distributor replaced ${st.replacements}×` : ""}`,
+          `${H.markets[st.market].name}, ${H.labels[st.step]}${st.exit >= 0 ? ` – left ${H.labels[st.exit]}` : ""}; distributor quality ${st.distributors.map(qualityLabel).join(" → ")}${st.replacements ? ` (replaced ${st.replacements}×)` : ""}`,
         ),
       );
     }
@@ -487,4 +487,10 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       setPlaying(false);
     },
   };
+}
+
+/** A distributor's competence (SD units) as a short label for the trail list. */
+function qualityLabel(d: number): string {
+  const word = d >= 0.5 ? "good" : d <= -0.5 ? "poor" : "average";
+  return `${word} (${d >= 0 ? "+" : ""}${d.toFixed(1)})`;
 }

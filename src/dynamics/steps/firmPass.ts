@@ -53,7 +53,7 @@ export function enterMarket(w: World, f: number, m: number, s: number, ageY: num
   w.agg.cell(M_ENTRIES, cell, 1);
   w.agg.countryEntries[m * w.T + s]++;
   w.agg.regionEntries[w.mk.region[m] * w.T + s]++;
-  w.log?.push(s, f, m, EV_ENTRY);
+  w.log?.push(s, f, m, EV_ENTRY, D);
 }
 
 /**

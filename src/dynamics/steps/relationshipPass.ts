@@ -122,7 +122,7 @@ export function relationshipPass(w: World, s: number): void {
       spComp[i] = D;
       spSmooth[i] = perfBase[f] + bL * D + kPerf * K;
       agg.cell(M_REPLACEMENTS, status[f] * 16 + qcell[f], 1);
-      w.log?.push(s, f, m, EV_REPLACE);
+      w.log?.push(s, f, m, EV_REPLACE, D);
     } else spH[i] = H;
     i++;
   }
