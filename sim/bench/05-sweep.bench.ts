@@ -2,6 +2,7 @@
 // Goal (issue 5): >= 1.8x on 2 cores. Worker start-up (tsx compiles the worker's sources,
 // about 0.3-1 s) is timed apart; throughput is measured after it, over sweeps long enough
 // (several seconds on one worker) that chunking and messaging are amortised.
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -129,10 +130,26 @@ export async function run(): Promise<void> {
       `  CPU per run ${r1.cpuPerRun.toFixed(0)} / ${r2.cpuPerRun.toFixed(0)} us (1 / 2 workers; equal = no pool overhead, so on 2 idle cores the ratio would be about ${((2 * r1.cpuPerRun) / r2.cpuPerRun).toFixed(2)}x); CPU obtained: ${r1.cores.toFixed(2)} / ${r2.cores.toFixed(2)} cores; main thread busy ${(r1.main * 100).toFixed(1)}% / ${(r2.main * 100).toFixed(1)}%; worker start-up ${r1.startup.toFixed(2)} s / ${r2.startup.toFixed(2)} s`,
     );
   }
+  await machineCeiling("after");
   console.log(
     `load average after: ${os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(" ")}`,
   );
+  // V8's background GC and compiler threads let one worker use about 1.3 cores on an otherwise
+  // idle second core, which flatters the 1-worker baseline; measure again without them
+  if (!process.execArgv.includes("--single-threaded")) {
+    console.log(
+      "\nagain under node --single-threaded (no V8 background threads: one worker = one core):",
+    );
+    const bench = new URL("./index.ts", import.meta.url).pathname;
+    const child = spawnSync(
+      process.execPath,
+      ["--single-threaded", "--import", "tsx", bench, "05-sweep"],
+      { encoding: "utf8" },
+    );
+    const lines = child.stdout.split("\n").filter((l) => /runs\/s|CPU per run|ceiling/.test(l));
+    console.log(lines.length ? lines.join("\n") : `(failed: ${child.stderr.split("\n")[0]})`);
+  }
 }
