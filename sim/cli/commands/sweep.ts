@@ -94,7 +94,6 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
       console.error(
         `sweep ${sw.name}: ${plan.points.length} design points x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
       );
-    let failed = 0;
     let cancelled = false;
     let elapsed = 0;
     if (pending.length) {
@@ -131,7 +130,6 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
         });
         bar.end();
         cancelled = summary.cancelled;
-        failed = summary.failed;
         elapsed = summary.elapsedSec;
         if (!quiet && !cancelled)
           console.error(
@@ -170,6 +168,5 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
         3,
       );
     }
-    void failed;
   },
 };
