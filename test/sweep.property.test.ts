@@ -69,9 +69,9 @@ const scenarioArb = fc
       population: mostly(
         fc.record(
           {
-            // valid firms from 30: below the model's free parameters (up to 28) see the known gap below
+            // from 10: below the model's free parameters validation must reject (see below)
             firms: mostly(
-              fc.integer({ min: 30, max: 1500 }),
+              fc.integer({ min: 10, max: 1500 }),
               fc.oneof(fc.integer({ min: -5, max: 9 }), fc.double({ min: 10, max: 500 }), junk),
             ),
             scale: mostly(fc.constantFrom("table1", "latent"), fc.string({ maxLength: 5 })),
