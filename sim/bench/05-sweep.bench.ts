@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { nodeSpawn } from "../pool/nodeSpawn.ts";
@@ -143,7 +144,7 @@ export async function run(): Promise<void> {
     console.log(
       "\nagain under node --single-threaded (no V8 background threads: one worker = one core):",
     );
-    const bench = new URL("./index.ts", import.meta.url).pathname;
+    const bench = fileURLToPath(new URL("./index.ts", import.meta.url));
     const child = spawnSync(
       process.execPath,
       ["--single-threaded", "--import", "tsx", bench, "05-sweep"],
