@@ -2,9 +2,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
-const BIN = new URL("../sim/bin/bgsim.mjs", import.meta.url).pathname;
+const BIN = fileURLToPath(new URL("../sim/bin/bgsim.mjs", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "bgsim-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -177,7 +178,7 @@ describe("bgsim sweep", () => {
 
 describe("bgsim validate", () => {
   it("accepts the shipped sweeps and scenarios and names the path of each problem", () => {
-    const root = new URL("../scenarios/", import.meta.url).pathname;
+    const root = fileURLToPath(new URL("../scenarios/", import.meta.url));
     const sweeps = readdirSync(join(root, "sweeps")).map((f) => join(root, "sweeps", f));
     const ok = bgsim(["validate", ...sweeps, join(root, "baseline.json")]);
     expect(ok.code, ok.err).toBe(0);
