@@ -1,15 +1,27 @@
 import type { Command } from "./command.ts";
-import { estimate } from "./commands/estimate.ts";
-import { generate } from "./commands/generate.ts";
-import { replicate } from "./commands/replicate.ts";
-import { run } from "./commands/run.ts";
 import { calibrateCommand } from "./commands/calibrate.ts";
 import { compare } from "./commands/compare.ts";
+import { estimate } from "./commands/estimate.ts";
+import { generate } from "./commands/generate.ts";
 import { merge } from "./commands/merge.ts";
+import { power } from "./commands/power.ts";
+import { replicate } from "./commands/replicate.ts";
+import { run } from "./commands/run.ts";
+import { survey } from "./commands/survey.ts";
 import { sweep } from "./commands/sweep.ts";
 import { validate } from "./commands/validate.ts";
-import { survey } from "./commands/survey.ts";
-import { power } from "./commands/power.ts";
 
 /** Every bgsim sub-command, in the order `bgsim --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [replicate, generate, estimate, validate, sweep, merge, compare, survey, power, run, calibrateCommand];
+export const COMMANDS: Command[] = [
+  replicate,
+  generate,
+  estimate,
+  survey,
+  power,
+  run,
+  calibrateCommand,
+  validate,
+  sweep,
+  compare,
+  merge,
+];
