@@ -8,9 +8,11 @@
  *   no polygon at 1:110m; the map shows them as points or not at all).
  * - gdp2000: GDP in 2000, current US$ billions, World Bank World Development Indicators,
  *   indicator NY.GDP.MKTP.CD, rounded to 3 significant figures. Taiwan is not covered by the
- *   WDI: IMF World Economic Outlook (2000, current US$). Values were transcribed for this
- *   project; WDI revises past values, so expect differences of a few percent against a fresh
- *   download (our own note: the model uses log GDP, which such revisions barely move).
+ *   WDI: IMF World Economic Outlook (2000, current US$). CAVEAT: these values (and the
+ *   Hofstede scores below) were entered by hand from the published tables as recalled, without
+ *   access to the sources where this file was written; they are unverified and may be off by
+ *   more than WDI's own revisions. Check them against a fresh download before citing them
+ *   (the model uses log GDP and a composite cultural index, so modest errors move it little).
  * - lat / lon: the capital city (decimal degrees), for great-circle distance from the home
  *   country's capital.
  * - pdi, idv, mas, uai: Hofstede's power distance, individualism, masculinity and uncertainty
