@@ -59,7 +59,9 @@ export function dynamicsReplication(
   outcomes["dynamics.marketsPerExporter"] = exporters ? markets / exporters : 0;
   /** Annual exports of the living firms in the survey year, US$ million. */
   outcomes["dynamics.exportsUsdM"] = exportsUsdM;
-  outcomes["dynamics.policyCost"] = h.stats.policyCost;
+  outcomes["dynamics.policyCost"] = h.stats.policyCost; // US$ thousand, over the whole run
+  // the same in US$ million, comparable with exportsUsdM (annual exports at the survey date)
+  outcomes["dynamics.policyCostUsdM"] = h.stats.policyCost / 1000;
 
   // Selection effects: the whole founded population (latent) and the frame (simulated PERF).
   const all = Int32Array.from({ length: o.n }, (_, i) => i);

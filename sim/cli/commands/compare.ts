@@ -201,14 +201,16 @@ Options:
     out.push(
       table(
         ["quantity", "A mean", "B mean", "B - A", "95% CI", ""],
-        rows.map((r) => [
-          r.quantity,
-          fmt(r.meanA, 4),
-          fmt(r.meanB, 4),
-          fmt(r.diff, 4),
-          Number.isFinite(r.lo) ? `[${fmt(r.lo, 4)}, ${fmt(r.hi, 4)}]` : "NA",
-          r.lo > 0 || r.hi < 0 ? "*" : "",
-        ]),
+        [...rows]
+          .sort((x, y) => displayRank(x.quantity) - displayRank(y.quantity))
+          .map((r) => [
+            r.quantity,
+            fmt(r.meanA, 4),
+            fmt(r.meanB, 4),
+            fmt(r.diff, 4),
+            Number.isFinite(r.lo) ? `[${fmt(r.lo, 4)}, ${fmt(r.hi, 4)}]` : "NA",
+            r.lo > 0 || r.hi < 0 ? "*" : "",
+          ]),
       ),
     );
     if (same)
@@ -227,3 +229,16 @@ Options:
     console.log(out.join("\n"));
   },
 };
+
+/**
+ * Display order: what a policy analyst asks first (the dynamics outcomes: exporters, born
+ * globals, markets, exports, cost), then other outcomes, the path estimates, the fit, and last
+ * the non-response check statistics. The sort is stable, so each group keeps its own order.
+ */
+function displayRank(quantity: string): number {
+  if (quantity.startsWith("outcome.dynamics.")) return 0;
+  if (quantity.startsWith("outcome.check.")) return 4;
+  if (quantity.startsWith("outcome.")) return 1;
+  if (quantity.startsWith("fit.")) return 3;
+  return 2;
+}
