@@ -120,7 +120,9 @@ describe("dynamics view model", () => {
     expect(c.incidence[0]).toBeCloseTo(0, 12);
     expect(c.incidence[1]).toBeCloseTo(1 / 3, 12);
     expect(c.incidence[3]).toBeCloseTo(2 / 3, 12);
-    expect(c.incidence[7]).toBeCloseTo(2 / 3, 12);
+    expect(c.incidence[5]).toBeCloseTo(2 / 3, 12);
+    // after the last observed age (firm 2 censored at age 5 steps) the curve stops
+    expect(c.incidence.length).toBe(6);
     expect(c.atRisk.slice(0, 5)).toEqual([3, 3, 2, 2, 1]);
     expect(c.median).toBe(2);
   });

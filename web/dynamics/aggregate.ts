@@ -117,7 +117,8 @@ export interface IncidenceCurve {
 /**
  * Cumulative incidence of the first foreign entry by years since founding (Aalen-Johansen:
  * firm exit is a competing risk; firms still domestic at the last step are censored there).
- * `include(f)` selects the firms (e.g. a founding cohort).
+ * `include(f)` selects the firms (e.g. a founding cohort). The curve stops at the last age at
+ * which some firm is still observed.
  */
 export function entryIncidence(
   h: ViewHistory,
@@ -148,10 +149,11 @@ export function entryIncidence(
   let cif = 0;
   let median = Number.NaN;
   for (let a = 0; a < A; a++) {
-    if (risk > 0) {
-      cif += (surv * entries[a]) / risk;
-      surv *= 1 - (entries[a] + exits[a]) / risk;
-    }
+    // the curve ends where no firm is left under observation (e.g. the 1990s cohorts after
+    // 12.75 years): beyond it there is no information, so nothing is drawn
+    if (risk <= 0) break;
+    cif += (surv * entries[a]) / risk;
+    surv *= 1 - (entries[a] + exits[a]) / risk;
     years.push((a + 1) / h.stepsPerYear);
     incidence.push(cif);
     atRisk.push(risk);

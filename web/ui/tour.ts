@@ -101,6 +101,11 @@ export function setupTour(store: Store): { start(): void } {
     }
   });
   close.addEventListener("click", stop);
+  // the user leaves the tour's view by a tab of their own: the tour steps aside (its text
+  // would describe a view that is no longer shown); "Guided tour" starts it again
+  store.subscribe((state) => {
+    if (!box.hidden && state.view !== STEPS[i].view) stop();
+  });
   return {
     start() {
       i = 0;
