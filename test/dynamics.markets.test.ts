@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { COUNTRIES } from "../src/dynamics/markets/countries.ts";
-import { greatCircleKm, hofstedeVariances, kogutSingh } from "../src/dynamics/markets/distance.ts";
+import {
+  greatCircleKm,
+  haversineKm,
+  hofstedeVariances,
+  kogutSingh,
+} from "../src/dynamics/markets/distance.ts";
 import { buildMarkets } from "../src/dynamics/markets/table.ts";
 
 describe("markets data", () => {
@@ -33,6 +38,21 @@ describe("markets data", () => {
   it("computes great-circle distances (Washington-London about 5,900 km)", () => {
     expect(greatCircleKm(38.9, -77.04, 51.51, -0.13)).toBeCloseTo(5900, -2);
     expect(greatCircleKm(10, 20, 10, 20)).toBe(0);
+  });
+
+  it("rounds distances to whole km far from any .5 boundary (engine-independent)", () => {
+    // Engines' sin/cos/asin may differ in the last bit (relative 1e-16, < 1e-11 km here), which
+    // could only change the rounded distance within that of a .5 boundary; require 1e-6 km.
+    let closest = 1;
+    for (const h of COUNTRIES)
+      for (const c of COUNTRIES) {
+        const raw = haversineKm(h.lat, h.lon, c.lat, c.lon);
+        closest = Math.min(closest, Math.abs(raw - Math.floor(raw) - 0.5));
+        expect(greatCircleKm(h.lat, h.lon, c.lat, c.lon)).toBe(Math.round(raw));
+      }
+    expect(closest).toBeGreaterThan(1e-6);
+    const usa = buildMarkets({ home: "USA", exclude: [] });
+    for (const d of usa.distanceKm) expect(Number.isInteger(d)).toBe(true);
   });
 
   it("computes the Kogut-Singh index from the four Hofstede dimensions", () => {

@@ -1,3 +1,4 @@
+import { exp, log } from "../math/fdlibm.ts";
 import { normal } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -94,9 +95,9 @@ export function calibrate(
   const params = o.parameters ?? CALIBRATED;
   const reps = o.replications ?? 1;
   const rng = derive(o.seed ?? 1, "calibrate");
-  const toX = (p: CalibrationParameter, v: number) => (p.log ? Math.log(v) : v);
+  const toX = (p: CalibrationParameter, v: number) => (p.log ? log(v) : v);
   const fromX = (p: CalibrationParameter, x: number) => {
-    const v = p.log ? Math.exp(x) : x;
+    const v = p.log ? exp(x) : x;
     return Math.min(p.max, Math.max(p.min, v));
   };
   const dyn = scenario.dynamics as unknown as Record<string, unknown>;
@@ -121,7 +122,7 @@ export function calibrate(
       x = cand;
       best = r;
       sigma *= 1.5;
-    } else sigma *= 1.5 ** -0.25;
+    } else sigma *= exp(-0.25 * log(1.5));
     sigma = Math.min(1, Math.max(0.01, sigma));
     const st = { iteration: it, loss: r.loss, accepted, values: valuesOf(cand) };
     trace.push(st);

@@ -1,3 +1,4 @@
+import { exp, log } from "../math/fdlibm.ts";
 import type { StructuralModel } from "../model/implied.ts";
 import { drawPopulation } from "../population/draw.ts";
 
@@ -66,10 +67,10 @@ export function foundingSteps(
 ): Int32Array {
   const out = new Int32Array(n);
   const g = growth / stepsPerYear;
-  const total = Math.abs(g) < 1e-12 ? steps : (Math.exp(g * steps) - 1) / g;
+  const total = Math.abs(g) < 1e-12 ? steps : (exp(g * steps) - 1) / g;
   for (let f = 0; f < n; f++) {
     const q = ((f + 0.5) / n) * total;
-    const t = Math.abs(g) < 1e-12 ? q : Math.log(1 + g * q) / g;
+    const t = Math.abs(g) < 1e-12 ? q : log(1 + g * q) / g;
     out[f] = Math.min(steps - 1, Math.max(0, Math.floor(t)));
   }
   return out;

@@ -1,3 +1,4 @@
+import { exp } from "../math/fdlibm.ts";
 import type { DynamicsConfig } from "../scenario/sections/dynamics.ts";
 import type { Calendar } from "./calendar.ts";
 import type { FirmColumns } from "./firms.ts";
@@ -30,7 +31,7 @@ export function employees(
 ): number {
   return (
     p.medianEmployees *
-    Math.exp(p.sdLogEmployees * sizeZ + p.growthPerYear * ageYears + p.performance * perf)
+    exp(p.sdLogEmployees * sizeZ + p.growthPerYear * ageYears + p.performance * perf)
   );
 }
 

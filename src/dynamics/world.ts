@@ -1,3 +1,4 @@
+import { exp, log } from "../math/fdlibm.ts";
 import type { StructuralModel } from "../model/implied.ts";
 import { derive, type Stream } from "../random/stream.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -144,7 +145,10 @@ export class World {
     this.A = attractiveness(mk, d.entry, 1);
     this.alias = aliasTable(this.A);
     this.Atotal = this.alias.total;
-    this.sizeFactor = Float64Array.from(mk.relGdp, (g) => d.sales.scale * g ** d.sales.marketSize);
+    this.sizeFactor = Float64Array.from(
+      mk.relGdp,
+      (g) => d.sales.scale * exp(d.sales.marketSize * log(g)),
+    );
 
     this.rampTab = new Float64Array(T + 1);
     this.newSpellTab = new Float64Array(T + 1);
@@ -158,7 +162,7 @@ export class World {
         d.marketExit.newSpellYears,
       );
       this.newnessTab[a] = newRelationship(a * dt, d.firmExit.newness, d.firmExit.newnessYears);
-      this.decayYears[a] = Math.exp(-d.learning.perYearAbroad * a * dt);
+      this.decayYears[a] = exp(-d.learning.perYearAbroad * a * dt);
     }
     this.domesticTab = new Float64Array(T + 2);
     for (let a = 0; a <= T + 1; a++)
@@ -166,7 +170,7 @@ export class World {
     this.decayMarkets = new Float64Array(M + 2);
     this.divTab = new Float64Array(M + 2);
     for (let k = 0; k <= M + 1; k++) {
-      this.decayMarkets[k] = Math.exp(-d.learning.perMarket * k);
+      this.decayMarkets[k] = exp(-d.learning.perMarket * k);
       this.divTab[k] = diversification(k, d.marketExit.diversification);
     }
     this.windowSteps = Math.round(d.bornGlobal.windowYears * spy);
@@ -190,7 +194,7 @@ export class World {
     this.exitProp = new Float64Array(N);
     this.entryStatic = new Float64Array(N);
     this.activated = new Uint8Array(N);
-    this.earlyMult = Math.exp(d.firmExit.earlyInternational);
+    this.earlyMult = exp(d.firmExit.earlyInternational);
     this.pEntry = {
       ieo: d.entry.ieo,
       imo: d.entry.imo,

@@ -1,3 +1,4 @@
+import { log } from "./fdlibm.ts";
 /**
  * Small dense linear algebra on row-major Float64Array square matrices (p x p, p <= ~30).
  * The estimator's inner loop calls these thousands of times per second, where ml-matrix's
@@ -73,7 +74,7 @@ export function cholesky(a: Mat, p: number): Mat | null {
 /** log-determinant of a positive-definite matrix from its Cholesky factor. */
 export function logdetFromCholesky(l: Mat, p: number): number {
   let s = 0;
-  for (let i = 0; i < p; i++) s += Math.log(l[i * p + i]);
+  for (let i = 0; i < p; i++) s += log(l[i * p + i]);
   return 2 * s;
 }
 

@@ -1,3 +1,4 @@
+import { exp, log } from "../math/fdlibm.ts";
 import type { Stream } from "./stream.ts";
 
 /**
@@ -15,7 +16,7 @@ export function normal(s: Stream): number {
     v = 2 * s.next() - 1;
     r = u * u + v * v;
   } while (r >= 1 || r === 0);
-  return u * Math.sqrt((-2 * Math.log(r)) / r);
+  return u * Math.sqrt((-2 * log(r)) / r);
 }
 
 /** Fill `out` with standard normal deviates (both values of each polar pair are used). */
@@ -30,7 +31,7 @@ export function fillNormals(s: Stream, out: Float64Array, start = 0, end = out.l
       v = 2 * s.next() - 1;
       r = u * u + v * v;
     } while (r >= 1 || r === 0);
-    const f = Math.sqrt((-2 * Math.log(r)) / r);
+    const f = Math.sqrt((-2 * log(r)) / r);
     out[i++] = u * f;
     if (i < end) out[i++] = v * f;
   }
@@ -38,14 +39,14 @@ export function fillNormals(s: Stream, out: Float64Array, start = 0, end = out.l
 
 /** Exponential deviate with the given rate (mean 1/rate). */
 export function exponential(s: Stream, rate = 1): number {
-  return -Math.log(1 - s.next()) / rate;
+  return -log(1 - s.next()) / rate;
 }
 
 /** Gamma(shape, 1) deviate, Marsaglia & Tsang (2000); shape < 1 by the boosting identity. */
 export function gamma(s: Stream, shape: number): number {
   if (shape < 1) {
     const u = s.next();
-    return gamma(s, shape + 1) * u ** (1 / shape);
+    return gamma(s, shape + 1) * exp(log(u) / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
@@ -59,7 +60,7 @@ export function gamma(s: Stream, shape: number): number {
     v = v * v * v;
     const u = s.next();
     if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    if (log(u) < 0.5 * x * x + d * (1 - v + log(v))) return d * v;
   }
 }
 
@@ -82,7 +83,7 @@ export function uniformInt(s: Stream, n: number): number {
 export function poisson(s: Stream, mean: number): number {
   if (mean <= 0) return 0;
   if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(s)));
-  const l = Math.exp(-mean);
+  const l = exp(-mean);
   let k = 0;
   let p = s.next();
   while (p > l) {

@@ -1,3 +1,4 @@
+import { exp, log } from "../math/fdlibm.ts";
 import type { Stream } from "../random/stream.ts";
 
 /**
@@ -14,13 +15,13 @@ const V = 9.91256303526217e-3; // area of each layer
 const X = new Float64Array(C + 1);
 const RATIO = new Float64Array(C);
 {
-  let f = Math.exp(-0.5 * R * R);
+  let f = exp(-0.5 * R * R);
   X[0] = V / f;
   X[1] = R;
   X[C] = 0;
   for (let i = 2; i < C; i++) {
-    X[i] = Math.sqrt(-2 * Math.log(V / X[i - 1] + f));
-    f = Math.exp(-0.5 * X[i] * X[i]);
+    X[i] = Math.sqrt(-2 * log(V / X[i - 1] + f));
+    f = exp(-0.5 * X[i] * X[i]);
   }
   for (let i = 0; i < C; i++) RATIO[i] = X[i + 1] / X[i];
 }
@@ -31,8 +32,8 @@ function tail(s: Stream, negative: boolean): number {
   let x: number;
   let y: number;
   do {
-    x = Math.log(1 - s.next()) / R;
-    y = Math.log(1 - s.next());
+    x = log(1 - s.next()) / R;
+    y = log(1 - s.next());
   } while (-2 * y < x * x);
   return negative ? x - R : R - x;
 }
@@ -46,8 +47,8 @@ export function zigguratNormal(s: Stream): number {
     if (Math.abs(u) < RATIO[i]) return u * X[i];
     if (i === 0) return tail(s, u < 0);
     const x = u * X[i];
-    const f0 = Math.exp(-0.5 * (X[i] * X[i] - x * x));
-    const f1 = Math.exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
+    const f0 = exp(-0.5 * (X[i] * X[i] - x * x));
+    const f1 = exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
     if (f1 + s.next() * (f0 - f1) < 1) return x;
   }
 }
@@ -65,8 +66,8 @@ export function fillNormalsFast(s: Stream, out: Float64Array, start = 0, end = o
 function slow(s: Stream, i: number, u: number): number {
   if (i === 0) return tail(s, u < 0);
   const x = u * X[i];
-  const f0 = Math.exp(-0.5 * (X[i] * X[i] - x * x));
-  const f1 = Math.exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
+  const f0 = exp(-0.5 * (X[i] * X[i] - x * x));
+  const f1 = exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
   if (f1 + s.next() * (f0 - f1) < 1) return x;
   return zigguratNormal(s);
 }

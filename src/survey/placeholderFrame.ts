@@ -1,4 +1,5 @@
 import { normalCdf, normalQuantile } from "../math/distributions.ts";
+import { exp, log } from "../math/fdlibm.ts";
 import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
@@ -141,7 +142,7 @@ export function drawPlaceholderFrame(
   const uMaxAge =
     minYear === Number.NEGATIVE_INFINITY
       ? 1
-      : 1 - Math.exp(-Math.max(0, SAMPLE.surveyYear - minYear) / P.meanAge);
+      : 1 - exp(-Math.max(0, SAMPLE.surveyYear - minYear) / P.meanAge);
   const wP = w[PERF];
   const sSize = Math.sqrt(1 - P.sizeOnPERF ** 2);
   const sGrowth = Math.sqrt(1 - P.growthOnPERF ** 2);
@@ -160,7 +161,7 @@ export function drawPlaceholderFrame(
     if (uAge > uMaxAge) continue;
     const x = z.next();
     if (x < xCut) continue;
-    const year = Math.floor(SAMPLE.surveyYear + Math.log(1 - uAge) * P.meanAge);
+    const year = Math.floor(SAMPLE.surveyYear + log(1 - uAge) * P.meanAge);
     const i = got++;
     xs[i] = x;
     const perf = wP * x + sPerf * z.next();
@@ -168,12 +169,12 @@ export function drawPlaceholderFrame(
     // round half up (Math.floor(x + 0.5) is Math.round, faster in V8), at least 1 employee
     const emp = Math.max(
       1,
-      Math.floor(P.medianEmployees * Math.exp(P.sizeOnPERF * perf + sSize * z.next()) + 0.5),
+      Math.floor(P.medianEmployees * exp(P.sizeOnPERF * perf + sSize * z.next()) + 0.5),
     );
     at.foundingYear[i] = year;
     at.exportShare[i] = normalCdf(P.exportIntercept + P.exportSlope * x);
     at.employees[i] = emp;
-    at.sales[i] = emp * P.salesPerEmployee * Math.exp(P.salesPerEmployeeSpread * z.next());
+    at.sales[i] = emp * P.salesPerEmployee * exp(P.salesPerEmployeeSpread * z.next());
     at.salesGrowth[i] = P.growthMean + P.growthSd * (P.growthOnPERF * perf + sGrowth * z.next());
     at.roi[i] = P.roiMean + P.roiSd * (P.roiOnPERF * perf + sRoi * z.next());
     at.productCategory[i] = stream.next() < P.industrialShare ? 1 : 0;

@@ -1,4 +1,5 @@
 import { normalQuantile } from "../math/distributions.ts";
+import { log } from "../math/fdlibm.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { sampleWithoutReplacement } from "../random/deviates.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
@@ -215,9 +216,7 @@ function biasVariable(u: SurveyUniverse, mailed: Int32Array, on: string): Float6
   const perf = u.latent[CONSTRUCTS.indexOf("PERF")];
   for (let k = 0; k < M; k++)
     b[k] =
-      on === "performance"
-        ? perf[mailed[k]]
-        : Math.log(Math.max(1, u.attributes.employees[mailed[k]]));
+      on === "performance" ? perf[mailed[k]] : log(Math.max(1, u.attributes.employees[mailed[k]]));
   let m = 0;
   for (let k = 0; k < M; k++) m += b[k];
   m /= M;

@@ -1,4 +1,5 @@
 import { logGamma } from "../math/distributions.ts";
+import { exp, log } from "../math/fdlibm.ts";
 
 /**
  * Welch's two-sample t-test (unequal variances, Welch-Satterthwaite df) with the two-sided
@@ -54,9 +55,7 @@ function betacf(a: number, b: number, x: number): number {
 export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const bt = Math.exp(
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
-  );
+  const bt = exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log(1 - x));
   if (x < (a + 1) / (a + b + 2)) return (bt * betacf(a, b, x)) / a;
   return 1 - (bt * betacf(b, a, 1 - x)) / b;
 }

@@ -4,16 +4,29 @@ import type { CountryRecord } from "./countries.ts";
 export const EARTH_RADIUS_KM = 6371.0088;
 
 /**
- * Great-circle distance in km between two points (haversine formula), degrees in.
- * Used for the geographic distance between the home country's capital and each market's.
+ * Great-circle distance in km between two points (haversine formula), degrees in, before
+ * rounding. Math.sin/cos/asin may differ in the last bit between JavaScript engines (Node 20 and
+ * Chromium do), so this raw value is not engine-independent; use greatCircleKm.
  */
-export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
   const dLat = (lat2 - lat1) * r;
   const dLon = (lon2 - lon1) * r;
   const a =
     Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * Great-circle distance in km rounded to whole kilometres (our choice; capitals' coordinates are
+ * good to a few km anyway). Used for the geographic distance between the home country's capital
+ * and each market's. The rounding makes the distance engine-independent: a last-bit difference of
+ * the trig functions (relative 1e-16, i.e. under 1e-11 km) cannot change a distance rounded to
+ * 1 km unless the raw distance lies within 1e-6 km of a .5 boundary, which
+ * test/dynamics.markets.test.ts checks does not happen for any pair of shipped countries.
+ */
+export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  return Math.round(haversineKm(lat1, lon1, lat2, lon2));
 }
 
 export const HOFSTEDE_DIMENSIONS = ["pdi", "idv", "mas", "uai"] as const;

@@ -1,3 +1,4 @@
+import { exp, log } from "../../math/fdlibm.ts";
 import type { DynamicsConfig } from "../../scenario/sections/dynamics.ts";
 import type { MarketTable } from "../markets/table.ts";
 
@@ -23,9 +24,9 @@ export function attractiveness(
   const a = new Float64Array(markets.m);
   for (let m = 0; m < markets.m; m++) {
     a[m] =
-      markets.relGdp[m] ** p.marketSize *
-      Math.exp(-p.psychicDistance * distanceScale * markets.psychic[m]) *
-      (Math.max(markets.distanceKm[m], 100) / 1000) ** (-p.geographicDistance * distanceScale);
+      exp(p.marketSize * log(markets.relGdp[m])) *
+      exp(-p.psychicDistance * distanceScale * markets.psychic[m]) *
+      exp(-p.geographicDistance * distanceScale * log(Math.max(markets.distanceKm[m], 100) / 1000));
   }
   return a;
 }
@@ -43,5 +44,5 @@ export function firmEntryLog(
 
 /** Calendar trend G(t): growth `trend` per year since `baseYear`. */
 export function globalisation(trend: number, year: number, baseYear: number): number {
-  return Math.exp(trend * (year - baseYear));
+  return exp(trend * (year - baseYear));
 }

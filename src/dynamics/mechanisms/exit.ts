@@ -1,3 +1,4 @@
+import { exp, log } from "../../math/fdlibm.ts";
 /**
  * Exit submodels (hazards per year).
  *
@@ -17,9 +18,7 @@ export function marketExitRate(
 ): number {
   return (
     p.baseRate *
-    Math.exp(
-      -p.performance * smoothedPerf + p.psychicDistance * psychic - p.knowledge * knowledge,
-    ) *
+    exp(-p.performance * smoothedPerf + p.psychicDistance * psychic - p.knowledge * knowledge) *
     newFactor *
     diversificationFactor
   );
@@ -27,12 +26,12 @@ export function marketExitRate(
 
 /** Extra hazard of a young relationship: 1 + newSpell * exp(-age / newSpellYears). */
 export function newRelationship(ageYears: number, newSpell: number, newSpellYears: number): number {
-  return 1 + newSpell * Math.exp(-ageYears / newSpellYears);
+  return 1 + newSpell * exp(-ageYears / newSpellYears);
 }
 
 /** Scope factor: markets served to the power -diversification (at least one market). */
 export function diversification(served: number, nu: number): number {
-  return Math.max(1, served) ** -nu;
+  return exp(-nu * log(Math.max(1, served)));
 }
 
 /**
@@ -48,12 +47,12 @@ export function firmExitRate(
 ): number {
   return (
     p.baseRate *
-    Math.exp(-p.performance * perf + (earlyEntrant ? p.earlyInternational : 0)) *
+    exp(-p.performance * perf + (earlyEntrant ? p.earlyInternational : 0)) *
     newnessFactor
   );
 }
 
 /** The firm-specific constant of firmExitRate: exp(-performance * PERF_f). */
 export function firmExitPropensity(performance: number, perf: number): number {
-  return Math.exp(-performance * perf);
+  return exp(-performance * perf);
 }

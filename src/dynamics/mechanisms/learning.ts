@@ -1,3 +1,4 @@
+import { exp } from "../../math/fdlibm.ts";
 /**
  * Learning submodel: international knowledge accumulates from experience with diminishing
  * returns,
@@ -13,7 +14,7 @@ export function knowledge(
   perYear: number,
   bonus: number,
 ): number {
-  const k = 1 - Math.exp(-(perMarket * marketsEver + perYear * yearsAbroad)) + bonus;
+  const k = 1 - exp(-(perMarket * marketsEver + perYear * yearsAbroad)) + bonus;
   return Math.max(0, Math.min(k, 0.999));
 }
 

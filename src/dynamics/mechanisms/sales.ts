@@ -1,3 +1,4 @@
+import { exp } from "../../math/fdlibm.ts";
 /**
  * Sales submodel (units of the firm's initial domestic sales).
  * Sales in market m: scale * relGdp_m^marketSize * exp(performance * P_fmt) * ramp(age), with
@@ -10,16 +11,16 @@ export function marketSales(
   perf: number,
   ramp: number,
 ): number {
-  return sizeFactor * Math.exp(perfElasticity * perf) * ramp;
+  return sizeFactor * exp(perfElasticity * perf) * ramp;
 }
 
 /** Ramp-up factor of a relationship `ageYears` old (the step's own length included). */
 export function ramp(ageYears: number, dt: number, rampYears: number): number {
-  return rampYears <= 0 ? 1 : 1 - Math.exp(-(ageYears + dt) / rampYears);
+  return rampYears <= 0 ? 1 : 1 - exp(-(ageYears + dt) / rampYears);
 }
 
 export function domesticSales(base: number, growth: number, ageYears: number): number {
-  return base * Math.exp(growth * ageYears);
+  return base * exp(growth * ageYears);
 }
 
 /** Foreign share of total sales, in [0, 1]. */

@@ -1,3 +1,4 @@
+import { exp } from "../../math/fdlibm.ts";
 import { normal } from "../../random/deviates.ts";
 import { M_ENTRIES, M_FIRM_EXITS, M_NEW_EXPORTERS } from "../aggregates.ts";
 import { EV_ENTRY, EV_FIRM_EXIT } from "../events.ts";
@@ -18,7 +19,7 @@ export function entryRateThisStep(w: World, s: number): number {
   const year = d.startYear + s * w.dt;
   const G =
     globalisation(d.entry.globalisationTrend, year, d.startYear) *
-    (s >= w.policyStep ? Math.exp(w.pol.tradeCost.entryTrendChange * (year - w.pol.startYear)) : 1);
+    (s >= w.policyStep ? exp(w.pol.tradeCost.entryTrendChange * (year - w.pol.startYear)) : 1);
   return d.entry.baseRate * G * w.dt;
 }
 
@@ -97,7 +98,7 @@ export function firmPass(w: World, s: number): void {
     let unserved = w.Atotal - servedAttr[f];
     if (unserved <= 1e-12) continue;
     // firmEntryLog(pEntry, IEO, IMO, K, a) = its IEO/IMO part (cached) + the dynamic part:
-    const rate = rate0 * Math.exp(entryStatic[f] + firmEntryLog(pEntry, 0, 0, K, heritageAge[f]));
+    const rate = rate0 * exp(entryStatic[f] + firmEntryLog(pEntry, 0, 0, K, heritageAge[f]));
     let rem = rate * unserved;
     let H = entryH[f];
     let E = entryE[f];

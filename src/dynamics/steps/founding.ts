@@ -1,3 +1,4 @@
+import { log } from "../../math/fdlibm.ts";
 import { G_DOMESTIC } from "../aggregates.ts";
 import { EV_FOUNDING } from "../events.ts";
 import { attractiveness, firmEntryLog } from "../mechanisms/entry.ts";
@@ -8,7 +9,7 @@ import type { World } from "../world.ts";
 
 /** Unit exponential deviate: the threshold an integrated hazard must reach for an event. */
 export function unitExp(s: { next(): number }): number {
-  return -Math.log(1 - s.next());
+  return -log(1 - s.next());
 }
 
 /** Cache the firm constants of the hazards (after founding and after a policy shift). */
