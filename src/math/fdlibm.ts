@@ -30,11 +30,6 @@ function loWord(x: number): number {
   f64[0] = x;
   return u32[LO];
 }
-function fromWords(hi: number, lo: number): number {
-  u32[HI] = hi >>> 0;
-  u32[LO] = lo >>> 0;
-  return f64[0];
-}
 
 const ln2_hi = 0.6931471803691238; // 3fe62e42 fee00000
 const ln2_lo = 1.9082149292705877e-10; // 3dea39ef 35793c76
@@ -113,6 +108,14 @@ const P5 = 4.1381367970572385e-8;
 const twom1000 = 9.332636185032189e-302; // 2^-1000
 const two1023 = 8.98846567431158e307; // 2^1023
 
+// 2^k for k = -1021..1024 (exact: built by doubling and halving), replacing the bit-assembly
+// of 2^k in e_exp.c with a table lookup (same values, no typed-array round trip per call)
+const POW2_BIAS = 1021;
+const POW2 = new Float64Array(1021 + 1025);
+POW2[POW2_BIAS] = 1;
+for (let k = 1; k <= 1024; k++) POW2[POW2_BIAS + k] = POW2[POW2_BIAS + k - 1] * 2;
+for (let k = 1; k <= 1021; k++) POW2[POW2_BIAS - k] = POW2[POW2_BIAS - k + 1] / 2;
+
 /** e^x (FreeBSD msun e_exp.c, as ported by V8, which also returns Math.E for exp(1)). */
 export function exp(x: number): number {
   if (x === 1) return Math.E;
@@ -150,10 +153,7 @@ export function exp(x: number): number {
     return 1 + x;
   } else k = 0;
   const t = x * x;
-  const twopk =
-    k >= -1021
-      ? fromWords(0x3ff00000 + (k << 20), 0)
-      : fromWords(0x3ff00000 + ((k + 1000) << 20), 0);
+  const twopk = k >= -1021 ? POW2[k + POW2_BIAS] : POW2[k + 1000 + POW2_BIAS];
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) return 1 - ((x * c) / (c - 2.0) - x);
   const y = 1 - (lo - (x * c) / (2.0 - c) - hi);
