@@ -1,5 +1,5 @@
 import { twoSidedP } from "../math/distributions.ts";
-import { impliedCovariance, type MLResult } from "./ml.ts";
+import type { MLResult } from "./ml.ts";
 
 export interface ParameterEstimate {
   label: string;

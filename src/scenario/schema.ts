@@ -21,13 +21,10 @@ export const ScenarioSchema = z.strictObject({
     .default(1)
     .meta({ description: "Master seed of every random stream" }),
   replications: z.number().int().min(1).max(100_000).default(1),
-  mode: z
-    .enum(["cross-section", "dynamics"])
-    .default("cross-section")
-    .meta({
-      description:
-        "cross-section: draw firms from the structural model; dynamics: found firms over time and let them internationalise",
-    }),
+  mode: z.enum(["cross-section", "dynamics"]).default("cross-section").meta({
+    description:
+      "cross-section: draw firms from the structural model; dynamics: found firms over time and let them internationalise",
+  }),
   model: ModelSection,
   population: PopulationSection,
   estimation: EstimationSection,

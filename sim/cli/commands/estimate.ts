@@ -1,6 +1,11 @@
 import { estimatePathModel } from "../../../src/estimate/report.ts";
-import { covariance, fromRows } from "../../../src/math/linalg.ts";
-import { BUILTIN_MODELS, type BuiltinModelName, structureOf } from "../../../src/model/index.ts";
+import { covariance, fromRows, type Mat } from "../../../src/math/linalg.ts";
+import {
+  BUILTIN_MODELS,
+  type BuiltinModelName,
+  type ModelSpec,
+  structureOf,
+} from "../../../src/model/index.ts";
 import { CONSTRUCTS, TABLE2 } from "../../../src/paper/index.ts";
 import { scenarioModel } from "../../../src/scenario/validate.ts";
 import { toCsv } from "../../io/csv.ts";
@@ -42,7 +47,7 @@ Options:
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
     const modelArg = (values.model as string | undefined) ?? "published";
-    let spec;
+    let spec: ModelSpec;
     if (modelArg in BUILTIN_MODELS) spec = BUILTIN_MODELS[modelArg as BuiltinModelName]();
     else if (modelArg.endsWith(".json")) {
       const built = scenarioModel(readScenario(modelArg));
@@ -56,7 +61,7 @@ Options:
         `--model = "${modelArg}": must be published, table1 or a scenario .json file`,
       );
     const text = readText(file);
-    let cov;
+    let cov: Mat;
     let n: number;
     if (values["corr-matrix"]) {
       n = intOption(values.n, "n", 8, 10_000_000);

@@ -10,13 +10,10 @@ export const PopulationSection = z
       .max(5_000_000)
       .default(10_000)
       .meta({ description: "Number of firms drawn (firms)" }),
-    scale: z
-      .enum(["table1", "latent"])
-      .default("table1")
-      .meta({
-        description:
-          "table1: rescale scores to Table 1 means and SDs (1-7); latent: standardized scores",
-      }),
+    scale: z.enum(["table1", "latent"]).default("table1").meta({
+      description:
+        "table1: rescale scores to Table 1 means and SDs (1-7); latent: standardized scores",
+    }),
   })
   .default({ firms: 10_000, scale: "table1" });
 
