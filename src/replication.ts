@@ -1,6 +1,8 @@
 import { runDynamicsReplication } from "./dynamics/replication.ts";
+import { type ParamTable, paramTable } from "./estimate/parameters.ts";
 import { estimatePathModel } from "./estimate/report.ts";
 import { covariance, type Mat } from "./math/linalg.ts";
+import type { StructuralModel } from "./model/implied.ts";
 import { structureOf } from "./model/spec.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "./paper/table1.ts";
 import { drawPopulation } from "./population/draw.ts";
@@ -32,15 +34,32 @@ export interface ReplicationResult {
 }
 
 /**
+ * The scenario's structural model and the estimator's parameter table, built once per model
+ * section (keyed by its JSON text, so an edited scenario object never sees a stale entry).
+ * Pure: the cache holds only values computed from its key.
+ */
+const modelCache = new Map<string, { model: StructuralModel; table: ParamTable }>();
+export function modelFor(scenario: Scenario): { model: StructuralModel; table: ParamTable } {
+  const key = JSON.stringify(scenario.model);
+  let hit = modelCache.get(key);
+  if (!hit) {
+    const built = scenarioModel(scenario);
+    if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+    hit = { model: built.model, table: paramTable(structureOf(built.model.spec)) };
+    if (modelCache.size >= 64) modelCache.delete(modelCache.keys().next().value as string);
+    modelCache.set(key, hit);
+  }
+  return hit;
+}
+
+/**
  * One replication of a scenario: pure and deterministic, no I/O, no clock. Every random draw
  * comes from streams derived from (scenario.seed, replication, purpose).
  * Cross-section mode: draw the population, estimate the scenario's path model on it.
  */
 export function runReplication(scenario: Scenario, replication: number): ReplicationResult {
   if (scenario.mode === "dynamics") return runDynamicsReplication(scenario, replication);
-  const built = scenarioModel(scenario);
-  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
-  const model = built.model;
+  const { model, table } = modelFor(scenario);
   let n = scenario.population.firms;
   let cov: Mat;
   let outcomes: Record<string, number> = {};
@@ -66,7 +85,7 @@ export function runReplication(scenario: Scenario, replication: number): Replica
     });
     cov = covariance(pop.columns, n);
   }
-  const est = estimatePathModel(structureOf(model.spec), cov, n, {
+  const est = estimatePathModel(table, cov, n, {
     alpha: scenario.estimation.alpha,
     modification: false,
     rmseaInterval: false,

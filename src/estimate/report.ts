@@ -5,6 +5,7 @@ import { type ParameterEstimate, parameterEstimates, rSquared } from "./coeffici
 import { type FitIndices, fitIndices } from "./fit.ts";
 import { fitML, type MLOptions } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
+import type { ParamTable } from "./parameters.ts";
 import { verdict } from "./verdicts.ts";
 
 export interface PathEstimate extends ParameterEstimate {
@@ -37,7 +38,7 @@ export type EstimateResult = { ok: true; report: EstimationReport } | { ok: fals
 
 /** Fit a path model to a covariance (or correlation) matrix of n observations and report it. */
 export function estimatePathModel(
-  structure: ModelStructure,
+  structure: ModelStructure | ParamTable,
   cov: Mat,
   n: number,
   options: EstimateOptions = {},

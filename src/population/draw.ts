@@ -49,9 +49,11 @@ export function drawPopulationRange(
   const sd = model.variables.map((v) => o.sds?.[v] ?? 1);
   for (let b = firstBlock; b <= lastBlock && n > 0; b++) {
     const s = derive(o.seed, o.replication ?? 0, o.purpose ?? "population", b);
-    fillNormals(s, e);
     const lo = Math.max(start, b * BLOCK_SIZE);
     const hi = Math.min(end, (b + 1) * BLOCK_SIZE);
+    // only the block's prefix up to the last firm needed: the stream yields its normals in
+    // order, so firm f's deviates are the same whether the rest of the block is drawn or not
+    fillNormals(s, e, 0, (hi - b * BLOCK_SIZE) * p);
     for (let f = lo; f < hi; f++) {
       const base = (f - b * BLOCK_SIZE) * p;
       const row = f - start;
