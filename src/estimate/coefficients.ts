@@ -24,7 +24,7 @@ export interface ParameterEstimate {
  * exogenous (co)variances count as fixed at their sample values (lavaan's fixed.x = TRUE).
  */
 export function parameterEstimates(res: MLResult): ParameterEstimate[] {
-  const { table, theta, Sigma, dSigma, vcov } = res;
+  const { table, theta, Sigma, dSigmaDiag, vcov } = res;
   const q = theta.length;
   const p = table.p;
   const params = table.params;
@@ -46,14 +46,13 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
       const ratio = Math.sqrt(sjj / sii);
       std = theta[k] * ratio;
       for (let l = 0; l < q; l++) {
-        const d = dSigma[l];
-        grad[l] = 0.5 * std * (d[j * p + j] / sjj - d[i * p + i] / sii);
+        grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
       }
       grad[k] += ratio;
     } else if (par.kind === "variance") {
       const sii = Sigma[i * p + i];
       std = theta[k] / sii;
-      for (let l = 0; l < q; l++) grad[l] = (-theta[k] * dSigma[l][i * p + i]) / (sii * sii);
+      for (let l = 0; l < q; l++) grad[l] = (-theta[k] * dSigmaDiag[l * p + i]) / (sii * sii);
       grad[k] += 1 / sii;
     } else {
       const ki = varIndex[i];
