@@ -1,9 +1,8 @@
 import { estimatePathModel } from "../estimate/report.ts";
 import { covariance, type Mat } from "../math/linalg.ts";
-import { structureOf } from "../model/spec.ts";
-import type { PathResult, ReplicationResult } from "../replication.ts";
+import { type ReplicationResult, replicationResult } from "../replicationResult.ts";
+import { modelFor } from "../scenario/modelCache.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { scenarioModel } from "../scenario/validate.ts";
 import type { SurveyConfig } from "../survey/config.ts";
 import { surveyPlanFor } from "../survey/plan.ts";
 import { surveyOutcomes } from "../survey/stage.ts";
@@ -27,10 +26,7 @@ export function dynamicsReplication(
   replication: number,
   history?: DynamicsHistory,
 ): { result: ReplicationResult; history: DynamicsHistory } {
-  const built = scenarioModel(scenario);
-  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
-  const model = built.model;
-  const structure = structureOf(model.spec);
+  const { model, table: structure } = modelFor(scenario);
   const alpha = scenario.estimation.alpha;
   const h = history ?? simulate(scenario, replication);
   const o = h.firms;
@@ -113,33 +109,7 @@ export function dynamicsReplication(
     rmseaInterval: false,
   });
   if (!est.ok) throw new Error(`replication ${replication}: ${est.error}`);
-  const r = est.report;
-  const popValue = new Map(model.spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
-  const paths: PathResult[] = r.paths.map((x) => ({
-    label: x.label,
-    hypothesis: x.hypothesis,
-    population: popValue.get(x.label) ?? 0,
-    est: x.est,
-    std: x.std,
-    se: x.se,
-    stdSe: x.stdSe,
-    p: x.p,
-    verdict: x.verdict,
-  }));
-  const result: ReplicationResult = {
-    replication,
-    n,
-    paths,
-    fit: {
-      chisq: r.fit.chisq,
-      df: r.fit.df,
-      pvalue: r.fit.pvalue,
-      cfi: r.fit.cfi,
-      rmsea: r.fit.rmsea,
-      srmr: r.fit.srmr,
-    },
-    outcomes,
-  };
+  const result = replicationResult(replication, n, est.report, model.spec, outcomes);
   return { result, history: h };
 }
 

@@ -1,3 +1,4 @@
+import type { ParamTable } from "../estimate/parameters.ts";
 import { estimatePathModel } from "../estimate/report.ts";
 import { covariance } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
@@ -34,7 +35,7 @@ export function subsetColumns(
 }
 
 export function estimateSubset(
-  structure: ModelStructure,
+  structure: ModelStructure | ParamTable,
   columns: Float64Array[],
   alpha: number,
 ): SubsetEstimate | null {
