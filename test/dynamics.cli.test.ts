@@ -1,19 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COUNTRIES } from "../src/dynamics/markets/countries.ts";
+import { bgsim, tmp as tmpDir } from "./helpers/bgsim.ts";
 
-const BIN = new URL("../sim/bin/bgsim.mjs", import.meta.url).pathname;
-const bgsim = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    cwd: new URL("..", import.meta.url).pathname,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const tmp = () => mkdtempSync(join(tmpdir(), "bgsim-dyn-"));
+const tmp = () => tmpDir("bgsim-dyn-");
 
 describe("bgsim run", () => {
   it("writes timeseries.csv, firms.csv, run.json and events.csv, and prints the calibration table", () => {

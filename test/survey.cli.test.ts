@@ -1,18 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { bgsim, tmp as tmpDir } from "./helpers/bgsim.ts";
 
-const BIN = new URL("../sim/bin/bgsim.mjs", import.meta.url).pathname;
-const bgsim = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    cwd: new URL("..", import.meta.url).pathname,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const tmp = () => mkdtempSync(join(tmpdir(), "bgsim-survey-"));
+const tmp = () => tmpDir("bgsim-survey-");
 const scenarioFile = (obj: unknown) => {
   const f = join(tmp(), "scenario.json");
   writeFileSync(f, JSON.stringify(obj));
