@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type FieldPath, fieldPathText, getAt, parseFieldPath, setAt } from "./fieldPath.ts";
-import { formatPath, type ScenarioIssue, validateScenario } from "./validate.ts";
+import { formatPath, parseJsonText, type ScenarioIssue, validateScenario } from "./validate.ts";
 
 /**
  * Sweep files (scenarios/sweeps/*.json): a base scenario, an experiment design over numeric
@@ -397,18 +397,8 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
 
 /** Parse JSON text and validate it as a sweep. */
 export function parseSweepText(text: string, resolveBase?: BaseResolver): SweepValidation {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return {
-      ok: false,
-      issues: [
-        { path: "(file)", value: undefined, message: `not valid JSON: ${(e as Error).message}` },
-      ],
-    };
-  }
-  return validateSweep(json, resolveBase);
+  const parsed = parseJsonText(text);
+  return parsed.ok ? validateSweep(parsed.json, resolveBase) : parsed;
 }
 
 /** The JSON Schema of sweep files; `base` refers to the scenario schema for editors. */

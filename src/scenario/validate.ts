@@ -108,11 +108,12 @@ export function scenarioModel(
   };
 }
 
-/** Parse JSON text and validate it; JSON syntax errors are reported with their position. */
-export function parseScenarioText(text: string): ValidationResult {
-  let json: unknown;
+/** Parse JSON text, or the issue that says why it is not JSON (with the parser's position). */
+export function parseJsonText(
+  text: string,
+): { ok: true; json: unknown } | { ok: false; issues: ScenarioIssue[] } {
   try {
-    json = JSON.parse(text);
+    return { ok: true, json: JSON.parse(text) };
   } catch (e) {
     return {
       ok: false,
@@ -121,5 +122,10 @@ export function parseScenarioText(text: string): ValidationResult {
       ],
     };
   }
-  return validateScenario(json);
+}
+
+/** Parse JSON text and validate it; JSON syntax errors are reported with their position. */
+export function parseScenarioText(text: string): ValidationResult {
+  const parsed = parseJsonText(text);
+  return parsed.ok ? validateScenario(parsed.json) : parsed;
 }
