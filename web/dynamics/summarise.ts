@@ -1,4 +1,5 @@
 import { stepLabel } from "../../src/dynamics/calendar.ts";
+import type { EventLog } from "../../src/dynamics/events.ts";
 import { COUNTRIES } from "../../src/dynamics/markets/countries.ts";
 import { simulate } from "../../src/dynamics/simulate.ts";
 import type { DynamicsHistory } from "../../src/dynamics/types.ts";
@@ -42,15 +43,7 @@ export interface ViewHistory {
     lfdc: Float64Array;
   };
   /** Event log (entry 0, exit 1, distributor replacement 2, firm exit 3, founding 4), or null. */
-  events: {
-    size: number;
-    step: Int32Array;
-    firm: Int32Array;
-    market: Int32Array;
-    type: Uint8Array;
-    /** Distributor competence (SD units) of entry and replacement events. */
-    competence: Float64Array;
-  } | null;
+  events: EventLog | null;
   /** Scalar facts of the run. */
   stats: Record<string, number>;
   transfer: ArrayBuffer[];
