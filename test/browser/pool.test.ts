@@ -21,8 +21,19 @@ const input = {
   },
 };
 
-function nodeBits(): [number, string, string][] {
-  const v = validateSweep(input);
+// An agent-based dynamics sweep (firms founded over time, entry, exit, estimation on the frame):
+// the hazards, distances and deviates of src/dynamics must give the same bits too.
+const dynamicsInput = {
+  base: { seed: 31, mode: "dynamics", dynamics: { firms: 4000 } },
+  replications: 2,
+  design: {
+    type: "grid",
+    factors: [{ path: "model.paths.IMO->LFDC", levels: [0.2, 0.3] }],
+  },
+};
+
+function nodeBits(sweepInput: unknown = input): [number, string, string][] {
+  const v = validateSweep(sweepInput);
   if (!v.ok) throw new Error("bad sweep");
   const api = createWorkerApi();
   const { runs } = api.init(v.sweep);
@@ -121,6 +132,29 @@ describe.skipIf(!HAS_CHROMIUM)("worker pool in browser Web Workers", () => {
       (window as unknown as { fdlibmBits: () => string }).fdlibmBits(),
     );
     expect(browserHex === nodeHex).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("gives Node's bits for an agent-based dynamics sweep too", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector("html[data-ready='1']");
+    type Row = [number, string, string];
+    const browserRows = await page.evaluate(
+      ([inp, n]) =>
+        (window as unknown as { runSweep: (i: unknown, n: number) => Promise<Row[]> }).runSweep(
+          inp,
+          n as number,
+        ),
+      [dynamicsInput, 2] as const,
+    );
+    const node = nodeBits(dynamicsInput);
+    expect(node.length).toBe(4);
+    expect(node[0][1]).toContain("outcome.dynamics.shareExporting");
+    expect(browserRows).toEqual(node);
     expect(errors).toEqual([]);
     await page.close();
   });
