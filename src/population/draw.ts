@@ -42,7 +42,8 @@ export function drawPopulationRange(
   const L = cholesky(model.Sigma, p) as Mat;
   const n = end - start;
   const columns = model.variables.map(() => new Float64Array(n));
-  const e = new Float64Array(BLOCK_SIZE * p);
+  // deviates of one block, sized to the largest prefix any block here needs
+  const e = new Float64Array(Math.min(BLOCK_SIZE, end) * p);
   const firstBlock = Math.floor(start / BLOCK_SIZE);
   const lastBlock = Math.floor((end - 1) / BLOCK_SIZE);
   const mean = model.variables.map((v) => o.means?.[v] ?? 0);
