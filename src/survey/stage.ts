@@ -74,20 +74,7 @@ export function surveyCrossSection(
     derive(seed, replication, "survey", "frame-normals"),
     derive(seed, replication, "survey", "frame-latent"),
   );
-  const out = runSurvey(universe, plan, { seed, replication }, options);
-  if (out.n < 2)
-    throw new SurveyRunError(
-      "survey.responseRate",
-      `the survey got ${out.n} usable response; raise survey.responseRate or survey.mailed`,
-    );
-  return {
-    cov: covariance(out.composites, out.n),
-    n: out.n,
-    outcomes: surveyOutcomes(out, alpha, true),
-    output: out,
-    universe,
-    plan,
-  };
+  return surveyStage(universe, plan, seed, replication, alpha, true, options);
 }
 
 /** The survey's facts as flat named numbers (ReplicationResult.outcomes). */
@@ -142,6 +129,19 @@ export function surveyFromUniverse(
   options: { keepItems?: boolean } = {},
 ): SurveyStageResult {
   const plan = surveyPlanFor(config, modelSigma);
+  return surveyStage(universe, plan, seed, replication, alpha, false, options);
+}
+
+/** Run the survey on a universe and package what a replication needs from it. */
+function surveyStage(
+  universe: SurveyUniverse,
+  plan: SurveyPlan,
+  seed: StreamKeyPart,
+  replication: number,
+  alpha: number,
+  placeholder: boolean,
+  options: { keepItems?: boolean },
+): SurveyStageResult {
   const out = runSurvey(universe, plan, { seed, replication }, options);
   if (out.n < 2)
     throw new SurveyRunError(
@@ -151,7 +151,7 @@ export function surveyFromUniverse(
   return {
     cov: covariance(out.composites, out.n),
     n: out.n,
-    outcomes: surveyOutcomes(out, alpha, false),
+    outcomes: surveyOutcomes(out, alpha, placeholder),
     output: out,
     universe,
     plan,
