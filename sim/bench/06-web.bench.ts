@@ -4,8 +4,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, CHROMIUM_ARGS } from "../browser/chromium.ts";
 
 export async function run(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
@@ -29,15 +28,7 @@ export async function run(): Promise<void> {
   const url = server.resolvedUrls?.local[0] as string;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });

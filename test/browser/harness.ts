@@ -1,20 +1,12 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../sim/browser/chromium.ts";
 
 /** Shared set-up of the browser tests: a production build served by `vite preview`, and Chromium. */
-export const CHROMIUM = "/usr/bin/chromium";
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
-export const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+export { CHROMIUM, HAS_CHROMIUM } from "../../sim/browser/chromium.ts";
+export const ARGS = CHROMIUM_ARGS;
 export const RESULTS = path.resolve("test-results");
 
 export interface Harness {
