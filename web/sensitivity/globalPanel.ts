@@ -7,7 +7,7 @@ import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
-import { clear, fmt, h, labelled } from "../ui/dom.ts";
+import { clear, fmt, h, labelled, runControls } from "../ui/dom.ts";
 import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { type FactorIndex, morrisTable, PointMeans, srcTable } from "./global.ts";
@@ -68,25 +68,11 @@ export function createGlobalPanel(): HTMLElement {
   const about = h("p", { class: "note", id: "glob-about" });
   const reps = h("input", { type: "number", id: "glob-reps", min: 1, max: 1000, step: 1 });
   const quantity = h("select", { id: "glob-quantity" });
-  const run = h("button", { type: "button", id: "glob-run" }, "Run design");
-  const cancel = h("button", { type: "button", id: "glob-cancel", disabled: true }, "Cancel");
-  const progress = h("progress", {
-    id: "glob-progress",
-    max: 1,
-    value: 0,
-    "aria-label": "Design progress",
-  });
-  const progressLabel = h("p", {
-    class: "progress-text",
-    id: "glob-progress-text",
-    "aria-live": "polite",
-  });
-  const status = h("p", {
-    class: "status",
-    id: "glob-status",
-    role: "status",
-    "aria-live": "polite",
-  });
+  const { run, cancel, progress, progressLabel, status } = runControls(
+    "glob",
+    "Run design",
+    "Design",
+  );
   const svg = newSvg("glob-chart", "Sensitivity index of each factor");
   const table = h("table", { class: "data", id: "glob-table" });
 

@@ -7,7 +7,7 @@ import { formatIssue } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
-import { h, labelled } from "../ui/dom.ts";
+import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
@@ -42,25 +42,11 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     step: 10,
     value: 200,
   });
-  const run = h("button", { type: "button", id: "sens-run" }, "Run sweep");
-  const cancel = h("button", { type: "button", id: "sens-cancel", disabled: true }, "Cancel");
-  const progress = h("progress", {
-    id: "sens-progress",
-    max: 1,
-    value: 0,
-    "aria-label": "Sweep progress",
-  });
-  const progressLabel = h("p", {
-    class: "progress-text",
-    id: "sens-progress-text",
-    "aria-live": "polite",
-  });
-  const status = h("p", {
-    class: "status",
-    id: "sens-status",
-    role: "status",
-    "aria-live": "polite",
-  });
+  const { run, cancel, progress, progressLabel, status } = runControls(
+    "sens",
+    "Run sweep",
+    "Sweep",
+  );
   const svg = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
   svg.id = "sens-heatmap";
   svg.setAttribute("class", "chart");

@@ -70,3 +70,38 @@ export function perFrame(fn: () => void): () => void {
     });
   };
 }
+
+/** The controls of a long computation: run and cancel buttons, a progress bar, its text and a status line. */
+export function runControls(
+  prefix: string,
+  runLabel: string,
+  progressName: string,
+): {
+  run: HTMLButtonElement;
+  cancel: HTMLButtonElement;
+  progress: HTMLProgressElement;
+  progressLabel: HTMLParagraphElement;
+  status: HTMLParagraphElement;
+} {
+  return {
+    run: h("button", { type: "button", id: `${prefix}-run` }, runLabel),
+    cancel: h("button", { type: "button", id: `${prefix}-cancel`, disabled: true }, "Cancel"),
+    progress: h("progress", {
+      id: `${prefix}-progress`,
+      max: 1,
+      value: 0,
+      "aria-label": `${progressName} progress`,
+    }),
+    progressLabel: h("p", {
+      class: "progress-text",
+      id: `${prefix}-progress-text`,
+      "aria-live": "polite",
+    }),
+    status: h("p", {
+      class: "status",
+      id: `${prefix}-status`,
+      role: "status",
+      "aria-live": "polite",
+    }),
+  };
+}
