@@ -76,22 +76,29 @@ describe.skipIf(!HAS_CHROMIUM)("worker pool in browser Web Workers", () => {
     await server?.close();
   });
 
-  it("gives bit-identical results for 1 and 3 workers and the same bits as Node", async () => {
+  /** The pool page, its page errors, and a sweep run in its Web Workers. */
+  async function openPoolPage() {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);
     await page.waitForSelector("html[data-ready='1']");
-    type Row = [number, string, string];
-    const runIn = (size: number) =>
+    const runSweep = (sweepInput: unknown, size: number) =>
       page.evaluate(
         ([inp, n]) =>
-          (window as unknown as { runSweep: (i: unknown, n: number) => Promise<Row[]> }).runSweep(
-            inp,
-            n as number,
-          ),
-        [input, size] as const,
+          (
+            window as unknown as {
+              runSweep: (i: unknown, n: number) => Promise<[number, string, string][]>;
+            }
+          ).runSweep(inp, n as number),
+        [sweepInput, size] as const,
       );
+    return { page, errors, runSweep };
+  }
+
+  it("gives bit-identical results for 1 and 3 workers and the same bits as Node", async () => {
+    const { page, errors, runSweep } = await openPoolPage();
+    const runIn = (size: number) => runSweep(input, size);
     const one = await runIn(1);
     const three = await runIn(3);
     expect(three).toEqual(one); // browser: any worker count, same bits
@@ -137,20 +144,8 @@ describe.skipIf(!HAS_CHROMIUM)("worker pool in browser Web Workers", () => {
   });
 
   it("gives Node's bits for an agent-based dynamics sweep too", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.waitForSelector("html[data-ready='1']");
-    type Row = [number, string, string];
-    const browserRows = await page.evaluate(
-      ([inp, n]) =>
-        (window as unknown as { runSweep: (i: unknown, n: number) => Promise<Row[]> }).runSweep(
-          inp,
-          n as number,
-        ),
-      [dynamicsInput, 2] as const,
-    );
+    const { page, errors, runSweep } = await openPoolPage();
+    const browserRows = await runSweep(dynamicsInput, 2);
     const node = nodeBits(dynamicsInput);
     expect(node.length).toBe(4);
     expect(node[0][1]).toContain("outcome.dynamics.shareExporting");
