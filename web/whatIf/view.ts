@@ -184,8 +184,11 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
     table.append(h("thead", {}, head));
     const body = h("tbody", {});
     for (const d of diffs) {
-      const f = (x: number) => (d.pct ? `${fmt(100 * x, 1)}%` : fmt(x, 2));
-      const fd = (x: number) => (d.pct ? `${fmt(100 * x, 1)} pp` : fmt(x, 2));
+      // counts in the thousands read better as whole numbers with separators
+      const num = (x: number) =>
+        Math.abs(x) >= 1000 ? x.toLocaleString("en-US", { maximumFractionDigits: 0 }) : fmt(x, 2);
+      const f = (x: number) => (d.pct ? `${fmt(100 * x, 1)}%` : num(x));
+      const fd = (x: number) => (d.pct ? `${fmt(100 * x, 1)} pp` : num(x));
       const sig = d.lo > 0 || d.hi < 0;
       body.append(
         h(
