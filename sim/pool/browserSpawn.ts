@@ -1,11 +1,6 @@
 import type { Endpoint } from "comlink";
 import type { Spawn, WorkerHandle } from "./pool.ts";
 
-/** The machine's worker count in a browser. */
-export function browserWorkerCount(): number {
-  return navigator.hardwareConcurrency || 1;
-}
-
 /** Spawn a browser module Web Worker running browserWorker.ts (Vite bundles it). */
 export function browserSpawn(): Spawn {
   return (): WorkerHandle => {

@@ -28,11 +28,6 @@ export function makeCalendar(
   };
 }
 
-/** Decimal calendar year at the start of step s. */
-export function stepYear(c: Calendar, s: number): number {
-  return c.startYear + s / c.stepsPerYear;
-}
-
 /** A label for step s: "1987-Q3" (quarterly), "1987-M07" (monthly), "1987-H2", "1987". */
 export function stepLabel(c: Calendar, s: number): string {
   const y = c.startYear + Math.floor(s / c.stepsPerYear);

@@ -24,12 +24,6 @@ export function fromRows(rows: readonly (readonly number[])[]): Mat {
   return m;
 }
 
-export function toRows(m: Mat, p: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < p; i++) out.push(Array.from(m.subarray(i * p, i * p + p)));
-  return out;
-}
-
 /** c = a * b */
 export function mul(a: Mat, b: Mat, p: number, c: Mat = zeros(p)): Mat {
   for (let i = 0; i < p; i++) {

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { identity, inverse, type Mat, sandwich, toRows, zeros } from "../math/linalg.ts";
+import { identity, inverse, type Mat, sandwich, zeros } from "../math/linalg.ts";
 import { exogenous, topologicalOrder } from "./graph.ts";
 import type { ModelSpec } from "./spec.ts";
 
@@ -187,8 +187,4 @@ export function buildModelOrThrow(spec: ModelSpec): StructuralModel {
   const r = buildModel(spec);
   if (!r.ok) throw new Error(r.errors.map((e) => `${e.where}: ${e.message}`).join("\n"));
   return r.model;
-}
-
-export function impliedCorrelationRows(model: StructuralModel): number[][] {
-  return toRows(model.Sigma, model.p);
 }

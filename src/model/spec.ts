@@ -35,14 +35,6 @@ export interface ModelStructure {
   covariances: readonly { a: string; b: string }[];
 }
 
-export function pathLabel(from: string, to: string): string {
-  return `${from}->${to}`;
-}
-
-export function covarianceLabel(a: string, b: string): string {
-  return `${a}~~${b}`;
-}
-
 export function structureOf(spec: ModelSpec): ModelStructure {
   return {
     variables: spec.variables,

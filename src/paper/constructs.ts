@@ -30,7 +30,3 @@ export const CONSTRUCT_LEVEL: Record<Construct, "culture" | "strategy" | "outcom
 export function isConstruct(key: string): key is Construct {
   return (CONSTRUCTS as readonly string[]).includes(key);
 }
-
-export function constructIndex(key: Construct): number {
-  return CONSTRUCTS.indexOf(key);
-}

@@ -69,30 +69,6 @@ export function chiSquare(s: Stream, k: number): number {
   return 2 * gamma(s, k / 2);
 }
 
-/** Bernoulli trial with probability p. */
-export function bernoulli(s: Stream, p: number): boolean {
-  return s.next() < p;
-}
-
-/** Integer uniform on [0, n). */
-export function uniformInt(s: Stream, n: number): number {
-  return Math.floor(s.next() * n);
-}
-
-/** Poisson deviate (inversion for small means, normal approximation above 50). */
-export function poisson(s: Stream, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(s)));
-  const l = exp(-mean);
-  let k = 0;
-  let p = s.next();
-  while (p > l) {
-    k++;
-    p *= s.next();
-  }
-  return k;
-}
-
 /** Fisher-Yates shuffle of the first n integers; returns the first k of the permutation. */
 export function sampleWithoutReplacement(s: Stream, n: number, k: number): Int32Array {
   const idx = new Int32Array(n);
