@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gridPoints } from "../sim/designs/grid.ts";
+import { gridPoints } from "../sim/core/designs/grid.ts";
 
 describe("gridPoints", () => {
   it("is the full factorial, first factor slowest", () => {

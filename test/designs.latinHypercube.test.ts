@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { latinHypercube } from "../sim/designs/latinHypercube.ts";
+import { latinHypercube } from "../sim/core/designs/latinHypercube.ts";
 import { derive } from "../src/random/stream.ts";
 
 describe("latinHypercube", () => {

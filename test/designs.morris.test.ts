@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { morrisDesign, morrisIndices } from "../sim/designs/morris.ts";
+import { morrisDesign, morrisIndices } from "../sim/core/designs/morris.ts";
 import { derive } from "../src/random/stream.ts";
 
 describe("morrisDesign", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan, pointSeed } from "../sim/designs/plan.ts";
+import { buildPlan, pointSeed } from "../sim/core/designs/plan.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 
 function sweep(extra: Record<string, unknown>) {

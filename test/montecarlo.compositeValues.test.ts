@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compositeValues } from "../sim/montecarlo/compositeValues.ts";
+import { compositeValues } from "../sim/core/montecarlo/compositeValues.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
 
 const scenario = (survey: unknown, base = "published") => {

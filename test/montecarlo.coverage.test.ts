@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { outcomeRows, replicationRows } from "../sim/montecarlo/rows.ts";
-import { runMonteCarlo } from "../sim/montecarlo/run.ts";
-import { summarise } from "../sim/montecarlo/summary.ts";
+import { outcomeRows, replicationRows } from "../sim/core/montecarlo/rows.ts";
+import { runMonteCarlo } from "../sim/core/montecarlo/run.ts";
+import { summarise } from "../sim/core/montecarlo/summary.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
 
 function scenario(input: unknown) {

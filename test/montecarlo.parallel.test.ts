@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../sim/io/csv.ts";
-import { runMonteCarloParallel } from "../sim/montecarlo/parallel.ts";
-import { ROW_COLUMNS, replicationRows } from "../sim/montecarlo/rows.ts";
-import { runMonteCarlo } from "../sim/montecarlo/run.ts";
+import { ROW_COLUMNS, replicationRows } from "../sim/core/montecarlo/rows.ts";
+import { runMonteCarlo } from "../sim/core/montecarlo/run.ts";
+import { toCsv } from "../sim/core/output/csv.ts";
+import { runMonteCarloParallel } from "../sim/node/montecarlo/parallel.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
 import { SurveyConfigError } from "../src/survey/instrument.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { designPoints, powerRows, runPower } from "../sim/montecarlo/power.ts";
+import { designPoints, powerRows, runPower } from "../sim/core/montecarlo/power.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
 
 const base = (() => {

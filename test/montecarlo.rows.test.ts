@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../sim/io/csv.ts";
-import { outcomeRows, ROW_COLUMNS, replicationRows } from "../sim/montecarlo/rows.ts";
-import { runMonteCarlo } from "../sim/montecarlo/run.ts";
-import { summarise } from "../sim/montecarlo/summary.ts";
+import { outcomeRows, ROW_COLUMNS, replicationRows } from "../sim/core/montecarlo/rows.ts";
+import { runMonteCarlo } from "../sim/core/montecarlo/run.ts";
+import { summarise } from "../sim/core/montecarlo/summary.ts";
+import { toCsv } from "../sim/core/output/csv.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
 
 describe("replication rows", () => {

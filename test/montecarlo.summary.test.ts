@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ReplicationRow } from "../sim/montecarlo/rows.ts";
-import { summarise } from "../sim/montecarlo/summary.ts";
+import type { ReplicationRow } from "../sim/core/montecarlo/rows.ts";
+import { summarise } from "../sim/core/montecarlo/summary.ts";
 
 const row = (
   replication: number,

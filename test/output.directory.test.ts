@@ -9,12 +9,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildPlan } from "../sim/designs/plan.ts";
-import { SweepDirectory } from "../sim/output/directory.ts";
-import type { Shard } from "../sim/output/finalise.ts";
-import { mergeShards } from "../sim/output/merge.ts";
-import type { RunOutcome } from "../sim/pool/pool.ts";
-import { createWorkerApi } from "../sim/pool/workerApi.ts";
+import { buildPlan } from "../sim/core/designs/plan.ts";
+import type { Shard } from "../sim/core/output/finalise.ts";
+import type { RunOutcome } from "../sim/core/pool/pool.ts";
+import { createWorkerApi } from "../sim/core/pool/workerApi.ts";
+import { SweepDirectory } from "../sim/node/files/directory.ts";
+import { mergeShards } from "../sim/node/files/merge.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "bgsim-out-"));

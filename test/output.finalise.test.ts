@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../sim/designs/plan.ts";
-import { finalFiles, shardRuns } from "../sim/output/finalise.ts";
-import { canonicalJson, fnv1a64 } from "../sim/output/hash.ts";
-import type { JournalRecord } from "../sim/output/journal.ts";
-import { csvLine, fromRanges, numText, toRanges } from "../sim/output/numbers.ts";
-import { meanCi, tCritical } from "../sim/output/stats.ts";
+import { buildPlan } from "../sim/core/designs/plan.ts";
+import { finalFiles, shardRuns } from "../sim/core/output/finalise.ts";
+import { canonicalJson, fnv1a64 } from "../sim/core/output/hash.ts";
+import type { JournalRecord } from "../sim/core/output/journal.ts";
+import { csvLine, fromRanges, numText, toRanges } from "../sim/core/output/numbers.ts";
+import { meanCi, tCritical } from "../sim/core/output/stats.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 
 describe("output helpers", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeJournal, JournalEncoder, type JournalRecord } from "../sim/output/journal.ts";
+import { decodeJournal, JournalEncoder, type JournalRecord } from "../sim/core/output/journal.ts";
 
 const recs: JournalRecord[] = [
   { run: 2, keys: ["a", "b"], values: [1.5, Number.NaN] },

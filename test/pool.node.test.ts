@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../sim/designs/plan.ts";
-import { flattenResult } from "../sim/output/flatten.ts";
-import { nodeSpawn } from "../sim/pool/nodeSpawn.ts";
-import { createPool, type RunOutcome, runSweepInPool } from "../sim/pool/pool.ts";
-import { createWorkerApi } from "../sim/pool/workerApi.ts";
+import { buildPlan } from "../sim/core/designs/plan.ts";
+import { flattenResult } from "../sim/core/output/flatten.ts";
+import { createPool, type RunOutcome, runSweepInPool } from "../sim/core/pool/pool.ts";
+import { createWorkerApi } from "../sim/core/pool/workerApi.ts";
+import { nodeSpawn } from "../sim/node/pool/nodeSpawn.ts";
 import { runReplication } from "../src/replication.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
-const BIN = fileURLToPath(new URL("../sim/bin/bgsim.mjs", import.meta.url));
+const BIN = fileURLToPath(new URL("../sim/node/bin/bgsim.mjs", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "bgsim-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

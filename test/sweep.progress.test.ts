@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressLine } from "../sim/cli/progress.ts";
+import { progressLine } from "../sim/node/cli/progress.ts";
 
 describe("progress line", () => {
   it("shows the bar, runs done of the slice, failures, runs/s and ETA", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../sim/designs/plan.ts";
-import { flattenResult } from "../sim/output/flatten.ts";
+import { buildPlan } from "../sim/core/designs/plan.ts";
+import { flattenResult } from "../sim/core/output/flatten.ts";
 import { CONSTRUCTS } from "../src/paper/constructs.ts";
 import { runReplication } from "../src/replication.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";

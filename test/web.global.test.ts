@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../sim/designs/plan.ts";
+import { buildPlan } from "../sim/core/designs/plan.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 import { morrisTable, PointMeans, srcTable } from "../web/sensitivity/global.ts";
 

@@ -5,7 +5,7 @@ import { formatPath, parseJsonText, type ScenarioIssue, validateScenario } from 
 /**
  * Sweep files (scenarios/sweeps/*.json): a base scenario, an experiment design over numeric
  * scenario fields named by JSON path, replications per design point and a seed. The designs
- * themselves (grid, Latin hypercube, Morris) are generated in sim/designs/.
+ * themselves (grid, Latin hypercube, Morris) are generated in sim/core/designs/.
  */
 
 const FactorPath = z.string().min(1).max(300).meta({

@@ -2,10 +2,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
-import { CHROMIUM, CHROMIUM_ARGS } from "../../sim/browser/chromium.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../sim/node/chromium.ts";
 
 /** Shared set-up of the browser tests: a production build served by `vite preview`, and Chromium. */
-export { CHROMIUM, HAS_CHROMIUM } from "../../sim/browser/chromium.ts";
+export { CHROMIUM, HAS_CHROMIUM } from "../../sim/node/chromium.ts";
 export const ARGS = CHROMIUM_ARGS;
 export const RESULTS = path.resolve("test-results");
 

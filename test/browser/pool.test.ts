@@ -2,7 +2,7 @@ import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkerApi } from "../../sim/pool/workerApi.ts";
+import { createWorkerApi } from "../../sim/core/pool/workerApi.ts";
 import { exp, log } from "../../src/math/fdlibm.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { ARGS, CHROMIUM, HAS_CHROMIUM, RESULTS } from "./harness.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The bgsim executable, as a user runs it. */
-export const BIN = fileURLToPath(new URL("../../sim/bin/bgsim.mjs", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../sim/node/bin/bgsim.mjs", import.meta.url));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Run bgsim from the project root; its exit code, stdout and stderr. */

@@ -1,6 +1,6 @@
-import { morrisIndices } from "../../sim/designs/morris.ts";
-import type { SweepPlan } from "../../sim/designs/plan.ts";
-import { toUnit } from "../../sim/designs/unit.ts";
+import { morrisIndices } from "../../sim/core/designs/morris.ts";
+import type { SweepPlan } from "../../sim/core/designs/plan.ts";
+import { toUnit } from "../../sim/core/designs/unit.ts";
 import { inverseSPD } from "../../src/math/linalg.ts";
 
 /**

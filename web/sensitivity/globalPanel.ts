@@ -1,7 +1,7 @@
 import { scaleBand, scaleLinear, select } from "d3";
-import { buildPlan, type SweepPlan } from "../../sim/designs/plan.ts";
-import { browserSpawn } from "../../sim/pool/browserSpawn.ts";
-import { createPool, type Pool } from "../../sim/pool/pool.ts";
+import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
+import { buildPlan, type SweepPlan } from "../../sim/core/designs/plan.ts";
+import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
 import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";

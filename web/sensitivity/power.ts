@@ -1,7 +1,7 @@
 /**
  * Power heatmap aggregation (pure): for each path (row) and design level (column), the share of
  * replications in which the path came out supported ("<label>.sig" = 1 in the flattened
- * results of sim/output/flatten.ts).
+ * results of sim/core/output/flatten.ts).
  */
 export interface PowerCell {
   label: string;

@@ -1,6 +1,6 @@
 import { interpolateViridis, scaleBand, select } from "d3";
-import { browserSpawn } from "../../sim/pool/browserSpawn.ts";
-import { createPool, type Pool } from "../../sim/pool/pool.ts";
+import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
+import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
 import { TABLE2 } from "../../src/paper/table2.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue } from "../../src/scenario/validate.ts";

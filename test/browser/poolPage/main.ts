@@ -1,7 +1,7 @@
 // Test page: runs a sweep in browser Web Workers through sim/pool and returns every run's
 // values as the hex of their IEEE-754 bits, for comparison with Node (test/browser/pool.test.ts).
-import { browserSpawn } from "../../../sim/pool/browserSpawn.ts";
-import { createPool } from "../../../sim/pool/pool.ts";
+import { browserSpawn } from "../../../sim/browser/browserSpawn.ts";
+import { createPool } from "../../../sim/core/pool/pool.ts";
 import { exp, log } from "../../../src/math/fdlibm.ts";
 import { validateSweep } from "../../../src/scenario/sweep.ts";
 

@@ -1,0 +1,144 @@
+import { TABLE2 } from "../../../src/paper/table2.ts";
+import type { ReplicationRow } from "./rows.ts";
+
+/**
+ * Monte Carlo summary, computed from the tidy rows alone (so merged or resumed runs summarise
+ * exactly like an uninterrupted one).
+ */
+export interface PathSummary {
+  hypothesis: string;
+  path: string;
+  paper_coefficient: number | null;
+  paper_verdict: string;
+  population: number;
+  /** The value the composites carry before selection (see compositeValues.ts); null without a survey. */
+  composite_value: number | null;
+  mean_estimate: number;
+  bias: number;
+  empirical_sd: number;
+  mean_se: number;
+  /** Share of 95% CIs covering the population value. */
+  coverage: number;
+  /** Share of replications significant at alpha (p < alpha). */
+  power: number;
+  /** Share of replications whose verdict equals the paper's. */
+  verdict_match: number | null;
+}
+
+export interface ModelSummary {
+  replications: number;
+  alpha: number;
+  mean_n: number;
+  min_n: number;
+  /** Share of replications rejecting the model by the chi-square test at alpha. */
+  chisq_rejection: number;
+  /** Share of replications reproducing the paper's S/NS verdict on every Table 2 hypothesis
+   * the model estimates. */
+  pattern_share: number;
+  /** Hypotheses the pattern compares. */
+  pattern_hypotheses: number;
+}
+
+export interface Summary {
+  model: ModelSummary;
+  paths: PathSummary[];
+  /** Mean of each numeric outcome (survey facts, checks) over replications. */
+  outcomes: Record<string, number>;
+}
+
+export function summarise(
+  rows: readonly ReplicationRow[],
+  alpha: number,
+  outcomes: readonly { replication: number; outcome: string; value: number }[] = [],
+  composite: Map<string, number> | null = null,
+): Summary {
+  const byPath = new Map<string, ReplicationRow[]>();
+  const byRep = new Map<number, ReplicationRow[]>();
+  for (const r of rows) {
+    if (!byPath.has(r.path)) byPath.set(r.path, []);
+    byPath.get(r.path)!.push(r);
+    if (!byRep.has(r.replication)) byRep.set(r.replication, []);
+    byRep.get(r.replication)!.push(r);
+  }
+  const paths: PathSummary[] = [];
+  for (const [path, rs] of byPath) {
+    const k = rs.length;
+    const mean = rs.reduce((s, r) => s + r.estimate, 0) / k;
+    const sd = Math.sqrt(rs.reduce((s, r) => s + (r.estimate - mean) ** 2, 0) / Math.max(1, k - 1));
+    const paper = TABLE2.find((t) => `${t.from}->${t.to}` === path);
+    paths.push({
+      hypothesis: rs[0].hypothesis,
+      path,
+      paper_coefficient: paper?.coefficient ?? null,
+      paper_verdict: paper?.verdict ?? "",
+      population: rs[0].population,
+      composite_value: composite?.get(path) ?? null,
+      mean_estimate: mean,
+      bias: mean - rs[0].population,
+      empirical_sd: sd,
+      mean_se: rs.reduce((s, r) => s + r.se, 0) / k,
+      coverage: rs.reduce((s, r) => s + r.covered, 0) / k,
+      power: rs.reduce((s, r) => s + r.significant, 0) / k,
+      verdict_match: paper ? rs.filter((r) => r.verdict === paper.verdict).length / k : null,
+    });
+  }
+  let pattern = 0;
+  let rejected = 0;
+  let sumN = 0;
+  let minN = Number.POSITIVE_INFINITY;
+  let compared = 0;
+  for (const rs of byRep.values()) {
+    const hyp = rs.filter((r) => r.paper_verdict !== "");
+    compared = hyp.length;
+    if (hyp.length > 0 && hyp.every((r) => r.verdict === r.paper_verdict)) pattern++;
+    const cp = rs[0].chisq_p;
+    if (rs[0].df > 0 && cp !== null && cp < alpha) rejected++;
+    sumN += rs[0].n;
+    minN = Math.min(minN, rs[0].n);
+  }
+  const R = byRep.size;
+  const sums = new Map<string, { s: number; k: number }>();
+  for (const o of outcomes) {
+    const e = sums.get(o.outcome) ?? { s: 0, k: 0 };
+    e.s += o.value;
+    e.k++;
+    sums.set(o.outcome, e);
+  }
+  const meanOutcomes: Record<string, number> = {};
+  for (const [k, { s, k: c }] of sums) meanOutcomes[k] = s / c;
+  // Share of surveys in which each non-response t-test is significant at alpha.
+  const rej = new Map<string, { s: number; k: number }>();
+  for (const o of outcomes) {
+    const m = /^(check\.\w+\.\w+)\.p$/.exec(o.outcome);
+    if (!m) continue;
+    const e = rej.get(m[1]) ?? { s: 0, k: 0 };
+    if (o.value < alpha) e.s++;
+    e.k++;
+    rej.set(m[1], e);
+  }
+  for (const [k, { s, k: c }] of rej) meanOutcomes[`${k}.rejectionShare`] = s / c;
+  for (const name of ["earlyLate", "respondents"]) {
+    const flagged = outcomes.filter((o) => o.outcome === `check.${name}.flagged`);
+    if (flagged.length)
+      meanOutcomes[`check.${name}.anyFlaggedShare`] =
+        flagged.filter((o) => o.value > 0).length / flagged.length;
+  }
+  const order = (p: PathSummary) => {
+    const i = TABLE2.findIndex((t) => `${t.from}->${t.to}` === p.path);
+    return i < 0 ? 100 : i;
+  };
+  paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+  return {
+    model: {
+      replications: R,
+      alpha,
+      mean_n: R ? sumN / R : 0,
+      min_n: R ? minN : 0,
+      chisq_rejection: R ? rejected / R : 0,
+      pattern_share: R ? pattern / R : 0,
+      pattern_hypotheses: compared,
+    },
+    paths,
+    outcomes: meanOutcomes,
+  };
+}

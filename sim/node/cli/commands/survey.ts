@@ -1,0 +1,249 @@
+import { estimatePathModel } from "../../../../src/estimate/report.ts";
+import { structureOf } from "../../../../src/model/spec.ts";
+import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
+import { TABLE2 } from "../../../../src/paper/table2.ts";
+import type { Scenario } from "../../../../src/scenario/schema.ts";
+import { scenarioModel } from "../../../../src/scenario/validate.ts";
+import type { SurveyConfig } from "../../../../src/survey/config.ts";
+import { ATTRIBUTE_NAMES } from "../../../../src/survey/frame.ts";
+import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
+import { rawAnswer } from "../../../../src/survey/responses.ts";
+import { type SurveyStageResult, surveyCrossSection } from "../../../../src/survey/stage.ts";
+import { toCsv } from "../../../core/output/csv.ts";
+import { VERSION } from "../../../core/version.ts";
+import { ensureDir, outPath, readScenario, writeAtomic } from "../../files/files.ts";
+import { type Command, intOption, stringOption, UsageError } from "../command.ts";
+import { fmt, table } from "../format.ts";
+
+type Row = Record<string, string | number | null>;
+
+/** The tables of one virtual survey (items, composites, reliability, estimates, checks). */
+export function surveyTables(scenario: Scenario, replication: number) {
+  const built = scenarioModel(scenario);
+  if (!built.ok)
+    throw new UsageError(built.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
+  const model = built.model;
+  const t0 = performance.now();
+  let stage: SurveyStageResult;
+  try {
+    stage = surveyCrossSection(
+      scenario.survey as SurveyConfig,
+      model.Sigma,
+      scenario.seed,
+      replication,
+      scenario.estimation.alpha,
+      { keepItems: true, noShortcut: true },
+    );
+  } catch (e) {
+    if (e instanceof SurveyConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const ms = performance.now() - t0;
+  const out = stage.output!;
+  const u = stage.universe!;
+  const plan = stage.plan;
+  const ins = plan.instrument;
+  const items: Row[] | null = out.items
+    ? Array.from(out.rows, (firm, i) => {
+        const row: Row = { respondent: i + 1, firm: firm + 1, wave: out.wave[i] };
+        ins.items.forEach((it, k) => {
+          row[it.id] = rawAnswer(it, out.items![k][i]);
+        });
+        return row;
+      })
+    : null;
+  const composites: Row[] = Array.from(out.rows, (firm, i) => {
+    const row: Row = { respondent: i + 1, firm: firm + 1, wave: out.wave[i] };
+    CONSTRUCTS.forEach((c, ci) => {
+      row[c] = out.composites[ci][i];
+    });
+    for (const a of ATTRIBUTE_NAMES) row[a] = u.attributes[a][firm];
+    CONSTRUCTS.forEach((c, ci) => {
+      row[`true_${c}`] = u.latent[ci][firm];
+    });
+    return row;
+  });
+  const reliability: Row[] = plan.reliability.map((r, ci) => ({
+    construct: r.construct,
+    items: r.items,
+    cr_loadings: r.cr,
+    ave: r.ave,
+    alpha_closed_form: r.alpha,
+    true_reliability_closed_form: r.trueReliability,
+    alpha_sample: out.sampleReliability[ci].alpha,
+    r2_true_sample: out.sampleReliability[ci].r2True,
+    reported_cr: r.reportedCR,
+    loadings_scaled_to: r.scaledTo,
+  }));
+  const est = estimatePathModel(structureOf(model.spec), stage.cov, stage.n, {
+    alpha: scenario.estimation.alpha,
+    modification: false,
+  });
+  if (!est.ok) throw new UsageError(`estimation on the surveyed composites failed: ${est.error}`);
+  const popValue = new Map(model.spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
+  const estimates: Row[] = est.report.paths.map((x) => {
+    const paper = TABLE2.find((t) => t.from === x.from && t.to === x.to);
+    return {
+      hypothesis: x.hypothesis,
+      path: x.label,
+      population: popValue.get(x.label) ?? null,
+      estimate: x.std,
+      se: x.stdSe,
+      z: x.z,
+      p: x.p,
+      verdict: x.verdict,
+      paper_coefficient: paper?.coefficient ?? null,
+      paper_verdict: paper?.verdict ?? null,
+    };
+  });
+  const checks: Row[] = [
+    ...out.checks.earlyLate.map((t) => ({ comparison: "early vs late respondents", ...t })),
+    ...out.checks.respondents.map((t) => ({ comparison: "respondents vs non-respondents", ...t })),
+  ].map((t) => ({
+    comparison: t.comparison,
+    variable: t.variable,
+    mean_a: t.meanA,
+    mean_b: t.meanB,
+    n_a: t.nA,
+    n_b: t.nB,
+    t: t.t,
+    df: t.df,
+    p: t.p,
+    significant: t.p < scenario.estimation.alpha ? 1 : 0,
+  }));
+  const facts = {
+    frame:
+      "PLACEHOLDER attributes (src/survey/placeholderFrame.ts), until the dynamics mode supplies real ones",
+    screened: out.screened,
+    frameSize: out.frameSize,
+    mailed: out.mailed,
+    responded: out.responded,
+    n: out.n,
+    calibration: {
+      target: plan.calibration.target,
+      maxCorrelationGap: plan.calibration.maxGap,
+      iterations: plan.calibration.iterations,
+      itemScaleMeanGap: plan.scales.meanGap,
+      itemScaleSdGap: plan.scales.sdGap,
+      latentCorrelations: CONSTRUCTS.map((_, i) =>
+        CONSTRUCTS.map((__, j) => Math.round(plan.R[i * 7 + j] * 1e4) / 1e4),
+      ),
+    },
+    itemScales: CONSTRUCTS.map((c, ci) => ({
+      construct: c,
+      mu: plan.scales.mu[ci],
+      sigma: plan.scales.sigma[ci],
+    })),
+    crUsed:
+      scenario.survey.loadings === "scaled"
+        ? `loadings scaled to CR = ${scenario.survey.targetReliability}`
+        : "Appendix loadings (their Fornell-Larcker CR, not the paper's reported CR)",
+    fit: est.report.fit,
+    millisecondsIncludingCalibration: ms,
+  };
+  return { items, composites, reliability, estimates, checks, facts };
+}
+
+export const survey: Command = {
+  name: "survey",
+  summary: "Run one virtual survey of a scenario and write its answers, composites and estimates",
+  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S]",
+  options: { out: { type: "string" }, replication: { type: "string" }, seed: { type: "string" } },
+  help: `Fields the paper's questionnaire to the scenario's frame (docs/survey.md): a random mailing,
+non-response, three waves, item answers, composites, reliability and the non-response checks,
+then estimates the path model on the composites. The survey runs even if the scenario's
+survey.enabled is false (its other survey settings, or the paper's design, are used).
+Writes to DIR (only after everything succeeded):
+  items.csv        respondents' answers as marked (item level only)
+  composites.csv   composites (1-7), PLACEHOLDER firm attributes, true construct scores
+  reliability.csv  per construct: CR from loadings, AVE, alpha (closed form and sample),
+                   squared correlation with the true score, the paper's reported CR
+  estimates.csv    standardized paths, SEs, p, verdicts beside Table 2
+  checks.csv       early-vs-late and respondent-vs-non-respondent Welch t-tests
+  survey.json      frame, mailing, response facts, calibration (how close, how long)
+Options:
+  --replication R  which replication's streams to use (default 0)
+  --seed S         master seed (default: the scenario's seed)
+  --out DIR        output directory`,
+  run({ values, positionals }) {
+    if (positionals.length !== 1)
+      throw new UsageError("expected one scenario file (see bgsim survey --help)");
+    const base = readScenario(positionals[0]);
+    const dir = stringOption(values.out, "out");
+    const replication = intOption(values.replication, "replication", 0, 1_000_000_000, 0);
+    const seed = intOption(values.seed, "seed", 0, 4_294_967_295, base.seed);
+    if (base.mode === "dynamics")
+      console.error(
+        "note: bgsim survey draws firms from the PLACEHOLDER frame; in dynamics mode bgsim run and bgsim power survey the simulated firms",
+      );
+    if (!base.survey.enabled)
+      console.error("note: survey.enabled is false in the scenario; running the survey anyway");
+    const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
+    const t = surveyTables(scenario, replication);
+    ensureDir(dir);
+    if (t.items) writeAtomic(outPath(dir, "items.csv"), toCsv(t.items));
+    writeAtomic(outPath(dir, "composites.csv"), toCsv(t.composites));
+    writeAtomic(outPath(dir, "reliability.csv"), toCsv(t.reliability));
+    writeAtomic(outPath(dir, "estimates.csv"), toCsv(t.estimates));
+    writeAtomic(outPath(dir, "checks.csv"), toCsv(t.checks));
+    writeAtomic(
+      outPath(dir, "survey.json"),
+      `${JSON.stringify({ command: "survey", version: VERSION, seed, replication, ...t.facts, scenario }, null, 2)}\n`,
+    );
+    const f = t.facts;
+    console.log(
+      `Virtual survey (seed ${seed}, replication ${replication}; ${f.frame})\n` +
+        `  screened ${f.screened} firms, mailed ${f.mailed}, ${f.responded} responded (${fmt((100 * f.responded) / f.mailed, 1)}%), n = ${f.n} usable\n` +
+        `  calibration ${f.calibration.target}: max composite-correlation gap ${fmt(f.calibration.maxCorrelationGap)} after ${f.calibration.iterations} iterations; ${fmt(f.millisecondsIncludingCalibration, 0)} ms including calibration\n`,
+    );
+    console.log(
+      table(
+        [
+          "construct",
+          "items",
+          "CR(loadings)",
+          "AVE",
+          "alpha",
+          "alpha(sample)",
+          "r2 true",
+          "CR(paper)",
+        ],
+        t.reliability.map((r) => [
+          String(r.construct),
+          String(r.items),
+          fmt(r.cr_loadings as number),
+          fmt(r.ave as number),
+          fmt(r.alpha_closed_form as number),
+          r.alpha_sample === null ? "-" : fmt(r.alpha_sample as number),
+          fmt(r.r2_true_sample as number),
+          fmt(r.reported_cr as number, 2),
+        ]),
+      ),
+    );
+    console.log("");
+    console.log(
+      table(
+        ["hyp", "path", "population", "estimate", "se", "p", "verdict", "paper"],
+        t.estimates.map((r) => [
+          String(r.hypothesis ?? "-"),
+          String(r.path),
+          r.population === null ? "-" : fmt(r.population as number),
+          fmt(r.estimate as number),
+          fmt(r.se as number),
+          fmt(r.p as number),
+          String(r.verdict),
+          r.paper_coefficient === null
+            ? "-"
+            : `${fmt(r.paper_coefficient as number, 2)} ${r.paper_verdict}`,
+        ]),
+      ),
+    );
+    const flagged = t.checks.filter((c) => c.significant === 1);
+    console.log(
+      `\nNon-response checks: ${flagged.length} of ${t.checks.length} t-tests significant at ${scenario.estimation.alpha}${flagged.length ? ` (${flagged.map((c) => `${c.comparison}: ${c.variable}`).join("; ")})` : ""}`,
+    );
+    console.error(
+      `wrote ${dir}/{${t.items ? "items.csv," : ""}composites.csv,reliability.csv,estimates.csv,checks.csv,survey.json}`,
+    );
+  },
+};

@@ -1,0 +1,172 @@
+import { buildPlan } from "../../../core/designs/plan.ts";
+import type { Shard } from "../../../core/output/finalise.ts";
+import { createPool } from "../../../core/pool/pool.ts";
+import type { Faults } from "../../../core/pool/workerApi.ts";
+import { SweepDirectory } from "../../files/directory.ts";
+import { readSweep } from "../../files/sweepFile.ts";
+import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
+import { type Command, intOption, stringOption, UsageError } from "../command.ts";
+import { progressBar } from "../progress.ts";
+
+/** Parse "k/N" (1 <= k <= N). */
+export function parseShard(v: string | boolean | undefined): Shard | null {
+  if (v === undefined || v === false) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(String(v));
+  const k = m ? Number(m[1]) : Number.NaN;
+  const n = m ? Number(m[2]) : Number.NaN;
+  if (!m || n < 1 || k < 1 || k > n || n > 100_000)
+    throw new UsageError(
+      `--shard = ${JSON.stringify(v)}: must be k/N with 1 <= k <= N <= 100000 (e.g. --shard 3/8)`,
+    );
+  return { index: k, count: n };
+}
+
+function rateText(r: number): string {
+  return r.toFixed(r < 10 ? 2 : 0);
+}
+
+function faultsFromEnv(): Faults | undefined {
+  const t = process.env.BGSIM_TEST_FAULTS;
+  return t ? (JSON.parse(t) as Faults) : undefined;
+}
+
+export const sweep: Command = {
+  name: "sweep",
+  summary: "Run a sweep file (grid, Latin hypercube or Morris design) in worker threads",
+  usage: "bgsim sweep <sweep.json> --out DIR [--workers N] [--resume] [--shard k/N] [--quiet]",
+  options: {
+    out: { type: "string" },
+    workers: { type: "string" },
+    resume: { type: "boolean" },
+    shard: { type: "string" },
+    chunk: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+  },
+  help: `Runs every (design point, replication) of the sweep in a pool of worker threads and
+appends each finished run to DIR/runs.jsonl. When all runs are done it writes
+  results.csv   one row per run: run, point, replication, seed, factor values, then n,
+                <path>.est/.std/.se/.p/.sig/.pop, fit.*, outcome.* (NA = not a number)
+  summary.csv   per design point and quantity: runs, mean, sd, se, 95% CI (t)
+  failures.csv  runs that failed, with their seed, factor values and the error
+  morris.csv    for Morris designs: mu, mu*, sigma of every quantity for every factor
+  manifest.json sweep hash, seed, version, shard, which runs are done
+Results are identical for any number of workers, after --resume, and after merging shards.
+Options:
+  --out DIR     output directory (required; must not hold another sweep's output)
+  --workers N   worker threads (default: the machine's available parallelism)
+  --resume      continue an interrupted sweep in DIR (kill -9 safe), skipping finished runs
+  --shard k/N   run only runs i with i mod N = k - 1 (for Slurm arrays, Kubernetes indexed
+                jobs, GNU parallel); combine the N output directories with bgsim merge
+  --chunk N     runs per message to a worker (default adaptive, about 100 ms of work)
+  --quiet       no progress bar
+Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad input,
+130 interrupted (continue with --resume).`,
+  async run({ values, positionals }) {
+    if (positionals.length !== 1)
+      throw new UsageError("expected exactly one sweep file (bgsim sweep <sweep.json> --out DIR)");
+    const file = positionals[0];
+    const out = stringOption(values.out, "out");
+    const workers = intOption(values.workers, "workers", 1, 1024, nodeWorkerCount());
+    const shard = parseShard(values.shard);
+    const chunk =
+      values.chunk === undefined ? undefined : intOption(values.chunk, "chunk", 1, 100_000);
+    const quiet = values.quiet === true;
+    const sw = readSweep(file);
+    const plan = buildPlan(sw);
+    // design points that are not valid scenarios: say so now (their runs will fail)
+    if (plan.points.length <= 20_000) {
+      const bad: string[] = [];
+      for (let p = 0; p < plan.points.length; p++) {
+        const s = plan.scenarioAt(p);
+        if (!s.ok) bad.push(s.message);
+      }
+      if (bad.length)
+        console.error(
+          `warning: ${bad.length} of ${plan.points.length} design points are not valid scenarios; their runs will be reported as failed:\n  ${bad.slice(0, 5).join("\n  ")}${bad.length > 5 ? "\n  ..." : ""}`,
+        );
+    }
+    const dir = SweepDirectory.open(out, plan, { resume: values.resume === true, shard });
+    const pending = dir.pending();
+    const sliceText = shard
+      ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)`
+      : "";
+    if (!quiet)
+      console.error(
+        `sweep ${sw.name}: ${plan.points.length} design points x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
+      );
+    let cancelled = false;
+    let elapsed = 0;
+    if (pending.length) {
+      const size = Math.min(workers, pending.length);
+      const pool = createPool({ size, spawn: nodeSpawn() });
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      const bar = progressBar(process.stderr, {
+        offset: dir.doneCount,
+        grand: dir.slice.length,
+        quiet,
+      });
+      try {
+        const t0 = performance.now();
+        await pool.prepare(sw, faultsFromEnv()).catch((e: Error) => {
+          throw new UsageError(`cannot start the worker pool: ${e.message}`, 1);
+        });
+        if (!quiet)
+          console.error(
+            `${size} worker${size > 1 ? "s" : ""} started in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+          );
+        const summary = await pool.run({
+          runs: pending,
+          chunkSize: chunk,
+          signal: controller.signal,
+          onResult: (r) => dir.append(r),
+          onChunk: () => dir.flush(),
+          onProgress: (p) => {
+            bar.update(p);
+            dir.checkpoint();
+          },
+        });
+        bar.end();
+        cancelled = summary.cancelled;
+        elapsed = summary.elapsedSec;
+        if (!quiet && !cancelled)
+          console.error(
+            `ran ${summary.done} runs in ${elapsed.toFixed(2)} s with ${size} worker${size > 1 ? "s" : ""} (${rateText(summary.done / Math.max(elapsed, 1e-9))} runs/s)`,
+          );
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        pool.close();
+        dir.checkpoint(true);
+      }
+    }
+    if (cancelled) {
+      dir.close();
+      throw new UsageError(
+        `interrupted: ${dir.doneCount} of ${dir.slice.length} runs are saved in ${out}; continue with --resume`,
+        130,
+      );
+    }
+    const files = dir.finalise();
+    const fails = dir.failures();
+    console.log(
+      `${out}: ${dir.slice.length} runs${sliceText}, ${fails.length} failed; wrote ${files.join(", ")}`,
+    );
+    if (fails.length) {
+      const lines = fails.slice(0, 10).map((f) => {
+        const s = plan.runSpec(f.run);
+        return `  run ${f.run} (point ${s.point}, replication ${s.replication}, seed ${s.seed}, ${Object.entries(
+          s.params,
+        )
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}): ${f.error}`;
+      });
+      throw new UsageError(
+        `${fails.length} run(s) failed (all in ${out}/failures.csv; the other runs are intact):\n${lines.join("\n")}${fails.length > 10 ? "\n  ..." : ""}`,
+        3,
+      );
+    }
+  },
+};

@@ -1,0 +1,87 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
+import { buildPlan } from "../../core/designs/plan.ts";
+import { finalFiles, sweepHash } from "../../core/output/finalise.ts";
+import { decodeJournal, type JournalRecord } from "../../core/output/journal.ts";
+import { VERSION } from "../../core/version.ts";
+import { UsageError } from "../cli/command.ts";
+import { readManifest, sweepJsonText } from "./directory.ts";
+import { ensureDir, writeAtomic } from "./files.ts";
+
+/**
+ * Combine the output directories of shards 1..N of one sweep into the files a single machine
+ * would have written. Every shard must be complete and belong to the same sweep and version.
+ */
+export function mergeShards(
+  dirs: string[],
+  out: string,
+): { runs: number; failed: number; files: string[] } {
+  if (!dirs.length) throw new UsageError("no shard directories given");
+  let sweep: ResolvedSweep | undefined;
+  let hash = "";
+  let count = 0;
+  const seen = new Map<number, string>();
+  const records: JournalRecord[] = [];
+  for (const dir of dirs) {
+    const mPath = join(dir, "manifest.json");
+    if (!existsSync(mPath))
+      throw new UsageError(`${dir}: no manifest.json (not a sweep output directory)`);
+    const m = readManifest(mPath);
+    if (!m.shard)
+      throw new UsageError(`${dir}: holds a whole sweep, not a shard; nothing to merge`);
+    if (m.status !== "complete")
+      throw new UsageError(
+        `${dir}: shard ${m.shard.index}/${m.shard.count} is not complete (${m.doneCount} of ${m.sliceRuns} runs); finish it with --resume first`,
+      );
+    if (m.version !== VERSION)
+      throw new UsageError(`${dir}: written by bgsim ${m.version}; this is ${VERSION}`);
+    const s = JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as ResolvedSweep;
+    if (!sweep) {
+      sweep = s;
+      hash = m.sweepHash;
+      count = m.shard.count;
+    } else if (m.sweepHash !== hash)
+      throw new UsageError(
+        `${dir}: belongs to a different sweep (hash ${m.sweepHash}, first shard ${hash})`,
+      );
+    else if (m.shard.count !== count)
+      throw new UsageError(
+        `${dir}: is shard ${m.shard.index}/${m.shard.count}, others are of ${count}`,
+      );
+    const other = seen.get(m.shard.index);
+    if (other) throw new UsageError(`${dir}: shard ${m.shard.index}/${count} is also in ${other}`);
+    seen.set(m.shard.index, dir);
+    try {
+      records.push(
+        ...decodeJournal(readFileSync(join(dir, "runs.jsonl"), "utf8"), join(dir, "runs.jsonl"))
+          .records,
+      );
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !seen.has(k));
+  if (missing.length)
+    throw new UsageError(`missing shard(s) ${missing.map((k) => `${k}/${count}`).join(", ")}`);
+  const plan = buildPlan(sweep as ResolvedSweep);
+  if (sweepHash(plan) !== hash)
+    throw new UsageError(`${dirs[0]}/sweep.json does not match its manifest's hash`);
+  const runs = new Set(records.map((r) => r.run));
+  if (runs.size !== records.length || runs.size !== plan.runs)
+    throw new UsageError(
+      `the shards hold ${runs.size} distinct runs of ${records.length} records; the sweep has ${plan.runs}`,
+    );
+  ensureDir(out);
+  if (existsSync(join(out, "manifest.json")) || readdirSync(out).length)
+    throw new UsageError(`${out}: must be empty or new (merge never overwrites)`);
+  const files = finalFiles(plan, null, records);
+  writeAtomic(join(out, "sweep.json"), sweepJsonText(plan.sweep));
+  const names = [...Object.keys(files).filter((f) => f !== "manifest.json"), "manifest.json"];
+  for (const f of names) writeAtomic(join(out, f), files[f as keyof typeof files] as string);
+  return {
+    runs: plan.runs,
+    failed: records.filter((r) => "error" in r).length,
+    files: ["sweep.json", ...names],
+  };
+}

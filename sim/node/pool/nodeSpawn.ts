@@ -1,0 +1,38 @@
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import type { Spawn, WorkerHandle } from "../../core/pool/pool.ts";
+
+/** The machine's worker count in Node (os.availableParallelism). */
+export function nodeWorkerCount(): number {
+  return os.availableParallelism();
+}
+
+/**
+ * Spawn a Node worker_threads pool worker. The .mjs bootstrap registers tsx, so the worker runs
+ * the same TypeScript as the browser worker. `entry` lets tests load a different worker file.
+ */
+export function nodeSpawn(entry: URL = new URL("./nodeWorker.mjs", import.meta.url)): Spawn {
+  return (): WorkerHandle => {
+    const w = new Worker(entry, { stderr: false });
+    const cbs: ((e: Error) => void)[] = [];
+    let ended = false;
+    const fail = (e: Error) => {
+      for (const cb of cbs) cb(e);
+    };
+    w.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
+    w.on("exit", (code) => {
+      if (!ended) fail(new Error(`worker exited with code ${code}`));
+    });
+    return {
+      endpoint: nodeEndpoint(w),
+      terminate() {
+        ended = true;
+        void w.terminate();
+      },
+      onFailure(cb) {
+        cbs.push(cb);
+      },
+    };
+  };
+}

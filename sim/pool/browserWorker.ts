@@ -1,5 +1,0 @@
-import type { Endpoint } from "comlink";
-import { exposeWorkerApi } from "./workerApi.ts";
-
-// Browser Web Worker entry (module worker, bundled by Vite).
-exposeWorkerApi(self as unknown as Endpoint);
