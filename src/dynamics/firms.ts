@@ -1,6 +1,6 @@
 import { exp, log } from "../math/fdlibm.ts";
 import type { StructuralModel } from "../model/implied.ts";
-import { drawPopulation } from "../population/draw.ts";
+import { type CorrelationModel, drawPopulation } from "../population/draw.ts";
 
 /** The seven constructs every firm carries as latent (standardized) scores. */
 export const LATENT = ["IEO", "IMO", "GTC", "UPD", "QF", "LFDC", "PERF"] as const;
@@ -121,11 +121,7 @@ export function createFirms(
 }
 
 /** A one-variable "model" so size is drawn by the same block-streamed normal draw. */
-const sizeModel = {
-  variables: ["SIZE"],
-  p: 1,
-  Sigma: Float64Array.of(1),
-} as unknown as StructuralModel;
+const sizeModel: CorrelationModel = { variables: ["SIZE"], p: 1, Sigma: Float64Array.of(1) };
 
 /** Standardized coefficient of the path from -> to in the model (0 if absent). */
 export function pathValue(model: StructuralModel, from: string, to: string): number {

@@ -21,6 +21,9 @@ export interface Population {
   columns: Float64Array[];
 }
 
+/** What a draw needs of a model: its variables and their correlation matrix (row-major p x p). */
+export type CorrelationModel = Pick<StructuralModel, "variables" | "p" | "Sigma">;
+
 export interface DrawOptions {
   seed: StreamKeyPart;
   replication?: StreamKeyPart;
@@ -33,7 +36,7 @@ export interface DrawOptions {
 
 /** Draw firms [start, end) of a population. */
 export function drawPopulationRange(
-  model: StructuralModel,
+  model: CorrelationModel,
   start: number,
   end: number,
   o: DrawOptions,
@@ -68,6 +71,6 @@ export function drawPopulationRange(
   return { variables: model.variables, n, columns };
 }
 
-export function drawPopulation(model: StructuralModel, n: number, o: DrawOptions): Population {
+export function drawPopulation(model: CorrelationModel, n: number, o: DrawOptions): Population {
   return drawPopulationRange(model, 0, n, o);
 }

@@ -21,7 +21,7 @@ export interface InstrumentOptions {
    * (the paper's reported CR per construct). */
   targetReliability: number | "reported";
   /** Per-item loadings that replace the Appendix value ("IEO5": 0.6). */
-  itemLoadings: Record<string, number>;
+  itemLoadings: Partial<Record<string, number>>;
   /** Also ask the items the paper dropped (including the reverse-keyed ones). */
   includeDropped: boolean;
   /** Loading of dropped items (absolute value; reverse-keyed items load negatively). */
@@ -104,7 +104,7 @@ export function buildInstrument(o: InstrumentOptions, fieldPrefix = "survey"): I
   for (const [id, l] of Object.entries(o.itemLoadings)) {
     const item = ITEMS.find((i) => i.id === id);
     if (!item) throw new SurveyConfigError(f(`itemLoadings.${id}`), "no such Appendix item");
-    if (!(Math.abs(l) < 1) || l === 0)
+    if (l === undefined || !(Math.abs(l) < 1) || l === 0)
       throw new SurveyConfigError(
         f(`itemLoadings.${id}`),
         `loading ${l} is impossible: a standardized loading must satisfy 0 < |loading| < 1`,

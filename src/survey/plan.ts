@@ -1,6 +1,7 @@
 import { cholesky, type Mat, zeros } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { REPORTED_CR } from "../paper/items.ts";
+import { surveyConfigProblems } from "../scenario/sections/survey.ts";
 import {
   type CompositeForm,
   calibrateLatent,
@@ -8,7 +9,6 @@ import {
   type LatentCalibration,
 } from "./calibrate.ts";
 import type { SurveyConfig } from "./config.ts";
-import { surveyConfigProblems } from "./config.ts";
 import { buildInstrument, type Instrument, SurveyConfigError } from "./instrument.ts";
 import {
   type PlaceholderSetup,

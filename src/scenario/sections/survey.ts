@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { ITEMS } from "../../paper/items.ts";
 import { SAMPLE } from "../../paper/sample.ts";
-import { DEFAULT_SURVEY, type SurveyConfig, surveyConfigProblems } from "../../survey/config.ts";
-import { buildInstrument, SurveyConfigError } from "../../survey/instrument.ts";
+import { buildInstrument, DEFAULT_INSTRUMENT, SurveyConfigError } from "../../survey/instrument.ts";
 
 /**
  * The virtual survey (docs/survey.md): the paper's questionnaire fielded to a sampling frame,
@@ -21,24 +20,24 @@ export const SurveySection = z
       .boolean()
       .default(false)
       .meta({ description: "Run the virtual survey and estimate on its composites" }),
-    level: z.enum(["items", "composites"]).default(DEFAULT_SURVEY.level).meta({
+    level: z.enum(["items", "composites"]).default("items").meta({
       description:
         "items: each respondent answers every item; composites: composites drawn directly as means of continuous items (faster, no item file; ignores `responses`)",
     }),
-    responses: z.enum(["likert", "continuous"]).default(DEFAULT_SURVEY.responses).meta({
+    responses: z.enum(["likert", "continuous"]).default("likert").meta({
       description: "likert: answers rounded to the 1-7 (1-10) scale points; continuous: unrounded",
     }),
-    calibration: z.enum(["latent", "composites"]).default(DEFAULT_SURVEY.calibration).meta({
+    calibration: z.enum(["latent", "composites"]).default("latent").meta({
       description:
         "latent: the model describes the true constructs (measurement error attenuates the composites); composites: latent correlations solved so that the composites reproduce the model's correlations (Table 1 for model.base table1)",
     }),
-    loadings: z.enum(["reported", "scaled"]).default(DEFAULT_SURVEY.loadings).meta({
+    loadings: z.enum(["reported", "scaled"]).default(DEFAULT_INSTRUMENT.loadings).meta({
       description:
         "reported: the Appendix loadings; scaled: each construct's loadings scaled so that its CR equals targetReliability",
     }),
     targetReliability: z
       .union([z.number().gt(0).lt(1), z.literal("reported")])
-      .default(DEFAULT_SURVEY.targetReliability)
+      .default(DEFAULT_INSTRUMENT.targetReliability)
       .meta({
         description:
           'CR each construct is scaled to when loadings = "scaled": a number in (0, 1) or "reported" (the paper\'s reported CRs)',
@@ -59,12 +58,12 @@ export const SurveySection = z
         "Also ask the items the paper dropped in purification (reverse-keyed ones reflected)",
     }),
     droppedLoading: num(
-      DEFAULT_SURVEY.droppedLoading,
+      DEFAULT_INSTRUMENT.droppedLoading,
       0.01,
       0.99,
       "Loading of dropped items (the paper reports none; our default 0.45)",
     ),
-    compositeItems: z.enum(["retained", "all"]).default(DEFAULT_SURVEY.compositeItems).meta({
+    compositeItems: z.enum(["retained", "all"]).default(DEFAULT_INSTRUMENT.compositeItems).meta({
       description: "Items a composite averages: retained (as the paper) or all asked items",
     }),
     methodFactor: num(
@@ -135,17 +134,17 @@ export const SurveySection = z
       .meta({ description: "Non-response bias" }),
     waves: z
       .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
-      .default(DEFAULT_SURVEY.waves)
+      .default([0.5, 0.3, 0.2]) // our calibration: a typical three-wave mailing (the paper gives no split)
       .meta({ description: "Shares of respondents in the three mailing waves (sum 1)" }),
   })
   .superRefine((s, ctx) => {
     // Cross-field checks; ranges of single fields are the schema's (no duplicate messages).
     if (!(s.responseRate > 0 && s.responseRate <= 1)) return;
-    for (const p of surveyConfigProblems(s as SurveyConfig))
+    for (const p of surveyConfigProblems(s))
       ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
     if (Object.values(s.itemLoadings).some((l) => !(Math.abs(l ?? 0) < 1))) return;
     try {
-      buildInstrument(s as SurveyConfig, "survey");
+      buildInstrument(s, "survey");
     } catch (e) {
       if (!(e instanceof SurveyConfigError)) throw e;
       ctx.addIssue({
@@ -158,4 +157,31 @@ export const SurveySection = z
   .prefault({})
   .meta({ description: "The virtual survey (off by default); see docs/survey.md" });
 
+/** The survey section with defaults resolved (SurveyConfig, src/survey/config.ts). */
 export type SurveySectionOutput = z.output<typeof SurveySection>;
+
+/** Problems with a survey configuration that the schema's per-field ranges cannot see. */
+export function surveyConfigProblems(c: {
+  responseRate: number;
+  n: number;
+  mailed: number;
+  waves: readonly number[];
+}): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (!(c.responseRate > 0 && c.responseRate <= 1))
+    out.push({ field: "responseRate", message: `${c.responseRate} must lie in (0, 1]` });
+  if (c.n > c.mailed)
+    out.push({
+      field: "mailed",
+      message: `mailing ${c.mailed} firms cannot yield n = ${c.n} usable responses; mail at least ${Math.ceil(c.n / c.responseRate)}`,
+    });
+  else if (c.mailed * c.responseRate < c.n)
+    out.push({
+      field: "mailed",
+      message: `${c.mailed} firms mailed at a response rate of ${c.responseRate} return about ${Math.round(c.mailed * c.responseRate)} responses, fewer than the n = ${c.n} usable responses requested; mail at least ${Math.ceil(c.n / c.responseRate)} or lower survey.n`,
+    });
+  const w = c.waves.reduce((a, b) => a + b, 0);
+  if (Math.abs(w - 1) > 1e-9)
+    out.push({ field: "waves", message: `the three wave shares must sum to 1 (they sum to ${w})` });
+  return out;
+}
