@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { dynamicsReplication } from "../src/dynamics/replication.ts";
 import { runReplication } from "../src/replication.ts";
 import { scenarioOf } from "./dynamics.helpers.ts";
 
@@ -27,7 +26,7 @@ describe("dynamics replication", () => {
       dynamics: { firms: 30000 },
       survey: { enabled: true, mailed: 250, n: 50 },
     });
-    const { result } = dynamicsReplication(s, 0);
+    const result = runReplication(s, 0);
     expect(result.outcomes["survey.placeholderFrame"]).toBe(0);
     expect(result.outcomes["survey.mailed"]).toBe(250);
     expect(result.n).toBeGreaterThan(20);

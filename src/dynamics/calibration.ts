@@ -1,3 +1,4 @@
+import { surveyDateCounts } from "./status.ts";
 import type { DynamicsHistory } from "./types.ts";
 
 /**
@@ -143,26 +144,13 @@ function median(xs: number[]): number {
 export function calibrationValues(h: DynamicsHistory): Record<string, number> {
   const o = h.firms;
   const snap = h.survey;
+  const { alive, exporters, earlyExporters: early, bornGlobals: bg, frame } = surveyDateCounts(h);
   const years: number[] = [];
   const markets: number[] = [];
   let shareSum = 0;
   let empSum = 0;
-  let frame = 0;
-  let alive = 0;
-  let exporters = 0;
-  let early = 0;
-  let bg = 0;
-  const earlySteps = 2 * h.calendar.stepsPerYear;
   for (let f = 0; f < o.n; f++) {
-    if (!snap.alive[f]) continue;
-    alive++;
-    if (snap.served[f] > 0) {
-      exporters++;
-      if (o.firstEntryStep[f] - o.foundingStep[f] < earlySteps) early++;
-      if (o.bornGlobal[f]) bg++;
-    }
-    if (!o.inFrame[f]) continue;
-    frame++;
+    if (!snap.alive[f] || !o.inFrame[f]) continue;
     years.push(o.yearsToFirstEntry[f]);
     markets.push(snap.served[f]);
     shareSum += snap.share[f];

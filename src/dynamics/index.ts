@@ -17,9 +17,8 @@ export * from "./markets/countries.ts";
 export * from "./markets/distance.ts";
 export * from "./markets/table.ts";
 export * from "./outcomes.ts";
-export * from "./replication.ts";
-export * from "./selection.ts";
 export { type SimulateOptions, simulate } from "./simulate.ts";
+export * from "./status.ts";
 export * from "./surveyLink.ts";
 export type * from "./types.ts";
 

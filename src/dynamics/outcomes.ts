@@ -2,22 +2,8 @@ import { exp } from "../math/fdlibm.ts";
 import type { DynamicsConfig } from "../scenario/sections/dynamics.ts";
 import type { Calendar } from "./calendar.ts";
 import type { FirmColumns } from "./firms.ts";
+import { inSurveyedFrame, isBornGlobal } from "./status.ts";
 import type { FirmOutcomes, SurveySnapshot } from "./types.ts";
-
-/**
- * Born-global status, computed: the first foreign entry came within `windowYears` of founding
- * (strictly: the entry step is less than windowYears * stepsPerYear steps after the founding
- * step) and the foreign share is at least `minForeignShare` at the time of observation.
- */
-export function isBornGlobal(
-  foundStep: number,
-  firstEntryStep: number,
-  share: number,
-  windowSteps: number,
-  minShare: number,
-): boolean {
-  return firstEntryStep >= 0 && firstEntryStep - foundStep < windowSteps && share >= minShare;
-}
 
 /**
  * Employees at the survey date: median * exp(sd * z + growth * age + performance * PERF),
@@ -66,6 +52,7 @@ export function computeOutcomes(
     if (!snap.alive[f]) continue;
     const fe = firms.firstEntry[f] <= snap.step ? firms.firstEntry[f] : -1;
     o.bornGlobal[f] = isBornGlobal(
+      snap.served[f] > 0,
       firms.found[f],
       fe,
       snap.share[f],
@@ -74,8 +61,14 @@ export function computeOutcomes(
     )
       ? 1
       : 0;
-    o.inFrame[f] =
-      firms.found[f] >= frameFromStep && snap.share[f] >= d.frame.minForeignShare ? 1 : 0;
+    o.inFrame[f] = inSurveyedFrame(
+      firms.found[f],
+      snap.share[f],
+      frameFromStep,
+      d.frame.minForeignShare,
+    )
+      ? 1
+      : 0;
     const age = (snap.step - firms.found[f] + 1) * dt;
     o.employees[f] = employees(d.size, firms.sizeZ[f], age, firms.latent.PERF[f]);
     o.salesUsdM[f] = o.employees[f] * d.size.salesPerEmployee;

@@ -1,3 +1,4 @@
+import type { StructuralModel } from "../model/implied.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { scenarioModel } from "../scenario/validate.ts";
 import { computeOutcomes } from "./outcomes.ts";
@@ -14,6 +15,8 @@ export interface SimulateOptions {
   onProgress?: (done: number, steps: number) => void;
   /** Override scenario.dynamics.events. */
   events?: boolean;
+  /** The scenario's structural model, when the caller has built it (src/pipeline/1-world.ts). */
+  model?: StructuralModel;
 }
 
 /**
@@ -38,9 +41,8 @@ export function simulate(
   replication: number,
   opts: SimulateOptions = {},
 ): DynamicsHistory {
-  const built = scenarioModel(scenario);
-  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
-  const w = new World(scenario, built.model, replication, opts.events ?? scenario.dynamics.events);
+  const model = opts.model ?? modelOf(scenario);
+  const w = new World(scenario, model, replication, opts.events ?? scenario.dynamics.events);
   const T = w.T;
   for (let s = 0; s < T; s++) {
     if (s === w.policyStep) startPolicy(w);
@@ -94,6 +96,12 @@ function history(w: World): DynamicsHistory {
       },
     },
   };
+}
+
+function modelOf(scenario: Scenario): StructuralModel {
+  const built = scenarioModel(scenario);
+  if (!built.ok) throw new Error(built.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+  return built.model;
 }
 
 function countBits(a: Uint8Array, bit: number): number {

@@ -2,7 +2,7 @@
 //   node --import tsx sim/node/tools/selection-effects.ts [scenario.json] [replications]
 // prints, per path, the mean standardized coefficient in the founded population, the mean (SD)
 // in the surveyed frame and in the survey sample, and the share of significant sample estimates.
-import { dynamicsReplication } from "../../../src/dynamics/replication.ts";
+import { runReplication } from "../../../src/replication.ts";
 import { readScenario } from "../files/files.ts";
 
 const path = process.argv[2] ?? "scenarios/dynamics-baseline.json";
@@ -14,7 +14,7 @@ const push = (k: string, v: number) => {
   acc[k].push(v);
 };
 for (let rep = 0; rep < R; rep++) {
-  const { result } = dynamicsReplication(scenario, rep);
+  const result = runReplication({ ...scenario, mode: "dynamics" }, rep);
   for (const p of result.paths) {
     push(`${p.label}|pop`, result.outcomes[`population.${p.label}`]);
     push(`${p.label}|frame`, result.outcomes[`frame.${p.label}`]);

@@ -8,6 +8,7 @@ import {
   M_SHARE,
 } from "../aggregates.ts";
 import { foreignShare } from "../mechanisms/sales.ts";
+import { isBornGlobal } from "../status.ts";
 import type { World } from "../world.ts";
 
 /**
@@ -39,7 +40,7 @@ export function observePass(w: World, s: number): void {
     const exporting = served[f] > 0;
     const st = !exporting
       ? G_DOMESTIC
-      : fe - found[f] < windowSteps && sh >= bgMin
+      : isBornGlobal(true, found[f], fe, sh, windowSteps, bgMin)
         ? G_BORN_GLOBAL
         : G_GRADUAL;
     status[f] = st;

@@ -1,6 +1,7 @@
 import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
-import { dynamicsReplication } from "../../../../src/dynamics/replication.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
+import { replicate, resultOf } from "../../../../src/pipeline/replication.ts";
+import { modelFor, type ReplicationResult } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
 import { formatIssue, validateScenario } from "../../../../src/scenario/validate.ts";
 import { eventsCsv, firmsCsv, timeseriesCsv } from "../../../core/output/dynamicsOutput.ts";
@@ -97,6 +98,7 @@ Options:
     const t0 = performance.now();
     let last = 0;
     const history = simulate(scenario, rep, {
+      model: modelFor(scenario).model,
       events: values.events === true || scenario.dynamics.events,
       onProgress: (done, steps) => {
         const now = performance.now();
@@ -109,10 +111,10 @@ Options:
       },
     });
     const simSeconds = (performance.now() - t0) / 1000;
-    let result: ReturnType<typeof dynamicsReplication>["result"] | null = null;
+    let result: ReplicationResult | null = null;
     let surveyError: string | null = null;
     try {
-      result = dynamicsReplication(scenario, rep, history).result;
+      result = resultOf(replicate(scenario, rep, { world: { history } }));
     } catch (e) {
       surveyError = (e as Error).message;
     }

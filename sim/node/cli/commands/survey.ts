@@ -1,14 +1,11 @@
-import { estimatePathModel } from "../../../../src/estimate/report.ts";
-import { structureOf } from "../../../../src/model/spec.ts";
 import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
 import { TABLE2 } from "../../../../src/paper/table2.ts";
+import { pathModelML } from "../../../../src/pipeline/3-analysis.ts";
+import { type Replication, replicate } from "../../../../src/pipeline/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
-import { scenarioModel } from "../../../../src/scenario/validate.ts";
-import type { SurveyConfig } from "../../../../src/survey/config.ts";
 import { ATTRIBUTE_NAMES } from "../../../../src/survey/frame.ts";
 import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
 import { rawAnswer } from "../../../../src/survey/responses.ts";
-import { type SurveyStageResult, surveyCrossSection } from "../../../../src/survey/stage.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { ensureDir, outPath, readScenario, writeAtomic } from "../../files/files.ts";
@@ -19,26 +16,27 @@ type Row = Record<string, string | number | null>;
 
 /** The tables of one virtual survey (items, composites, reliability, estimates, checks). */
 export function surveyTables(scenario: Scenario, replication: number) {
-  const built = scenarioModel(scenario);
-  if (!built.ok)
-    throw new UsageError(built.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
-  const model = built.model;
   const t0 = performance.now();
-  let stage: SurveyStageResult;
+  let rep: Replication;
   try {
-    stage = surveyCrossSection(
-      scenario.survey as SurveyConfig,
-      model.Sigma,
-      scenario.seed,
-      replication,
-      scenario.estimation.alpha,
-      { keepItems: true, noShortcut: true },
-    );
+    // The cross-section world whatever the mode: the survey's frame is the PLACEHOLDER one.
+    rep = replicate(scenario, replication, {
+      world: { kind: "population" },
+      observation: () => ({
+        kind: "survey",
+        config: scenario.survey,
+        keepItems: true,
+        noShortcut: true,
+      }),
+      pathModel: pathModelML({ rmseaInterval: true }),
+    });
   } catch (e) {
     if (e instanceof SurveyConfigError) throw new UsageError(e.message);
     throw e;
   }
   const ms = performance.now() - t0;
+  const model = rep.world.model;
+  const stage = rep.observed.survey!;
   const out = stage.output!;
   const u = stage.universe!;
   const plan = stage.plan;
@@ -75,10 +73,7 @@ export function surveyTables(scenario: Scenario, replication: number) {
     reported_cr: r.reportedCR,
     loadings_scaled_to: r.scaledTo,
   }));
-  const est = estimatePathModel(structureOf(model.spec), stage.cov, stage.n, {
-    alpha: scenario.estimation.alpha,
-    modification: false,
-  });
+  const est = rep.pathModel;
   if (!est.ok) throw new UsageError(`estimation on the surveyed composites failed: ${est.error}`);
   const popValue = new Map(model.spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
   const estimates: Row[] = est.report.paths.map((x) => {
