@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compositeValues } from "../sim/core/montecarlo/compositeValues.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
+import { compositeValues } from "../src/survey/compositeValues.ts";
 
 const scenario = (survey: unknown, base = "published") => {
   const r = validateScenario({ model: { base }, survey });

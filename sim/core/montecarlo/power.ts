@@ -1,6 +1,6 @@
 import type { Scenario, ScenarioInput } from "../../../src/scenario/schema.ts";
 import { formatIssue, validateScenario } from "../../../src/scenario/validate.ts";
-import { compositeValues } from "./compositeValues.ts";
+import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import { outcomeRows, replicationRows } from "./rows.ts";
 import { runMonteCarlo } from "./run.ts";
 import { type Summary, summarise } from "./summary.ts";

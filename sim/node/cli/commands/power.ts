@@ -1,8 +1,8 @@
 import os from "node:os";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
 import type { ReplicationResult } from "../../../../src/replication.ts";
+import { compositeValues } from "../../../../src/survey/compositeValues.ts";
 import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
-import { compositeValues } from "../../../core/montecarlo/compositeValues.ts";
 import { type Axis, designPoints, powerRows } from "../../../core/montecarlo/power.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows } from "../../../core/montecarlo/rows.ts";
 import { runMonteCarlo } from "../../../core/montecarlo/run.ts";

@@ -1,10 +1,9 @@
-import { estimatePathModel } from "../../../src/estimate/report.ts";
-import { structureOf } from "../../../src/model/spec.ts";
-import type { Scenario } from "../../../src/scenario/schema.ts";
-import { scenarioModel } from "../../../src/scenario/validate.ts";
-import { expectedCompositeCorrelation } from "../../../src/survey/calibrate.ts";
-import type { SurveyConfig } from "../../../src/survey/config.ts";
-import { surveyPlanFor } from "../../../src/survey/plan.ts";
+import { estimatePathModel } from "../estimate/report.ts";
+import { structureOf } from "../model/spec.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { scenarioModel } from "../scenario/validate.ts";
+import { expectedCompositeCorrelation } from "./calibrate.ts";
+import { surveyPlanFor } from "./plan.ts";
 
 /**
  * The standardized path values the survey's composites carry in an unselected frame: the
@@ -19,7 +18,7 @@ export function compositeValues(scenario: Scenario): Map<string, number> | null 
   if (!scenario.survey?.enabled || scenario.mode === "dynamics") return null;
   const built = scenarioModel(scenario);
   if (!built.ok) return null;
-  const cfg = scenario.survey as SurveyConfig;
+  const cfg = scenario.survey;
   const plan = surveyPlanFor(cfg, built.model.Sigma);
   const format = cfg.level === "composites" ? "continuous" : cfg.responses;
   const C = expectedCompositeCorrelation(plan.instrument, plan.scales, format, plan.R);
