@@ -67,6 +67,7 @@ function tiny(): ViewHistory {
       type: Uint8Array.from(ev.type),
       competence: Float64Array.from(ev.competence),
     },
+    outcomes: {},
     stats: {},
     transfer: [],
   };

@@ -50,22 +50,22 @@ describe("what-if view model", () => {
     expect(t975(5)).toBeCloseTo(2.570582, 4);
     expect(t975(30)).toBeCloseTo(2.042272, 4);
     const mk = (x: number) => ({
-      exporters: x,
-      bornGlobal: 0,
-      markets: 1,
-      foreignShare: 0.3,
-      entries: 10,
-      performance: 0,
-      cost: 0,
+      "dynamics.shareExporting": x,
+      "dynamics.bornGlobalShareOfStartups": 0,
+      "dynamics.marketsPerExporter": 1,
+      "dynamics.foreignShareOfExporters": 0.3,
+      "dynamics.foreignEntries": 10,
+      "dynamics.performanceAbroad": 0,
+      "dynamics.policyCostUsdM": 0,
     });
     const base = [0.1, 0.2, 0.3].map(mk);
     const pol = [0.15, 0.24, 0.36].map(mk);
-    const d = differences(base, pol).find((x) => x.key === "exporters")!;
+    const d = differences(base, pol).find((x) => x.key === "dynamics.shareExporting")!;
     // differences 0.05, 0.04, 0.06: mean 0.05, sd 0.01, half-width t(2) * 0.01 / sqrt(3)
     expect(d.diff).toBeCloseTo(0.05, 12);
     expect(d.hi - d.diff).toBeCloseTo((4.302653 * 0.01) / Math.sqrt(3), 5);
     expect(d.baseline).toBeCloseTo(0.2, 12);
-    const same = differences(base, base).find((x) => x.key === "markets")!;
+    const same = differences(base, base).find((x) => x.key === "dynamics.marketsPerExporter")!;
     expect(same.diff).toBe(0);
     expect(same.lo).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { G_ALL, M_ENTRIES, M_PERF, type StepAggregates } from "../dynamics/aggregates.ts";
 import { calibrationValues, TARGETS } from "../dynamics/calibration.ts";
 import { type SurveyDateCounts, surveyDateCounts } from "../dynamics/status.ts";
 import type { DynamicsHistory } from "../dynamics/types.ts";
@@ -49,6 +50,11 @@ function calibrated(key: string, unit: string): OutcomeReporter {
     description: `${t.label} (${t.population}); calibration target ${t.target}, band ${t.lo}-${t.hi}: ${t.source}`,
     compute: (c) => c.calibration[key],
   };
+}
+
+/** Value of measure k of group g at step s of the per-step aggregates. */
+function aggregate(a: StepAggregates, g: number, k: number, s: number): number {
+  return a.values[(g * a.measures.length + k) * a.steps + s];
 }
 
 /** The registry, in the order the outcomes are reported (results.csv columns). */
@@ -129,6 +135,34 @@ export const OUTCOME_REPORTERS: readonly OutcomeReporter[] = [
     description:
       "Cost of the policy programmes over the whole run, comparable with dynamics.exportsUsdM",
     compute: (c) => c.history.stats.policyCost / 1000,
+  },
+  {
+    key: "dynamics.foreignShareOfExporters",
+    label: "foreign share of sales of exporters",
+    unit: "share",
+    description: "Mean foreign share of sales over the exporters at the survey date",
+    compute: (c) =>
+      c.counts.exporters ? c.counts.exporterShareSum / c.counts.exporters : Number.NaN,
+  },
+  {
+    key: "dynamics.foreignEntries",
+    label: "foreign entries over the whole run",
+    unit: "entries",
+    description: "Foreign market entries (new firm-market relationships) from start to end",
+    compute: (c) => {
+      const a = c.history.aggregates;
+      let s = 0;
+      for (let t = 0; t < a.steps; t++) s += aggregate(a, G_ALL, M_ENTRIES, t);
+      return s;
+    },
+  },
+  {
+    key: "dynamics.performanceAbroad",
+    label: "mean performance abroad at the survey date",
+    unit: "SD units",
+    description:
+      "Mean performance of the firm-market relationships in the survey step (0 without any)",
+    compute: (c) => aggregate(c.history.aggregates, G_ALL, M_PERF, c.history.calendar.surveyStep),
   },
 ];
 

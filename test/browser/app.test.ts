@@ -159,7 +159,9 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     await page.waitForSelector("section.view-whatif[data-ready='1']", { timeout: 60_000 });
     expect(await page.locator("#wi-chart path[data-series]").count()).toBe(2);
     expect(await page.locator("#wi-table tbody tr").count()).toBe(7);
-    const exp = await page.locator("#wi-table tr[data-outcome='exporters'] td.diff").textContent();
+    const exp = await page
+      .locator("#wi-table tr[data-outcome='dynamics.shareExporting'] td.diff")
+      .textContent();
     expect(exp).toMatch(/^[+-]?\d+\.\d pp$/);
     await shot(page, "what-if");
     expect(problems).toEqual([]);

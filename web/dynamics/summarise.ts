@@ -3,6 +3,7 @@ import type { EventLog } from "../../src/dynamics/events.ts";
 import { COUNTRIES } from "../../src/dynamics/markets/countries.ts";
 import { simulate } from "../../src/dynamics/simulate.ts";
 import type { DynamicsHistory } from "../../src/dynamics/types.ts";
+import { dynamicsOutcomes } from "../../src/pipeline/4-outcomes.ts";
 import type { Scenario } from "../../src/scenario/schema.ts";
 
 /** A market of a run with its map position (capital city, from the scenario's market list). */
@@ -46,6 +47,8 @@ export interface ViewHistory {
   events: EventLog | null;
   /** Scalar facts of the run. */
   stats: Record<string, number>;
+  /** The run's registered outcomes (src/pipeline/4-outcomes.ts), as bgsim compare sees them. */
+  outcomes: Record<string, number>;
   transfer: ArrayBuffer[];
 }
 
@@ -115,6 +118,7 @@ export function summarise(h: DynamicsHistory, scenario: Scenario): ViewHistory {
       firstEntriesChecked: h.stats.firstEntriesChecked,
       quitWithinYear: h.stats.quitWithinYear,
     },
+    outcomes: dynamicsOutcomes(h),
     transfer: [...transfer],
   };
 }

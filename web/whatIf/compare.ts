@@ -1,3 +1,4 @@
+import { outcomeReporter } from "../../src/pipeline/4-outcomes.ts";
 import type { ScenarioInput } from "../../src/scenario/schema.ts";
 import { tTwoSidedP } from "../../src/survey/ttest.ts";
 import { series } from "../dynamics/aggregate.ts";
@@ -134,32 +135,35 @@ export function policyScenario(
   return setPath(named, option.lever.path, value) as ScenarioInput;
 }
 
-export const OUTCOMES = [
-  { key: "exporters", label: "Share of firms exporting at the survey date", pct: true },
-  { key: "bornGlobal", label: "Share of firms born global at the survey date", pct: true },
-  { key: "markets", label: "Markets per exporter at the survey date", pct: false },
-  { key: "foreignShare", label: "Foreign share of sales (exporters)", pct: true },
-  { key: "entries", label: "Foreign entries over the whole period", pct: false },
-  { key: "performance", label: "Mean performance abroad (SD units)", pct: false },
-  { key: "cost", label: "Programme cost, US$ million", pct: false },
+/**
+ * The outcomes the What-if table shows, by key of the outcome registry
+ * (src/pipeline/4-outcomes.ts): the same reporters, computed on the same run, as the
+ * `outcome.<key>` columns of \`bgsim compare\` and of sweeps.
+ */
+export const WHAT_IF_OUTCOME_KEYS = [
+  "dynamics.shareExporting",
+  "dynamics.bornGlobalShareOfStartups",
+  "dynamics.marketsPerExporter",
+  "dynamics.foreignShareOfExporters",
+  "dynamics.foreignEntries",
+  "dynamics.performanceAbroad",
+  "dynamics.policyCostUsdM",
 ] as const;
-export type OutcomeKey = (typeof OUTCOMES)[number]["key"];
+export type OutcomeKey = (typeof WHAT_IF_OUTCOME_KEYS)[number];
 
-/** Scalar outcomes of one run, measured at the survey step. */
+/** Label (with its unit unless a share) and whether it is a share, from the registry. */
+export const OUTCOMES = WHAT_IF_OUTCOME_KEYS.map((key) => {
+  const r = outcomeReporter(key);
+  const pct = r.unit === "share";
+  const label = r.label.charAt(0).toUpperCase() + r.label.slice(1);
+  return { key, label: pct ? label : `${label} (${r.unit})`, pct };
+});
+
+/** Scalar outcomes of one run: the registry's values (computed in the worker), NaN if absent. */
 export function outcomesOf(h: ViewHistory): Record<OutcomeKey, number> {
-  const s = h.surveyStep;
-  const firms = series(h, "all", "firms")[s];
-  const entries = series(h, "all", "entries").reduce((a, b) => a + b, 0);
-  return {
-    exporters: firms ? series(h, "all", "exporters")[s] / firms : Number.NaN,
-    bornGlobal: firms ? series(h, "born_global", "firms")[s] / firms : Number.NaN,
-    markets: series(h, "all", "markets_per_exporter")[s],
-    foreignShare: series(h, "all", "foreign_share")[s],
-    entries,
-    performance: series(h, "all", "performance")[s],
-    // src/dynamics reports the programme cost in US$ thousand
-    cost: (h.stats.policyCost ?? 0) / 1000,
-  };
+  const out = {} as Record<OutcomeKey, number>;
+  for (const k of WHAT_IF_OUTCOME_KEYS) out[k] = h.outcomes[k] ?? Number.NaN;
+  return out;
 }
 
 export const TRAJECTORIES = [
