@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { compareScenarios } from "../sim/node/cli/commands/compare.ts";
 import type { ScenarioInput } from "../src/scenario/schema.ts";
 import { validateScenario } from "../src/scenario/validate.ts";
-import { compareScenarios } from "../sim/node/cli/commands/compare.ts";
 import { simulateForView } from "../web/dynamics/summarise.ts";
 import {
   differences,

@@ -237,7 +237,8 @@ export const OUTCOME_FAMILIES: readonly { pattern: string; description: string }
     description: "the virtual survey's facts (src/survey/stage.ts surveyOutcomes)",
   },
   {
-    pattern: "check.<earlyLate|respondents>.<variable>.t/.p, check.<...>.flagged",
+    pattern:
+      "check.earlyLate.<variable>.t/.p, check.respondents.<variable>.t/.p, check.<...>.flagged",
     description: "non-response checks: Welch t and p per variable, and how many have p < alpha",
   },
   {
