@@ -1,4 +1,5 @@
 import type { EstimationReport } from "./estimate/report.ts";
+import { pathLabel } from "./model/pathLabel.ts";
 import type { ModelSpec } from "./model/spec.ts";
 
 /** One path's result in one replication (plain data, transferable between workers). */
@@ -31,7 +32,7 @@ export function replicationResult(
   spec: ModelSpec,
   outcomes: Record<string, number>,
 ): ReplicationResult {
-  const popValue = new Map(spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
+  const popValue = new Map(spec.paths.map((x) => [pathLabel(x.from, x.to), x.value]));
   const f = report.fit;
   return {
     replication,

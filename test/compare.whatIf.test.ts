@@ -46,12 +46,9 @@ describe("bgsim compare and the What-if view agree", () => {
       expect(d.policy, d.key).toBe(row.meanB);
       expect(d.diff, d.key).toBe(row.diff);
       expect(d.reps).toBe(row.n);
-      // TODO(lead): the two t quantiles (web t975, sim/core/output/stats tCritical) agree to
-      // about 1e-9; assert equal intervals (toBe) once both use the shared paired-interval helper.
-      if (Number.isFinite(row.lo)) {
-        expect(d.lo, d.key).toBeCloseTo(row.lo, 6);
-        expect(d.hi, d.key).toBeCloseTo(row.hi, 6);
-      }
+      // one paired-interval helper (src/math/intervals.ts) for both: equal intervals
+      expect(d.lo, d.key).toBe(row.lo);
+      expect(d.hi, d.key).toBe(row.hi);
     }
     // The policy does something: export promotion treats firms (cost) and raises exporting.
     const by = (k: string) => web.find((d) => d.key === k)!;

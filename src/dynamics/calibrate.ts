@@ -32,13 +32,9 @@ export const CALIBRATED: readonly CalibrationParameter[] = [
   { path: "size.medianEmployees", min: 2, max: 1000, log: true },
 ];
 
-function getPath(o: unknown, path: string): number {
-  return getAt(o, path.split(".")) as number;
-}
-
 /** A copy of the scenario with dynamics parameters set (paths relative to scenario.dynamics). */
 export function withDynamics(s: Scenario, values: Record<string, number>): Scenario {
-  let c = structuredClone(s);
+  let c = s;
   for (const [path, v] of Object.entries(values)) c = setAt(c, ["dynamics", ...path.split(".")], v);
   return c;
 }
@@ -94,8 +90,7 @@ export function calibrate(
     const v = p.log ? exp(x) : x;
     return Math.min(p.max, Math.max(p.min, v));
   };
-  const dyn = scenario.dynamics;
-  let x = params.map((p) => toX(p, getPath(dyn, p.path)));
+  let x = params.map((p) => toX(p, Number(getAt(scenario.dynamics, p.path.split(".")))));
   const valuesOf = (xs: number[]) =>
     Object.fromEntries(params.map((p, i) => [p.path, fromX(p, xs[i])]));
   let best = evaluate(withDynamics(scenario, valuesOf(x)), reps);

@@ -1,3 +1,4 @@
+import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
 import { TABLE2 } from "../../../../src/paper/table2.ts";
 import { pathModelML } from "../../../../src/pipeline/3-analysis.ts";
@@ -75,7 +76,7 @@ export function surveyTables(scenario: Scenario, replication: number) {
   }));
   const est = rep.pathModel;
   if (!est.ok) throw new UsageError(`estimation on the surveyed composites failed: ${est.error}`);
-  const popValue = new Map(model.spec.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
+  const popValue = new Map(model.spec.paths.map((x) => [pathLabel(x.from, x.to), x.value]));
   const estimates: Row[] = est.report.paths.map((x) => {
     const paper = TABLE2.find((t) => t.from === x.from && t.to === x.to);
     return {
