@@ -1,5 +1,6 @@
 import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
+import { surveyDateCounts } from "../../../../src/dynamics/status.ts";
 import { replicate, resultOf } from "../../../../src/pipeline/replication.ts";
 import { modelFor, type ReplicationResult } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
@@ -119,7 +120,7 @@ Options:
       surveyError = (e as Error).message;
     }
     const rows = calibrationTable(history);
-    const frameN = history.firms.inFrame.reduce((a, b) => a + b, 0);
+    const frameN = surveyDateCounts(history).frame;
     const lines: string[] = [];
     const cal = history.calendar;
     lines.push(
