@@ -9,8 +9,11 @@ export function nodeWorkerCount(): number {
 }
 
 /**
- * Spawn a Node worker_threads pool worker. The .mjs bootstrap registers tsx, so the worker runs
- * the same TypeScript as the browser worker. `entry` lets tests load a different worker file.
+ * Spawn a Node worker_threads pool worker. The entry is `./nodeWorker.mjs` next to this module:
+ * run from the sources (Vitest, tsx) that is the bootstrap beside this file, which registers tsx
+ * and loads nodeWorker.ts; bundled into the compiled CLI (dist-cli/main.mjs, see
+ * sim/node/build.mjs) it is dist-cli/nodeWorker.mjs, the compiled worker. Either way the worker
+ * runs the same code as the browser worker. `entry` lets tests load a different worker file.
  */
 export function nodeSpawn(entry: URL = new URL("./nodeWorker.mjs", import.meta.url)): Spawn {
   return (): WorkerHandle => {
