@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The project root (bgsim resolves scenario paths relative to the working directory). */
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   bin: { bgsim: string };
 };
@@ -12,16 +13,12 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
 /** The bgsim executable, as a user runs it: the package's bin (the compiled CLI in dist-cli/). */
 export const BIN = join(ROOT, pkg.bin.bgsim);
 
-let fresh = false;
+// Once per test file: if a source changed since the last build, the bin rebuilds first and notes
+// it on stderr; do that here, so that the runs under test see an up-to-date build and no note.
+spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT });
 
 /** Run bgsim from the project root; its exit code, stdout and stderr. */
 export function bgsim(...args: string[]): { code: number | null; out: string; err: string } {
-  // Once per test process: if sources changed since the last build, the bin rebuilds first and
-  // notes it on stderr; do that here so the calls under test see an up-to-date build and no note.
-  if (!fresh) {
-    spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT });
-    fresh = true;
-  }
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
