@@ -52,6 +52,19 @@ async function workerReady(entry: URL, job: unknown): Promise<number> {
   return ms;
 }
 
+/** ms from new Worker to the first message of a worker that only posts one. */
+async function emptyWorker(): Promise<number> {
+  const t0 = performance.now();
+  const w = new Worker(`require("node:worker_threads").parentPort.postMessage(1)`, {
+    eval: true,
+    execArgv: [],
+  });
+  await new Promise((resolve) => w.once("message", resolve));
+  const ms = performance.now() - t0;
+  await w.terminate();
+  return ms;
+}
+
 export async function run(): Promise<void> {
   const runs = 7;
   console.log(
@@ -85,6 +98,9 @@ export async function run(): Promise<void> {
   console.log(`bgsim --version, compiled bin: ${fmt(compiled)} (goal < 300 ms)`);
   console.log(`bgsim --version, through tsx (before): ${fmt(tsx)}`);
   console.log(`node -e (Node itself, for scale): ${fmt(bare)}`);
+  console.log(
+    `bgsim's own part of --version (compiled minus node -e, medians): ${(median(compiled) - median(bare)).toFixed(0)} ms compiled, ${(median(tsx) - median(bare)).toFixed(0)} ms through tsx`,
+  );
 
   const v = validateSweep({
     name: "startup",
@@ -93,13 +109,16 @@ export async function run(): Promise<void> {
     design: { type: "grid", factors: [{ path: "model.paths.IEO->LFDC", levels: [0.1] }] },
   });
   if (!v.ok) throw new Error(JSON.stringify(v.issues));
+  const empty: number[] = [];
   const wc: number[] = [];
   const wt: number[] = [];
   await workerReady(TSX_WORKER, v.sweep); // tsx cache warm
   for (let i = 0; i < runs; i++) {
+    empty.push(await emptyWorker());
     wc.push(await workerReady(COMPILED_WORKER, v.sweep));
     wt.push(await workerReady(TSX_WORKER, v.sweep));
   }
   console.log(`pool worker ready (spawn -> init answered), compiled: ${fmt(wc)} (goal < 200 ms)`);
   console.log(`pool worker ready, through tsx (before): ${fmt(wt)}`);
+  console.log(`empty worker thread's first message (Node itself, for scale): ${fmt(empty)}`);
 }
