@@ -1,5 +1,5 @@
 import { formatIssue, parseScenarioText } from "../src/scenario/validate.ts";
-import { downloadBlob } from "./export/export.ts";
+import { downloadBlob, setExportContext } from "./export/export.ts";
 import { PRESETS } from "./presets.ts";
 import { BASELINE } from "./state/baseline.ts";
 import { Store } from "./state/store.ts";
@@ -90,10 +90,23 @@ async function showView(v: View, changed: Set<keyof typeof store.state>): Promis
   handle.update(store.state, allKeys());
 }
 
+setExportContext(() => {
+  const s = store.scenario();
+  const st = store.state;
+  const ui = Object.entries(st.ui).map(([k, v]) => `${k}=${v}`);
+  return [
+    `scenario: ${s.name}; seed ${s.seed}; view ${VIEW_LABELS[st.view]}`,
+    `survey: n = ${st.survey.n}, survey seed ${st.survey.seed}${st.survey.full ? ", full survey" : ""}${st.firm !== null ? `; followed firm ${st.firm}` : ""}${st.policy ? `; policy ${st.policy}` : ""}`,
+    ...(ui.length ? [`settings: ${ui.join("; ")}`] : []),
+    `link: ${location.href}`,
+  ];
+});
+
 function describeScenario(): void {
   const s = store.scenario();
   const label = document.getElementById("scenario-label")!;
-  label.textContent = `Scenario: ${s.name} · seed ${s.seed}${s.description ? ` · ${s.description}` : ""}`;
+  // the description speaks of the survey population; the map simulates its own, larger cohort
+  label.textContent = `Scenario: ${s.name} · seed ${s.seed}${s.description ? ` · ${s.description}` : ""} · The map and cohort curves simulate ${s.dynamics.firms.toLocaleString("en-US")} firms founded ${s.dynamics.startYear}–${s.dynamics.endYear}.`;
 }
 
 store.subscribe((state, changed) => {

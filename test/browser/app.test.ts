@@ -232,7 +232,12 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     const png = await download("PNG");
     expect([...png.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const csv = await download("CSV");
-    const lines = csv.bytes.toString("utf8").trim().split("\n");
+    // a "# " header names the scenario, seed and settings; then the table
+    const lines = csv.bytes
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("# "));
     expect(lines[0]).toMatch(
       /^hypothesis,path,paper,paper_verdict,population,estimate,ci_low,ci_high/,
     );

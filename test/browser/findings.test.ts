@@ -427,4 +427,93 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it("10 each CSV holds its own chart's data under a settings header; no empty files", async () => {
+    const { page, problems } = await openPage(h, "?view=cohorts");
+    await page.waitForSelector("section.view-cohorts[data-ready='1']");
+    const csv = async (bar: string) => {
+      const [d] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator(`div[aria-label="Export ${bar}"] button`, { hasText: "CSV" }).click(),
+      ]);
+      return readFileSync((await d.path())!, "utf8");
+    };
+    const inc = await csv("first-entry-incidence");
+    const ages = await csv("markets-by-age");
+    expect(inc).not.toBe(ages);
+    expect(inc).toMatch(
+      /^# Born Global Lab export: first-entry-incidence\n# scenario: baseline; seed 2004/,
+    );
+    expect(inc).toMatch(/\nseries,firm_age_years,share_entered_abroad\n/);
+    expect(ages).toMatch(/\nseries,firm_age_years,mean_markets_served\n/);
+    expect(inc).not.toMatch(/born globals \(/);
+    expect(ages).toMatch(/born globals \(/);
+    // map in follow mode: the followed firm's path abroad
+    await page.locator('#tabs button[data-view="map"]').click();
+    await page.waitForSelector("section.view-map[data-ready='1']");
+    await page.locator("#map-follow-bg").click();
+    await waitUrl(page, "firm=");
+    const firm = new URL(page.url()).searchParams.get("firm");
+    const path = await csv("market-entry-map");
+    expect(path).toMatch(/\nfirm,order,iso3,country,entered,left,served_at_date/);
+    expect(path).toContain(`followed firm ${firm}`);
+    expect(path.split("\n").filter((l) => l.startsWith(`${firm},`)).length).toBeGreaterThan(0);
+    // the heatmap before a run: a message, not a 0-byte file
+    await page.locator('#tabs button[data-view="sensitivity"]').click();
+    await page.waitForSelector("#sens-run");
+    let downloaded = false;
+    page.on("download", () => {
+      downloaded = true;
+    });
+    await page.locator('div[aria-label="Export power-heatmap"] button', { hasText: "CSV" }).click();
+    await page.waitForTimeout(300);
+    expect(downloaded).toBe(false);
+    expect(
+      await page.locator('div[aria-label="Export power-heatmap"] .export-note').textContent(),
+    ).toMatch(/Nothing to export yet/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("10 the What-if differences table is exported with its intervals", async () => {
+    const { page, problems } = await openPage(h, "?view=whatIf&wi-reps=3");
+    await page.waitForSelector("section.view-whatif[data-ready='1']");
+    const [d] = await Promise.all([
+      page.waitForEvent("download"),
+      page
+        .locator('div[aria-label="Export what-if-differences"] button', { hasText: "CSV" })
+        .click(),
+    ]);
+    const text = readFileSync((await d.path())!, "utf8");
+    expect(text).toMatch(/settings: wi-reps=3/);
+    const rows = text.split("\n").filter((l) => l && !l.startsWith("# "));
+    expect(rows[0]).toBe(
+      "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,replications,policy_id,lever",
+    );
+    const exporters = rows.find((r) => r.startsWith("exporters,"))!.split(",");
+    const cell = await page.locator('#wi-table tr[data-outcome="exporters"] td.diff').textContent();
+    // the table shows the same difference, in percentage points
+    expect(cell).toContain((100 * Number(exporters[5])).toFixed(1));
+    expect(Number(exporters[6])).toBeLessThan(Number(exporters[5]));
+    expect(Number(exporters[7])).toBeGreaterThan(Number(exporters[5]));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("12 a firm that closed before the survey is not called domestic at the survey date", async () => {
+    const { page, problems } = await openPage(h, "?view=map");
+    await page.waitForSelector("section.view-map[data-ready='1']");
+    // find a firm that closed early without going abroad, through the app's own firm box
+    let found = "";
+    for (let f = 0; f < 400 && !found; f++) {
+      await page.locator("#map-firm").fill(String(f));
+      await page.locator("#map-firm").press("Enter");
+      const t = (await page.locator("#map-firm-info").textContent()) ?? "";
+      if (/before the survey date/.test(t)) found = t;
+    }
+    expect(found).toMatch(/closed \d{4}-Q\d, before the survey date/);
+    expect(found).not.toMatch(/domestic at the survey date/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -112,6 +112,23 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     rows: () => {
       if (!hist) return [];
       const s = clampDate(store.state.date);
+      const firm = store.state.firm;
+      if (firm !== null && firm < hist.firms.n) {
+        // follow mode: the map shows this firm's path abroad, so the file holds it
+        const H = hist;
+        return firmPath(H, firm, s).map((st, i) => ({
+          firm,
+          order: i + 1,
+          iso3: H.markets[st.market].iso3,
+          country: H.markets[st.market].name,
+          entered: H.labels[st.step],
+          left: st.exit >= 0 ? H.labels[st.exit] : "",
+          served_at_date: st.exit < 0 ? 1 : 0,
+          date: H.labels[s],
+          distributor_quality_sd: st.distributors.map((d) => d.toFixed(2)).join(" "),
+          replacements: st.replacements,
+        }));
+      }
       const p = presenceAt(hist, s);
       return hist.markets.map((m, i) => ({
         date: hist!.labels[s],

@@ -112,6 +112,25 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       "Differences at the survey date (policy − baseline, 95% t interval over paired replications)",
     ),
     h("div", { class: "table-wrap" }, table),
+    exportToolbar({
+      name: "what-if-differences",
+      svg: () => null,
+      csvOnly: true,
+      rows: () =>
+        diffs.map((d) => ({
+          outcome: d.key,
+          label: d.label,
+          unit: d.pct ? "share" : "value",
+          baseline: d.baseline,
+          policy: d.policy,
+          difference: d.diff,
+          ci95_low: d.lo,
+          ci95_high: d.hi,
+          replications: base.length,
+          policy_id: option().id,
+          lever: option().lever ? Number(lever.value) : "",
+        })),
+    }),
   );
 
   function option() {
