@@ -154,6 +154,7 @@ presetSelect.addEventListener("change", () => {
 // Share link
 document.getElementById("copy-link")!.addEventListener("click", async (ev) => {
   const btn = ev.currentTarget as HTMLButtonElement;
+  store.flushUrl();
   try {
     await navigator.clipboard.writeText(location.href);
     btn.textContent = "Link copied";

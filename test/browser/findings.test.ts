@@ -33,7 +33,9 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     await h?.close();
   });
 
-  it("1 What-if: the link carries the lever; opening it reproduces the differences", async () => {
+  it("1 What-if: the link carries the lever; opening it reproduces the differences", {
+    timeout: 300_000,
+  }, async () => {
     const { page, problems } = await openPage(h, "?view=whatIf");
     await page.waitForSelector("section.view-whatif[data-ready='1']");
     const defaultDiff = await page
@@ -103,13 +105,22 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     await page.waitForFunction(() =>
       document.querySelector("#pm-table caption")?.textContent?.includes("n = 400"),
     );
-    await page.waitForFunction(() =>
-      document.querySelector('#pm-table tr[data-path="IEO->GTC"]')?.textContent?.includes("0.50"),
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#pm-table tr[data-path="IEO->GTC"] td:nth-of-type(3)')
+          ?.textContent === "0.50",
     );
+    await waitUrl(page, "scenario=");
+    await page.waitForTimeout(300); // the address is written at most every 250 ms
     const pm = await tableText(page, "#pm-table");
     const link = page.url();
     const other = await openPage(h, new URL(link).search);
-    await other.page.waitForSelector("#pm-table tbody tr");
+    await other.page.waitForFunction(
+      () =>
+        document.querySelector("#pm-table caption")?.textContent?.includes("n = 400") &&
+        document.querySelector('#pm-table tr[data-path="IEO->GTC"] td:nth-of-type(3)')
+          ?.textContent === "0.50",
+    );
     expect(await tableText(other.page, "#pm-table")).toEqual(pm);
     // cohorts of the same (edited) scenario: the same facts on both pages
     await page.locator('#tabs button[data-view="cohorts"]').click();

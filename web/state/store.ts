@@ -47,6 +47,15 @@ export class Store {
     else this.urlTimer = setTimeout(write, wait);
   }
 
+  /** Write a pending URL change now (before the address is copied). */
+  flushUrl(): void {
+    if (this.urlTimer === null) return;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = null;
+    this.lastUrlWrite = performance.now();
+    history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+  }
+
   /** Write the URL now as a new history entry (a tab switch), so Back returns to it. */
   private pushUrl(): void {
     if (this.urlTimer !== null) {
