@@ -5,7 +5,6 @@ import { toCsv } from "../output/csv.ts";
 import type { JournalRecord } from "../output/journal.ts";
 import { VERSION } from "../version.ts";
 import { compositeValues } from "./compositeValues.ts";
-import { powerRows } from "./power.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows } from "./rows.ts";
 import { type Summary, summarise } from "./summary.ts";
 
@@ -154,4 +153,33 @@ export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): P
     },
     points,
   };
+}
+
+/** One row per design point x path (summary.csv): the data of a power heatmap. */
+export function powerRows(
+  points: readonly PowerPointSummary[],
+): Record<string, number | string | null>[] {
+  const rows: Record<string, number | string | null>[] = [];
+  for (const pt of points)
+    for (const p of pt.summary.paths)
+      rows.push({
+        point: pt.index,
+        ...pt.settings,
+        hypothesis: p.hypothesis,
+        path: p.path,
+        population: p.population,
+        composite_value: p.composite_value,
+        mean_estimate: p.mean_estimate,
+        bias: p.bias,
+        empirical_sd: p.empirical_sd,
+        mean_se: p.mean_se,
+        coverage: p.coverage,
+        power: p.power,
+        verdict_match: p.verdict_match,
+        pattern_share: pt.summary.model.pattern_share,
+        chisq_rejection: pt.summary.model.chisq_rejection,
+        mean_n: pt.summary.model.mean_n,
+        replications: pt.summary.model.replications,
+      });
+  return rows;
 }

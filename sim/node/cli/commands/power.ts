@@ -2,17 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
 import { modelFor } from "../../../../src/replication.ts";
-import {
-  type PowerAxis,
-  type ResolvedSweep,
-  type SweepInput,
-  validateSweep,
-} from "../../../../src/scenario/sweep.ts";
+import type { PowerAxis } from "../../../../src/scenario/sweep.ts";
 import { formatIssue } from "../../../../src/scenario/validate.ts";
 import type { SurveyConfig } from "../../../../src/survey/config.ts";
 import { surveyPlanFor } from "../../../../src/survey/plan.ts";
 import { buildPlan } from "../../../core/designs/plan.ts";
 import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
+import { powerSweep } from "../../../core/montecarlo/power.ts";
 import { readScenario } from "../../files/files.ts";
 import { nodeWorkerCount } from "../../pool/nodeSpawn.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
@@ -142,9 +138,12 @@ interrupted (continue with --resume).`,
     const cutoff = listOption(values.cutoff, "cutoff", 0, 1);
     if (cutoff) axes.push({ name: "cutoff", values: cutoff });
 
-    // the resolved scenario as plain JSON data (what the sweep's base is written as)
-    const resolved = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
-    const sw = powerSweep(resolved, base.name, axes, reps, start);
+    const v = powerSweep(base, axes, reps, start);
+    if (!v.ok)
+      throw new UsageError(
+        `the power design is invalid:\n${v.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
+      );
+    const sw = v.sweep;
     const plan = buildPlan(sw);
     // every point must be a valid scenario whose survey can be calibrated: checked here, so bad
     // input stops before anything is written
@@ -193,41 +192,6 @@ interrupted (continue with --resume).`,
     if (err) throw err;
   },
 };
-
-/**
- * The sweep a power run is: the scenario (defaults resolved, survey on) as the base, a grid
- * over the axes as linked settings, common random numbers at every point, replications from
- * `start`. Throws a UsageError listing every problem.
- */
-export function powerSweep(
-  base: Record<string, unknown>,
-  name: string,
-  axes: PowerAxis[],
-  reps: number,
-  start: number,
-): ResolvedSweep {
-  const input: SweepInput = {
-    name: `power ${name}`.slice(0, 200),
-    base: { ...base, survey: { ...(base.survey as Record<string, unknown>), enabled: true } },
-    design: {
-      type: "grid",
-      factors: axes.map((a) =>
-        a.name === "coef"
-          ? { setting: "coef", coef: a.path, levels: a.values }
-          : { setting: a.name, levels: a.values },
-      ),
-    },
-    replications: reps,
-    streams: "common",
-    ...(start ? { firstReplication: start } : {}),
-  };
-  const v = validateSweep(input);
-  if (!v.ok)
-    throw new UsageError(
-      `the power design is invalid:\n${v.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
-    );
-  return { ...v.sweep, power: { scenario: name, axes } };
-}
 
 function printPower(points: PowerPointSummary[]): void {
   for (const pt of points) {
