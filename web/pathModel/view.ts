@@ -1,4 +1,5 @@
 import { select } from "d3";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import { CONSTRUCT_NAMES, type Construct } from "../../src/paper/constructs.ts";
 import { exportToolbar } from "../export/export.ts";
 import { SURVEY_N } from "../state/urlState.ts";
@@ -182,12 +183,12 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
 
   function buildSliders(): void {
     const spec = scenarioSpec(store.scenario());
-    const keys = spec.paths.map((p) => `${p.from}->${p.to}`).join(",");
+    const keys = spec.paths.map((p) => pathLabel(p.from, p.to)).join(",");
     if (keys === sliderKeys) return;
     sliderKeys = keys;
     clear(sliders);
     for (const p of spec.paths) {
-      const label = `${p.from}->${p.to}`;
+      const label = pathLabel(p.from, p.to);
       const hyp = result?.rows.find((r) => r.label === label)?.hypothesis;
       const text = `${hyp ? `${hyp} ` : ""}${p.from} → ${p.to}`;
       const range = h("input", {
@@ -222,7 +223,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
   function syncSliders(force = false): void {
     const spec = scenarioSpec(store.scenario());
     for (const p of spec.paths) {
-      const label = `${p.from}->${p.to}`;
+      const label = pathLabel(p.from, p.to);
       const range = sliders.querySelector<HTMLInputElement>(`input[data-path="${label}"]`);
       const num = sliders.querySelector<HTMLInputElement>(`input[data-path-number="${label}"]`);
       if (range) range.value = String(p.value);
@@ -269,7 +270,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
         lx = DIAGRAM.width / 2;
         ly = (g.y1 + g.y2) / 4 + cy / 2;
       }
-      return { p, label: `${p.from}->${p.to}`, d, lx, ly, r: rows.get(`${p.from}->${p.to}`) };
+      return { p, label: pathLabel(p.from, p.to), d, lx, ly, r: rows.get(pathLabel(p.from, p.to)) };
     });
     relaxLabels(edges, LABEL_W + 4, LABEL_H + 3);
 
@@ -470,6 +471,6 @@ function edgeTitle(
     | { est: number; lo: number; hi: number; verdict: string; hypothesis: string | null }
     | undefined,
 ): string {
-  const base = `${r?.hypothesis ? `${r.hypothesis}: ` : ""}${label.replace("->", " → ")} population ${fmt(value)}`;
+  const base = `${r?.hypothesis ? `${r.hypothesis}: ` : ""}${displayPathLabel(label)} population ${fmt(value)}`;
   return r ? `${base}; re-estimate ${fmt(r.est)} [${fmt(r.lo)}, ${fmt(r.hi)}], ${r.verdict}` : base;
 }

@@ -2,6 +2,7 @@ import { scaleBand, scaleLinear, select } from "d3";
 import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
 import { buildPlan, type SweepPlan } from "../../sim/core/designs/plan.ts";
 import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
@@ -143,14 +144,14 @@ export function createGlobalPanel(): HTMLElement {
     clear(quantity);
     const base = validateScenario(sweep.base);
     const labels = base.ok
-      ? scenarioSpec(base.scenario).paths.map((p) => `${p.from}->${p.to}`)
+      ? scenarioSpec(base.scenario).paths.map((p) => pathLabel(p.from, p.to))
       : [];
     const opts: [string, string][] = [
       ...labels.map((l): [string, string] => [
         `${l}.sig`,
-        `power of ${l.replace("->", " → ")} (share supported)`,
+        `power of ${displayPathLabel(l)} (share supported)`,
       ]),
-      ...labels.map((l): [string, string] => [`${l}.std`, `estimate of ${l.replace("->", " → ")}`]),
+      ...labels.map((l): [string, string] => [`${l}.std`, `estimate of ${displayPathLabel(l)}`]),
       ["fit.cfi", "CFI of the fitted model"],
       ["fit.rmsea", "RMSEA of the fitted model"],
     ];

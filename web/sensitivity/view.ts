@@ -1,6 +1,7 @@
 import { interpolateViridis, scaleBand, select } from "d3";
 import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
 import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../src/paper/table2.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue } from "../../src/scenario/validate.ts";
@@ -30,7 +31,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   const pathSel = h("select", { id: "sens-path" });
   for (const t of TABLE2)
     pathSel.append(
-      h("option", { value: `${t.from}->${t.to}` }, `${t.hypothesis} ${t.from} → ${t.to}`),
+      h("option", { value: pathLabel(t.from, t.to) }, `${t.hypothesis} ${t.from} → ${t.to}`),
     );
   pathSel.value = "IEO->LFDC";
   const levels = h("input", { type: "text", id: "sens-levels", value: N_LEVELS, size: 34 });
@@ -65,7 +66,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     rows: () =>
       (grid?.cells() ?? []).map((c) => ({
         path: c.label,
-        hypothesis: TABLE2.find((t) => `${t.from}->${t.to}` === c.label)?.hypothesis ?? "",
+        hypothesis: TABLE2.find((t) => pathLabel(t.from, t.to) === c.label)?.hypothesis ?? "",
         [gridMeta.axisLabel]: c.level,
         runs: c.runs,
         supported: c.supported,
@@ -176,8 +177,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 14)
       .attr("fill", PALETTE.text)
       .text((l) => {
-        const t = TABLE2.find((p) => `${p.from}->${p.to}` === l);
-        return `${t ? `${t.hypothesis} ` : ""}${l.replace("->", " → ")}`;
+        const t = TABLE2.find((p) => pathLabel(p.from, p.to) === l);
+        return `${t ? `${t.hypothesis} ` : ""}${displayPathLabel(l)}`;
       });
     // the paper's verdict (Table 2) beside each row
     s.append("text")
@@ -198,7 +199,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 14)
       .attr("font-weight", 700)
       .attr("fill", PALETTE.text)
-      .text((l) => TABLE2.find((p) => `${p.from}->${p.to}` === l)?.verdict ?? "–");
+      .text((l) => TABLE2.find((p) => pathLabel(p.from, p.to) === l)?.verdict ?? "–");
     const bottom = top + cellH * g.labels.length;
     s.append("g")
       .selectAll("text")
@@ -267,10 +268,10 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       status.classList.add("warn");
       return;
     }
-    const labels = scenarioSpec(scenario).paths.map((p) => `${p.from}->${p.to}`);
+    const labels = scenarioSpec(scenario).paths.map((p) => pathLabel(p.from, p.to));
     grid = new PowerGrid(labels, lv.levels);
     gridMeta = {
-      axisLabel: isN ? "n" : pathSel.value.replace("->", " → "),
+      axisLabel: isN ? "n" : displayPathLabel(pathSel.value),
       reps: r,
       seed: scenario.seed,
     };

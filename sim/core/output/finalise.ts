@@ -1,3 +1,4 @@
+import { meanCi } from "../../../src/math/intervals.ts";
 import { morrisIndices } from "../designs/morris.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toUnit } from "../designs/unit.ts";
@@ -6,7 +7,6 @@ import { VERSION } from "../version.ts";
 import { hashOf } from "./hash.ts";
 import { JournalEncoder, type JournalRecord } from "./journal.ts";
 import { csvLine, numText, toRanges } from "./numbers.ts";
-import { meanCi } from "./stats.ts";
 
 /**
  * Final files of a sweep (or of one shard), computed from the journal's records alone and
