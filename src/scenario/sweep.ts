@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parsePathLabel } from "../model/pathLabel.ts";
 import { isConstruct } from "../paper/constructs.ts";
 import { type FieldPath, fieldPathText, getAt, parseFieldPath, setAt } from "./fieldPath.ts";
 import type { Scenario } from "./schema.ts";
@@ -65,8 +66,8 @@ function checkTarget(
   else if (f.coef !== undefined && f.setting !== "coef")
     ctx.addIssue({ code: "custom", path: ["coef"], message: 'only for setting "coef"' });
   else if (f.coef !== undefined) {
-    const [from, to] = f.coef.split("->");
-    if (!isConstruct(from) || !isConstruct(to))
+    const ends = parsePathLabel(f.coef);
+    if (!ends || !isConstruct(ends.from) || !isConstruct(ends.to))
       ctx.addIssue({
         code: "custom",
         path: ["coef"],

@@ -1,3 +1,4 @@
+import { parsePathLabel } from "../../../src/model/pathLabel.ts";
 import { hypothesisOf } from "../../../src/paper/table2.ts";
 import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
 import type { SweepPlan } from "../designs/plan.ts";
@@ -58,10 +59,10 @@ export function resultOfRecord(
         if (v === undefined) throw new Error(`a power run's record lacks ${label}.${suffix}`);
         return v;
       };
-      const [from, to] = label.split("->");
+      const ends = parsePathLabel(label);
       paths.push({
         label,
-        hypothesis: hypothesisOf(from, to) ?? null,
+        hypothesis: ends ? (hypothesisOf(ends.from, ends.to) ?? null) : null,
         population: get("pop"),
         est: values[i],
         std: get("std"),

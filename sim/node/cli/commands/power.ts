@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
 import { modelFor } from "../../../../src/replication.ts";
 import type { PowerAxis } from "../../../../src/scenario/sweep.ts";
@@ -125,7 +126,7 @@ interrupted (continue with --resume).`,
         );
       axes.push({
         name: "coef",
-        path: `${m[1]}->${m[2]}`,
+        path: pathLabel(m[1], m[2]),
         values: listOption(m[3], "coef", -0.99, 0.99)!,
       });
     }
