@@ -441,6 +441,18 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
       seen.add(column);
       const min = levels ? Math.min(...levels) : (f.min as number);
       const max = levels ? Math.max(...levels) : (f.max as number);
+      const integer = f.integer ?? f.setting === "n";
+      if (levels && integer) {
+        const j = levels.findIndex((x) => !Number.isInteger(x));
+        if (j >= 0) {
+          issues.push({
+            path: `${at}.levels[${j}]`,
+            value: levels[j],
+            message: `setting ${f.setting} takes integers only`,
+          });
+          return;
+        }
+      }
       for (const [key, v] of [
         [levels ? `levels[${levels.indexOf(min)}]` : "min", min],
         [levels ? `levels[${levels.indexOf(max)}]` : "max", max],
@@ -451,18 +463,6 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
             path: `${at}.${key}`,
             value: v,
             message: `setting ${f.setting} = ${v} makes the scenario invalid: ${r.issues.map(formatIssue).join("; ")}`,
-          });
-          return;
-        }
-      }
-      const integer = f.integer ?? f.setting === "n";
-      if (levels && integer) {
-        const j = levels.findIndex((x) => !Number.isInteger(x));
-        if (j >= 0) {
-          issues.push({
-            path: `${at}.levels[${j}]`,
-            value: levels[j],
-            message: `setting ${f.setting} takes integers only`,
           });
           return;
         }
