@@ -16,7 +16,6 @@ import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { type FactorIndex, morrisTable, PointMeans, srcTable } from "./global.ts";
 import { progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 /** The project's sweep files and the scenarios they may name as their base (bundled by Vite). */
 const SWEEPS = import.meta.glob("../../scenarios/sweeps/*.json", {
@@ -318,7 +317,7 @@ export function createGlobalPanel(ctx: ViewContext): {
     root.dataset.sweep = "running";
     abort = new AbortController();
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(c.sweep);
       const summary = await pool.run({
         signal: abort.signal,

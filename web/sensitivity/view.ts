@@ -13,7 +13,6 @@ import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const N_LEVELS = "50, 100, 150, 203, 300, 500, 800"; // 203 = the paper's n (Method)
@@ -302,7 +301,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       }
     }, 250);
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(v.sweep);
       const g = grid;
       let failedMsg = "";

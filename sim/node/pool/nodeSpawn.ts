@@ -2,10 +2,11 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import type { Spawn, WorkerHandle } from "../../core/pool/pool.ts";
+import { workerCount } from "../../core/pool/workerCount.ts";
 
-/** The machine's worker count in Node (os.availableParallelism). */
+/** The CLI's default worker count: every core Node reports (os.availableParallelism). */
 export function nodeWorkerCount(): number {
-  return os.availableParallelism();
+  return workerCount(os.availableParallelism(), "node");
 }
 
 /**
