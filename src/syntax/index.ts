@@ -1,0 +1,5 @@
+export * from "./expression.ts";
+export * from "./lexer.ts";
+export * from "./parse.ts";
+export * from "./print.ts";
+export * from "./toSpec.ts";
