@@ -1,4 +1,4 @@
-import { ModelSyntaxError, type Token } from "./lexer.ts";
+import { lex, ModelSyntaxError, type Token } from "./lexer.ts";
 
 /**
  * The right-hand side of a defined parameter (`ind := a*b`): numbers, labels, + - * /, unary
@@ -64,6 +64,13 @@ export function parseExpressionTokens(tokens: readonly Token[], from: number, en
   const e = sum();
   if (i < end) fail("an operator (+ - * /) or the end of the formula");
   return e;
+}
+
+/** An expression string (a `:=` right-hand side) parsed to a tree. */
+export function parseExpression(text: string): Expr {
+  const tokens = lex(text).filter((t) => t.kind !== "newline" && t.kind !== "eof");
+  if (!tokens.length) throw new ModelSyntaxError(1, 1, "expected an expression");
+  return parseExpressionTokens(tokens, 0, tokens.length);
 }
 
 const PREC = { "+": 1, "-": 1, "*": 2, "/": 2, neg: 3, num: 4, label: 4 } as const;

@@ -1,14 +1,8 @@
 import type { ModelSpec, ModelStructure, ParameterConstraint } from "../model/spec.ts";
 import { structureOf } from "../model/spec.ts";
-import { exprLabels, parseExpressionTokens } from "./expression.ts";
-import { lex, ModelSyntaxError } from "./lexer.ts";
+import { exprLabels, parseExpression } from "./expression.ts";
+import { ModelSyntaxError } from "./lexer.ts";
 import { type ParRow, type ParsedModel, parseModel } from "./parse.ts";
-
-/** An expression string (a `:=` right-hand side) parsed back to a tree. */
-export function parseExpression(text: string) {
-  const tokens = lex(text).filter((t) => t.kind !== "newline" && t.kind !== "eof");
-  return parseExpressionTokens(tokens, 0, tokens.length);
-}
 
 const constraint = (r: ParRow): ParameterConstraint => ({
   ...(r.label ? { label: r.label } : {}),
