@@ -1,4 +1,5 @@
 export * from "./expression.ts";
+export * from "./indirect.ts";
 export * from "./lexer.ts";
 export * from "./parse.ts";
 export * from "./print.ts";
