@@ -50,6 +50,9 @@ ind := a*(b - 2)/x.y`);
     expect(errorOf("GTC ~ IEO\nPERF ~ GTC +")).toBe(
       "line 2, column 13: expected a variable name after +, found the end of the formula",
     );
+    expect(errorOf("GTC ~ a*IEO\nPERF ~ b*GTC +\nind := a*b")).toBe(
+      'line 3, column 5: expected "+" or the end of the formula, found ":=" (the formula starts on line 2: a line that ends with an operator continues on the next)',
+    );
     expect(errorOf("GTC ~ IEO + + IMO")).toBe(
       'line 1, column 13: expected a variable name after +, found "+"',
     );

@@ -105,7 +105,11 @@ function parseFormula(f: Token[], rows: ParRow[], locations: { line: number; col
   const fail = (what: string): never => {
     const t = f[i];
     const [line, column] = t ? [t.line, t.column] : endPos();
-    throw new ModelSyntaxError(line, column, `expected ${what}, found ${describe(t)}`);
+    const spans =
+      line > f[0].line
+        ? ` (the formula starts on line ${f[0].line}: a line that ends with an operator continues on the next)`
+        : "";
+    throw new ModelSyntaxError(line, column, `expected ${what}, found ${describe(t)}${spans}`);
   };
   const opAt = f.findIndex((t) => OPS.has(t.kind));
   if (opAt < 0) {
