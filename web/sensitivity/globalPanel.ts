@@ -8,12 +8,14 @@ import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
+import type { AppState } from "../state/urlState.ts";
+import type { ViewContext } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { clear, fmt, h, labelled, runControls } from "../ui/dom.ts";
 import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { type FactorIndex, morrisTable, PointMeans, srcTable } from "./global.ts";
 import { progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 /** The project's sweep files and the scenarios they may name as their base (bundled by Vite). */
 const SWEEPS = import.meta.glob("../../scenarios/sweeps/*.json", {
@@ -55,7 +57,10 @@ function factorLabel(path: string): string {
 }
 
 /** Global sensitivity of a sweep file's design (Morris mu* or LHS standardized regression). */
-export function createGlobalPanel(): HTMLElement {
+export function createGlobalPanel(ctx: ViewContext): {
+  root: HTMLElement;
+  apply(state: AppState): void;
+} {
   const root = h("section", { class: "global", id: "glob", "aria-labelledby": "glob-title" });
   const sweepSel = h("select", { id: "glob-sweep" });
   for (const s of GLOBAL_SWEEPS)
@@ -312,7 +317,7 @@ export function createGlobalPanel(): HTMLElement {
     root.dataset.sweep = "running";
     abort = new AbortController();
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(c.sweep);
       const summary = await pool.run({
         signal: abort.signal,
@@ -344,11 +349,25 @@ export function createGlobalPanel(): HTMLElement {
     }
   }
 
-  sweepSel.addEventListener("change", syncFile);
+  sweepSel.addEventListener("change", () => {
+    syncFile();
+    // replications and quantity were the previous file's
+    const { "glob-reps": _r, "glob-quantity": _q, ...rest } = ctx.store.state.ui;
+    ctx.store.set({ ui: { ...rest, "glob-sweep": sweepSel.value } });
+  });
   quantity.addEventListener("change", compute);
   run.addEventListener("click", () => void start());
   cancel.addEventListener("click", () => abort?.abort());
   syncFile();
   draw();
-  return root;
+  const ui = bindUi(ctx, [
+    { key: "glob-sweep", el: sweepSel, applied: syncFile },
+    {
+      key: "glob-reps",
+      el: reps,
+      check: (v) => (Number.isInteger(Number(v)) ? null : "must be a whole number"),
+    },
+    { key: "glob-quantity", el: quantity, applied: compute },
+  ]);
+  return { root, apply: (state) => void ui.apply(state) };
 }

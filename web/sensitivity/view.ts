@@ -8,11 +8,11 @@ import { formatIssue } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const N_LEVELS = "50, 100, 150, 203, 300, 500, 800"; // 203 = the paper's n (Method)
@@ -105,7 +105,18 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   axis.addEventListener("change", () => {
     levels.value = axis.value === "n" ? N_LEVELS : COEF_LEVELS;
     pathSel.disabled = axis.value === "n";
+    store.set({ ui: { ...store.state.ui, "sens-axis": axis.value, "sens-levels": levels.value } });
   });
+  const ui = bindUi(ctx, [
+    { key: "sens-axis", el: axis, applied: () => (pathSel.disabled = axis.value === "n") },
+    { key: "sens-path", el: pathSel },
+    { key: "sens-levels", el: levels },
+    {
+      key: "sens-reps",
+      el: reps,
+      check: (v) => (Number.isInteger(Number(v)) ? null : "must be a whole number"),
+    },
+  ]);
 
   function draw(): void {
     const s = select(svg);
@@ -290,7 +301,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       }
     }, 250);
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(v.sweep);
       const g = grid;
       let failedMsg = "";
@@ -333,11 +344,15 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   });
   cancel.addEventListener("click", () => abort?.abort());
   draw();
-  root.append(createGlobalPanel());
+  const globalPanel = createGlobalPanel(ctx);
+  root.append(globalPanel.root);
 
   return {
     id: "sensitivity",
     root,
-    update() {},
+    update(state) {
+      ui.apply(state);
+      globalPanel.apply(state);
+    },
   };
 }
