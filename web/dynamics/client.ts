@@ -1,4 +1,5 @@
 import * as Comlink from "comlink";
+import { browserCores, workerCount } from "../../sim/core/pool/workerCount.ts";
 import type { Scenario } from "../../src/scenario/schema.ts";
 import type { DynamicsWorkerApi } from "../workers/dynamics.worker.ts";
 import type { ViewHistory } from "./summarise.ts";
@@ -20,8 +21,7 @@ const cache = new Map<string, Promise<ViewHistory>>();
 const MAX_CACHE = 64;
 
 function maxWorkers(): number {
-  const hc = navigator.hardwareConcurrency || 2;
-  return Math.max(2, Math.min(hc - 1, 6));
+  return workerCount(browserCores(), "page");
 }
 
 function spawn(): Slot {
