@@ -6,6 +6,7 @@ import { type FitIndices, fitIndices } from "./fit.ts";
 import { fitML, type MLOptions } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
 import type { ParamTable } from "./parameters.ts";
+import { type RobustFitIndices, robustEstimate } from "./robust.ts";
 import { verdict } from "./verdicts.ts";
 
 export interface PathEstimate extends ParameterEstimate {
@@ -24,6 +25,8 @@ export interface EstimationReport {
   fit: FitIndices;
   modification: ModificationIndex[];
   iterations: number;
+  /** Only with estimator "MLR": scaled and robust fit indices, named as lavaan's fitMeasures(). */
+  robust?: RobustFitIndices;
 }
 
 export interface EstimateOptions extends MLOptions {
@@ -32,6 +35,13 @@ export interface EstimateOptions extends MLOptions {
   modification?: boolean;
   /** Compute the RMSEA 90% interval and p-close (skip them in Monte Carlo loops). */
   rmseaInterval?: boolean;
+  /**
+   * "ML" (default): normal-theory SEs from the expected information. "MLR": the same estimates
+   * with lavaan's MLR inference (sandwich SEs, Yuan-Bentler scaled test); needs `data`.
+   */
+  estimator?: "ML" | "MLR";
+  /** Raw data, one column per model variable in the structure's variable order (for MLR). */
+  data?: readonly ArrayLike<number>[];
 }
 
 export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
@@ -46,7 +56,17 @@ export function estimatePathModel(
   const alpha = options.alpha ?? 0.05;
   const r = fitML(structure, cov, n, options);
   if (!r.ok) return { ok: false, error: r.error.message };
-  const all = parameterEstimates(r.result);
+  const fit = fitIndices(r.result, options.rmseaInterval !== false);
+  let result = r.result;
+  let robust: RobustFitIndices | undefined;
+  if (options.estimator === "MLR") {
+    if (!options.data) return { ok: false, error: "estimator MLR needs the raw data" };
+    const rob = robustEstimate(r.result, options.data, fit);
+    if (!rob.ok) return rob;
+    result = { ...r.result, vcov: rob.result.vcov };
+    robust = rob.result.fit;
+  }
+  const all = parameterEstimates(result);
   const paths = all
     .filter((x) => x.kind === "path")
     .map((x) => ({
@@ -62,10 +82,11 @@ export function estimatePathModel(
       paths,
       covariances: all.filter((x) => x.kind === "covariance"),
       variances: all.filter((x) => x.kind === "variance"),
-      r2: rSquared(r.result),
-      fit: fitIndices(r.result, options.rmseaInterval !== false),
+      r2: rSquared(result),
+      fit,
       modification: options.modification === false ? [] : modificationIndices(r.result),
       iterations: r.result.iterations,
+      ...(robust ? { robust } : {}),
     },
   };
 }
