@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { mardia, mardiaAdvice } from "../src/estimate/mardia.ts";
 import { estimatePathModel } from "../src/estimate/report.ts";
 import { covariance } from "../src/math/linalg.ts";
 import { BUILTIN_MODELS, structureOf } from "../src/model/index.ts";
@@ -155,5 +156,38 @@ describe("MLR plumbing", () => {
     });
     expect(b.ok).toBe(false);
     if (!b.ok) expect(b.error).toMatch(/raw data/);
+  });
+});
+
+describe("Mardia's tests against R (formulas of Mardia 1970 written out in robust.R)", () => {
+  for (const [dataName, file] of [
+    ["raw150", "raw150.csv"],
+    ["nonnormal300", "nonnormal300.csv"],
+  ] as const) {
+    it(file, () => {
+      const cols = readCsv(file);
+      const m = mardia(cols, cols[0].length);
+      if (!m) throw new Error("singular");
+      const want = ref[dataName].mardia;
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+      expect(rel(m.b1p, want.b1p)).toBeLessThan(1e-10);
+      expect(rel(m.b2p, want.b2p)).toBeLessThan(1e-10);
+      expect(rel(m.skew, want.skew)).toBeLessThan(1e-10);
+      expect(m.skewDf).toBe(want["skew.df"]);
+      expect(rel(m.kurtZ, want["kurt.z"])).toBeLessThan(1e-10);
+      // p-values relative to their size (the non-normal sample's are about 1e-121 and 1e-62)
+      expect(Math.abs(m.skewP - want["skew.pvalue"]) / want["skew.pvalue"]).toBeLessThan(1e-8);
+      expect(Math.abs(m.kurtP - want["kurt.pvalue"]) / want["kurt.pvalue"]).toBeLessThan(1e-8);
+    });
+  }
+  it("advises MLR only when a test rejects", () => {
+    const normal = readCsv("raw150.csv");
+    const skewed = readCsv("nonnormal300.csv");
+    const a = mardia(normal, normal[0].length);
+    const b = mardia(skewed, skewed[0].length);
+    if (!a || !b) throw new Error("singular");
+    expect(mardiaAdvice(a)).toMatch(/normal-theory ML is adequate/);
+    expect(mardiaAdvice(b)).toMatch(/--estimator MLR/);
+    expect(mardiaAdvice(b, 0.05, "MLR")).toMatch(/MLR \(used here\)/);
   });
 });

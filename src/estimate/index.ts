@@ -1,5 +1,6 @@
 export * from "./coefficients.ts";
 export * from "./fit.ts";
+export * from "./mardia.ts";
 export * from "./ml.ts";
 export * from "./modification.ts";
 export * from "./parameters.ts";
