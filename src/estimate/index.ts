@@ -1,3 +1,4 @@
+export * from "./bootstrap.ts";
 export * from "./coefficients.ts";
 export * from "./fit.ts";
 export * from "./mardia.ts";
