@@ -12,6 +12,7 @@ import { type FitIndices, fitIndices } from "./fit.ts";
 import { fitML, type MLOptions } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
 import type { ParamTable } from "./parameters.ts";
+import { type RobustFitIndices, robustEstimate } from "./robust.ts";
 import { verdict } from "./verdicts.ts";
 
 export interface PathEstimate extends ParameterEstimate {
@@ -32,6 +33,8 @@ export interface EstimationReport {
   fit: FitIndices;
   modification: ModificationIndex[];
   iterations: number;
+  /** Only with estimator "MLR": scaled and robust fit indices, named as lavaan's fitMeasures(). */
+  robust?: RobustFitIndices;
 }
 
 export interface EstimateOptions extends MLOptions {
@@ -40,6 +43,13 @@ export interface EstimateOptions extends MLOptions {
   modification?: boolean;
   /** Compute the RMSEA 90% interval and p-close (skip them in Monte Carlo loops). */
   rmseaInterval?: boolean;
+  /**
+   * "ML" (default): normal-theory SEs from the expected information. "MLR": the same estimates
+   * with lavaan's MLR inference (sandwich SEs, Yuan-Bentler scaled test); needs `data`.
+   */
+  estimator?: "ML" | "MLR";
+  /** Raw data, one column per model variable in the structure's variable order (for MLR). */
+  data?: readonly ArrayLike<number>[];
 }
 
 export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
@@ -54,7 +64,23 @@ export function estimatePathModel(
   const alpha = options.alpha ?? 0.05;
   const r = fitML(structure, cov, n, options);
   if (!r.ok) return { ok: false, error: r.error.message };
-  const all = parameterEstimates(r.result);
+  const fit = fitIndices(r.result, options.rmseaInterval !== false);
+  let result = r.result;
+  let robust: RobustFitIndices | undefined;
+  if (options.estimator === "MLR") {
+    if (!options.data) return { ok: false, error: "estimator MLR needs the raw data" };
+    if (r.result.table.constrained)
+      return {
+        ok: false,
+        error:
+          "estimator MLR is not available yet for models with fixed or equal (shared-label) parameters; use ML",
+      };
+    const rob = robustEstimate(r.result, options.data, fit);
+    if (!rob.ok) return rob;
+    result = { ...r.result, vcov: rob.result.vcov };
+    robust = rob.result.fit;
+  }
+  const all = parameterEstimates(result);
   const paths = all
     .filter((x) => x.kind === "path")
     .map((x) => ({
@@ -68,11 +94,12 @@ export function estimatePathModel(
     paths,
     covariances: all.filter((x) => x.kind === "covariance"),
     variances: all.filter((x) => x.kind === "variance"),
-    r2: rSquared(r.result),
-    fit: fitIndices(r.result, options.rmseaInterval !== false),
+    r2: rSquared(result),
+    fit,
     modification: options.modification === false ? [] : modificationIndices(r.result),
     iterations: r.result.iterations,
+    ...(robust ? { robust } : {}),
   };
-  if (r.result.table.defined.length) report.defined = definedEstimates(r.result, all);
+  if (result.table.defined.length) report.defined = definedEstimates(result, all);
   return { ok: true, report };
 }

@@ -1,4 +1,5 @@
 import { csvParseRows } from "d3";
+import { type MardiaTest, mardia, mardiaAdvice } from "../../../../src/estimate/mardia.ts";
 import { estimatePathModel } from "../../../../src/estimate/report.ts";
 import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { covariance, fromRows, type Mat } from "../../../../src/math/linalg.ts";
@@ -24,12 +25,13 @@ export const estimate: Command = {
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
     n: { type: "string" },
     alpha: { type: "string" },
+    estimator: { type: "string" },
     out: { type: "string" },
   },
   help: `Input: a CSV with one column per construct named ${CONSTRUCTS.join(", ")} (other columns are
@@ -38,6 +40,8 @@ whose first column names the rows, and --n the number of observations behind it.
 Writes DIR/estimates.csv (one row per path: hypothesis, from, to, estimate, std_estimate, se,
 z, p, verdict) and DIR/fit.json (chi-square, df, p, CFI, TLI, RMSEA with 90% CI, SRMR, R-squared,
 modification indices). Estimation is ML as in lavaan's sem(); p-values are two-sided Wald z.
+With raw data, Mardia's multivariate skewness and kurtosis tests are printed (on stderr) with
+advice on whether MLR or a bootstrap is advisable.
 Options:
   --model        published (default), table1, a scenario file whose model section to use, a
                  file of lavaan model syntax (.lav), or the syntax itself, e.g.
@@ -46,6 +50,11 @@ Options:
                  syntax, the variables are the data's columns the model names)
   --corr-matrix  the CSV is a matrix, not raw data (requires --n)
   --n N          observations behind the matrix (8 to 10,000,000)
+  --estimator E  ML (default) or MLR (raw data only): lavaan's estimator = "MLR", i.e. the ML
+                 estimates with Huber-White sandwich SEs (observed information) and the
+                 Yuan-Bentler scaled chi-square; fit.json then adds lavaan's chisq.scaled,
+                 chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
+                 tli.robust, rmsea.robust, ... and Mardia's tests
   --alpha A      significance level of the verdicts (default 0.05)
   --out DIR      output directory`,
   run({ values, positionals }) {
@@ -54,6 +63,10 @@ Options:
     const file = positionals[0];
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
+    const estimatorArg = (values.estimator as string | undefined) ?? "ML";
+    if (estimatorArg !== "ML" && estimatorArg !== "MLR")
+      throw new UsageError(`--estimator = "${estimatorArg}": must be ML or MLR`);
+    const estimator: "ML" | "MLR" = estimatorArg;
     const modelArg = (values.model as string | undefined) ?? "published";
     let spec: ModelSpec | null = null;
     let syntax: { text: string; source: string } | null = null;
@@ -87,7 +100,12 @@ Options:
     const vars = structure.variables;
     let cov: Mat;
     let n: number;
+    let data: Float64Array[] | undefined;
     if (values["corr-matrix"]) {
+      if (estimator === "MLR")
+        throw new UsageError(
+          "--estimator MLR needs raw data (casewise scores); a covariance or correlation matrix supports ML only",
+        );
       n = intOption(values.n, "n", 8, 10_000_000);
       const m = parseMatrixCsv(text, file, vars);
       for (let i = 0; i < m.length; i++) {
@@ -111,10 +129,15 @@ Options:
           `${file}: ${n} data rows; need more rows than the model's free parameters`,
         );
       cov = covariance(d.columns, n);
+      data = d.columns;
     }
-    const r = estimatePathModel(structure, cov, n, { alpha });
+    const r = estimatePathModel(structure, cov, n, {
+      alpha,
+      ...(estimator === "MLR" ? { estimator, data } : {}),
+    });
     if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
     const rep = r.report;
+    const mardiaTest = data ? mardia(data, n) : null;
     ensureDir(dir);
     const rows = rep.paths.map((x) => ({
       hypothesis: x.hypothesis ?? "",
@@ -167,7 +190,7 @@ Options:
     const extra = syntax ? { syntax: syntax.text, defined } : {};
     writeAtomic(
       outPath(dir, "fit.json"),
-      `${JSON.stringify({ version: VERSION, data: file, model: modelName, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: rep.fit, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
+      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: rep.fit, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
     );
     console.log(
       table(
@@ -205,6 +228,36 @@ Options:
     console.log(
       `n = ${n}; chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}, CFI = ${fmt(f.cfi)}, RMSEA = ${fmt(f.rmsea)}, SRMR = ${fmt(f.srmr)}`,
     );
+    const rb = rep.robust;
+    if (rb)
+      console.log(
+        `MLR: scaled chi-square = ${fmt(rb["chisq.scaled"], 2)} (scaling factor ${fmt(rb["chisq.scaling.factor"], 3)}), p = ${fmt(rb["pvalue.scaled"], 4)}; scaled CFI = ${fmt(rb["cfi.scaled"])}, TLI = ${fmt(rb["tli.scaled"])}, RMSEA = ${fmt(rb["rmsea.scaled"])}; robust CFI = ${fmt(rb["cfi.robust"])}, RMSEA = ${fmt(rb["rmsea.robust"])}`,
+      );
+    if (mardiaTest) {
+      // stderr, so that the ML run's stdout stays as it was
+      const say = estimator === "MLR" ? console.log : console.error;
+      say(
+        `Mardia: skewness b1p = ${fmt(mardiaTest.b1p, 3)}, chi2(${mardiaTest.skewDf}) = ${fmt(mardiaTest.skew, 2)}, p = ${fmt(mardiaTest.skewP, 4)}; kurtosis b2p = ${fmt(mardiaTest.b2p, 3)} (normal ${mardiaTest.p * (mardiaTest.p + 2)}), z = ${fmt(mardiaTest.kurtZ, 2)}, p = ${fmt(mardiaTest.kurtP, 4)}`,
+      );
+      say(mardiaAdvice(mardiaTest, 0.05, estimator));
+    }
     console.error(`wrote ${outPath(dir, "estimates.csv")} and ${outPath(dir, "fit.json")}`);
   },
 };
+
+const MLR_LABEL =
+  'MLR (lavaan-compatible estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z';
+
+function mardiaJson(m: MardiaTest | null) {
+  if (!m) return null;
+  return {
+    b1p: m.b1p,
+    skew: m.skew,
+    "skew.df": m.skewDf,
+    "skew.pvalue": m.skewP,
+    b2p: m.b2p,
+    "kurt.z": m.kurtZ,
+    "kurt.pvalue": m.kurtP,
+    advice: mardiaAdvice(m, 0.05, "MLR"),
+  };
+}
