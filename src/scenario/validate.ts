@@ -1,5 +1,6 @@
 import { paramTable } from "../estimate/parameters.ts";
 import { buildModel, customSpec, type StructuralModel, structureOf } from "../model/index.ts";
+import { SAMPLE } from "../paper/sample.ts";
 import { type Scenario, ScenarioSchema } from "./schema.ts";
 
 /** A validation problem: the JSON path, the value found, and what is allowed. */
@@ -13,17 +14,117 @@ export type ValidationResult =
   | { ok: true; scenario: Scenario }
   | { ok: false; issues: ScenarioIssue[] };
 
+/** Deepest nesting of objects and arrays a scenario or sweep file may have (real files: < 10). */
+export const MAX_NESTING = 64;
+/** Longest key shown in a message, and most issues listed for one file. */
+const MAX_KEY_SHOWN = 60;
+const MAX_VALUE_SHOWN = 60;
+export const MAX_ISSUES = 50;
+
+/** A key as shown in a message: cut to MAX_KEY_SHOWN characters with its full length. */
+export function shortKey(k: string): string {
+  return k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN - 3)}...(${k.length} chars)` : k;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   if (!path.length) return "(root)";
-  return path
-    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+  const shown =
+    path.length > 12
+      ? [...path.slice(0, 6), `...(${path.length - 10} levels)`, ...path.slice(-4)]
+      : path;
+  return shown
+    .map((k, i) =>
+      typeof k === "number" ? `[${k}]` : i === 0 ? shortKey(String(k)) : `.${shortKey(String(k))}`,
+    )
     .join("");
 }
 
+/**
+ * A value as shown in a message: JSON, cut to MAX_VALUE_SHOWN characters. Never recurses more
+ * than a few levels or walks more than a few dozen entries, so any input is shown in bounded
+ * time and stack. Non-finite numbers (JSON has none; JSON.parse turns 1e999 into Infinity) are
+ * shown as what the user most likely wrote.
+ */
+export function showValue(v: unknown): string {
+  let budget = MAX_VALUE_SHOWN + 4;
+  const put = (s: string): string => {
+    budget -= s.length;
+    return s;
+  };
+  const walk = (x: unknown, depth: number): string => {
+    if (budget <= 0) return "";
+    if (x === null) return put("null");
+    if (typeof x === "number")
+      return put(
+        Number.isFinite(x)
+          ? String(x)
+          : Number.isNaN(x)
+            ? "NaN"
+            : x > 0
+              ? "1e999 (too large)"
+              : "-1e999 (too large)",
+      );
+    if (typeof x === "string")
+      return put(JSON.stringify(x.length > MAX_VALUE_SHOWN ? x.slice(0, MAX_VALUE_SHOWN) : x));
+    if (typeof x !== "object") return put(String(x));
+    if (depth >= 3) return put(Array.isArray(x) ? "[...]" : "{...}");
+    const parts: string[] = [];
+    if (Array.isArray(x)) {
+      put("[");
+      for (let i = 0; i < x.length && budget > 0; i++) parts.push(walk(x[i], depth + 1));
+      return `[${parts.join(put(","))}]`;
+    }
+    put("{");
+    for (const k in x) {
+      if (!Object.hasOwn(x, k)) continue;
+      if (budget <= 0) break;
+      const key = put(`${JSON.stringify(shortKey(k))}:`);
+      parts.push(key + walk((x as Record<string, unknown>)[k], depth + 1));
+    }
+    return `{${parts.join(",")}}`;
+  };
+  const s = walk(v, 0);
+  return s.length > MAX_VALUE_SHOWN ? `${s.slice(0, MAX_VALUE_SHOWN - 3)}...` : s;
+}
+
 function show(v: unknown): string {
-  if (v === undefined) return "missing";
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return v === undefined ? "missing" : showValue(v);
+}
+
+/**
+ * The first place where parsed JSON nests deeper than `max` levels, or undefined. Iterative,
+ * so a file nested 100,000 levels deep costs no stack.
+ */
+export function tooDeep(input: unknown, max = MAX_NESTING): ScenarioIssue | undefined {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: input, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop() as { v: unknown; path: PropertyKey[] };
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= max)
+      return {
+        path: formatPath(path),
+        value: undefined,
+        message: `nested more than ${max} levels deep (a scenario or sweep file nests fewer than 10)`,
+      };
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else
+      for (const k of Object.keys(v))
+        stack.push({ v: (v as Record<string, unknown>)[k], path: [...path, k] });
+  }
+  return undefined;
+}
+
+/** At most MAX_ISSUES issues, the last one saying how many more there are. */
+export function capIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    {
+      path: "(file)",
+      value: undefined,
+      message: `... and ${issues.length - MAX_ISSUES} more problems`,
+    },
+  ];
 }
 
 export function formatIssue(i: ScenarioIssue): string {
@@ -43,6 +144,8 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
 
 /** Validate a parsed scenario object: schema first, then the structural model's own checks. */
 export function validateScenario(input: unknown): ValidationResult {
+  const deep = tooDeep(input);
+  if (deep) return { ok: false, issues: [deep] };
   const r = ScenarioSchema.safeParse(input);
   if (!r.success) {
     const issues: ScenarioIssue[] = [];
@@ -65,8 +168,10 @@ export function validateScenario(input: unknown): ValidationResult {
         });
       }
     }
-    return { ok: false, issues };
+    return { ok: false, issues: capIssues(issues) };
   }
+  const frame = emptyFrame(r.data);
+  if (frame.length) return { ok: false, issues: frame };
   const built = scenarioModel(r.data);
   if (!built.ok) return built;
   // A cross-section estimated on the drawn firms needs more firms than the model has free
@@ -85,6 +190,35 @@ export function validateScenario(input: unknown): ValidationResult {
     };
   }
   return { ok: true, scenario: r.data };
+}
+
+/**
+ * Frame criteria that admit no firm at all, whatever the seed. In a cross-section the frame is
+ * drawn from the placeholder universe (docs/survey.md): export shares lie strictly below 1 and
+ * firms are founded by the survey year (SAMPLE.surveyYear); in the dynamics no firm is founded
+ * after dynamics.surveyYear. What depends on the draw (too few firms for the mailing) only a
+ * run can tell; it is reported then as an error naming survey.frame.
+ */
+function emptyFrame(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const f = s.survey.frame;
+  const surveyYear = s.mode === "dynamics" ? s.dynamics.surveyYear : SAMPLE.surveyYear;
+  const where =
+    s.mode === "dynamics" ? "dynamics.surveyYear" : "the survey year of the placeholder frame";
+  if (f.minFoundingYear !== null && f.minFoundingYear > surveyYear)
+    issues.push({
+      path: "survey.frame.minFoundingYear",
+      value: f.minFoundingYear,
+      message: `no firm is founded after ${where} (${surveyYear}), so the frame would hold no firm (allowed: up to ${surveyYear}, or null)`,
+    });
+  if (s.mode !== "dynamics" && f.minExportShare >= 1)
+    issues.push({
+      path: "survey.frame.minExportShare",
+      value: f.minExportShare,
+      message:
+        "no firm of the placeholder frame exports all of its production, so the frame would hold no firm (allowed: 0 to below 1)",
+    });
+  return issues;
 }
 
 /** The structural model a (schema-valid) scenario describes, or the reasons it is impossible. */

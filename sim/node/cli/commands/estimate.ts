@@ -11,7 +11,8 @@ import { scenarioModel } from "../../../../src/scenario/validate.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
-import { ensureDir, outPath, readScenario, readText, writeAtomic } from "../../files/files.ts";
+import { MAX_DATA_BYTES, outPath, readScenario, readText, writeAtomic } from "../../files/files.ts";
+import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, numberOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
@@ -60,7 +61,7 @@ Options:
       throw new UsageError(
         `--model = "${modelArg}": must be published, table1 or a scenario .json file`,
       );
-    const text = readText(file);
+    const text = readText(file, MAX_DATA_BYTES);
     let cov: Mat;
     let n: number;
     if (values["corr-matrix"]) {
@@ -93,7 +94,7 @@ Options:
     const r = estimatePathModel(structureOf(spec), cov, n, { alpha });
     if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
     const rep = r.report;
-    ensureDir(dir);
+    prepareOutputDir(dir, "estimate");
     const rows = rep.paths.map((x) => ({
       hypothesis: x.hypothesis ?? "",
       from: x.from,
