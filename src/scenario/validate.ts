@@ -92,7 +92,9 @@ function show(v: unknown): string {
 }
 
 /**
- * The first place where parsed JSON nests deeper than `max` levels, or undefined. Iterative,
+ * The first place where parsed JSON nests deeper than `max` levels or holds a `__proto__` key
+ * (JSON.parse makes it an own property, which schema parsing would drop silently), or
+ * undefined. Iterative,
  * so a file nested 100,000 levels deep costs no stack.
  */
 export function tooDeep(input: unknown, max = MAX_NESTING): ScenarioIssue | undefined {
@@ -105,6 +107,12 @@ export function tooDeep(input: unknown, max = MAX_NESTING): ScenarioIssue | unde
         path: formatPath(path),
         value: undefined,
         message: `nested more than ${max} levels deep (a scenario or sweep file nests fewer than 10)`,
+      };
+    if (Object.hasOwn(v, "__proto__"))
+      return {
+        path: formatPath([...path, "__proto__"]),
+        value: undefined,
+        message: "a key named __proto__ is not allowed (it is no field of a scenario or sweep)",
       };
     if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
     else
@@ -242,12 +250,91 @@ export function scenarioModel(
   };
 }
 
-/** Parse JSON text, or the issue that says why it is not JSON (with the parser's position). */
+/** Line and column (1-based) of a character offset. */
+function lineCol(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}
+
+/**
+ * What JSON.parse accepts silently in text already known to be valid JSON: a key given twice
+ * in one object (the last one would win) and a number too large for a double (it would become
+ * Infinity). One pass, no recursion; the issues name the path, the key and both positions, or
+ * the number as written.
+ */
+export function jsonTextIssues(text: string): ScenarioIssue[] {
+  type Ctx = { path: PropertyKey[]; keys?: Map<string, number>; key?: string; index: number };
+  const issues: ScenarioIssue[] = [];
+  const stack: Ctx[] = [];
+  const here = (): PropertyKey[] => {
+    const top = stack[stack.length - 1];
+    if (!top) return [];
+    return top.keys ? [...top.path, top.key ?? ""] : [...top.path, top.index];
+  };
+  let expectKey = false;
+  for (let i = 0; i < text.length && issues.length < MAX_ISSUES; i++) {
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      stack.push(
+        c === "{" ? { path: here(), keys: new Map(), index: 0 } : { path: here(), index: 0 },
+      );
+      expectKey = c === "{";
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top?.keys) expectKey = true;
+      else if (top) top.index++;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.keys) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const first = top.keys.get(key);
+        if (first !== undefined)
+          issues.push({
+            path: formatPath([...top.path, key]),
+            value: undefined,
+            message: `the key "${shortKey(key)}" appears twice in one object (${lineCol(text, first)} and ${lineCol(text, i)}); keep one`,
+          });
+        else top.keys.set(key, i);
+        top.key = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
+      const raw = text.slice(i, j);
+      if (!Number.isFinite(Number(raw)))
+        issues.push({
+          path: formatPath(here()),
+          value: undefined,
+          message: `${raw.length > 40 ? `${raw.slice(0, 37)}...` : raw} is too large a number (beyond +-1.8e308)`,
+        });
+      i = j - 1;
+    }
+  }
+  return issues;
+}
+
+/**
+ * Parse JSON text, or the issues that say why it cannot be used: not JSON (with the parser's
+ * position), a duplicate key, a number too large (see jsonTextIssues).
+ */
 export function parseJsonText(
   text: string,
 ): { ok: true; json: unknown } | { ok: false; issues: ScenarioIssue[] } {
+  let json: unknown;
   try {
-    return { ok: true, json: JSON.parse(text) };
+    json = JSON.parse(text);
   } catch (e) {
     return {
       ok: false,
@@ -256,6 +343,8 @@ export function parseJsonText(
       ],
     };
   }
+  const issues = jsonTextIssues(text);
+  return issues.length ? { ok: false, issues } : { ok: true, json };
 }
 
 /** Parse JSON text and validate it; JSON syntax errors are reported with their position. */

@@ -90,6 +90,13 @@ Options:
           `${file}: ${n} data rows; need more rows than the model's free parameters`,
         );
       cov = covariance(d.columns, n);
+      CONSTRUCTS.forEach((c, j) => {
+        const v = cov[j * CONSTRUCTS.length + j];
+        if (!Number.isFinite(v))
+          throw new UsageError(
+            `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+          );
+      });
     }
     const r = estimatePathModel(structureOf(spec), cov, n, { alpha });
     if (!r.ok) throw new UsageError(`${file}: ${r.error}`);

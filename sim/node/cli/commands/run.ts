@@ -2,7 +2,7 @@ import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { dynamicsReplication } from "../../../../src/dynamics/replication.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
-import { formatIssue, validateScenario } from "../../../../src/scenario/validate.ts";
+import { formatIssue, parseJsonText, validateScenario } from "../../../../src/scenario/validate.ts";
 import { eventsCsv, firmsCsv, timeseriesCsv } from "../../../core/output/dynamicsOutput.ts";
 import { VERSION } from "../../../core/version.ts";
 import { outPath, readText, writeAtomic } from "../../files/files.ts";
@@ -11,11 +11,14 @@ import { type Command, intOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
 function parseJson(path: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const r = parseJsonText(text);
+  if (!r.ok)
+    throw new UsageError(
+      r.issues.length === 1 && r.issues[0].path === "(file)"
+        ? `${path}: ${r.issues[0].message}`
+        : `${path}:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
+    );
+  return r.json;
 }
 
 /** Read a scenario, optionally replacing its market list by a JSON file of country records. */

@@ -5,7 +5,7 @@ import type { Faults } from "../../../core/pool/workerApi.ts";
 import { SweepDirectory } from "../../files/directory.ts";
 import { readSweep } from "../../files/sweepFile.ts";
 import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
-import { type Command, intOption, stringOption, UsageError } from "../command.ts";
+import { type Command, intOption, stringOption, UsageError, workersOption } from "../command.ts";
 import { progressBar } from "../progress.ts";
 
 /** Parse "k/N" (1 <= k <= N). */
@@ -66,7 +66,7 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
       throw new UsageError("expected exactly one sweep file (bgsim sweep <sweep.json> --out DIR)");
     const file = positionals[0];
     const out = stringOption(values.out, "out");
-    const workers = intOption(values.workers, "workers", 1, 1024, nodeWorkerCount());
+    const workers = workersOption(values.workers, nodeWorkerCount(), nodeWorkerCount());
     const shard = parseShard(values.shard);
     const chunk =
       values.chunk === undefined ? undefined : intOption(values.chunk, "chunk", 1, 100_000);
