@@ -83,6 +83,19 @@ describe("an --out directory that is not the command's own output is refused and
     expect(contents(dir)).toEqual(files);
   });
 
+  it("survey and run rerun into their own output", () => {
+    const sv = join(root, "survey-own");
+    expect(bgsim("survey", scenarioFile, "--out", sv).code).toBe(0);
+    expect(bgsim("survey", scenarioFile, "--out", sv).code).toBe(0);
+    writeFileSync(join(root, "dyn2.json"), JSON.stringify({ dynamics: { firms: 500 } }));
+    const rn = join(root, "run-own");
+    expect(bgsim("run", join(root, "dyn2.json"), "--quiet", "--out", rn).code).toBe(0);
+    const r = bgsim("run", join(root, "dyn2.json"), "--quiet", "--out", rn);
+    expect(r.code, r.err).toBe(0);
+    // run's output is not survey's
+    expect(bgsim("survey", scenarioFile, "--out", rn).code).toBe(2);
+  });
+
   it("estimate refuses a user's directory; generate and estimate rerun into their own output", () => {
     const gen = join(root, "gen-own");
     expect(bgsim("generate", scenarioFile, "--out", gen).code).toBe(0);

@@ -83,11 +83,11 @@ describe("mistakes that were accepted silently", () => {
     expect(r.err).not.toMatch(/1024 workers/);
   });
 
-  it("{} is a valid scenario for validate (it says so) and sweep refuses it as not a sweep", () => {
+  it("{} is a valid scenario for validate (it says which kind) and sweep refuses it as not a sweep", () => {
     const f = file("empty.json", "{}");
     const v = bgsim("validate", f);
     expect(v.code).toBe(0);
-    expect(v.out).toContain('checked as a scenario (no "design" or "base" field), not as a sweep');
+    expect(v.out).toContain('empty.json: valid scenario "scenario"');
     const s = bgsim("sweep", f, "--out", join(root, "e"));
     expect(s.code).toBe(2);
     expect(s.err).toContain("empty.json: not a sweep file");

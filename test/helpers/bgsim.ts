@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 
 /** The bgsim executable, as a user runs it. */
 export const BIN = fileURLToPath(new URL("../../sim/node/bin/bgsim.mjs", import.meta.url));
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The project root (bgsim resolves scenario paths relative to the working directory). */
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Run bgsim from the project root; its exit code, stdout and stderr. */
 export function bgsim(...args: string[]): { code: number | null; out: string; err: string } {

@@ -58,9 +58,9 @@ export const OUTPUT_KINDS = {
       "reliability.csv",
       "estimates.csv",
       "checks.csv",
-      "run.json",
+      "survey.json",
     ],
-    marker: "run.json",
+    marker: "survey.json",
     owns: (j) => j.command === "survey",
   },
   power: {

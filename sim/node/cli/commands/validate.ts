@@ -43,7 +43,7 @@ printed as  path = value: what is allowed. Exit code 0 when all files are valid,
       const r = parseScenarioText(text);
       if (r.ok)
         console.log(
-          `${file}: valid scenario "${r.scenario.name}" (${r.scenario.mode}, seed ${r.scenario.seed}, ${r.scenario.replications} replication(s)); checked as a scenario (no "design" or "base" field), not as a sweep`,
+          `${file}: valid scenario "${r.scenario.name}" (${r.scenario.mode}, seed ${r.scenario.seed}, ${r.scenario.replications} replication(s))`,
         );
       else
         problems.push(
