@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeAtomicStream } from "../sim/node/files/files.ts";
@@ -189,4 +190,44 @@ describe("large and failed writes", () => {
     expect(readFileSync(target, "utf8")).toBe("old contents\n");
     expect(readdirSync(root).filter((f) => f.startsWith("keep.csv.tmp-"))).toEqual([]);
   });
+
+  // a real full disk: a 64 KB tmpfs (needs root to mount; skipped elsewhere)
+  const full = join(root, "full");
+  mkdirSync(full);
+  const mounted =
+    process.platform === "linux" &&
+    process.getuid?.() === 0 &&
+    spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync("umount", [full]);
+  });
+  it.skipIf(!mounted)(
+    "a sweep on a full disk: exit 1 naming the file, no temp files, resumable",
+    () => {
+      const sw = file(
+        "full-sweep.json",
+        JSON.stringify({
+          name: "full",
+          base: { population: { firms: 150 } },
+          design: { type: "grid", factors: [{ path: "population.firms", levels: [150, 200] }] },
+          replications: 60,
+        }),
+      );
+      const out = join(full, "s");
+      const r = bgsim("sweep", sw, "--out", out, "--workers", "2", "--quiet");
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        /full\/s\/(runs\.jsonl|manifest\.json): cannot write \(the disk is full\)/,
+      );
+      expect(r.err).not.toMatch(/internal error/);
+      expect(readdirSync(out).filter((f) => /\.tmp-\d+$|bgsim\.lock/.test(f))).toEqual([]);
+      expect(spawnSync("mount", ["-o", "remount,size=4m", full]).status).toBe(0);
+      const ok = bgsim("sweep", sw, "--out", out, "--workers", "2", "--quiet", "--resume");
+      expect(ok.code).toBe(0);
+      const ref = join(root, "full-ref");
+      expect(bgsim("sweep", sw, "--out", ref, "--workers", "2", "--quiet").code).toBe(0);
+      for (const f of ["results.csv", "summary.csv", "failures.csv"])
+        expect(readFileSync(join(out, f), "utf8")).toBe(readFileSync(join(ref, f), "utf8"));
+    },
+  );
 });

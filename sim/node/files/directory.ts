@@ -24,7 +24,7 @@ import { decodeJournal, JournalEncoder, type JournalRecord } from "../../core/ou
 import type { RunOutcome } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
-import { ensureDir, writeAtomic } from "./files.ts";
+import { ensureDir, writeAtomic, writeError } from "./files.ts";
 import { isOwnTemp, LOCK_FILE, lockOutputDir } from "./outputDir.ts";
 
 /** Every file a sweep (or merge) writes into its output directory. */
@@ -172,12 +172,34 @@ export class SweepDirectory {
     if (flush) this.flush();
   }
 
-  /** Write buffered journal lines in one call (a kill loses at most this unwritten batch). */
+  /**
+   * Write buffered journal lines in one call (a kill loses at most this unwritten batch).
+   * A failed write (a full disk) does not throw here, inside the pool's callbacks: it is kept
+   * in `writeFailure` (the caller should stop the pool) and thrown by the next checkpoint,
+   * close or finalise; later lines are dropped, so the journal stays resumable.
+   */
   flush(): void {
+    if (this.writeFailure) this.buffer = [];
     if (!this.buffer.length || this.fd === undefined) return;
     const text = this.buffer.join("");
     this.buffer = [];
-    writeSync(this.fd, text, null, "utf8");
+    try {
+      writeSync(this.fd, text, null, "utf8");
+    } catch (e) {
+      // a line cut by a full disk is dropped by the next --resume, like a line cut by a kill
+      this.writeFailure = writeError(
+        join(this.dir, "runs.jsonl"),
+        e,
+        "the runs written before are kept; continue with --resume once there is room",
+      );
+    }
+  }
+
+  /** The error of a failed journal write, if any (then stop and report it). */
+  writeFailure: UsageError | undefined;
+
+  private throwWriteFailure(): void {
+    if (this.writeFailure) throw this.writeFailure;
   }
 
   /** Rewrite manifest.json with the runs done so far (at most once a second unless forced). */
@@ -185,11 +207,19 @@ export class SweepDirectory {
     const t = performance.now();
     if (!force && t - this.lastCheckpoint < 1000) return;
     this.lastCheckpoint = t;
-    this.writeManifest("running");
+    if (force) return this.writeManifest("running");
+    try {
+      this.writeManifest("running");
+    } catch (e) {
+      // called from the pool's progress callback: keep a failed write for the caller (as flush)
+      if (!(e instanceof UsageError)) throw e;
+      this.writeFailure ??= e;
+    }
   }
 
   private writeManifest(status: Manifest["status"]): void {
     this.flush();
+    this.throwWriteFailure();
     writeAtomic(
       join(this.dir, "manifest.json"),
       manifestText(manifestOf(this.plan, this.shard, this.records.values(), status)),
@@ -200,6 +230,7 @@ export class SweepDirectory {
   close(): void {
     this.closeJournal();
     this.release();
+    this.throwWriteFailure();
   }
 
   private closeJournal(): void {
@@ -211,6 +242,7 @@ export class SweepDirectory {
   /** Write the final files (every run of the slice must be done). Returns the file names. */
   finalise(): string[] {
     const left = this.pending().length;
+    this.throwWriteFailure();
     if (left) throw new Error(`cannot finalise: ${left} runs are not done`);
     this.closeJournal();
     const files = finalFiles(this.plan, this.shard, [...this.records.values()]);

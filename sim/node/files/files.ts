@@ -67,7 +67,11 @@ export function readScenario(path: string): Scenario {
  * A failed write as the user should read it: the disk being full (or a quota, or a read-only
  * disk) named with the path, exit code 1, instead of a bare errno.
  */
-export function writeError(path: string, e: unknown): UsageError {
+export function writeError(
+  path: string,
+  e: unknown,
+  after = "nothing was written to it",
+): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === "ENOSPC"
@@ -79,7 +83,7 @@ export function writeError(path: string, e: unknown): UsageError {
           : code === "EACCES" || code === "EPERM"
             ? "permission denied"
             : (code ?? (e as Error).message);
-  return new UsageError(`${path}: cannot write (${why}); nothing was written to it`, 1);
+  return new UsageError(`${path}: cannot write (${why}); ${after}`, 1);
 }
 
 /** Write a file atomically (temporary file, then rename), so a reader never sees half of it. */

@@ -122,7 +122,10 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
           chunkSize: chunk,
           signal: controller.signal,
           onResult: (r) => dir.append(r),
-          onChunk: () => dir.flush(),
+          onChunk: () => {
+            dir.flush();
+            if (dir.writeFailure) controller.abort(); // a full disk: stop, report it below
+          },
           onProgress: (p) => {
             bar.update(p);
             dir.checkpoint();
