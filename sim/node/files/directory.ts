@@ -207,7 +207,10 @@ export class SweepDirectory {
     const t = performance.now();
     if (!force && t - this.lastCheckpoint < 1000) return;
     this.lastCheckpoint = t;
-    if (force) return this.writeManifest("running");
+    if (force) {
+      this.writeManifest("running");
+      return;
+    }
     try {
       this.writeManifest("running");
     } catch (e) {
