@@ -53,7 +53,7 @@ describe("bgsim survey and bgsim power", () => {
       out,
     );
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/power 100% 40\/40/);
+    expect(r.err).toMatch(/100% 40\/40 runs/);
     const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
     expect(summary).toHaveLength(1 + 2 * 12);
     expect(summary[0]).toMatch(

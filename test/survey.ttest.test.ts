@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { incompleteBeta, tTwoSidedP, welch } from "../src/survey/ttest.ts";
+import { welch } from "../src/survey/ttest.ts";
 
 describe("t-tests for the non-response checks", () => {
-  it("Student t p-values match R's pt", () => {
-    expect(tTwoSidedP(2, 10)).toBeCloseTo(0.0733880347707404, 12); // 2 * pt(-2, 10)
-    expect(tTwoSidedP(-3.5, 3.3)).toBeCloseTo(0.0339487973891309, 12); // 2 * pt(-3.5, 3.3)
-    expect(tTwoSidedP(0, 50)).toBe(1);
-    expect(incompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 14);
-  });
-
   it("Welch's test matches R's t.test(x, y)", () => {
     const x = [1, 2, 3, 4, 5, 2, 4, 6, 8, 10, 12];
     const r = welch("v", x, [0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10])!;

@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { BIN } from "./helpers/bgsim.ts";
+import { files, killWhenJournalHas } from "./sweep.helpers.ts";
 
-const BIN = fileURLToPath(new URL("../sim/node/bin/bgsim.mjs", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "bgsim-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -34,15 +35,6 @@ function bgsim(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** Every file of a directory, by name. */
-function files(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir)
-      .sort()
-      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
-  );
 }
 
 const FINAL = [
@@ -78,21 +70,12 @@ describe("bgsim sweep", () => {
 
   it("resumes after kill -9 (twice) midway and ends with the same files as an uninterrupted run", async () => {
     const out = join(tmp, "killed");
-    const journal = join(out, "runs.jsonl");
-    const lines = () =>
-      existsSync(journal) ? readFileSync(journal, "utf8").split("\n").length - 1 : 0;
     /** Start the sweep and SIGKILL it once the journal holds at least `atLeast` lines. */
     const killAt = async (atLeast: number, resume: boolean) => {
-      const args = [BIN, "sweep", sweepFile, "--out", out, "--workers", "2", "--chunk", "3"];
-      const child: ChildProcess = spawn(process.execPath, resume ? [...args, "--resume"] : args, {
-        stdio: "ignore",
-      });
-      const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-      for (let i = 0; i < 800 && lines() < atLeast; i++)
-        await new Promise((r) => setTimeout(r, 25));
-      child.kill("SIGKILL");
-      expect(await exited).toBeNull(); // killed, not finished
-      const n = lines();
+      const args = ["sweep", sweepFile, "--out", out, "--workers", "2", "--chunk", "3"];
+      const k = await killWhenJournalHas(resume ? [...args, "--resume"] : args, out, atLeast);
+      expect(k.code).toBeNull(); // killed, not finished
+      const n = k.lines;
       expect(n).toBeGreaterThan(0);
       expect(n).toBeLessThan(RUNS);
       expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).status).toBe("running");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildPlan } from "../sim/core/designs/plan.ts";
 import { fieldPathText, getAt, parseFieldPath, setAt } from "../src/scenario/fieldPath.ts";
 import { parseSweepText, sweepJsonSchema, validateSweep } from "../src/scenario/sweep.ts";
 
@@ -163,5 +164,117 @@ describe("validateSweep", () => {
     expect(Object.keys(s.properties)).toEqual(
       expect.arrayContaining(["base", "design", "replications", "seed", "streams"]),
     );
+  });
+});
+
+describe("linked settings as sweep factors (every bgsim power option)", () => {
+  const survey = { seed: 11, survey: { enabled: true } };
+  const plan = (factors: Record<string, unknown>[], extra: Record<string, unknown> = {}) => {
+    const r = validateSweep({
+      base: survey,
+      design: { type: "grid", factors },
+      streams: "common",
+      replications: 3,
+      ...extra,
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return buildPlan(r.sweep);
+  };
+  const scenario = (p: ReturnType<typeof plan>, point: number) => {
+    const s = p.scenarioAt(point);
+    if (!s.ok) throw new Error(s.message);
+    return s.scenario;
+  };
+
+  it("n sets survey.n and grows survey.mailed at the scenario's mailed/n ratio", () => {
+    const p = plan([{ setting: "n", levels: [100, 203, 400] }]);
+    expect(p.sweep.factors[0]).toMatchObject({ path: "set_n", integer: true, segments: [] });
+    expect([0, 1, 2].map((i) => scenario(p, i).survey.n)).toEqual([100, 203, 400]);
+    // never below the scenario's own mailing; 400 x 900 / 203 rounded up above it
+    expect([0, 1, 2].map((i) => scenario(p, i).survey.mailed)).toEqual([900, 900, 1774]);
+    expect(p.runSpec(4)).toMatchObject({ point: 1, replication: 1, params: { set_n: 203 } });
+  });
+
+  it("coef, reliability, cmv, bias and cutoff set their linked fields", () => {
+    const p = plan([
+      { setting: "coef", coef: "IEO->LFDC", levels: [0.3] },
+      { setting: "reliability", levels: [0.7] },
+      { setting: "cmv", levels: [0.2] },
+      { setting: "bias", levels: [-0.3] },
+      { setting: "cutoff", levels: [0.25] },
+    ]);
+    expect(p.sweep.factors.map((f) => f.path)).toEqual([
+      "set_coef_IEO_LFDC",
+      "set_reliability",
+      "set_cmv",
+      "set_bias",
+      "set_cutoff",
+    ]);
+    const s = scenario(p, 0);
+    expect(s.model.paths?.["IEO->LFDC"]).toBe(0.3);
+    expect(s.survey).toMatchObject({
+      loadings: "scaled",
+      targetReliability: 0.7,
+      methodFactor: 0.2,
+      responseBias: { on: "performance", strength: -0.3 },
+    });
+    expect(s.survey.frame.minExportShare).toBe(0.25);
+  });
+
+  it("works in Latin hypercube designs and offsets replications with firstReplication", () => {
+    const r = validateSweep({
+      base: survey,
+      design: {
+        type: "latin-hypercube",
+        points: 4,
+        factors: [{ setting: "n", min: 100, max: 300 }],
+      },
+      replications: 2,
+      firstReplication: 10,
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const p = buildPlan(r.sweep);
+    for (let i = 0; i < 4; i++) expect(Number.isInteger(scenario(p, i).survey.n)).toBe(true);
+    expect(p.runSpec(3)).toMatchObject({ point: 1, replication: 11 });
+  });
+
+  it("leaves existing sweeps' resolved form (and so their hash) alone", () => {
+    const r = validateSweep(grid({ path: "population.firms", levels: [100] }));
+    expect(r.ok && Object.keys(r.sweep)).toEqual([
+      "name",
+      "base",
+      "design",
+      "factors",
+      "replications",
+      "seed",
+      "streams",
+    ]);
+  });
+
+  it("names the problem of a bad setting factor", () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ setting: "coef", levels: [0.1] }, "design.factors[0].coef", /needs coef/],
+      [
+        { setting: "coef", coef: "IEO->XYZ", levels: [0.1] },
+        "design.factors[0].coef",
+        /FROM and TO/,
+      ],
+      [{ setting: "cmv", coef: "IEO->LFDC", levels: [0.1] }, "design.factors[0].coef", /only for/],
+      [{ setting: "n", path: "survey.n", levels: [100] }, "design.factors[0].setting", /not both/],
+      [{ levels: [100] }, "design.factors[0].path", /either path/],
+      [{ setting: "n", levels: [100.5] }, "design.factors[0].levels[0]", /integers only/],
+      [
+        { setting: "reliability", levels: [0.7, 0.999] },
+        "design.factors[0].levels[1]",
+        /reliability = 0.999 makes the scenario invalid: survey\.targetReliability/,
+      ],
+    ];
+    for (const [factor, path, message] of cases) {
+      const found = issues({ base: survey, design: { type: "grid", factors: [factor] } });
+      const hit = found.find((i) => i.path === path);
+      expect(hit, `${JSON.stringify(factor)}: ${JSON.stringify(found)}`).toBeDefined();
+      expect(hit?.message).toMatch(message);
+    }
   });
 });

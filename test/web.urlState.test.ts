@@ -26,6 +26,7 @@ describe("URL state", () => {
       survey: { n: 450, seed: 9, full: true },
       firm: 12,
       policy: "export-promotion",
+      ui: { "wi-lever": "1", "wi-reps": "8", "sens-levels": "50, 100", "map-country": "3" },
     };
     const q = encodeState(s);
     expect(q).toContain("view=map");
@@ -41,6 +42,10 @@ describe("URL state", () => {
     expect(d.state).toEqual(defaultState(BASE));
     expect(d.state.scenario).not.toHaveProperty("$schema");
     expect(d.state.survey.n).toBe(203);
+    // the first screen is the map at the survey date
+    expect(d.state.view).toBe("map");
+    expect(d.state.date).toBe(null);
+    expect(encodeState(d.state)).not.toContain("date=");
   });
 
   it("base64url round-trips any UTF-8 text and rejects foreign characters", () => {
@@ -52,8 +57,8 @@ describe("URL state", () => {
 
   it("a malformed link reports every problem and falls back to the baseline", () => {
     const d = decodeState("?view=globe&date=-3&n=5&scenario=%%%", BASE);
-    expect(d.state.view).toBe("pathModel");
-    expect(d.state.date).toBe(0);
+    expect(d.state.view).toBe("map");
+    expect(d.state.date).toBe(null);
     expect(d.state.survey.n).toBe(203);
     expect(d.state.scenario).toEqual(defaultState(BASE).scenario);
     const text = d.errors.join("\n");

@@ -1,11 +1,12 @@
 import { formatIssue, parseScenarioText } from "../src/scenario/validate.ts";
-import { downloadBlob } from "./export/export.ts";
+import { downloadBlob, setExportContext } from "./export/export.ts";
 import { PRESETS } from "./presets.ts";
 import { BASELINE } from "./state/baseline.ts";
 import { Store } from "./state/store.ts";
-import { decodeState, VIEW_LABELS, VIEWS, type View } from "./state/urlState.ts";
+import { type AppState, decodeState, VIEW_LABELS, VIEWS, type View } from "./state/urlState.ts";
 import type { ViewContext, ViewHandle } from "./state/view.ts";
 import { clear, h } from "./ui/dom.ts";
+import { TEXT_SCALE_EVENT } from "./ui/textScale.ts";
 import { setupTour, tourSeen } from "./ui/tour.ts";
 import { VIEW_LOADERS } from "./views.ts";
 
@@ -17,8 +18,10 @@ const alertTitle = document.getElementById("link-error-title")!;
 const alertList = document.getElementById("link-error-list")!;
 
 function showErrors(title: string, messages: string[]): void {
+  // more problems with the same link add to the list already shown
+  const adding = !alertBox.hidden && alertTitle.textContent === title && messages.length > 0;
   alertTitle.textContent = title;
-  clear(alertList);
+  if (!adding) clear(alertList);
   for (const m of messages) alertList.append(h("li", {}, m));
   alertBox.hidden = messages.length === 0;
 }
@@ -87,35 +90,71 @@ async function showView(v: View, changed: Set<keyof typeof store.state>): Promis
   handle.update(store.state, allKeys());
 }
 
+setExportContext(() => {
+  const s = store.scenario();
+  const st = store.state;
+  const ui = Object.entries(st.ui).map(([k, v]) => `${k}=${v}`);
+  return [
+    `scenario: ${s.name}; seed ${s.seed}; view ${VIEW_LABELS[st.view]}`,
+    `survey: n = ${st.survey.n}, survey seed ${st.survey.seed}${st.survey.full ? ", full survey" : ""}${st.firm !== null ? `; followed firm ${st.firm}` : ""}${st.policy ? `; policy ${st.policy}` : ""}`,
+    ...(ui.length ? [`settings: ${ui.join("; ")}`] : []),
+    `link: ${location.href}`,
+  ];
+});
+
 function describeScenario(): void {
   const s = store.scenario();
   const label = document.getElementById("scenario-label")!;
-  label.textContent = `Scenario: ${s.name} · seed ${s.seed}${s.description ? ` · ${s.description}` : ""}`;
+  // the description speaks of the survey population; the map simulates its own, larger cohort
+  label.textContent = `Scenario: ${s.name} · seed ${s.seed}${s.description ? ` · ${s.description}` : ""} · The map and cohort curves simulate ${s.dynamics.firms.toLocaleString("en-US")} firms founded ${s.dynamics.startYear}–${s.dynamics.endYear}.`;
 }
 
 store.subscribe((state, changed) => {
   void showView(state.view, changed);
   if (changed.has("scenario")) describeScenario();
+  // a preset's text belongs to the view it opened
+  if (changed.has("view") && presetView !== null && state.view !== presetView) {
+    presetText.textContent = "";
+    presetView = null;
+    presetSelect.value = "";
+  }
+});
+
+// Back / Forward: every tab switch is a history entry; restore the state the entry holds.
+window.addEventListener("popstate", () => {
+  const d = decodeState(location.search, BASELINE);
+  const patch: Partial<AppState> = {};
+  for (const k of Object.keys(d.state) as (keyof AppState)[]) {
+    if (JSON.stringify(d.state[k]) !== JSON.stringify(store.state[k]))
+      (patch as Record<string, unknown>)[k] = d.state[k];
+  }
+  if (d.errors.length) showErrors("This link could not be fully restored", d.errors);
+  store.set(patch, true);
 });
 
 // Presets
 const presetSelect = document.getElementById("preset") as HTMLSelectElement;
 const presetText = document.getElementById("preset-text")!;
+let presetView: View | null = null;
 presetSelect.append(h("option", { value: "" }, "Choose a preset…"));
 for (const p of PRESETS) presetSelect.append(h("option", { value: p.id }, p.title));
 presetSelect.addEventListener("change", () => {
   const p = PRESETS.find((x) => x.id === presetSelect.value);
   if (!p) {
     presetText.textContent = "";
+    presetView = null;
     return;
   }
   presetText.textContent = `${p.title}: ${p.text}`;
-  store.set(p.state(BASELINE));
+  const patch = p.state(BASELINE);
+  presetView = patch.view ?? store.state.view;
+  store.set(patch);
 });
 
 // Share link
 document.getElementById("copy-link")!.addEventListener("click", async (ev) => {
   const btn = ev.currentTarget as HTMLButtonElement;
+  store.flushUrl();
   try {
     await navigator.clipboard.writeText(location.href);
     btn.textContent = "Link copied";
@@ -155,25 +194,56 @@ importInput.addEventListener("change", async () => {
   store.set({ scenario: input });
 });
 
-// Keyboard: space / arrows go to the current view (not while typing in a field).
-document.addEventListener("keydown", (e) => {
-  const t = e.target as HTMLElement | null;
+// Keyboard: Space plays/pauses and the arrows step, wherever the focus is (a button, a tab, a
+// slider), except while typing in a text field or choosing in a menu. Space on a focused button
+// would press it again (the browser clicks on key-up), so the key-up is swallowed too.
+function typingIn(t: HTMLElement | null): boolean {
   const tag = t?.tagName;
-  const typing =
+  return (
     tag === "TEXTAREA" ||
     tag === "SELECT" ||
-    (tag === "INPUT" && !["range", "checkbox", "button"].includes((t as HTMLInputElement).type)) ||
-    t?.isContentEditable;
-  if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
-  if (tag === "INPUT" && (t as HTMLInputElement).type === "range" && e.key !== " ") return;
-  if (tag === "BUTTON" && e.key === " ") return;
-  if (current?.onKey?.(e)) e.preventDefault();
-});
+    (tag === "INPUT" &&
+      !["range", "checkbox", "radio", "button", "submit", "reset", "file"].includes(
+        (t as HTMLInputElement).type,
+      )) ||
+    t?.isContentEditable === true
+  );
+}
+let spaceTaken = false;
+document.addEventListener(
+  "keydown",
+  (e) => {
+    const t = e.target as HTMLElement | null;
+    if (typingIn(t) || e.altKey || e.ctrlKey || e.metaKey) return;
+    // the arrows keep their meaning on a slider; Space does not move one
+    if (t?.tagName === "INPUT" && (t as HTMLInputElement).type === "range" && e.key !== " ") return;
+    if (e.key === " " && e.repeat) {
+      e.preventDefault();
+      return;
+    }
+    if (current?.onKey?.(e)) {
+      e.preventDefault();
+      if (e.key === " ") spaceTaken = true;
+    }
+  },
+  true,
+);
+document.addEventListener(
+  "keyup",
+  (e) => {
+    if (e.key === " " && spaceTaken) {
+      spaceTaken = false;
+      e.preventDefault();
+    }
+  },
+  true,
+);
 
 // Larger text for projectors (a display preference, kept in this browser, not in the link)
 const large = document.getElementById("large-text")!;
 const setLarge = (on: boolean) => {
   document.documentElement.classList.toggle("large", on);
+  document.dispatchEvent(new Event(TEXT_SCALE_EVENT));
   large.setAttribute("aria-pressed", String(on));
   try {
     localStorage.setItem("bgl-large-text", on ? "1" : "0");

@@ -1,6 +1,7 @@
 import { exp, log } from "../math/fdlibm.ts";
 import { normal } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
+import { getAt, setAt } from "../scenario/fieldPath.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { type CalibrationRow, calibrationLoss, calibrationTable } from "./calibration.ts";
 import { simulate } from "./simulate.ts";
@@ -31,21 +32,10 @@ export const CALIBRATED: readonly CalibrationParameter[] = [
   { path: "size.medianEmployees", min: 2, max: 1000, log: true },
 ];
 
-function getPath(o: Record<string, unknown>, path: string): number {
-  let cur: unknown = o;
-  for (const k of path.split(".")) cur = (cur as Record<string, unknown>)[k];
-  return cur as number;
-}
-
 /** A copy of the scenario with dynamics parameters set (paths relative to scenario.dynamics). */
 export function withDynamics(s: Scenario, values: Record<string, number>): Scenario {
-  const c = structuredClone(s);
-  for (const [path, v] of Object.entries(values)) {
-    const keys = path.split(".");
-    let cur = c.dynamics as unknown as Record<string, unknown>;
-    for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
-    cur[keys[keys.length - 1]] = v;
-  }
+  let c = s;
+  for (const [path, v] of Object.entries(values)) c = setAt(c, ["dynamics", ...path.split(".")], v);
   return c;
 }
 
@@ -100,8 +90,7 @@ export function calibrate(
     const v = p.log ? exp(x) : x;
     return Math.min(p.max, Math.max(p.min, v));
   };
-  const dyn = scenario.dynamics as unknown as Record<string, unknown>;
-  let x = params.map((p) => toX(p, getPath(dyn, p.path)));
+  let x = params.map((p) => toX(p, Number(getAt(scenario.dynamics, p.path.split(".")))));
   const valuesOf = (xs: number[]) =>
     Object.fromEntries(params.map((p, i) => [p.path, fromX(p, xs[i])]));
   let best = evaluate(withDynamics(scenario, valuesOf(x)), reps);

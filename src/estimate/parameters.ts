@@ -1,4 +1,5 @@
 import { exogenous } from "../model/graph.ts";
+import { pathLabel } from "../model/pathLabel.ts";
 import type { ModelStructure } from "../model/spec.ts";
 
 /**
@@ -33,7 +34,7 @@ export function paramTable(structure: ModelStructure): ParamTable {
   };
   const params: Param[] = [];
   for (const { from, to } of structure.paths) {
-    params.push({ kind: "path", i: ix(to), j: ix(from), label: `${from}->${to}` });
+    params.push({ kind: "path", i: ix(to), j: ix(from), label: pathLabel(from, to) });
   }
   for (let i = 0; i < p; i++)
     params.push({ kind: "variance", i, j: i, label: `${vars[i]}~~${vars[i]}` });

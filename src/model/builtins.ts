@@ -2,6 +2,7 @@ import { fromRows, inverseSPD, submatrix } from "../math/linalg.ts";
 import { CONSTRUCTS, type Construct } from "../paper/constructs.ts";
 import { TABLE1_CORRELATIONS } from "../paper/table1.ts";
 import { TABLE2 } from "../paper/table2.ts";
+import { pathLabel } from "./pathLabel.ts";
 import type { CorrelationSpec, ModelSpec, PathSpec } from "./spec.ts";
 
 const STRATEGIES: Construct[] = ["GTC", "UPD", "QF", "LFDC"];
@@ -84,7 +85,7 @@ export function customSpec(
     base === "empty"
       ? { name, variables: CONSTRUCTS, paths: [], correlations: [] }
       : BUILTIN_MODELS[base]();
-  const paths = new Map(start.paths.map((x) => [`${x.from}->${x.to}`, x.value]));
+  const paths = new Map(start.paths.map((x) => [pathLabel(x.from, x.to), x.value]));
   for (const [key, value] of Object.entries(o.paths ?? {})) {
     if (value === null) paths.delete(key);
     else paths.set(key, value);

@@ -1,6 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { identity, inverse, type Mat, sandwich, zeros } from "../math/linalg.ts";
 import { exogenous, topologicalOrder } from "./graph.ts";
+import { pathLabel } from "./pathLabel.ts";
 import type { ModelSpec } from "./spec.ts";
 
 /**
@@ -57,7 +58,7 @@ export function buildModel(spec: ModelSpec): BuildResult {
         where,
         message: `standardized coefficient ${fmt(path.value)} must lie in (-1, 1)`,
       });
-    const key = `${path.from}->${path.to}`;
+    const key = pathLabel(path.from, path.to);
     if (seen.has(key)) errors.push({ where, message: "path listed twice" });
     seen.add(key);
   });

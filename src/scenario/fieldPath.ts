@@ -83,12 +83,16 @@ export function getAt(obj: unknown, path: FieldPath): unknown {
  * the estimation section.
  */
 export function setAt<T>(obj: T, path: FieldPath, value: unknown): T {
-  if (!path.length) return value as T;
+  return setIn(obj, path, value) as T;
+}
+
+function setIn(obj: unknown, path: FieldPath, value: unknown): unknown {
+  if (!path.length) return value;
   const [k, ...rest] = path;
-  const src = (
-    obj !== null && typeof obj === "object" ? obj : typeof k === "number" ? [] : {}
+  const isObject = obj !== null && typeof obj === "object";
+  const copy = (
+    Array.isArray(obj) ? [...obj] : isObject ? { ...obj } : typeof k === "number" ? [] : {}
   ) as Record<string | number, unknown>;
-  const copy = (Array.isArray(src) ? [...src] : { ...src }) as Record<string | number, unknown>;
-  copy[k] = setAt(src[k], rest, value);
-  return copy as unknown as T;
+  copy[k] = setIn(isObject ? (obj as Record<string | number, unknown>)[k] : undefined, rest, value);
+  return copy;
 }

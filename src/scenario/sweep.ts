@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { parsePathLabel } from "../model/pathLabel.ts";
+import { isConstruct } from "../paper/constructs.ts";
 import { type FieldPath, fieldPathText, getAt, parseFieldPath, setAt } from "./fieldPath.ts";
+import type { Scenario } from "./schema.ts";
 import {
   capIssues,
+  formatIssue,
   formatPath,
   parseJsonText,
   type ScenarioIssue,
@@ -16,19 +20,70 @@ import {
  * themselves (grid, Latin hypercube, Morris) are generated in sim/core/designs/.
  */
 
-const FactorPath = z.string().min(1).max(300).meta({
+const FactorPath = z.string().min(1).max(300).optional().meta({
   description:
-    'JSON path of a numeric scenario field: "population.firms", "estimation.alpha", "model.paths.IEO->LFDC" (a path coefficient; created if the base lacks it)',
+    'JSON path of a numeric scenario field: "population.firms", "estimation.alpha", "model.paths.IEO->LFDC" (a path coefficient; created if the base lacks it). Give either path or setting.',
 });
+
+/**
+ * Linked settings: one factor value that sets several fields of the scenario together, the
+ * design axes of `bgsim power` (see applySetting). Their column in output files is set_<name>
+ * (set_coef_FROM_TO for coef).
+ */
+export const SETTINGS = ["n", "coef", "reliability", "cmv", "bias", "cutoff"] as const;
+export type SettingName = (typeof SETTINGS)[number];
+
+const FactorSetting = z.enum(SETTINGS).optional().meta({
+  description:
+    "A linked setting instead of a path: n = usable responses (survey.n; survey.mailed grows at the scenario's mailed/n ratio when needed); coef = the standardized coefficient of the path named by `coef`; reliability = every construct's CR (survey.loadings scaled to it); cmv = common-method loading of every item (survey.methodFactor); bias = response-bias strength (survey.responseBias, on performance unless the scenario says size); cutoff = the frame's minimum export share",
+});
+
+const FactorCoef = z
+  .string()
+  .regex(/^[A-Z]+->[A-Z]+$/)
+  .optional()
+  .meta({ description: 'For setting "coef": the path FROM->TO, e.g. "IEO->LFDC"' });
 
 const IntegerFlag = z.boolean().optional().meta({
   description:
     "Round generated values to integers (default: detected from the scenario schema, e.g. population.firms is an integer field)",
 });
 
+/** Exactly one of path and setting; coef only with setting "coef". */
+function checkTarget(
+  f: { path?: string; setting?: SettingName; coef?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if ((f.path === undefined) === (f.setting === undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: f.path === undefined ? ["path"] : ["setting"],
+      message: "give either path (a scenario field) or setting (a linked setting), not both",
+    });
+  else if (f.setting === "coef" && f.coef === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["coef"],
+      message: 'setting "coef" needs coef: the path FROM->TO, e.g. "IEO->LFDC"',
+    });
+  else if (f.coef !== undefined && f.setting !== "coef")
+    ctx.addIssue({ code: "custom", path: ["coef"], message: 'only for setting "coef"' });
+  else if (f.coef !== undefined) {
+    const ends = parsePathLabel(f.coef);
+    if (!ends || !isConstruct(ends.from) || !isConstruct(ends.to))
+      ctx.addIssue({
+        code: "custom",
+        path: ["coef"],
+        message: "FROM and TO must be among IEO, IMO, GTC, UPD, QF, LFDC, PERF",
+      });
+  }
+}
+
 const GridFactor = z
   .strictObject({
     path: FactorPath,
+    setting: FactorSetting,
+    coef: FactorCoef,
     levels: z
       .array(z.number())
       .min(1)
@@ -47,6 +102,7 @@ const GridFactor = z
     integer: IntegerFlag,
   })
   .superRefine((f, ctx) => {
+    checkTarget(f, ctx);
     const range = f.min !== undefined || f.max !== undefined || f.steps !== undefined;
     if (f.levels && range)
       ctx.addIssue({
@@ -67,11 +123,14 @@ const GridFactor = z
 const RangeFactor = z
   .strictObject({
     path: FactorPath,
+    setting: FactorSetting,
+    coef: FactorCoef,
     min: z.number().meta({ description: "Lower end of the factor's range" }),
     max: z.number().meta({ description: "Upper end of the factor's range" }),
     integer: IntegerFlag,
   })
   .superRefine((f, ctx) => {
+    checkTarget(f, ctx);
     if (!(f.min < f.max))
       ctx.addIssue({ code: "custom", path: ["max"], message: "must be greater than min" });
   });
@@ -79,9 +138,12 @@ const RangeFactor = z
 export const GridDesign = z
   .strictObject({
     type: z.literal("grid"),
-    factors: z.array(GridFactor).min(1).max(20),
+    factors: z.array(GridFactor).max(20),
   })
-  .meta({ description: "Full factorial grid: every combination of the factors' levels" });
+  .meta({
+    description:
+      "Full factorial grid: every combination of the factors' levels (no factors: the base scenario alone)",
+  });
 
 export const LatinHypercubeDesign = z
   .strictObject({
@@ -143,6 +205,10 @@ export const SweepSchema = z.strictObject({
   seed: z.number().int().min(0).max(4_294_967_295).optional().meta({
     description: "Sweep seed (default: the base scenario's seed)",
   }),
+  firstReplication: z.number().int().min(0).max(1_000_000_000).optional().meta({
+    description:
+      "Index of each point's first replication (default 0): replications firstReplication, firstReplication + 1, ... run, so runs split by replication ranges use distinct random numbers",
+  }),
   streams: z.enum(["per-point", "common"]).default("per-point").meta({
     description:
       "per-point: each design point gets its own seed derived from (sweep seed, point), replications from (that seed, replication); common: every point uses the sweep seed, so replication r sees the same random numbers at every point (common random numbers; sharper differences between points, e.g. for Morris screening)",
@@ -153,10 +219,23 @@ export type SweepInput = z.input<typeof SweepSchema>;
 export type SweepFile = z.output<typeof SweepSchema>;
 export type DesignSpec = z.output<typeof DesignSchema>;
 
-/** A factor after validation: its parsed path, range and whether values are integers. */
+/** A linked setting of a factor (see SETTINGS). */
+export interface FactorSettingSpec {
+  name: SettingName;
+  /** For coef: the path "FROM->TO". */
+  coef?: string;
+}
+
+/**
+ * A factor after validation: its column name, parsed path (or linked setting), range and
+ * whether values are integers.
+ */
 export interface SweepFactor {
+  /** The field path ("population.firms"), or for a setting its column name ("set_n"). */
   path: string;
+  /** The field path's segments (empty for a setting). */
   segments: FieldPath;
+  setting?: FactorSettingSpec;
   min: number;
   max: number;
   integer: boolean;
@@ -175,6 +254,66 @@ export interface ResolvedSweep {
   replications: number;
   seed: number;
   streams: "per-point" | "common";
+  /** Index of each point's first replication; absent = 0. */
+  firstReplication?: number;
+  /** Set by bgsim power: the run writes power files (see sim/core/montecarlo/finalise.ts). */
+  power?: PowerMeta;
+}
+
+/** A design axis of bgsim power, as summary.json reports it. */
+export interface PowerAxis {
+  name: SettingName;
+  /** For coef: the path "FROM->TO". */
+  path?: string;
+  values: number[];
+}
+
+/** What the power files need beyond the sweep: the scenario's name and the axes as given. */
+export interface PowerMeta {
+  scenario: string;
+  axes: PowerAxis[];
+}
+
+/** The output column of a setting: set_n, set_cmv, set_coef_IEO_LFDC, ... */
+export function settingColumn(s: FactorSettingSpec): string {
+  return s.name === "coef" ? `set_coef_${(s.coef as string).replace("->", "_")}` : `set_${s.name}`;
+}
+
+/**
+ * Apply a linked setting to a scenario input. `resolved` is the validated base scenario, whose
+ * values the linked fields derive from (the mailed/n ratio, the response-bias target), so the
+ * result does not depend on which defaults the input spells out.
+ */
+export function applySetting<T>(input: T, resolved: Scenario, s: FactorSettingSpec, v: number): T {
+  const sv = resolved.survey;
+  switch (s.name) {
+    case "n": {
+      const out = setAt(input, ["survey", "n"], v);
+      // integer arithmetic: n = 203 keeps exactly the scenario's 900
+      return setAt(
+        out,
+        ["survey", "mailed"],
+        Math.max(sv.mailed, Math.ceil((v * sv.mailed) / sv.n)),
+      );
+    }
+    case "coef":
+      return setAt(input, ["model", "paths", s.coef as string], v);
+    case "reliability":
+      return setAt(
+        setAt(input, ["survey", "loadings"], "scaled"),
+        ["survey", "targetReliability"],
+        v,
+      );
+    case "cmv":
+      return setAt(input, ["survey", "methodFactor"], v);
+    case "bias":
+      return setAt(input, ["survey", "responseBias"], {
+        on: sv.responseBias.on === "none" ? "performance" : sv.responseBias.on,
+        strength: v,
+      });
+    case "cutoff":
+      return setAt(input, ["survey", "frame", "minExportShare"], v);
+  }
 }
 
 /** The most runs one sweep may hold (points x replications). */
@@ -290,7 +429,63 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
   const seen = new Set<string>();
   s.design.factors.forEach((f, k) => {
     const at = `design.factors[${k}]`;
-    const p = parseFieldPath(f.path);
+    const levels = "levels" in f ? f.levels : undefined;
+    const steps = "steps" in f ? f.steps : undefined;
+    if (f.setting !== undefined) {
+      const setting: FactorSettingSpec =
+        f.setting === "coef" ? { name: "coef", coef: f.coef } : { name: f.setting };
+      const column = settingColumn(setting);
+      if (seen.has(column)) {
+        issues.push({
+          path: `${at}.setting`,
+          value: f.setting,
+          message: "the same setting is used by another factor",
+        });
+        return;
+      }
+      seen.add(column);
+      const min = levels ? Math.min(...levels) : (f.min as number);
+      const max = levels ? Math.max(...levels) : (f.max as number);
+      const integer = f.integer ?? f.setting === "n";
+      if (levels && integer) {
+        const j = levels.findIndex((x) => !Number.isInteger(x));
+        if (j >= 0) {
+          issues.push({
+            path: `${at}.levels[${j}]`,
+            value: levels[j],
+            message: `setting ${f.setting} takes integers only`,
+          });
+          return;
+        }
+      }
+      for (const [key, v] of [
+        [levels ? `levels[${levels.indexOf(min)}]` : "min", min],
+        [levels ? `levels[${levels.indexOf(max)}]` : "max", max],
+      ] as const) {
+        const r = validateScenario(applySetting(base, b.scenario, setting, v));
+        if (!r.ok) {
+          issues.push({
+            path: `${at}.${key}`,
+            value: v,
+            message: `setting ${f.setting} = ${v} makes the scenario invalid: ${r.issues.map(formatIssue).join("; ")}`,
+          });
+          return;
+        }
+      }
+      factors.push({
+        path: column,
+        segments: [],
+        setting,
+        min,
+        max,
+        integer,
+        ...(s.design.type === "grid"
+          ? { levels: levels ?? gridLevels(min, max, steps as number, integer) }
+          : {}),
+      });
+      return;
+    }
+    const p = parseFieldPath(f.path as string);
     if (!p.ok) {
       issues.push({ path: `${at}.path`, value: f.path, message: p.message });
       return;
@@ -332,7 +527,6 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
             ? `not allowed at ${text}: ${i.message}`
             : `${text} is not a field of the scenario (${i.path}: ${i.message})`,
       });
-    const levels = "levels" in f ? f.levels : undefined;
     const min = levels ? Math.min(...levels) : (f.min as number);
     const max = levels ? Math.max(...levels) : (f.max as number);
     const first = probe(base, p.path, min);
@@ -359,7 +553,6 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
         return;
       }
     }
-    const steps = "steps" in f ? f.steps : undefined;
     factors.push({
       path: text,
       segments: p.path,
@@ -401,6 +594,7 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
       replications,
       seed: s.seed ?? b.scenario.seed,
       streams: s.streams,
+      ...(s.firstReplication ? { firstReplication: s.firstReplication } : {}),
     },
   };
 }

@@ -30,9 +30,21 @@ export function createCohortView(ctx: ViewContext): ViewHandle {
   const facts = h("table", { class: "data", id: "coh-facts" });
   let hist: ViewHistory | null = null;
   let runKey = "";
-  let curves: { name: string; x: number[]; y: number[] }[] = [];
+  let curves: { chart: "incidence" | "ages"; name: string; x: number[]; y: number[] }[] = [];
 
-  const rows = () => curves.flatMap((c) => c.x.map((x, i) => ({ series: c.name, x, y: c.y[i] })));
+  // each chart's CSV holds that chart's series only, with its own column names
+  const incidenceRows = () =>
+    curves
+      .filter((c) => c.chart === "incidence")
+      .flatMap((c) =>
+        c.x.map((x, i) => ({ series: c.name, firm_age_years: x, share_entered_abroad: c.y[i] })),
+      );
+  const ageRows = () =>
+    curves
+      .filter((c) => c.chart === "ages")
+      .flatMap((c) =>
+        c.x.map((x, i) => ({ series: c.name, firm_age_years: x, mean_markets_served: c.y[i] })),
+      );
   root.append(
     h("h2", { id: "coh-title" }, "Cohort curves: how fast do firms go abroad?"),
     h(
@@ -48,13 +60,13 @@ export function createCohortView(ctx: ViewContext): ViewHandle {
         "div",
         { class: "chart-wrap" },
         inc,
-        exportToolbar({ name: "first-entry-incidence", svg: () => inc, rows }),
+        exportToolbar({ name: "first-entry-incidence", svg: () => inc, rows: incidenceRows }),
       ),
       h(
         "div",
         { class: "chart-wrap" },
         ages,
-        exportToolbar({ name: "markets-by-age", svg: () => ages, rows }),
+        exportToolbar({ name: "markets-by-age", svg: () => ages, rows: ageRows }),
       ),
     ),
     h("h3", {}, "The simulated survey frame against the paper's sample"),
@@ -114,7 +126,12 @@ export function createCohortView(ctx: ViewContext): ViewHandle {
         { axis: "y", value: SAMPLE.medianCountries, label: "paper: median 20 countries targeted" },
       ],
     });
-    curves = [sAll, s80, s90, sBg, sGr].map((c) => ({ name: c.name, x: [...c.x], y: [...c.y] }));
+    curves = [sAll, s80, s90, sBg, sGr].map((c, i) => ({
+      chart: i < 3 ? ("incidence" as const) : ("ages" as const),
+      name: c.name,
+      x: [...c.x],
+      y: [...c.y],
+    }));
 
     clear(facts);
     facts.append(

@@ -71,11 +71,31 @@ export interface ExportSource {
   name: string;
   svg: () => SVGSVGElement | null;
   rows: () => Record<string, string | number | null>[];
+  /** A table, not a chart: only the CSV button. */
+  csvOnly?: boolean;
+}
+
+let contextLines: () => string[] = () => [];
+/** What every CSV starts with: the app sets this to the scenario, seed, settings and link. */
+export function setExportContext(fn: () => string[]): void {
+  contextLines = fn;
+}
+
+/** A CSV file: "# " comment lines naming what and how (scenario, seed, settings), then the table. */
+export function csvWithHeader(
+  name: string,
+  rows: readonly Record<string, string | number | null>[],
+): string {
+  const head = [`Born Global Lab export: ${name}`, ...contextLines()]
+    .map((l) => `# ${l.replace(/[\r\n]+/g, " ")}`)
+    .join("\n");
+  return `${head}\n${csvText(rows)}\n`;
 }
 
 /** "SVG", "PNG", "CSV" buttons for one chart. */
 export function exportToolbar(src: ExportSource): HTMLElement {
   const bar = h("div", { class: "export-bar", role: "group", "aria-label": `Export ${src.name}` });
+  const note = h("span", { class: "export-note", role: "status" });
   const svgBtn = h("button", { type: "button", title: "Download the chart as SVG" }, "SVG");
   const pngBtn = h("button", { type: "button", title: "Download the chart as PNG" }, "PNG");
   const csvBtn = h("button", { type: "button", title: "Download the chart's data as CSV" }, "CSV");
@@ -88,8 +108,23 @@ export function exportToolbar(src: ExportSource): HTMLElement {
     if (svg) downloadBlob(await pngBlob(svg), `${src.name}.png`);
   });
   csvBtn.addEventListener("click", () => {
-    downloadBlob(new Blob([csvText(src.rows())], { type: "text/csv" }), `${src.name}.csv`);
+    const rows = src.rows();
+    if (!rows.length) {
+      // no empty file: say why there is nothing yet
+      note.textContent = "Nothing to export yet: run it first.";
+      return;
+    }
+    note.textContent = "";
+    downloadBlob(
+      new Blob([csvWithHeader(src.name, rows)], { type: "text/csv" }),
+      `${src.name}.csv`,
+    );
   });
-  bar.append(h("span", { class: "export-label" }, "Export:"), svgBtn, pngBtn, csvBtn);
+  bar.append(
+    h("span", { class: "export-label" }, "Export:"),
+    ...(src.csvOnly ? [] : [svgBtn, pngBtn]),
+    csvBtn,
+    note,
+  );
   return bar;
 }

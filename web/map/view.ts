@@ -10,8 +10,10 @@ import { runDynamics } from "../dynamics/client.ts";
 import type { ViewHistory } from "../dynamics/summarise.ts";
 import { exportToolbar } from "../export/export.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { clear, h, labelled } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
 import { createWorldMap } from "./worldMap.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -74,7 +76,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
   const countrySel = h("select", { id: "map-country-select" });
   const firmBox = h("div", { id: "map-firm-info", "aria-live": "polite" });
   const legend = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
-  legend.setAttribute("viewBox", "0 0 420 44");
+  legend.setAttribute("viewBox", "0 0 640 82");
+  legend.id = "map-legend";
   legend.setAttribute("class", "legend");
   legend.setAttribute("aria-hidden", "true");
 
@@ -90,7 +93,11 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     const m = hist.markets.findIndex((x) => x.iso === iso);
     selected = m >= 0 ? m : null;
     countrySel.value = m >= 0 ? String(m) : "";
+    if (m >= 0) store.setUi("map-country", String(m));
     drawCountry(iso);
+    // on a small screen the history sits below the map: bring it into view
+    if (countryBox.getBoundingClientRect().bottom > window.innerHeight)
+      countryBox.scrollIntoView({ block: "nearest" });
   });
   map.svg.id = "world-map";
   map.svg.setAttribute("role", "img");
@@ -105,6 +112,23 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     rows: () => {
       if (!hist) return [];
       const s = clampDate(store.state.date);
+      const firm = store.state.firm;
+      if (firm !== null && firm < hist.firms.n) {
+        // follow mode: the map shows this firm's path abroad, so the file holds it
+        const H = hist;
+        return firmPath(H, firm, s).map((st, i) => ({
+          firm,
+          order: i + 1,
+          iso3: H.markets[st.market].iso3,
+          country: H.markets[st.market].name,
+          entered: H.labels[st.step],
+          left: st.exit >= 0 ? H.labels[st.exit] : "",
+          served_at_date: st.exit < 0 ? 1 : 0,
+          date: H.labels[s],
+          distributor_quality_sd: st.distributors.map((d) => d.toFixed(2)).join(" "),
+          replacements: st.replacements,
+        }));
+      }
       const p = presenceAt(hist, s);
       return hist.markets.map((m, i) => ({
         date: hist!.labels[s],
@@ -154,13 +178,76 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     ),
   );
 
-  function clampDate(d: number): number {
-    return hist ? Math.max(0, Math.min(hist.steps - 1, d)) : 0;
+  /** The step shown: the state's date within the run, or the survey date when none is set. */
+  function clampDate(d: number | null): number {
+    if (!hist) return 0;
+    return Math.max(0, Math.min(hist.steps - 1, d ?? hist.surveyStep));
+  }
+
+  /** Swatches for grey (not a market) and the dashed home outline, shared by both legends. */
+  function legendKey(s: ReturnType<typeof select<SVGSVGElement, unknown>>, x0: number): void {
+    const H = hist;
+    s.append("rect")
+      .attr("x", x0)
+      .attr("y", 42)
+      .attr("width", 14)
+      .attr("height", 14)
+      .attr("fill", "#e4e4e4")
+      .attr("stroke", "#bbbbbb");
+    s.append("text")
+      .attr("x", x0 + 20)
+      .attr("y", 54)
+      .attr("font-size", 13)
+      .text("grey: not a foreign market in this scenario");
+    s.append("rect")
+      .attr("x", x0)
+      .attr("y", 62)
+      .attr("width", 14)
+      .attr("height", 14)
+      .attr("fill", "none")
+      .attr("stroke", "#333")
+      .attr("stroke-dasharray", "4 2");
+    s.append("text")
+      .attr("x", x0 + 20)
+      .attr("y", 74)
+      .attr("font-size", 13)
+      .text(`dashed: home country${H ? ` (${H.home.name})` : ""}`);
+  }
+
+  /** Legend of the firm being followed: what blue, orange and pale mean for one firm. */
+  function drawFollowLegend(): void {
+    const s = select(legend);
+    s.selectAll("*").remove();
+    legend.dataset.mode = "firm";
+    const items: [string, string][] = [
+      [PALETTE.positive, "served by this firm now"],
+      [PALETTE.gradual, "served earlier, left"],
+      ["#f2f2f2", "not served by this firm"],
+    ];
+    let x = 10;
+    for (const [c, t] of items) {
+      s.append("rect")
+        .attr("x", x)
+        .attr("y", 8)
+        .attr("width", 14)
+        .attr("height", 14)
+        .attr("fill", c)
+        .attr("stroke", "#bbbbbb");
+      s.append("text")
+        .attr("x", x + 20)
+        .attr("y", 20)
+        .attr("font-size", 13)
+        .text(t);
+      // the next item starts after this one's text (wider with Larger text)
+      x += 20 + t.length * 13 * 0.6 * chartTextScale() + 24;
+    }
+    legendKey(s, 10);
   }
 
   function drawLegend(max: number): void {
     const s = select(legend);
     s.selectAll("*").remove();
+    legend.dataset.mode = "all";
     const n = 40;
     for (let i = 0; i < n; i++) {
       s.append("rect")
@@ -177,7 +264,12 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 13)
       .attr("text-anchor", "end")
       .text(`${max.toLocaleString("en-US")} firms serving the country`);
+    legendKey(s, 10);
   }
+  let legendMax = 1;
+  document.addEventListener(TEXT_SCALE_EVENT, () => {
+    if (legend.dataset.mode === "firm") drawFollowLegend();
+  });
 
   function paint(): void {
     if (!hist) return;
@@ -188,6 +280,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     const firm = store.state.firm;
     const byIso = new Map(H.markets.map((m, i) => [m.iso, i]));
     if (firm !== null && firm < H.firms.n) {
+      if (legend.dataset.mode !== "firm") drawFollowLegend();
       const stops = firmPath(H, firm, s);
       const state = new Map<number, "now" | "left">();
       for (const st of stops)
@@ -215,6 +308,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       );
       drawFirm(firm, stops);
     } else {
+      if (legend.dataset.mode !== "all") drawLegend(legendMax);
       const p = presenceAt(H, s);
       map.paint(
         (iso) => {
@@ -243,16 +337,21 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     clear(firmBox);
     const f = H.firms;
     const found = f.foundingStep[firm];
+    const closed = f.exitStep[firm];
+    const closedBeforeSurvey = closed >= 0 && closed <= H.surveyStep;
     const kind = f.bornGlobal[firm]
-      ? "born global"
+      ? "a born global"
       : f.firstEntryStep[firm] >= 0
-        ? "exporter"
-        : "domestic";
+        ? "an exporter"
+        : "never abroad";
+    const fate = closedBeforeSurvey
+      ? `closed ${H.labels[closed]}, before the survey date; ${kind === "never abroad" ? "it never sold abroad" : `it was ${kind}`}`
+      : `${kind === "never abroad" ? "domestic" : kind.replace(/^an? /, "")} at the survey date${closed >= 0 ? `, closed ${H.labels[closed]}` : ""}`;
     firmBox.append(
       h(
         "p",
         {},
-        `Firm ${firm}: founded ${H.labels[found] ?? "?"}, ${kind} at the survey date${f.exitStep[firm] >= 0 ? `, closed ${H.labels[f.exitStep[firm]]}` : ""}. Distributor leverage (LFDC) ${f.lfdc[firm].toFixed(2)} SD.`,
+        `Firm ${firm}: founded ${H.labels[found] ?? "?"}, ${fate}. Distributor leverage (LFDC) ${f.lfdc[firm].toFixed(2)} SD.`,
       ),
     );
     firmBox.append(
@@ -263,7 +362,14 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       ),
     );
     if (!stops.length) {
-      firmBox.append(h("p", { class: "note" }, "No foreign market yet at this date."));
+      const s = clampDate(store.state.date);
+      const text =
+        closed >= 0 && closed <= s
+          ? `It closed ${H.labels[closed]} without ever selling abroad.`
+          : s < found
+            ? "Not founded yet at this date."
+            : "No foreign market yet at this date.";
+      firmBox.append(h("p", { class: "note" }, text));
       return;
     }
     const ol = h("ol", { class: "stops" });
@@ -385,6 +491,17 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     store.set({ date: clampDate(clampDate(store.state.date) + by) });
   }
 
+  const ui = bindUi(ctx, [
+    { key: "map-speed", el: speed },
+    {
+      key: "map-country",
+      el: countrySel,
+      applied: () => {
+        selected = countrySel.value === "" ? null : Number(countrySel.value);
+        if (hist && selected !== null) drawCountry(hist.markets[selected].iso);
+      },
+    },
+  ]);
   countrySel.addEventListener("change", () => {
     if (!hist || countrySel.value === "") return;
     selected = Number(countrySel.value);
@@ -441,6 +558,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       hist = r;
       const max = maxPresence(r);
       colour = presenceColour(max);
+      legendMax = max;
       drawLegend(max);
       map.setPoints([...r.markets]);
       while (countrySel.firstChild) countrySel.removeChild(countrySel.firstChild);
@@ -452,7 +570,23 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       map.setHome(r.home.iso);
       scrub.max = String(r.steps - 1);
       status.textContent = `${r.firms.n.toLocaleString("en-US")} firms founded ${r.labels[0]}–${r.labels[r.steps - 1]}, ${r.markets.length} foreign markets, home ${r.home.name}; seed ${scenario.seed}.`;
-      if (store.state.date > r.steps - 1) store.set({ date: r.steps - 1 });
+      const problems: string[] = [];
+      const d = store.state.date;
+      if (d !== null && d > r.steps - 1) {
+        problems.push(
+          `"date" = ${d}: this run has ${r.steps} steps (0 to ${r.steps - 1}, ${r.labels[0]} to ${r.labels[r.steps - 1]}); the last step is shown`,
+        );
+        store.set({ date: r.steps - 1 });
+      }
+      const firm = store.state.firm;
+      if (firm !== null && firm >= r.firms.n) {
+        problems.push(
+          `"firm" = ${firm}: this run has ${r.firms.n.toLocaleString("en-US")} firms (0 to ${r.firms.n - 1}); all firms are shown`,
+        );
+        store.set({ firm: null });
+      }
+      if (problems.length) ctx.showErrors("This link could not be fully restored", problems);
+      ui.apply(store.state);
       paint();
       root.dataset.ready = "1";
     } catch (e) {
@@ -466,6 +600,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     root,
     update(state, changed) {
       if (changed.has("scenario") || !hist) void load();
+      else if (changed.has("ui")) ui.apply(state);
       if (changed.has("date") || changed.has("firm")) {
         firmInput.value = state.firm === null ? "" : String(state.firm);
         paint();

@@ -59,3 +59,78 @@ export function edgeGeometry(a: NodePos, b: NodePos, labelAt = 0.5) {
     ly: y1 + (y2 - y1) * labelAt,
   };
 }
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export function boxesIntersect(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/** Label positions to try along a path, from its middle outwards. */
+const CANDIDATES = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8, 0.14, 0.86];
+
+/**
+ * Place one label per edge, centred on a point of its own path (so each label touches its
+ * arrow), with no two labels overlapping and none over a node: a depth-first search over points
+ * along each path, middle first. When no overlap-free placement exists the one with the fewest
+ * overlaps found is used.
+ */
+export function placeLabels(
+  edges: { at: (t: number) => { x: number; y: number }; w: number; h: number }[],
+  obstacles: Box[],
+): { x: number; y: number; t: number }[] {
+  const boxAt = (i: number, t: number): Box => {
+    const p = edges[i].at(t);
+    return { x: p.x - edges[i].w / 2, y: p.y - edges[i].h / 2, w: edges[i].w, h: edges[i].h };
+  };
+  // edges with the fewest free spots go first
+  const free = edges.map(
+    (_, i) =>
+      CANDIDATES.filter((t) => !obstacles.some((o) => boxesIntersect(boxAt(i, t), o))).length,
+  );
+  const order = edges.map((_, i) => i).sort((a, b) => free[a] - free[b]);
+  const chosen: number[] = new Array(edges.length).fill(0.5);
+  const placed: Box[] = [];
+  let budget = 200_000;
+  const search = (k: number): boolean => {
+    if (k === order.length) return true;
+    const i = order[k];
+    for (const t of CANDIDATES) {
+      if (--budget < 0) return false;
+      const b = boxAt(i, t);
+      if (obstacles.some((o) => boxesIntersect(b, o))) continue;
+      if (placed.some((o) => boxesIntersect(b, o))) continue;
+      chosen[i] = t;
+      placed.push(b);
+      if (search(k + 1)) return true;
+      placed.pop();
+    }
+    return false;
+  };
+  if (!search(0)) {
+    // fallback: greedy, fewest overlaps
+    placed.length = 0;
+    for (const i of order) {
+      let best = 0.5;
+      let bestHits = Infinity;
+      for (const t of CANDIDATES) {
+        const b = boxAt(i, t);
+        const hits =
+          placed.filter((o) => boxesIntersect(b, o)).length +
+          obstacles.filter((o) => boxesIntersect(b, o)).length;
+        if (hits < bestHits) {
+          bestHits = hits;
+          best = t;
+        }
+      }
+      chosen[i] = best;
+      placed.push(boxAt(i, best));
+    }
+  }
+  return chosen.map((t, i) => ({ ...edges[i].at(t), t }));
+}

@@ -1,10 +1,12 @@
 import { select } from "d3";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import { CONSTRUCT_NAMES, type Construct } from "../../src/paper/constructs.ts";
 import { exportToolbar } from "../export/export.ts";
 import { SURVEY_N } from "../state/urlState.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
 import { clear, fmt, h, labelled, perFrame } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
 import {
   fitToTable1,
   type Reestimate,
@@ -13,34 +15,19 @@ import {
   setPath,
   type Table1Fit,
 } from "./compute.ts";
-import { DIAGRAM, edgeGeometry, nodePositions, pathColour, pathWidth } from "./layout.ts";
+import {
+  DIAGRAM,
+  edgeGeometry,
+  nodePositions,
+  pathColour,
+  pathWidth,
+  placeLabels,
+} from "./layout.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
-const LABEL_W = 136;
-const LABEL_H = 22;
-
-/** Push overlapping edge labels apart vertically (a few relaxation passes; keeps x). */
-export function relaxLabels(labels: { lx: number; ly: number }[], w: number, hgt: number): void {
-  for (let pass = 0; pass < 60; pass++) {
-    let moved = false;
-    for (let i = 0; i < labels.length; i++) {
-      for (let j = i + 1; j < labels.length; j++) {
-        const a = labels[i];
-        const b = labels[j];
-        if (Math.abs(a.lx - b.lx) >= w) continue;
-        const dy = b.ly - a.ly;
-        const overlap = hgt - Math.abs(dy);
-        if (overlap <= 0) continue;
-        const push = overlap / 2 + 0.5;
-        const dir = dy > 0 || (dy === 0 && j > i) ? 1 : -1;
-        a.ly -= dir * push;
-        b.ly += dir * push;
-        moved = true;
-      }
-    }
-    if (!moved) return;
-  }
-}
+const LABEL_FONT = 13;
+/** Height below the diagram for the constructs spelled out. */
+const GLOSSARY_H = 86;
 
 /** View 3: the paper's Figure 1 with editable population coefficients and a re-estimate. */
 export function createPathModelView(ctx: ViewContext): ViewHandle {
@@ -53,7 +40,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     "Figure 1 of Knight & Cavusgil (2004). Set the population's standardized coefficients; a virtual survey of n firms re-estimates them. Line width shows the population value, colour its sign, a dashed line a re-estimate that is not significant.",
   );
   const svg = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
-  svg.setAttribute("viewBox", `0 0 ${DIAGRAM.width} ${DIAGRAM.height}`);
+  svg.setAttribute("viewBox", `0 0 ${DIAGRAM.width} ${DIAGRAM.height + GLOSSARY_H}`);
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-labelledby", "pm-title");
   svg.setAttribute("class", "chart path-diagram");
@@ -133,22 +120,30 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     h("div", { class: "table-wrap" }, table),
   );
 
+  function clearStatus(): void {
+    status.textContent = "";
+    status.classList.remove("warn");
+  }
   nInput.addEventListener("change", () => {
     const n = Number(nInput.value);
     if (!Number.isInteger(n) || n < SURVEY_N.min || n > SURVEY_N.max) {
       status.textContent = `Sample size must be a whole number from ${SURVEY_N.min} to ${SURVEY_N.max}.`;
+      status.classList.add("warn");
       nInput.value = String(store.state.survey.n);
       return;
     }
+    clearStatus();
     store.set({ survey: { ...store.state.survey, n } });
   });
   seedInput.addEventListener("change", () => {
     const seed = Number(seedInput.value);
     if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
       status.textContent = "Survey seed must be a whole number from 0 to 4294967295.";
+      status.classList.add("warn");
       seedInput.value = String(store.state.survey.seed);
       return;
     }
+    clearStatus();
     store.set({ survey: { ...store.state.survey, seed } });
   });
   full.addEventListener("change", () => {
@@ -182,12 +177,12 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
 
   function buildSliders(): void {
     const spec = scenarioSpec(store.scenario());
-    const keys = spec.paths.map((p) => `${p.from}->${p.to}`).join(",");
+    const keys = spec.paths.map((p) => pathLabel(p.from, p.to)).join(",");
     if (keys === sliderKeys) return;
     sliderKeys = keys;
     clear(sliders);
     for (const p of spec.paths) {
-      const label = `${p.from}->${p.to}`;
+      const label = pathLabel(p.from, p.to);
       const hyp = result?.rows.find((r) => r.label === label)?.hypothesis;
       const text = `${hyp ? `${hyp} ` : ""}${p.from} → ${p.to}`;
       const range = h("input", {
@@ -211,7 +206,17 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
         apply();
       };
       range.addEventListener("input", () => onInput(range.value));
-      num.addEventListener("change", () => onInput(num.value));
+      num.addEventListener("change", () => {
+        // an empty box (or text a number box cannot hold: its value is then "") is not 0
+        const v = num.value.trim();
+        if (v === "" || !Number.isFinite(Number(v))) {
+          status.textContent = `Not possible: ${text} needs a number from -0.99 to 0.99; the box was ${num.validity.badInput ? "not a number" : "empty"}. The previous value is kept.`;
+          status.classList.add("warn");
+          syncSliders(true);
+          return;
+        }
+        onInput(v);
+      });
       sliders.append(
         h("div", { class: "slider-row" }, h("span", { class: "slider-label" }, text), range, num),
       );
@@ -222,7 +227,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
   function syncSliders(force = false): void {
     const spec = scenarioSpec(store.scenario());
     for (const p of spec.paths) {
-      const label = `${p.from}->${p.to}`;
+      const label = pathLabel(p.from, p.to);
       const range = sliders.querySelector<HTMLInputElement>(`input[data-path="${label}"]`);
       const num = sliders.querySelector<HTMLInputElement>(`input[data-path-number="${label}"]`);
       if (range) range.value = String(p.value);
@@ -230,6 +235,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
     }
   }
 
+  document.addEventListener(TEXT_SCALE_EVENT, () => drawDiagram());
   function drawDiagram(): void {
     const spec = scenarioSpec(store.scenario());
     const pos = nodePositions(spec.variables);
@@ -255,23 +261,46 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .attr("d", "M0,0L10,5L0,10z")
       .attr("fill", (d) => d[1]);
 
+    const scale = chartTextScale();
+    const labelText = (label: string, value: number) => {
+      const r = rows.get(label);
+      const hyp = r?.hypothesis ? `${r.hypothesis} ` : "";
+      return r ? `${hyp}${fmt(value)} → ${fmt(r.est)} ${r.verdict}` : fmt(value);
+    };
     const edges = spec.paths.map((p) => {
       const a = pos.get(p.from)!;
       const b = pos.get(p.to)!;
       const skip = Math.abs(b.x - a.x) > 500; // culture -> outcome: curve around the strategies
-      const g = edgeGeometry(a, b, a.x < 300 ? 0.7 : 0.45);
+      const g = edgeGeometry(a, b);
       let d = `M${g.x1},${g.y1}L${g.x2},${g.y2}`;
-      let lx = g.lx;
-      let ly = g.ly;
+      let at = (t: number) => ({ x: g.x1 + (g.x2 - g.x1) * t, y: g.y1 + (g.y2 - g.y1) * t });
       if (skip) {
+        const cx = DIAGRAM.width / 2;
         const cy = a.y < DIAGRAM.height / 2 ? -60 : DIAGRAM.height + 60;
-        d = `M${g.x1},${g.y1}Q${DIAGRAM.width / 2},${cy} ${g.x2},${g.y2}`;
-        lx = DIAGRAM.width / 2;
-        ly = (g.y1 + g.y2) / 4 + cy / 2;
+        d = `M${g.x1},${g.y1}Q${cx},${cy} ${g.x2},${g.y2}`;
+        at = (t: number) => ({
+          x: (1 - t) ** 2 * g.x1 + 2 * (1 - t) * t * cx + t * t * g.x2,
+          y: (1 - t) ** 2 * g.y1 + 2 * (1 - t) * t * cy + t * t * g.y2,
+        });
       }
-      return { p, label: `${p.from}->${p.to}`, d, lx, ly, r: rows.get(`${p.from}->${p.to}`) };
+      const label = pathLabel(p.from, p.to);
+      const text = labelText(label, p.value);
+      // box from the text length (the view may be hidden, so no measuring): 0.6 em a character
+      const w = Math.ceil(text.length * LABEL_FONT * 0.6 * scale + 10);
+      const hgt = Math.ceil(LABEL_FONT * 1.45 * scale);
+      return { p, label, text, d, at, w, h: hgt, lx: 0, ly: 0, r: rows.get(label) };
     });
-    relaxLabels(edges, LABEL_W + 4, LABEL_H + 3);
+    const nodeBoxes = [...pos.values()].map((n) => ({
+      x: n.x - DIAGRAM.nodeW / 2 - 2,
+      y: n.y - DIAGRAM.nodeH / 2 - 2,
+      w: DIAGRAM.nodeW + 4,
+      h: DIAGRAM.nodeH + 4,
+    }));
+    const spots = placeLabels(edges, nodeBoxes);
+    edges.forEach((e, i) => {
+      e.lx = spots[i].x;
+      e.ly = spots[i].y;
+    });
 
     const eg = s.append("g").attr("class", "edges");
     eg.selectAll("path")
@@ -288,7 +317,10 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .append("title")
       .text((e) => edgeTitle(e.label, e.p.value, e.r));
 
-    const lg = s.append("g").attr("class", "edge-labels").attr("font-size", 14);
+    const lg = s
+      .append("g")
+      .attr("class", "edge-labels")
+      .attr("font-size", LABEL_FONT * scale);
     const labels = lg
       .selectAll("g")
       .data(edges)
@@ -297,10 +329,10 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .attr("data-label", (e) => e.label);
     labels
       .append("rect")
-      .attr("x", -LABEL_W / 2)
-      .attr("y", -LABEL_H / 2)
-      .attr("width", LABEL_W)
-      .attr("height", LABEL_H)
+      .attr("x", (e) => -e.w / 2)
+      .attr("y", (e) => -e.h / 2)
+      .attr("width", (e) => e.w)
+      .attr("height", (e) => e.h)
       .attr("rx", 4)
       .attr("fill", "#ffffff")
       .attr("fill-opacity", 0.92)
@@ -310,10 +342,7 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .attr("text-anchor", "middle")
       .attr("dy", "0.35em")
       .attr("fill", PALETTE.text)
-      .text((e) => {
-        const hyp = e.r?.hypothesis ? `${e.r.hypothesis} ` : "";
-        return e.r ? `${hyp}${fmt(e.p.value)} → ${fmt(e.r.est)} ${e.r.verdict}` : fmt(e.p.value);
-      });
+      .text((e) => e.text);
 
     const ng = s.append("g").attr("class", "nodes");
     const nodes = ng
@@ -351,6 +380,24 @@ export function createPathModelView(ctx: ViewContext): ViewHandle {
       .text(
         `label: population → re-estimate (n = ${result?.n ?? "?"}, seed ${result?.seed ?? "?"}), S = supported at α = ${result?.alpha ?? 0.05}`,
       );
+    // the constructs spelled out, in two columns below the diagram
+    const glossary = s
+      .append("g")
+      .attr("class", "glossary")
+      .attr("transform", `translate(12,${DIAGRAM.height + 14})`)
+      .attr("font-size", 14)
+      .attr("fill", PALETTE.text);
+    const keys = [...pos.keys()];
+    const perCol = Math.ceil(keys.length / 2);
+    keys.forEach((k, i) => {
+      const t = glossary
+        .append("text")
+        .attr("x", i < perCol ? 0 : DIAGRAM.width / 2)
+        .attr("y", (i % perCol) * 19)
+        .attr("data-construct", k);
+      t.append("tspan").attr("font-weight", 700).text(`${k} `);
+      t.append("tspan").text(CONSTRUCT_NAMES[k as Construct] ?? "");
+    });
   }
 
   function drawTable(): void {
@@ -470,6 +517,6 @@ function edgeTitle(
     | { est: number; lo: number; hi: number; verdict: string; hypothesis: string | null }
     | undefined,
 ): string {
-  const base = `${r?.hypothesis ? `${r.hypothesis}: ` : ""}${label.replace("->", " → ")} population ${fmt(value)}`;
+  const base = `${r?.hypothesis ? `${r.hypothesis}: ` : ""}${displayPathLabel(label)} population ${fmt(value)}`;
   return r ? `${base}; re-estimate ${fmt(r.est)} [${fmt(r.lo)}, ${fmt(r.hi)}], ${r.verdict}` : base;
 }

@@ -2,17 +2,20 @@ import { scaleBand, scaleLinear, select } from "d3";
 import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
 import { buildPlan, type SweepPlan } from "../../sim/core/designs/plan.ts";
 import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import type { ResolvedSweep } from "../../src/scenario/sweep.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
+import type { AppState } from "../state/urlState.ts";
+import type { ViewContext } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { clear, fmt, h, labelled, runControls } from "../ui/dom.ts";
 import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { type FactorIndex, morrisTable, PointMeans, srcTable } from "./global.ts";
 import { progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 /** The project's sweep files and the scenarios they may name as their base (bundled by Vite). */
 const SWEEPS = import.meta.glob("../../scenarios/sweeps/*.json", {
@@ -54,7 +57,10 @@ function factorLabel(path: string): string {
 }
 
 /** Global sensitivity of a sweep file's design (Morris mu* or LHS standardized regression). */
-export function createGlobalPanel(): HTMLElement {
+export function createGlobalPanel(ctx: ViewContext): {
+  root: HTMLElement;
+  apply(state: AppState): void;
+} {
   const root = h("section", { class: "global", id: "glob", "aria-labelledby": "glob-title" });
   const sweepSel = h("select", { id: "glob-sweep" });
   for (const s of GLOBAL_SWEEPS)
@@ -143,14 +149,14 @@ export function createGlobalPanel(): HTMLElement {
     clear(quantity);
     const base = validateScenario(sweep.base);
     const labels = base.ok
-      ? scenarioSpec(base.scenario).paths.map((p) => `${p.from}->${p.to}`)
+      ? scenarioSpec(base.scenario).paths.map((p) => pathLabel(p.from, p.to))
       : [];
     const opts: [string, string][] = [
       ...labels.map((l): [string, string] => [
         `${l}.sig`,
-        `power of ${l.replace("->", " → ")} (share supported)`,
+        `power of ${displayPathLabel(l)} (share supported)`,
       ]),
-      ...labels.map((l): [string, string] => [`${l}.std`, `estimate of ${l.replace("->", " → ")}`]),
+      ...labels.map((l): [string, string] => [`${l}.std`, `estimate of ${displayPathLabel(l)}`]),
       ["fit.cfi", "CFI of the fitted model"],
       ["fit.rmsea", "RMSEA of the fitted model"],
     ];
@@ -311,7 +317,7 @@ export function createGlobalPanel(): HTMLElement {
     root.dataset.sweep = "running";
     abort = new AbortController();
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(c.sweep);
       const summary = await pool.run({
         signal: abort.signal,
@@ -343,11 +349,25 @@ export function createGlobalPanel(): HTMLElement {
     }
   }
 
-  sweepSel.addEventListener("change", syncFile);
+  sweepSel.addEventListener("change", () => {
+    syncFile();
+    // replications and quantity were the previous file's
+    const { "glob-reps": _r, "glob-quantity": _q, ...rest } = ctx.store.state.ui;
+    ctx.store.set({ ui: { ...rest, "glob-sweep": sweepSel.value } });
+  });
   quantity.addEventListener("change", compute);
   run.addEventListener("click", () => void start());
   cancel.addEventListener("click", () => abort?.abort());
   syncFile();
   draw();
-  return root;
+  const ui = bindUi(ctx, [
+    { key: "glob-sweep", el: sweepSel, applied: syncFile },
+    {
+      key: "glob-reps",
+      el: reps,
+      check: (v) => (Number.isInteger(Number(v)) ? null : "must be a whole number"),
+    },
+    { key: "glob-quantity", el: quantity, applied: compute },
+  ]);
+  return { root, apply: (state) => void ui.apply(state) };
 }

@@ -1,17 +1,18 @@
 import { interpolateViridis, scaleBand, select } from "d3";
 import { browserSpawn } from "../../sim/browser/browserSpawn.ts";
 import { createPool, type Pool } from "../../sim/core/pool/pool.ts";
+import { displayPathLabel, pathLabel } from "../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../src/paper/table2.ts";
 import { validateSweep } from "../../src/scenario/sweep.ts";
 import { formatIssue } from "../../src/scenario/validate.ts";
 import { exportToolbar } from "../export/export.ts";
 import { scenarioSpec } from "../pathModel/compute.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
-import { workerCount } from "./workers.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 const N_LEVELS = "50, 100, 150, 203, 300, 500, 800"; // 203 = the paper's n (Method)
@@ -30,7 +31,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   const pathSel = h("select", { id: "sens-path" });
   for (const t of TABLE2)
     pathSel.append(
-      h("option", { value: `${t.from}->${t.to}` }, `${t.hypothesis} ${t.from} → ${t.to}`),
+      h("option", { value: pathLabel(t.from, t.to) }, `${t.hypothesis} ${t.from} → ${t.to}`),
     );
   pathSel.value = "IEO->LFDC";
   const levels = h("input", { type: "text", id: "sens-levels", value: N_LEVELS, size: 34 });
@@ -65,7 +66,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     rows: () =>
       (grid?.cells() ?? []).map((c) => ({
         path: c.label,
-        hypothesis: TABLE2.find((t) => `${t.from}->${t.to}` === c.label)?.hypothesis ?? "",
+        hypothesis: TABLE2.find((t) => pathLabel(t.from, t.to) === c.label)?.hypothesis ?? "",
         [gridMeta.axisLabel]: c.level,
         runs: c.runs,
         supported: c.supported,
@@ -104,7 +105,18 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   axis.addEventListener("change", () => {
     levels.value = axis.value === "n" ? N_LEVELS : COEF_LEVELS;
     pathSel.disabled = axis.value === "n";
+    store.set({ ui: { ...store.state.ui, "sens-axis": axis.value, "sens-levels": levels.value } });
   });
+  const ui = bindUi(ctx, [
+    { key: "sens-axis", el: axis, applied: () => (pathSel.disabled = axis.value === "n") },
+    { key: "sens-path", el: pathSel },
+    { key: "sens-levels", el: levels },
+    {
+      key: "sens-reps",
+      el: reps,
+      check: (v) => (Number.isInteger(Number(v)) ? null : "must be a whole number"),
+    },
+  ]);
 
   function draw(): void {
     const s = select(svg);
@@ -176,8 +188,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 14)
       .attr("fill", PALETTE.text)
       .text((l) => {
-        const t = TABLE2.find((p) => `${p.from}->${p.to}` === l);
-        return `${t ? `${t.hypothesis} ` : ""}${l.replace("->", " → ")}`;
+        const t = TABLE2.find((p) => pathLabel(p.from, p.to) === l);
+        return `${t ? `${t.hypothesis} ` : ""}${displayPathLabel(l)}`;
       });
     // the paper's verdict (Table 2) beside each row
     s.append("text")
@@ -198,7 +210,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 14)
       .attr("font-weight", 700)
       .attr("fill", PALETTE.text)
-      .text((l) => TABLE2.find((p) => `${p.from}->${p.to}` === l)?.verdict ?? "–");
+      .text((l) => TABLE2.find((p) => pathLabel(p.from, p.to) === l)?.verdict ?? "–");
     const bottom = top + cellH * g.labels.length;
     s.append("g")
       .selectAll("text")
@@ -267,10 +279,10 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       status.classList.add("warn");
       return;
     }
-    const labels = scenarioSpec(scenario).paths.map((p) => `${p.from}->${p.to}`);
+    const labels = scenarioSpec(scenario).paths.map((p) => pathLabel(p.from, p.to));
     grid = new PowerGrid(labels, lv.levels);
     gridMeta = {
-      axisLabel: isN ? "n" : pathSel.value.replace("->", " → "),
+      axisLabel: isN ? "n" : displayPathLabel(pathSel.value),
       reps: r,
       seed: scenario.seed,
     };
@@ -289,7 +301,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       }
     }, 250);
     try {
-      pool = createPool({ size: workerCount(), spawn: browserSpawn() });
+      pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
       await pool.prepare(v.sweep);
       const g = grid;
       let failedMsg = "";
@@ -332,11 +344,15 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
   });
   cancel.addEventListener("click", () => abort?.abort());
   draw();
-  root.append(createGlobalPanel());
+  const globalPanel = createGlobalPanel(ctx);
+  root.append(globalPanel.root);
 
   return {
     id: "sensitivity",
     root,
-    update() {},
+    update(state) {
+      ui.apply(state);
+      globalPanel.apply(state);
+    },
   };
 }

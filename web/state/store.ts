@@ -47,14 +47,54 @@ export class Store {
     else this.urlTimer = setTimeout(write, wait);
   }
 
-  set(patch: Partial<AppState>): void {
+  /** Write a pending URL change now (before the address is copied). */
+  flushUrl(): void {
+    if (this.urlTimer === null) return;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = null;
+    this.lastUrlWrite = performance.now();
+    history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+  }
+
+  /** Write the URL now as a new history entry (a tab switch), so Back returns to it. */
+  private pushUrl(): void {
+    if (this.urlTimer !== null) {
+      clearTimeout(this.urlTimer);
+      this.urlTimer = null;
+    }
+    this.lastUrlWrite = performance.now();
+    history.pushState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+  }
+
+  /**
+   * Change the state. A new view is a new browser history entry; everything else replaces the
+   * current entry. `fromHistory` (Back/Forward) changes the state without writing the URL.
+   */
+  set(patch: Partial<AppState>, fromHistory = false): void {
     const changed = new Set<keyof AppState>();
     for (const k of Object.keys(patch) as (keyof AppState)[]) {
       if (patch[k] !== this.state[k]) changed.add(k);
     }
     if (!changed.size) return;
-    this.state = { ...this.state, ...patch };
-    if (this.writeUrl) this.scheduleUrl();
+    if (this.writeUrl && !fromHistory && changed.has("view")) {
+      // the entry being left keeps the settings it had
+      if (this.urlTimer !== null) {
+        clearTimeout(this.urlTimer);
+        this.urlTimer = null;
+        history.replaceState(null, "", `${location.pathname}?${encodeState(this.state)}`);
+      }
+      this.state = { ...this.state, ...patch };
+      this.pushUrl();
+    } else {
+      this.state = { ...this.state, ...patch };
+      if (this.writeUrl && !fromHistory) this.scheduleUrl();
+    }
     for (const fn of this.listeners) fn(this.state, changed);
+  }
+
+  /** Set one view setting (a control's value) in the state and the link. */
+  setUi(key: string, value: string): void {
+    if (this.state.ui[key] === value) return;
+    this.set({ ui: { ...this.state.ui, [key]: value } });
   }
 }

@@ -22,8 +22,8 @@ export interface AppState {
   view: View;
   /** The scenario as the user gave or edited it (validated before it enters the state). */
   scenario: ScenarioInput;
-  /** Time step shown on the map timeline (0 = first step). */
-  date: number;
+  /** Time step shown on the map timeline (0 = first step); null = the survey date. */
+  date: number | null;
   /**
    * Virtual survey of the path-model view: sample size and seed of the re-estimate; `full` runs
    * the whole survey (frame, mailing, non-response, 7-point items) instead of drawing n firms.
@@ -33,20 +33,45 @@ export interface AppState {
   firm: number | null;
   /** Name of the policy scenario compared in the what-if view. */
   policy: string;
+  /**
+   * Every other setting of a view, by control name (see UI_KEYS): the What-if lever, replications
+   * and measure, the map's speed and country, the sensitivity designs. Raw text here; each view
+   * checks its own values against its controls and reports the ones it cannot use.
+   */
+  ui: Readonly<Record<string, string>>;
 }
+
+/** The view settings a link may carry, each the name of a query parameter. */
+export const UI_KEYS = [
+  "wi-lever",
+  "wi-reps",
+  "wi-measure",
+  "map-speed",
+  "map-country",
+  "sens-axis",
+  "sens-path",
+  "sens-levels",
+  "sens-reps",
+  "glob-sweep",
+  "glob-reps",
+  "glob-quantity",
+] as const;
+export type UiKey = (typeof UI_KEYS)[number];
+const UI_MAX_LENGTH = 200;
 
 export const SURVEY_N = { min: 30, max: 5000 } as const; // our UI range: below 30 the ML fit is unstable
 export const DATE_MAX = 10_000;
 
 export function defaultState(baseline: ScenarioInput): AppState {
   return {
-    view: "pathModel",
+    view: "map",
     scenario: stripSchema(baseline),
-    date: 0,
+    date: null,
     // n = 203 usable responses (Knight & Cavusgil 2004, Method); survey seed is ours
     survey: { n: 203, seed: 1, full: false },
     firm: null,
     policy: "",
+    ui: {},
   };
 }
 
@@ -77,12 +102,16 @@ export function encodeState(s: AppState): string {
   const p = new URLSearchParams();
   p.set("view", s.view);
   if (seed !== undefined) p.set("seed", String(seed));
-  p.set("date", String(s.date));
+  if (s.date !== null) p.set("date", String(s.date));
   p.set("n", String(s.survey.n));
   p.set("sseed", String(s.survey.seed));
   if (s.survey.full) p.set("full", "1");
   if (s.firm !== null) p.set("firm", String(s.firm));
   if (s.policy) p.set("policy", s.policy);
+  for (const k of UI_KEYS) {
+    const v = s.ui[k];
+    if (v !== undefined) p.set(k, v);
+  }
   p.set("scenario", toBase64Url(JSON.stringify(rest)));
   return p.toString();
 }
@@ -93,7 +122,18 @@ export interface Decoded {
   errors: string[];
 }
 
-const KNOWN = new Set(["view", "seed", "date", "n", "sseed", "full", "firm", "policy", "scenario"]);
+const KNOWN = new Set<string>([
+  "view",
+  "seed",
+  "date",
+  "n",
+  "sseed",
+  "full",
+  "firm",
+  "policy",
+  "scenario",
+  ...UI_KEYS,
+]);
 
 function intParam(
   p: URLSearchParams,
@@ -122,6 +162,15 @@ export function decodeState(search: string, baseline: ScenarioInput): Decoded {
     if (!KNOWN.has(k)) errors.push(`unknown link parameter "${k}" (ignored)`);
   }
   const state: AppState = { ...base, survey: { ...base.survey } };
+  const ui: Record<string, string> = {};
+  for (const k of UI_KEYS) {
+    const v = p.get(k);
+    if (v === null) continue;
+    if (v.length > UI_MAX_LENGTH)
+      errors.push(`"${k}" is longer than ${UI_MAX_LENGTH} characters (ignored)`);
+    else ui[k] = v;
+  }
+  state.ui = ui;
   const view = p.get("view");
   if (view !== null) {
     if ((VIEWS as readonly string[]).includes(view)) state.view = view as View;

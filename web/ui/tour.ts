@@ -12,6 +12,12 @@ interface Step {
 
 const STEPS: Step[] = [
   {
+    view: "map",
+    target: "#map-play",
+    side: "right",
+    text: "On the world map, press Space to play the years and watch firms enter foreign markets; the arrow keys step one period. Click a country for its entry history.",
+  },
+  {
     view: "pathModel",
     target: "#path-diagram",
     side: "right",
@@ -34,12 +40,6 @@ const STEPS: Step[] = [
     target: "#sens-run",
     side: "left",
     text: "Run a power sweep: hundreds of virtual surveys at each sample size, computed in background workers. The heatmap shows how often each hypothesis is found.",
-  },
-  {
-    view: "map",
-    target: "#map-play",
-    side: "right",
-    text: "On the world map, press Space to play the years and watch firms enter foreign markets; the arrow keys step one period. Click a country for its entry history.",
   },
 ];
 

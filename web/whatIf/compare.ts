@@ -1,23 +1,13 @@
+import { quantileSorted } from "d3";
+import { pairedDifference } from "../../src/math/intervals.ts";
+import { setAt } from "../../src/scenario/fieldPath.ts";
 import type { ScenarioInput } from "../../src/scenario/schema.ts";
-import { tTwoSidedP } from "../../src/survey/ttest.ts";
 import { series } from "../dynamics/aggregate.ts";
 import type { ViewHistory } from "../dynamics/summarise.ts";
 
 /** What-if comparison (pure): policy options, outcomes of a run, bands and paired differences. */
 
 type Obj = Record<string, unknown>;
-
-/** A copy of `o` with the value at a dotted path set (objects created along the way). */
-export function setPath(o: Obj, path: readonly string[], value: unknown): Obj {
-  const [head, ...rest] = path;
-  const cur = o[head];
-  return {
-    ...o,
-    [head]: rest.length
-      ? setPath(cur && typeof cur === "object" ? (cur as Obj) : {}, rest, value)
-      : value,
-  };
-}
 
 export interface PolicyOption {
   id: string;
@@ -124,14 +114,10 @@ export function policyScenario(
   option: PolicyOption,
   value: number,
 ): ScenarioInput {
-  const named = setPath(
-    base as Obj,
-    ["name"],
-    `${(base as Obj).name ?? "baseline"} + ${option.id}`,
-  );
+  const named = setAt(base as Obj, ["name"], `${(base as Obj).name ?? "baseline"} + ${option.id}`);
   if (option.patch) return mergeDeep(named, option.patch) as ScenarioInput;
   if (!option.lever) return named as ScenarioInput;
-  return setPath(named, option.lever.path, value) as ScenarioInput;
+  return setAt(named, option.lever.path, value) as ScenarioInput;
 }
 
 export const OUTCOMES = [
@@ -185,14 +171,6 @@ export function trajectory(h: ViewHistory, key: TrajectoryKey): number[] {
   }
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /** Mean and 10th-90th percentile band across replications, per step. */
 export function band(runs: number[][]): { mean: number[]; lo: number[]; hi: number[] } {
   const T = runs[0]?.length ?? 0;
@@ -205,22 +183,10 @@ export function band(runs: number[][]): { mean: number[]; lo: number[]; hi: numb
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
     mean.push(v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
-    lo.push(quantile(v, 0.1));
-    hi.push(quantile(v, 0.9));
+    lo.push(v.length ? quantileSorted(v, 0.1)! : Number.NaN);
+    hi.push(v.length ? quantileSorted(v, 0.9)! : Number.NaN);
   }
   return { mean, lo, hi };
-}
-
-/** Two-sided 95% Student t quantile with df degrees of freedom (bisection on the t p-value). */
-export function t975(df: number): number {
-  let lo = 0;
-  let hi = 1000;
-  for (let i = 0; i < 100; i++) {
-    const mid = (lo + hi) / 2;
-    if (tTwoSidedP(mid, df) > 0.05) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
 }
 
 export interface Difference {
@@ -237,35 +203,28 @@ export interface Difference {
 
 /**
  * Paired differences policy - baseline over replications (replication r of both scenarios
- * uses the same streams: common random numbers), with a 95% t interval of the mean difference.
+ * uses the same streams: common random numbers), with a 95% t interval of the mean difference
+ * (src/math/intervals.ts, as `bgsim compare`).
  */
 export function differences(
   base: Record<OutcomeKey, number>[],
   pol: Record<OutcomeKey, number>[],
 ): Difference[] {
-  const R = Math.min(base.length, pol.length);
   return OUTCOMES.map(({ key, label, pct }) => {
-    const d: number[] = [];
-    let sb = 0;
-    let sp = 0;
-    for (let r = 0; r < R; r++) {
-      d.push(pol[r][key] - base[r][key]);
-      sb += base[r][key];
-      sp += pol[r][key];
-    }
-    const mean = d.reduce((a, b) => a + b, 0) / R;
-    const sd = R > 1 ? Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (R - 1)) : Number.NaN;
-    const half = R > 1 ? (t975(R - 1) * sd) / Math.sqrt(R) : Number.NaN;
+    const d = pairedDifference(
+      base.map((x) => x[key]),
+      pol.map((x) => x[key]),
+    );
     return {
       key,
       label,
       pct,
-      baseline: sb / R,
-      policy: sp / R,
-      diff: mean,
-      lo: mean - half,
-      hi: mean + half,
-      reps: R,
+      baseline: d.meanA,
+      policy: d.meanB,
+      diff: d.diff,
+      lo: d.lo,
+      hi: d.hi,
+      reps: d.n,
     };
   });
 }

@@ -3,6 +3,7 @@ import { runDynamics } from "../dynamics/client.ts";
 import type { ViewHistory } from "../dynamics/summarise.ts";
 import { exportToolbar } from "../export/export.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
+import { bindUi } from "../ui/bindUi.ts";
 import { clear, fmt, h, labelled } from "../ui/dom.ts";
 import { drawLineChart, newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
@@ -111,6 +112,25 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       "Differences at the survey date (policy − baseline, 95% t interval over paired replications)",
     ),
     h("div", { class: "table-wrap" }, table),
+    exportToolbar({
+      name: "what-if-differences",
+      svg: () => null,
+      csvOnly: true,
+      rows: () =>
+        diffs.map((d) => ({
+          outcome: d.key,
+          label: d.label,
+          unit: d.pct ? "share" : "value",
+          baseline: d.baseline,
+          policy: d.policy,
+          difference: d.diff,
+          ci95_low: d.lo,
+          ci95_high: d.hi,
+          replications: base.length,
+          policy_id: option().id,
+          lever: option().lever ? Number(lever.value) : "",
+        })),
+    }),
   );
 
   function option() {
@@ -131,8 +151,19 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
   }
   policySel.addEventListener("change", () => {
     syncLever();
-    store.set({ policy: policySel.value });
+    // the lever's value belonged to the previous policy
+    const { "wi-lever": _old, ...ui } = store.state.ui;
+    store.set({ policy: policySel.value, ui });
   });
+  const ui = bindUi(ctx, [
+    { key: "wi-lever", el: lever, applied: () => (leverOut.textContent = lever.value) },
+    {
+      key: "wi-reps",
+      el: reps,
+      check: (v) => (Number.isInteger(Number(v)) ? null : "must be a whole number"),
+    },
+    { key: "wi-measure", el: measure, applied: () => drawChart() },
+  ]);
   lever.addEventListener("input", () => {
     leverOut.textContent = lever.value;
   });
@@ -266,17 +297,27 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
   }
 
   syncLever();
+  let refusedPolicy = "";
   return {
     id: "whatIf",
     root,
     update(state, changed) {
-      if (changed.has("policy") && state.policy && state.policy !== policySel.value) {
-        if (options.some((p) => p.id === state.policy)) {
-          policySel.value = state.policy;
+      const policy = state.policy || options[0].id;
+      let policyMoved = false;
+      if (policy !== policySel.value) {
+        if (options.some((p) => p.id === policy)) {
+          policySel.value = policy;
           syncLever();
+          policyMoved = true;
+        } else if (policy !== refusedPolicy) {
+          refusedPolicy = policy;
+          ctx.showErrors("This link could not be fully restored", [
+            `"policy" = ${JSON.stringify(policy)}: no such policy; ${JSON.stringify(policySel.value)} (${option().title}) is shown instead. Known policies: ${options.map((p) => p.id).join(", ")}`,
+          ]);
         }
       }
-      if ((changed.has("scenario") || changed.has("policy") || !base.length) && !run.disabled)
+      const uiMoved = ui.apply(state);
+      if ((changed.has("scenario") || policyMoved || uiMoved || !base.length) && !run.disabled)
         void compare();
     },
   };

@@ -1,7 +1,7 @@
 import { derive } from "../../../src/random/stream.ts";
 import { setAt } from "../../../src/scenario/fieldPath.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
-import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
+import { applySetting, type ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../../src/scenario/validate.ts";
 import { gridPoints } from "./grid.ts";
 import { latinHypercube } from "./latinHypercube.ts";
@@ -12,6 +12,7 @@ import { fromUnit } from "./unit.ts";
 export interface RunSpec {
   run: number;
   point: number;
+  /** The replication index the streams derive from (the sweep's firstReplication + run mod replications). */
   replication: number;
   /** The scenario seed of this run's design point (streams: derive(seed, replication, ...)). */
   seed: number;
@@ -70,7 +71,8 @@ export function planOf(job: PoolJob): RunPlan {
 /**
  * A sweep expanded into its runs. Deterministic: the same ResolvedSweep gives the same points,
  * seeds and scenarios on every machine, so any worker can rebuild it from the sweep alone.
- * Run i is design point floor(i / replications), replication i mod replications.
+ * Run i is design point floor(i / replications), replication firstReplication + i mod
+ * replications.
  */
 export interface SweepPlan extends RunPlan {
   sweep: ResolvedSweep;
@@ -114,13 +116,29 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
     points = morris.unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
   }
   const reps = sweep.replications;
+  const first = sweep.firstReplication ?? 0;
+  // linked settings derive their fields from the validated base (mailed/n ratio, ...)
+  let resolved: Scenario | undefined;
+  const resolvedBase = (): Scenario => {
+    if (!resolved) {
+      const v = validateScenario(sweep.base);
+      if (!v.ok)
+        throw new Error(
+          `the sweep's base is not a valid scenario: ${v.issues.map(formatIssue).join("; ")}`,
+        );
+      resolved = v.scenario;
+    }
+    return resolved;
+  };
   const cache = new Map<number, PointScenario>();
   const scenarioAt = (point: number): PointScenario => {
     const hit = cache.get(point);
     if (hit) return hit;
     let input: Record<string, unknown> = sweep.base;
     fs.forEach((f, j) => {
-      input = setAt(input, f.segments, points[point][j]);
+      input = f.setting
+        ? applySetting(input, resolvedBase(), f.setting, points[point][j])
+        : setAt(input, f.segments, points[point][j]);
     });
     input = setAt(input, ["seed"], seedOf(point));
     const v = validateScenario(input);
@@ -156,7 +174,7 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
       fs.forEach((f, j) => {
         params[f.path] = points[point][j];
       });
-      return { run, point, replication: run % reps, seed: seedOf(point), params };
+      return { run, point, replication: first + (run % reps), seed: seedOf(point), params };
     },
   };
 }

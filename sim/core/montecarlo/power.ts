@@ -1,13 +1,23 @@
-import type { Scenario, ScenarioInput } from "../../../src/scenario/schema.ts";
-import { formatIssue, validateScenario } from "../../../src/scenario/validate.ts";
-import { compositeValues } from "./compositeValues.ts";
-import { outcomeRows, replicationRows } from "./rows.ts";
-import { runMonteCarlo } from "./run.ts";
-import { type Summary, summarise } from "./summary.ts";
+import type { Scenario } from "../../../src/scenario/schema.ts";
+import {
+  type PowerAxis,
+  type SweepInput,
+  type SweepValidation,
+  validateSweep,
+} from "../../../src/scenario/sweep.ts";
+import type { JournalRecord } from "../output/journal.ts";
+import { inProcessSpawn } from "../pool/inProcessSpawn.ts";
+import { createPool, type PoolOptions, type Progress } from "../pool/pool.ts";
+import { type PowerPointSummary, powerFiles } from "./finalise.ts";
+
+export type { PowerAxis } from "../../../src/scenario/sweep.ts";
+export type { PowerPointSummary } from "./finalise.ts";
+export { powerRows } from "./finalise.ts";
 
 /**
- * Power curves: a full factorial grid over design axes, each point a Monte Carlo run of the
- * scenario with that point's settings (the sweep issue generalises this). Axes:
+ * Power curves as a sweep: a full factorial grid over design axes, each point a Monte Carlo run
+ * of the scenario with that point's settings. The axes are the sweep's linked settings
+ * (applySetting in src/scenario/sweep.ts):
  *   n            usable responses (survey.n; the mailing grows with n at the scenario's
  *                mailed / n ratio when needed, 900 / 203 for the paper's design)
  *   coef         one path's standardized coefficient ("IEO->LFDC")
@@ -15,151 +25,66 @@ import { type Summary, summarise } from "./summary.ts";
  *   cmv          common-method loading of every item (survey.methodFactor)
  *   bias         response-bias strength (on performance unless the scenario says size)
  *   cutoff       the frame's minimum export share
+ * The base is the scenario with its defaults resolved and the survey on; every point uses the
+ * scenario's seed (common random numbers), replications start at `start`.
  */
-export type AxisName = "n" | "coef" | "reliability" | "cmv" | "bias" | "cutoff";
-
-export interface Axis {
-  name: AxisName;
-  values: number[];
-  /** For coef: the path "FROM->TO". */
-  path?: string;
-}
-
-export interface PowerPoint {
-  index: number;
-  settings: Record<string, number>;
-  summary: Summary;
-}
-
-export interface PowerRow {
-  point: number;
-  axis_values: string;
-  [axis: string]: number | string | null;
-}
-
-type Json = Record<string, unknown>;
-
-/** The column naming a design axis in power output: set_n, set_cmv, set_coef_IEO_LFDC, ... */
-export function axisColumn(a: Axis): string {
-  return a.name === "coef" ? `set_coef_${a.path!.replace("->", "_")}` : `set_${a.name}`;
-}
-const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-
-/** The scenario input of one design point (the base scenario's resolved values, edited). */
-export function pointInput(
+export function powerSweep(
   base: Scenario,
-  axes: readonly Axis[],
-  values: readonly number[],
-): ScenarioInput {
-  const s = clone(base) as unknown as Json;
-  const survey = s.survey as Json;
-  const baseN = base.survey.n;
-  axes.forEach((a, k) => {
-    const v = values[k];
-    switch (a.name) {
-      case "n": {
-        survey.n = v;
-        // integer arithmetic: n = 203 keeps exactly the scenario's 900
-        survey.mailed = Math.max(base.survey.mailed, Math.ceil((v * base.survey.mailed) / baseN));
-        break;
-      }
-      case "coef": {
-        const model = s.model as Json;
-        model.paths = { ...(model.paths as Json), [a.path!]: v };
-        break;
-      }
-      case "reliability":
-        survey.loadings = "scaled";
-        survey.targetReliability = v;
-        break;
-      case "cmv":
-        survey.methodFactor = v;
-        break;
-      case "bias":
-        survey.responseBias = {
-          on: base.survey.responseBias.on === "none" ? "performance" : base.survey.responseBias.on,
-          strength: v,
-        };
-        break;
-      case "cutoff":
-        (survey.frame as Json).minExportShare = v;
-        break;
-    }
-  });
-  survey.enabled = true;
-  return s as ScenarioInput;
-}
-
-/** All design points of the grid, validated; throws with every problem listed. */
-export function designPoints(
-  base: Scenario,
-  axes: readonly Axis[],
-): { settings: Record<string, number>; scenario: Scenario }[] {
-  let combos: number[][] = [[]];
-  for (const a of axes) combos = combos.flatMap((c) => a.values.map((v) => [...c, v]));
-  return combos.map((values) => {
-    const r = validateScenario(pointInput(base, axes, values));
-    const settings: Record<string, number> = {};
-    axes.forEach((a, k) => {
-      settings[axisColumn(a)] = values[k];
-    });
-    if (!r.ok)
-      throw new Error(
-        `design point ${Object.entries(settings)
-          .map(([k, v]) => `${k} = ${v}`)
-          .join(", ")} is invalid:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
-      );
-    return { settings, scenario: r.scenario };
-  });
-}
-
-export function runPower(
-  base: Scenario,
-  axes: readonly Axis[],
+  axes: readonly PowerAxis[],
   reps: number,
-  onProgress?: (done: number, total: number, point: number, points: number) => void,
-): PowerPoint[] {
-  const points = designPoints(base, axes);
-  return points.map((pt, index) => {
-    const results = runMonteCarlo(pt.scenario, {
-      reps,
-      onProgress: (d) =>
-        onProgress?.(index * reps + d, points.length * reps, index + 1, points.length),
-    });
-    const alpha = pt.scenario.estimation.alpha;
-    const summary = summarise(
-      replicationRows(results, alpha),
-      alpha,
-      outcomeRows(results),
-      compositeValues(pt.scenario),
-    );
-    return { index, settings: pt.settings, summary };
-  });
+  start = 0,
+): SweepValidation {
+  const plain = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+  const input: SweepInput = {
+    name: `power ${base.name}`.slice(0, 200),
+    base: { ...plain, survey: { ...(plain.survey as Record<string, unknown>), enabled: true } },
+    design: {
+      type: "grid",
+      factors: axes.map((a) =>
+        a.name === "coef"
+          ? { setting: "coef", coef: a.path, levels: a.values }
+          : { setting: a.name, levels: a.values },
+      ),
+    },
+    replications: reps,
+    streams: "common",
+    ...(start ? { firstReplication: start } : {}),
+  };
+  const v = validateSweep(input);
+  if (!v.ok) return v;
+  return { ok: true, sweep: { ...v.sweep, power: { scenario: base.name, axes: [...axes] } } };
 }
 
-/** One row per design point x path (power.csv): the data of a power heatmap. */
-export function powerRows(points: readonly PowerPoint[]): Record<string, number | string | null>[] {
-  const rows: Record<string, number | string | null>[] = [];
-  for (const pt of points)
-    for (const p of pt.summary.paths)
-      rows.push({
-        point: pt.index,
-        ...pt.settings,
-        hypothesis: p.hypothesis,
-        path: p.path,
-        population: p.population,
-        composite_value: p.composite_value,
-        mean_estimate: p.mean_estimate,
-        bias: p.bias,
-        empirical_sd: p.empirical_sd,
-        mean_se: p.mean_se,
-        coverage: p.coverage,
-        power: p.power,
-        verdict_match: p.verdict_match,
-        pattern_share: pt.summary.model.pattern_share,
-        chisq_rejection: pt.summary.model.chisq_rejection,
-        mean_n: pt.summary.model.mean_n,
-        replications: pt.summary.model.replications,
-      });
-  return rows;
+/**
+ * Run a power study in a pool (default: one in-process worker) and summarise it: the engine's
+ * plan -> pool -> records -> powerFiles, without files on disk (the web app and tests).
+ */
+export async function runPower(
+  base: Scenario,
+  axes: readonly PowerAxis[],
+  reps: number,
+  opts: { pool?: PoolOptions; start?: number; onProgress?: (p: Progress) => void } = {},
+): Promise<PowerPointSummary[]> {
+  const v = powerSweep(base, axes, reps, opts.start);
+  if (!v.ok) throw new Error(v.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+  const pool = createPool(opts.pool ?? { size: 1, spawn: inProcessSpawn() });
+  const records: JournalRecord[] = [];
+  try {
+    const plan = await pool.prepare(v.sweep);
+    await pool.run({
+      onProgress: opts.onProgress,
+      onResult: (r) =>
+        records.push(
+          r.ok
+            ? { run: r.spec.run, keys: r.keys, values: r.values }
+            : { run: r.spec.run, error: r.message },
+        ),
+    });
+    const failed = records.find((r) => "error" in r);
+    if (failed && "error" in failed) throw new Error(failed.error);
+    records.sort((a, b) => a.run - b.run);
+    return powerFiles(plan, records).points;
+  } finally {
+    pool.close();
+  }
 }

@@ -1,3 +1,4 @@
+import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
 import type { ReplicationResult } from "../../../src/replication.ts";
 
@@ -59,7 +60,7 @@ export function replicationRows(
     for (const x of r.paths) {
       const lo = x.std - Z95 * x.stdSe;
       const hi = x.std + Z95 * x.stdSe;
-      const paper = TABLE2.find((t) => `${t.from}->${t.to}` === x.label);
+      const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === x.label);
       rows.push({
         replication: r.replication,
         n: r.n,

@@ -1,3 +1,4 @@
+import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
 import type { ReplicationRow } from "./rows.ts";
 
@@ -65,7 +66,7 @@ export function summarise(
     const k = rs.length;
     const mean = rs.reduce((s, r) => s + r.estimate, 0) / k;
     const sd = Math.sqrt(rs.reduce((s, r) => s + (r.estimate - mean) ** 2, 0) / Math.max(1, k - 1));
-    const paper = TABLE2.find((t) => `${t.from}->${t.to}` === path);
+    const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === path);
     paths.push({
       hypothesis: rs[0].hypothesis,
       path,
@@ -124,7 +125,7 @@ export function summarise(
         flagged.filter((o) => o.value > 0).length / flagged.length;
   }
   const order = (p: PathSummary) => {
-    const i = TABLE2.findIndex((t) => `${t.from}->${t.to}` === p.path);
+    const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
     return i < 0 ? 100 : i;
   };
   paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));

@@ -1,11 +1,12 @@
+import { meanCi } from "../../../src/math/intervals.ts";
 import { morrisIndices } from "../designs/morris.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toUnit } from "../designs/unit.ts";
+import { powerFiles } from "../montecarlo/finalise.ts";
 import { VERSION } from "../version.ts";
 import { hashOf } from "./hash.ts";
 import { JournalEncoder, type JournalRecord } from "./journal.ts";
 import { csvLine, numText, toRanges } from "./numbers.ts";
-import { meanCi } from "./stats.ts";
 
 /**
  * Final files of a sweep (or of one shard), computed from the journal's records alone and
@@ -90,14 +91,14 @@ export function manifestText(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 
-export interface FinalFiles {
-  "runs.jsonl": string;
-  "results.csv": string;
-  "failures.csv": string;
-  "summary.csv": string;
-  "morris.csv"?: string;
-  "manifest.json": string;
-}
+/**
+ * The final files by name. A sweep: runs.jsonl, results.csv, failures.csv, summary.csv (and
+ * morris.csv), manifest.json. A power sweep (sweep.power set, see bgsim power): runs.jsonl,
+ * replications.csv, outcomes.csv, summary.csv, summary.json (not for a shard: a shard's slice
+ * is no sample of its own; merge the shards), failures.csv when runs failed, manifest.json.
+ * Writers put manifest.json last (it says "complete").
+ */
+export type FinalFiles = { "runs.jsonl": string; "manifest.json": string } & Record<string, string>;
 
 export function finalFiles(
   plan: SweepPlan,
@@ -105,6 +106,7 @@ export function finalFiles(
   records: JournalRecord[],
 ): FinalFiles {
   const sorted = [...records].sort((a, b) => a.run - b.run);
+  if (plan.sweep.power) return finalPowerFiles(plan, shard, sorted);
   const factors = plan.sweep.factors.map((f) => f.path);
   const enc = new JournalEncoder();
   let journal = "";
@@ -193,6 +195,43 @@ export function finalFiles(
   };
   if (plan.morris && !shard) files["morris.csv"] = morrisCsv(plan, columns, byPoint);
   return files;
+}
+
+function journalText(sorted: readonly JournalRecord[]): string {
+  const enc = new JournalEncoder();
+  let journal = "";
+  for (const r of sorted) journal += enc.encode(r);
+  return journal;
+}
+
+function finalPowerFiles(
+  plan: SweepPlan,
+  shard: Shard | null,
+  sorted: JournalRecord[],
+): FinalFiles {
+  const extra: Record<string, string> = shard ? {} : { ...powerFiles(plan, sorted).files };
+  const failed = sorted.flatMap((r) => ("error" in r ? [r] : []));
+  if (failed.length) {
+    const factors = plan.sweep.factors.map((f) => f.path);
+    let failures = csvLine(["run", "point", "replication", "seed", ...factors, "error"]);
+    for (const r of failed) {
+      const s = plan.runSpec(r.run);
+      failures += csvLine([
+        String(r.run),
+        String(s.point),
+        String(s.replication),
+        String(s.seed),
+        ...factors.map((f) => numText(s.params[f])),
+        r.error,
+      ]);
+    }
+    extra["failures.csv"] = failures;
+  }
+  return {
+    "runs.jsonl": journalText(sorted),
+    ...extra,
+    "manifest.json": manifestText(manifestOf(plan, shard, sorted, "complete")),
+  };
 }
 
 /** Morris statistics of every quantity (per-point means over replications) for every factor. */

@@ -11,6 +11,7 @@ import {
   type SweepPlan,
 } from "../designs/plan.ts";
 import type { ChunkResult, Faults, WorkerApi } from "./workerApi.ts";
+import { browserCores, workerCount } from "./workerCount.ts";
 
 /**
  * A comlink worker pool for sweeps, with one code path for browser Web Workers and Node
@@ -30,7 +31,7 @@ export interface WorkerHandle {
 export type Spawn = (index: number) => WorkerHandle;
 
 export interface PoolOptions {
-  /** Number of workers (default: the machine's, see defaultPoolSize). */
+  /** Number of workers (default: a page's share of the cores, see workerCount.ts). */
   size?: number;
   spawn: Spawn;
   /** A worker that has not answered its start-up check by then fails loudly (default 60 s). */
@@ -86,13 +87,6 @@ export interface Pool {
   close(): void;
 }
 
-/** The machine's worker count: navigator.hardwareConcurrency where it exists, else 1. */
-export function defaultPoolSize(): number {
-  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-    ?.hardwareConcurrency;
-  return typeof n === "number" && n > 0 ? n : 1;
-}
-
 interface Slot {
   index: number;
   handle: WorkerHandle;
@@ -113,7 +107,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 export function createPool(options: PoolOptions): Pool {
-  const size = options.size ?? defaultPoolSize();
+  const size = options.size ?? workerCount(browserCores(), "page");
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`pool size ${size}: must be an integer >= 1`);
   const startupMs = options.startupTimeoutMs ?? 60_000;

@@ -1,6 +1,6 @@
 import * as Comlink from "comlink";
 import { runReplication } from "../../../src/replication.ts";
-import { type PoolJob, planOf, type RunPlan } from "../designs/plan.ts";
+import { isScenarioList, type PoolJob, planOf, type RunPlan } from "../designs/plan.ts";
 import { flattenResult } from "../output/flatten.ts";
 
 /**
@@ -42,9 +42,12 @@ function die(): never {
 export function createWorkerApi(): WorkerApi {
   let plan: RunPlan | undefined;
   let faults: Faults = {};
+  // power runs also record each path's standardized SE (for the CIs of replications.csv)
+  let stdSe = false;
   return {
     init(job, f) {
       plan = planOf(job);
+      stdSe = !isScenarioList(job) && job.power !== undefined;
       faults = f ?? {};
       return { runs: plan.runs, ready: "bgsim-worker" };
     },
@@ -64,7 +67,7 @@ export function createWorkerApi(): WorkerApi {
           const spec = plan.runSpec(run);
           const sc = plan.scenarioAt(spec.point);
           if (!sc.ok) throw new Error(sc.message);
-          const flat = flattenResult(runReplication(sc.scenario, spec.replication));
+          const flat = flattenResult(runReplication(sc.scenario, spec.replication), { stdSe });
           const sig = flat.keys.join("\u0000");
           let li = layoutIndex.get(sig);
           if (li === undefined) {

@@ -1,7 +1,40 @@
 #!/usr/bin/env node
-// bgsim: the Born Global Lab command-line tool. Runs the TypeScript sources through tsx.
-import { register } from "tsx/esm/api";
+// bgsim: the Born Global Lab command-line tool. Runs the compiled CLI in dist-cli/, which
+// `npm install` / `npm ci` build through the `prepare` script (sim/node/build.mjs, esbuild).
+// Never stale: when the build is missing, or a source it was built from is newer than the build
+// (a developer editing TypeScript), it is rebuilt first with a one-line note on stderr.
+import { readFileSync, statSync } from "node:fs";
 
-register();
-const { main } = await import("../cli/main.ts");
+const ROOT = new URL("../../../", import.meta.url);
+const DIST = new URL("dist-cli/", ROOT);
+
+/** Why the build must be redone (a reason for the note), or undefined if it is up to date. */
+function staleness() {
+  let meta;
+  try {
+    meta = JSON.parse(readFileSync(new URL("meta.json", DIST), "utf8"));
+    for (const out of meta.outputs) statSync(new URL(out, DIST));
+  } catch {
+    return "no build yet";
+  }
+  for (const input of meta.inputs) {
+    let mtime;
+    try {
+      mtime = statSync(new URL(input, ROOT)).mtimeMs;
+    } catch {
+      return `${input} is gone`;
+    }
+    if (mtime > meta.startedAt) return `${input} changed`;
+  }
+  return undefined;
+}
+
+const reason = staleness();
+if (reason) {
+  const { build } = await import("../build.mjs");
+  const ms = await build({ quiet: true });
+  process.stderr.write(`bgsim: ${reason}, rebuilt the CLI in ${Math.round(ms)} ms\n`);
+}
+if (process.env.BGSIM_DEBUG) process.setSourceMapsEnabled(true);
+const { main } = await import(new URL("main.mjs", DIST).href);
 process.exitCode = await main(process.argv.slice(2));

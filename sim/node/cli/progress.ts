@@ -20,7 +20,8 @@ export function progressLine(p: Progress, offset = 0, grand = p.total): string {
 
 /**
  * A progress bar on stderr: redrawn in place on a terminal; on a pipe or log file (batch jobs)
- * one line every `logEverySec` seconds instead.
+ * one line every `logEverySec` seconds instead, and the last state when the run ends. The one
+ * progress bar of bgsim (sweep, power).
  */
 export function progressBar(
   stream: NodeJS.WriteStream,
@@ -29,6 +30,8 @@ export function progressBar(
   const tty = stream.isTTY === true;
   let lastLog = -Infinity;
   let drawn = false;
+  /** The latest line not yet written to a log (pipe) stream. */
+  let unlogged: string | undefined;
   return {
     update(p: Progress) {
       if (opts.quiet) return;
@@ -39,11 +42,14 @@ export function progressBar(
       } else if (p.elapsedSec - lastLog >= (opts.logEverySec ?? 10)) {
         lastLog = p.elapsedSec;
         stream.write(`${line}\n`);
-      }
+        unlogged = undefined;
+      } else unlogged = line;
     },
     end() {
       if (drawn) stream.write("\n");
+      else if (unlogged !== undefined) stream.write(`${unlogged}\n`);
       drawn = false;
+      unlogged = undefined;
     },
   };
 }

@@ -27,7 +27,7 @@ import { UsageError } from "../cli/command.ts";
 import { ensureDir, writeAtomic, writeError } from "./files.ts";
 import { isOwnTemp, LOCK_FILE, lockOutputDir } from "./outputDir.ts";
 
-/** Every file a sweep (or merge) writes into its output directory. */
+/** Every file a sweep, a power sweep or a merge writes into its output directory. */
 export const SWEEP_FILES = [
   "sweep.json",
   "manifest.json",
@@ -36,6 +36,10 @@ export const SWEEP_FILES = [
   "failures.csv",
   "summary.csv",
   "morris.csv",
+  // bgsim power (a sweep with sweep.power set)
+  "replications.csv",
+  "outcomes.csv",
+  "summary.json",
 ] as const;
 
 /**

@@ -2,15 +2,19 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import type { Spawn, WorkerHandle } from "../../core/pool/pool.ts";
+import { workerCount } from "../../core/pool/workerCount.ts";
 
-/** The machine's worker count in Node (os.availableParallelism). */
+/** The CLI's default worker count: every core Node reports (os.availableParallelism). */
 export function nodeWorkerCount(): number {
-  return os.availableParallelism();
+  return workerCount(os.availableParallelism(), "node");
 }
 
 /**
- * Spawn a Node worker_threads pool worker. The .mjs bootstrap registers tsx, so the worker runs
- * the same TypeScript as the browser worker. `entry` lets tests load a different worker file.
+ * Spawn a Node worker_threads pool worker. The entry is `./nodeWorker.mjs` next to this module:
+ * run from the sources (Vitest, tsx) that is the bootstrap beside this file, which registers tsx
+ * and loads nodeWorker.ts; bundled into the compiled CLI (dist-cli/main.mjs, see
+ * sim/node/build.mjs) it is dist-cli/nodeWorker.mjs, the compiled worker. Either way the worker
+ * runs the same code as the browser worker. `entry` lets tests load a different worker file.
  */
 export function nodeSpawn(entry: URL = new URL("./nodeWorker.mjs", import.meta.url)): Spawn {
   return (): WorkerHandle => {

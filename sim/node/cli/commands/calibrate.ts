@@ -1,6 +1,7 @@
 import { CALIBRATED, calibrate, withDynamics } from "../../../../src/dynamics/calibrate.ts";
 import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
+import { getAt, setAt } from "../../../../src/scenario/fieldPath.ts";
 import { writeAtomic } from "../../files/files.ts";
 import { type Command, intOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
@@ -53,12 +54,9 @@ Options:
           );
       },
     });
-    const patch: Record<string, Record<string, number>> = {};
-    for (const [path, v] of Object.entries(res.values)) {
-      const [sec, key] = path.split(".");
-      patch[sec] ??= {};
-      patch[sec][key] = Number(v.toPrecision(3));
-    }
+    let patch: Record<string, unknown> = {};
+    for (const [path, v] of Object.entries(res.values))
+      patch = setAt(patch, path.split("."), Number(v.toPrecision(3)));
     const check = simulate(withDynamics(scenario, res.values), 0);
     const rows = calibrationTable(check);
     console.log(
@@ -67,10 +65,7 @@ Options:
         table(
           ["parameter", "start", "best"],
           CALIBRATED.map((p) => {
-            const [sec, key] = p.path.split(".");
-            const start = (scenario.dynamics as unknown as Record<string, Record<string, number>>)[
-              sec
-            ][key];
+            const start = Number(getAt(scenario.dynamics, p.path.split(".")));
             return [p.path, fmt(start, 4), fmt(res.values[p.path], 4)];
           }),
         ),

@@ -1,7 +1,7 @@
+import { pairedDifference } from "../../../../src/math/intervals.ts";
 import { runReplication } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
 import { flattenResult } from "../../../core/output/flatten.ts";
-import { meanCi } from "../../../core/output/stats.ts";
 import { createPool } from "../../../core/pool/pool.ts";
 import { readScenario } from "../../files/files.ts";
 import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
@@ -77,15 +77,15 @@ export function comparisonFrom(
     const xa = va.get(k) as number[];
     const xb = vb.get(k);
     if (!xb) continue;
-    const ci = meanCi(xa.map((x, i) => xb[i] - x));
+    const d = pairedDifference(xa, xb);
     rows.push({
       quantity: k,
-      meanA: meanCi(xa).mean,
-      meanB: meanCi(xb).mean,
-      diff: ci.mean,
-      lo: ci.lo,
-      hi: ci.hi,
-      n: ci.n,
+      meanA: d.meanA,
+      meanB: d.meanB,
+      diff: d.diff,
+      lo: d.lo,
+      hi: d.hi,
+      n: d.n,
     });
   }
   return {

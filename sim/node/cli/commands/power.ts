@@ -1,19 +1,20 @@
-import os from "node:os";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
-import type { ReplicationResult } from "../../../../src/replication.ts";
-import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
-import { compositeValues } from "../../../core/montecarlo/compositeValues.ts";
-import { type Axis, designPoints, powerRows } from "../../../core/montecarlo/power.ts";
-import { outcomeRows, ROW_COLUMNS, replicationRows } from "../../../core/montecarlo/rows.ts";
-import { runMonteCarlo } from "../../../core/montecarlo/run.ts";
-import { summarise } from "../../../core/montecarlo/summary.ts";
-import { toCsv } from "../../../core/output/csv.ts";
-import { VERSION } from "../../../core/version.ts";
-import { ensureDir, outPath, readScenario, writeAtomic } from "../../files/files.ts";
-import { runMonteCarloParallel } from "../../montecarlo/parallel.ts";
-import { progressBar } from "../../montecarlo/progress.ts";
+import { modelFor } from "../../../../src/replication.ts";
+import type { PowerAxis } from "../../../../src/scenario/sweep.ts";
+import { formatIssue } from "../../../../src/scenario/validate.ts";
+import type { SurveyConfig } from "../../../../src/survey/config.ts";
+import { surveyPlanFor } from "../../../../src/survey/plan.ts";
+import { buildPlan } from "../../../core/designs/plan.ts";
+import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
+import { powerSweep } from "../../../core/montecarlo/power.ts";
+import { readScenario } from "../../files/files.ts";
+import { nodeWorkerCount } from "../../pool/nodeSpawn.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
+import { failuresError, parseShard, runToDirectory } from "./sweep.ts";
 
 /** Parse "a,b,c" into numbers within [min, max], naming the option on failure. */
 export function listOption(
@@ -47,7 +48,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -59,11 +60,17 @@ export const power: Command = {
     cutoff: { type: "string" },
     start: { type: "string" },
     workers: { type: "string" },
+    resume: { type: "boolean" },
+    shard: { type: "string" },
+    chunk: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
   },
   help: `Runs R replications (draw -> survey -> estimate) of the scenario at every point of the grid
 given by the list options (their full factorial; none = one point, the scenario as is). The
 survey is switched on for every point. Replication r uses streams derived from (seed, r) only,
-so runs split with --start merge into the same rows.
+at every point (common random numbers), so runs split with --start merge into the same rows.
+Power is a sweep (the grid options are linked settings of a sweep file, see docs/survey.md): it
+runs in the same worker pool and output directory, resumes and shards like bgsim sweep.
 Grid options (comma-separated lists):
   --n            usable responses (the mailing grows at the scenario's mailed/n ratio if needed)
   --coef         one path's standardized coefficient, FROM->TO=v1,v2,...
@@ -71,7 +78,8 @@ Grid options (comma-separated lists):
   --cmv          common-method loading of every item
   --bias         response-bias strength (on performance unless the scenario sets size)
   --cutoff       the frame's minimum export share
-Writes to DIR, only after every replication finished:
+Appends each finished replication to DIR/runs.jsonl (with DIR/manifest.json and sweep.json)
+and, once all are done, writes
   replications.csv  one row per point x replication x path (estimate, SE, CI, p, verdict, chi-square)
   outcomes.csv      survey facts and non-response checks per point x replication (long form)
   summary.csv       one row per point x path: population value (true constructs), composite
@@ -80,22 +88,34 @@ Writes to DIR, only after every replication finished:
                     empirical SD, mean SE, 95% CI coverage of the population value, power,
                     pattern share, chi-square rejection rate
   summary.json      the same with model-level figures and mean outcomes, plus the run's settings
-Progress is shown on stderr.
+  failures.csv      only if replications failed: which, with the error
+Progress is shown on stderr. The files are identical for any number of workers, after
+--resume, and after merging shards.
 Options:
-  --reps R   replications per point (1 to 1,000,000; default: the scenario's replications)
-  --start S  first replication index (default 0)
-  --workers N  worker threads (default: the machine's cores from 2,000 replications in all, else
-             1 = this thread); the output is identical whatever N
-  --out DIR  output directory`,
+  --reps R     replications per point (1 to 1,000,000; default: the scenario's replications)
+  --start S    first replication index (default 0)
+  --workers N  worker threads (default: the machine's available parallelism from 2,000
+               replications in all, else 1 = this thread)
+  --resume     continue an interrupted run in DIR (kill -9 safe), skipping finished replications
+  --shard k/N  run only runs i with i mod N = k - 1; combine the N directories with bgsim merge
+               (a shard holds the journal only; merge writes the power files)
+  --chunk N    replications per message to a worker (default adaptive, about 100 ms of work)
+  --quiet      no progress bar
+  --out DIR    output directory (must not hold another run's output)
+Exit codes: 0 done, 3 some replications failed (see failures.csv), 2 bad input, 130
+interrupted (continue with --resume).`,
   async run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
     const base = readScenario(positionals[0]);
     const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
     const start = intOption(values.start, "start", 0, 1_000_000_000, 0);
-    // workers pay off only for longer runs (each loads the code and calibrates once)
     const dir = stringOption(values.out, "out");
-    const axes: Axis[] = [];
+    const shard = parseShard(values.shard);
+    const chunk =
+      values.chunk === undefined ? undefined : intOption(values.chunk, "chunk", 1, 100_000);
+    const quiet = values.quiet === true;
+    const axes: PowerAxis[] = [];
     const n = listOption(values.n, "n", 30, 1_000_000, true);
     if (n) axes.push({ name: "n", values: n });
     if (values.coef !== undefined) {
@@ -106,7 +126,7 @@ Options:
         );
       axes.push({
         name: "coef",
-        path: `${m[1]}->${m[2]}`,
+        path: pathLabel(m[1], m[2]),
         values: listOption(m[3], "coef", -0.99, 0.99)!,
       });
     }
@@ -119,119 +139,106 @@ Options:
     const cutoff = listOption(values.cutoff, "cutoff", 0, 1);
     if (cutoff) axes.push({ name: "cutoff", values: cutoff });
 
-    let points: ReturnType<typeof designPoints>;
-    try {
-      points = designPoints(base, axes);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
+    const v = powerSweep(base, axes, reps, start);
+    if (!v.ok)
+      throw new UsageError(
+        `the power design is invalid:\n${v.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
+      );
+    const sw = v.sweep;
+    const plan = buildPlan(sw);
+    // every point must be a valid scenario whose survey can be calibrated: checked here, so bad
+    // input stops before anything is written
+    for (let p = 0; p < plan.points.length; p++) {
+      const sc = plan.scenarioAt(p);
+      if (!sc.ok) throw new UsageError(sc.message);
+      const s = sc.scenario;
+      if (s.mode !== "dynamics")
+        try {
+          surveyPlanFor(s.survey as SurveyConfig, modelFor(s).model.Sigma);
+        } catch (e) {
+          throw new UsageError(`${(e as Error).message} (nothing written)`);
+        }
     }
-    const bar = progressBar("power");
-    const total = points.length * reps;
+    const total = plan.runs;
     const workers = intOption(
       values.workers,
       "workers",
       1,
       256,
-      total >= 2000 ? os.availableParallelism() : 1,
+      total >= 2000 ? nodeWorkerCount() : 1,
     );
-    let perPoint: ReplicationResult[][];
-    try {
-      perPoint =
-        workers > 1
-          ? await runMonteCarloParallel({
-              scenarios: points.map((p) => p.scenario),
-              reps,
-              start,
-              workers,
-              onProgress: (d) =>
-                bar.update(d, total, `(${points.length} point(s), ${workers} workers)`),
-            })
-          : points.map((pt, index) =>
-              runMonteCarlo(pt.scenario, {
-                reps,
-                start,
-                onProgress: (d) =>
-                  bar.update(index * reps + d, total, `(point ${index + 1}/${points.length})`),
-              }),
-            );
-    } catch (e) {
-      if (e instanceof SurveyConfigError) throw new UsageError(`${e.message} (nothing written)`);
-      throw new UsageError(`${(e as Error).message} (nothing written)`);
-    }
-    const allRows: Record<string, unknown>[] = [];
-    const allOutcomes: Record<string, unknown>[] = [];
-    const summaries = points.map((pt, index) => {
-      const results = perPoint[index];
-      const alpha = pt.scenario.estimation.alpha;
-      const rows = replicationRows(results, alpha);
-      const outs = outcomeRows(results);
-      for (const r of rows) allRows.push({ point: index, ...pt.settings, ...r });
-      for (const o of outs) allOutcomes.push({ point: index, ...pt.settings, ...o });
-      return {
-        index,
-        settings: pt.settings,
-        summary: summarise(rows, alpha, outs, compositeValues(pt.scenario)),
-      };
+    const out = await runToDirectory(sw, plan, {
+      label: `power ${base.name}`,
+      out: dir,
+      workers,
+      resume: values.resume === true,
+      shard,
+      chunk,
+      quiet,
+      inProcess: workers === 1,
     });
-    const axisCols = Object.keys(points[0].settings);
-    ensureDir(dir);
-    writeAtomic(
-      outPath(dir, "replications.csv"),
-      toCsv(allRows, ["point", ...axisCols, ...ROW_COLUMNS] as never),
-    );
-    writeAtomic(outPath(dir, "outcomes.csv"), toCsv(allOutcomes));
-    writeAtomic(outPath(dir, "summary.csv"), toCsv(powerRows(summaries)));
-    writeAtomic(
-      outPath(dir, "summary.json"),
-      `${JSON.stringify({ command: "power", version: VERSION, scenario: base.name, seed: base.seed, reps, start, axes, points: summaries }, null, 2)}\n`,
-    );
-    for (const pt of summaries) {
-      const m = pt.summary.model;
-      const head = axisCols.length
-        ? `Point ${pt.index}: ${axisCols.map((k) => `${k} = ${pt.settings[k]}`).join(", ")}`
-        : "Result";
+    const files = out.finalise();
+    if (shard) {
       console.log(
-        `${head}  (${m.replications} replications, mean n ${fmt(m.mean_n, 1)}; chi-square rejection ${fmt(m.chisq_rejection)}; paper's S/NS pattern reproduced in ${fmt(100 * m.pattern_share, 1)}%)`,
+        `${dir}: shard ${shard.index}/${shard.count} (${out.slice.length} runs) done; wrote ${files.join(", ")}; combine the shards with bgsim merge`,
       );
-      console.log(
-        table(
-          [
-            "hyp",
-            "path",
-            "paper",
-            "population",
-            "composite",
-            "mean est",
-            "bias",
-            "emp SD",
-            "mean SE",
-            "coverage",
-            "power",
-          ],
-          pt.summary.paths.map((p) => [
-            p.hypothesis || "-",
-            p.path,
-            p.paper_coefficient === null
-              ? "-"
-              : `${fmt(p.paper_coefficient, 2)} ${p.paper_verdict}`,
-            fmt(p.population),
-            p.composite_value === null ? "-" : fmt(p.composite_value),
-            fmt(p.mean_estimate),
-            fmt(p.bias),
-            fmt(p.empirical_sd),
-            fmt(p.mean_se),
-            fmt(p.coverage),
-            fmt(p.power),
-          ]),
-        ),
-      );
-      const o = pt.summary.outcomes;
-      if (o["check.respondents.anyFlaggedShare"] !== undefined)
-        console.log(
-          `  non-response checks flag a difference (any variable, p < ${m.alpha}): respondents vs non-respondents in ${fmt(100 * o["check.respondents.anyFlaggedShare"], 1)}% of surveys, early vs late in ${fmt(100 * (o["check.earlyLate.anyFlaggedShare"] ?? 0), 1)}%`,
-        );
-      console.log("");
+    } else {
+      const json = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as {
+        points: PowerPointSummary[];
+      };
+      printPower(json.points);
+      console.error(`wrote ${dir}/{replications.csv,outcomes.csv,summary.csv,summary.json}`);
     }
-    console.error(`wrote ${dir}/{replications.csv,outcomes.csv,summary.csv,summary.json}`);
+    const err = failuresError(out, plan, dir, "failures.csv");
+    if (err) throw err;
   },
 };
+
+function printPower(points: PowerPointSummary[]): void {
+  for (const pt of points) {
+    const axisCols = Object.keys(pt.settings);
+    const m = pt.summary.model;
+    const head = axisCols.length
+      ? `Point ${pt.index}: ${axisCols.map((k) => `${k} = ${pt.settings[k]}`).join(", ")}`
+      : "Result";
+    console.log(
+      `${head}  (${m.replications} replications, mean n ${fmt(m.mean_n, 1)}; chi-square rejection ${fmt(m.chisq_rejection)}; paper's S/NS pattern reproduced in ${fmt(100 * m.pattern_share, 1)}%)`,
+    );
+    console.log(
+      table(
+        [
+          "hyp",
+          "path",
+          "paper",
+          "population",
+          "composite",
+          "mean est",
+          "bias",
+          "emp SD",
+          "mean SE",
+          "coverage",
+          "power",
+        ],
+        pt.summary.paths.map((p) => [
+          p.hypothesis || "-",
+          p.path,
+          p.paper_coefficient === null ? "-" : `${fmt(p.paper_coefficient, 2)} ${p.paper_verdict}`,
+          fmt(p.population),
+          p.composite_value === null ? "-" : fmt(p.composite_value),
+          fmt(p.mean_estimate),
+          fmt(p.bias),
+          fmt(p.empirical_sd),
+          fmt(p.mean_se),
+          fmt(p.coverage),
+          fmt(p.power),
+        ]),
+      ),
+    );
+    const o = pt.summary.outcomes;
+    if (o["check.respondents.anyFlaggedShare"] !== undefined)
+      console.log(
+        `  non-response checks flag a difference (any variable, p < ${m.alpha}): respondents vs non-respondents in ${fmt(100 * o["check.respondents.anyFlaggedShare"], 1)}% of surveys, early vs late in ${fmt(100 * (o["check.earlyLate.anyFlaggedShare"] ?? 0), 1)}%`,
+      );
+    console.log("");
+  }
+}

@@ -1,11 +1,19 @@
-import { buildPlan } from "../../../core/designs/plan.ts";
+import type { ResolvedSweep } from "../../../../src/scenario/sweep.ts";
+import { buildPlan, type RunPlan, type SweepPlan } from "../../../core/designs/plan.ts";
 import type { Shard } from "../../../core/output/finalise.ts";
+import { inProcessSpawn } from "../../../core/pool/inProcessSpawn.ts";
 import { createPool } from "../../../core/pool/pool.ts";
 import type { Faults } from "../../../core/pool/workerApi.ts";
 import { SweepDirectory } from "../../files/directory.ts";
 import { readSweep } from "../../files/sweepFile.ts";
 import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
-import { type Command, intOption, stringOption, UsageError, workersOption } from "../command.ts";
+import {
+  type Command,
+  intOption,
+  stringOption,
+  UsageError,
+  workersOption,
+} from "../command.ts";
 import { progressBar } from "../progress.ts";
 
 /** Parse "k/N" (1 <= k <= N). */
@@ -28,6 +36,115 @@ function rateText(r: number): string {
 function faultsFromEnv(): Faults | undefined {
   const t = process.env.BGSIM_TEST_FAULTS;
   return t ? (JSON.parse(t) as Faults) : undefined;
+}
+
+export interface DirectoryRunOptions {
+  /** How the header line names the job ("sweep NAME", "power SCENARIO"). */
+  label: string;
+  out: string;
+  workers: number;
+  resume: boolean;
+  shard: Shard | null;
+  chunk?: number;
+  quiet: boolean;
+  /** Run in this thread instead of worker threads (one worker, no start-up cost). */
+  inProcess?: boolean;
+}
+
+/**
+ * The experiment engine's run, shared by sweep and power: open (or resume) the output
+ * directory, run the pending runs of the slice in the pool with a progress bar, append each
+ * finished run to the journal, and stop cleanly on SIGINT/SIGTERM (exit 130, resumable).
+ * Returns the directory with every run of its slice done, ready to finalise.
+ */
+export async function runToDirectory(
+  sw: ResolvedSweep,
+  plan: SweepPlan,
+  o: DirectoryRunOptions,
+): Promise<SweepDirectory> {
+  const { shard, quiet } = o;
+  const dir = SweepDirectory.open(o.out, plan, { resume: o.resume, shard });
+  const pending = dir.pending();
+  const sliceText = shard ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)` : "";
+  if (!quiet)
+    console.error(
+      `${o.label}: ${plan.points.length} design point${plan.points.length > 1 ? "s" : ""} x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
+    );
+  let cancelled = false;
+  if (pending.length) {
+    const size = o.inProcess ? 1 : Math.min(o.workers, pending.length);
+    const pool = createPool({ size, spawn: o.inProcess ? inProcessSpawn() : nodeSpawn() });
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const bar = progressBar(process.stderr, {
+      offset: dir.doneCount,
+      grand: dir.slice.length,
+      quiet,
+    });
+    const who = o.inProcess ? "this thread" : `${size} worker${size > 1 ? "s" : ""}`;
+    try {
+      const t0 = performance.now();
+      await pool.prepare(sw, faultsFromEnv()).catch((e: Error) => {
+        throw new UsageError(`cannot start the worker pool: ${e.message}`, 1);
+      });
+      if (!quiet && !o.inProcess)
+        console.error(`${who} started in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      const summary = await pool.run({
+        runs: pending,
+        chunkSize: o.chunk,
+        signal: controller.signal,
+        onResult: (r) => dir.append(r),
+        onChunk: () => {
+          dir.flush();
+          if (dir.writeFailure) controller.abort(); // a full disk: stop, report it below
+        },
+        onProgress: (p) => {
+          bar.update(p);
+          dir.checkpoint();
+        },
+      });
+      bar.end();
+      cancelled = summary.cancelled;
+      const elapsed = summary.elapsedSec;
+      if (!quiet && !cancelled)
+        console.error(
+          `ran ${summary.done} runs in ${elapsed.toFixed(2)} s with ${who} (${rateText(summary.done / Math.max(elapsed, 1e-9))} runs/s)`,
+        );
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      pool.close();
+      dir.checkpoint(true);
+    }
+  }
+  if (cancelled) {
+    dir.close();
+    throw new UsageError(
+      `interrupted: ${dir.doneCount} of ${dir.slice.length} runs are saved in ${o.out}; continue with --resume`,
+      130,
+    );
+  }
+  return dir;
+}
+
+/** The failed runs of a directory as a usage error (exit code 3), or nothing. */
+export function failuresError(dir: SweepDirectory, plan: RunPlan, out: string, file: string) {
+  const fails = dir.failures();
+  if (!fails.length) return undefined;
+  const lines = fails.slice(0, 10).map((f) => {
+    const s = plan.runSpec(f.run);
+    return `  run ${f.run} (point ${s.point}, replication ${s.replication}, seed ${s.seed}${Object.entries(
+      s.params,
+    )
+      .map(([k, v]) => `, ${k}=${v}`)
+      .join("")}): ${f.error}`;
+  });
+  return new UsageError(
+    `${fails.length} run(s) failed (all in ${out}/${file}; the other runs are intact):\n${lines.join("\n")}${fails.length > 10 ? "\n  ..." : ""}`,
+    3,
+  );
 }
 
 export const sweep: Command = {
@@ -85,91 +202,24 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
           `warning: ${bad.length} of ${plan.points.length} design points are not valid scenarios; their runs will be reported as failed:\n  ${bad.slice(0, 5).join("\n  ")}${bad.length > 5 ? "\n  ..." : ""}`,
         );
     }
-    const dir = SweepDirectory.open(out, plan, { resume: values.resume === true, shard });
-    const pending = dir.pending();
+    const dir = await runToDirectory(sw, plan, {
+      label: `sweep ${sw.name}`,
+      out,
+      workers,
+      resume: values.resume === true,
+      shard,
+      chunk,
+      quiet,
+    });
     const sliceText = shard
       ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)`
       : "";
-    if (!quiet)
-      console.error(
-        `sweep ${sw.name}: ${plan.points.length} design points x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
-      );
-    let cancelled = false;
-    let elapsed = 0;
-    if (pending.length) {
-      const size = Math.min(workers, pending.length);
-      const pool = createPool({ size, spawn: nodeSpawn() });
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      const bar = progressBar(process.stderr, {
-        offset: dir.doneCount,
-        grand: dir.slice.length,
-        quiet,
-      });
-      try {
-        const t0 = performance.now();
-        await pool.prepare(sw, faultsFromEnv()).catch((e: Error) => {
-          throw new UsageError(`cannot start the worker pool: ${e.message}`, 1);
-        });
-        if (!quiet)
-          console.error(
-            `${size} worker${size > 1 ? "s" : ""} started in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
-          );
-        const summary = await pool.run({
-          runs: pending,
-          chunkSize: chunk,
-          signal: controller.signal,
-          onResult: (r) => dir.append(r),
-          onChunk: () => {
-            dir.flush();
-            if (dir.writeFailure) controller.abort(); // a full disk: stop, report it below
-          },
-          onProgress: (p) => {
-            bar.update(p);
-            dir.checkpoint();
-          },
-        });
-        bar.end();
-        cancelled = summary.cancelled;
-        elapsed = summary.elapsedSec;
-        if (!quiet && !cancelled)
-          console.error(
-            `ran ${summary.done} runs in ${elapsed.toFixed(2)} s with ${size} worker${size > 1 ? "s" : ""} (${rateText(summary.done / Math.max(elapsed, 1e-9))} runs/s)`,
-          );
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        pool.close();
-        dir.checkpoint(true);
-      }
-    }
-    if (cancelled) {
-      dir.close();
-      throw new UsageError(
-        `interrupted: ${dir.doneCount} of ${dir.slice.length} runs are saved in ${out}; continue with --resume`,
-        130,
-      );
-    }
     const files = dir.finalise();
     const fails = dir.failures();
     console.log(
       `${out}: ${dir.slice.length} runs${sliceText}, ${fails.length} failed; wrote ${files.join(", ")}`,
     );
-    if (fails.length) {
-      const lines = fails.slice(0, 10).map((f) => {
-        const s = plan.runSpec(f.run);
-        return `  run ${f.run} (point ${s.point}, replication ${s.replication}, seed ${s.seed}, ${Object.entries(
-          s.params,
-        )
-          .map(([k, v]) => `${k}=${v}`)
-          .join(", ")}): ${f.error}`;
-      });
-      throw new UsageError(
-        `${fails.length} run(s) failed (all in ${out}/failures.csv; the other runs are intact):\n${lines.join("\n")}${fails.length > 10 ? "\n  ..." : ""}`,
-        3,
-      );
-    }
+    const err = failuresError(dir, plan, out, "failures.csv");
+    if (err) throw err;
   },
 };

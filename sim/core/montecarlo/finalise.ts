@@ -1,0 +1,186 @@
+import { parsePathLabel } from "../../../src/model/pathLabel.ts";
+import { hypothesisOf } from "../../../src/paper/table2.ts";
+import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
+import type { SweepPlan } from "../designs/plan.ts";
+import { toCsv } from "../output/csv.ts";
+import type { JournalRecord } from "../output/journal.ts";
+import { VERSION } from "../version.ts";
+import { compositeValues } from "./compositeValues.ts";
+import { outcomeRows, ROW_COLUMNS, replicationRows } from "./rows.ts";
+import { type Summary, summarise } from "./summary.ts";
+
+/**
+ * The files of `bgsim power`, computed from a power sweep's journal alone (records of the
+ * runs; see flattenResult with stdSe), so an interrupted, resumed, sharded-and-merged or
+ * multi-worker run writes the same bytes as one uninterrupted run:
+ *   replications.csv  one row per point x replication x path
+ *   outcomes.csv      survey facts and checks per point x replication (long form)
+ *   summary.csv       one row per point x path (powerRows)
+ *   summary.json      the same with model-level figures and mean outcomes, and the settings
+ * Records are taken point by point in run order; each point's rows are summarised and written
+ * before the next point is read.
+ */
+export interface PowerPointSummary {
+  index: number;
+  settings: Record<string, number>;
+  summary: Summary;
+}
+
+export interface PowerFiles {
+  files: {
+    "replications.csv": string;
+    "outcomes.csv": string;
+    "summary.csv": string;
+    "summary.json": string;
+  };
+  points: PowerPointSummary[];
+}
+
+/** A journal record of a power run back into the replication result it was flattened from. */
+export function resultOfRecord(
+  replication: number,
+  keys: readonly string[],
+  values: ArrayLike<number>,
+): ReplicationResult {
+  const at = new Map<string, number>();
+  keys.forEach((k, i) => {
+    at.set(k, values[i]);
+  });
+  const paths: PathResult[] = [];
+  const fit: Record<string, number> = {};
+  const outcomes: Record<string, number> = {};
+  for (const [i, k] of keys.entries()) {
+    if (k.startsWith("outcome.")) outcomes[k.slice(8)] = values[i];
+    else if (k.startsWith("fit.")) fit[k.slice(4)] = values[i];
+    else if (k.endsWith(".est")) {
+      const label = k.slice(0, -4);
+      const get = (suffix: string) => {
+        const v = at.get(`${label}.${suffix}`);
+        if (v === undefined) throw new Error(`a power run's record lacks ${label}.${suffix}`);
+        return v;
+      };
+      const ends = parsePathLabel(label);
+      paths.push({
+        label,
+        hypothesis: ends ? (hypothesisOf(ends.from, ends.to) ?? null) : null,
+        population: get("pop"),
+        est: values[i],
+        std: get("std"),
+        se: get("se"),
+        stdSe: get("std_se"),
+        p: get("p"),
+        verdict: get("sig") === 1 ? "S" : "NS",
+      });
+    }
+  }
+  return {
+    replication,
+    n: at.get("n") ?? Number.NaN,
+    paths,
+    fit: fit as ReplicationResult["fit"],
+    outcomes,
+  };
+}
+
+/** CSV text without its header line (the header is written once, by the first chunk). */
+function body(csv: string): string {
+  const nl = csv.indexOf("\n");
+  return csv.slice(nl + 1);
+}
+
+export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): PowerFiles {
+  const meta = plan.sweep.power;
+  if (!meta) throw new Error("not a power sweep");
+  const factors = plan.sweep.factors;
+  const reps = plan.sweep.replications;
+  const axisCols = factors.map((f) => f.path);
+  let replications = "";
+  let outcomes = "";
+  const points: PowerPointSummary[] = [];
+  let k = 0;
+  for (let index = 0; index < plan.points.length; index++) {
+    const settings: Record<string, number> = {};
+    factors.forEach((f, j) => {
+      settings[f.path] = plan.points[index][j];
+    });
+    const results: ReplicationResult[] = [];
+    const end = (index + 1) * reps;
+    for (; k < sorted.length && sorted[k].run < end; k++) {
+      const r = sorted[k];
+      if ("error" in r) continue;
+      results.push(resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values));
+    }
+    const sc = plan.scenarioAt(index);
+    if (!sc.ok) throw new Error(sc.message);
+    const alpha = sc.scenario.estimation.alpha;
+    const rows = replicationRows(results, alpha);
+    const outs = outcomeRows(results);
+    const rowCsv = toCsv(
+      rows.map((r) => ({ point: index, ...settings, ...r })),
+      ["point", ...axisCols, ...ROW_COLUMNS] as never,
+    );
+    replications += replications ? body(rowCsv) : rowCsv;
+    if (outs.length) {
+      const outCsv = toCsv(outs.map((o) => ({ point: index, ...settings, ...o })));
+      outcomes += outcomes ? body(outCsv) : outCsv;
+    }
+    points.push({
+      index,
+      settings,
+      summary: summarise(rows, alpha, outs, compositeValues(sc.scenario)),
+    });
+  }
+  if (!outcomes) outcomes = "\n";
+  const s = plan.sweep;
+  return {
+    files: {
+      "replications.csv": replications,
+      "outcomes.csv": outcomes,
+      "summary.csv": toCsv(powerRows(points)),
+      "summary.json": `${JSON.stringify(
+        {
+          command: "power",
+          version: VERSION,
+          scenario: meta.scenario,
+          seed: s.seed,
+          reps,
+          start: s.firstReplication ?? 0,
+          axes: meta.axes,
+          points,
+        },
+        null,
+        2,
+      )}\n`,
+    },
+    points,
+  };
+}
+
+/** One row per design point x path (summary.csv): the data of a power heatmap. */
+export function powerRows(
+  points: readonly PowerPointSummary[],
+): Record<string, number | string | null>[] {
+  const rows: Record<string, number | string | null>[] = [];
+  for (const pt of points)
+    for (const p of pt.summary.paths)
+      rows.push({
+        point: pt.index,
+        ...pt.settings,
+        hypothesis: p.hypothesis,
+        path: p.path,
+        population: p.population,
+        composite_value: p.composite_value,
+        mean_estimate: p.mean_estimate,
+        bias: p.bias,
+        empirical_sd: p.empirical_sd,
+        mean_se: p.mean_se,
+        coverage: p.coverage,
+        power: p.power,
+        verdict_match: p.verdict_match,
+        pattern_share: pt.summary.model.pattern_share,
+        chisq_rejection: pt.summary.model.chisq_rejection,
+        mean_n: pt.summary.model.mean_n,
+        replications: pt.summary.model.replications,
+      });
+  return rows;
+}
