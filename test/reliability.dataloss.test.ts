@@ -83,6 +83,14 @@ describe("an --out directory that is not the command's own output is refused and
     expect(contents(dir)).toEqual(files);
   });
 
+  it("power (a sweep underneath) refuses a user's directory, exit 2", () => {
+    const { dir, files } = userDir("power-user");
+    const r = bgsim("power", scenarioFile, "--reps", "2", "--out", dir, "--quiet");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out .*power-user: is not empty and holds no sweep output/);
+    expect(contents(dir)).toEqual(files);
+  });
+
   it("survey and run rerun into their own output", () => {
     const sv = join(root, "survey-own");
     expect(bgsim("survey", scenarioFile, "--out", sv).code).toBe(0);

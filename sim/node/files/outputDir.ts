@@ -63,12 +63,6 @@ export const OUTPUT_KINDS = {
     marker: "survey.json",
     owns: (j) => j.command === "survey",
   },
-  power: {
-    command: "power",
-    files: ["replications.csv", "outcomes.csv", "summary.csv", "summary.json"],
-    marker: "summary.json",
-    owns: (j) => j.command === "power",
-  },
 } satisfies Record<string, OutputKind>;
 
 export type OutputCommand = keyof typeof OUTPUT_KINDS;
@@ -86,7 +80,9 @@ function listing(names: string[]): string {
 /**
  * Make sure DIR can take the output of `kind` (see OutputKind): create it if missing; refuse
  * with a message naming DIR and what is in it otherwise. Never deletes or changes anything in
- * DIR. The one check every command with --out uses (power: prepareOutputDir(dir, "power")).
+ * DIR. The check of every single-run command with --out; sweep, power (a sweep since the
+ * engine rebuild) and merge check their directories in SweepDirectory.open and mergeShards,
+ * with the same rule. A new command passes its own OutputKind.
  */
 export function prepareOutputDir(dir: string, kind: OutputCommand | OutputKind): void {
   const k: OutputKind = typeof kind === "string" ? OUTPUT_KINDS[kind] : kind;
