@@ -218,6 +218,14 @@ describe("journal lines carry a checksum that --resume and merge verify", () => 
         bgsim("sweep", sweepFile, "--out", d, "--shard", `${k}/2`, "--workers", "1", "--quiet")
           .code,
       ).toBe(0);
+    // a shard count edited to 1e9 in the manifest: named, no 1e9-element allocation
+    const mPath = join(s1, "manifest.json");
+    const manifest = readFileSync(mPath, "utf8");
+    writeFileSync(mPath, manifest.replace('"count": 2', '"count": 1000000000'));
+    const c = bgsim("merge", s1, "--out", join(root, "merged-count"));
+    expect(c.code).toBe(2);
+    expect(c.err).toContain("dmg1/manifest.json: damaged: shard 1/1000000000 is not k/N");
+    writeFileSync(mPath, manifest);
     writeFileSync(join(s2, "sweep.json"), '{"name": "dataloss", ');
     const r = bgsim("merge", s1, s2, "--out", join(root, "merged-dmg"));
     expect(r.code).toBe(2);

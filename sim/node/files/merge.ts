@@ -53,6 +53,18 @@ export function mergeShards(
     const m = readManifest(mPath);
     if (!m.shard)
       throw new UsageError(`${dir}: holds a whole sweep, not a shard; nothing to merge`);
+    const { index, count: of } = m.shard as { index: unknown; count: unknown };
+    if (
+      !Number.isInteger(of) ||
+      !Number.isInteger(index) ||
+      (of as number) < 1 ||
+      (of as number) > 100_000 ||
+      (index as number) < 1 ||
+      (index as number) > (of as number)
+    )
+      throw new UsageError(
+        `${mPath}: damaged: shard ${JSON.stringify(index)}/${JSON.stringify(of)} is not k/N with 1 <= k <= N <= 100000`,
+      );
     if (m.status !== "complete")
       throw new UsageError(
         `${dir}: shard ${m.shard.index}/${m.shard.count} is not complete (${m.doneCount} of ${m.sliceRuns} runs); finish it with --resume first`,
