@@ -1,5 +1,7 @@
 import { twoSidedP } from "../math/distributions.ts";
+import { evaluate } from "../syntax/expression.ts";
 import type { MLResult } from "./ml.ts";
+import type { Position } from "./parameters.ts";
 
 export interface ParameterEstimate {
   label: string;
@@ -14,6 +16,10 @@ export interface ParameterEstimate {
   std: number;
   /** Delta-method standard error of the standardized estimate. */
   stdSe: number;
+  /** The user's label (lavaan syntax), when given. */
+  name?: string;
+  /** True when the value is fixed by the model (se = 0, z = p = NaN). */
+  fixed?: boolean;
 }
 
 /**
@@ -24,6 +30,7 @@ export interface ParameterEstimate {
  * exogenous (co)variances count as fixed at their sample values (lavaan's fixed.x = TRUE).
  */
 export function parameterEstimates(res: MLResult): ParameterEstimate[] {
+  if (res.table.constrained) return constrainedEstimates(res);
   const { table, theta, Sigma, dSigmaDiag, vcov } = res;
   const q = theta.length;
   const p = table.p;
@@ -70,7 +77,7 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     }
     const se = Math.sqrt(vcov[k * q + k]);
     const z = theta[k] / se;
-    return {
+    const row: ParameterEstimate = {
       label: par.label,
       kind: par.kind,
       from: vars[j],
@@ -82,18 +89,159 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
       std,
       stdSe: Math.sqrt(Math.max(0, v)),
     };
+    if (par.name) row.name = par.name;
+    return row;
   });
+}
+
+/**
+ * parameterEstimates() for tables with fixed or shared parameters: one row per place in the
+ * model (a shared parameter once per place, with the same estimate), fixed places with se = 0
+ * and z = p = NaN, as lavaan prints them. Same definitions otherwise.
+ */
+function constrainedEstimates(res: MLResult): ParameterEstimate[] {
+  const { table, theta, Sigma, dSigmaDiag, vcov } = res;
+  const q = theta.length;
+  const p = table.p;
+  const params = table.params;
+  const varPos = new Array<Position | undefined>(p);
+  for (const x of table.positions) if (x.kind === "variance") varPos[x.i] = x;
+  const val = (x: Position) => (x.k < 0 ? x.value : theta[x.k]);
+  const exo = new Set(table.exogenous);
+  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const vars = table.variables;
+  const grad = new Float64Array(q);
+  return table.positions.map((pos) => {
+    const { i, j, k } = pos;
+    const value = val(pos);
+    grad.fill(0);
+    let std: number;
+    if (pos.kind === "path") {
+      const sii = Sigma[i * p + i];
+      const sjj = Sigma[j * p + j];
+      const ratio = Math.sqrt(sjj / sii);
+      std = value * ratio;
+      for (let l = 0; l < q; l++)
+        grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
+      if (k >= 0) grad[k] += ratio;
+    } else if (pos.kind === "variance") {
+      const sii = Sigma[i * p + i];
+      std = value / sii;
+      for (let l = 0; l < q; l++) grad[l] = (-value * dSigmaDiag[l * p + i]) / (sii * sii);
+      if (k >= 0) grad[k] += 1 / sii;
+    } else {
+      const vi = varPos[i]!;
+      const vj = varPos[j]!;
+      const den = Math.sqrt(val(vi) * val(vj));
+      std = value / den;
+      if (k >= 0) grad[k] += 1 / den;
+      if (vi.k >= 0) grad[vi.k] += (-0.5 * std) / val(vi);
+      if (vj.k >= 0) grad[vj.k] += (-0.5 * std) / val(vj);
+    }
+    let v = 0;
+    for (let a = 0; a < q; a++) {
+      if (!random[a] || grad[a] === 0) continue;
+      for (let b = 0; b < q; b++) if (random[b]) v += grad[a] * vcov[a * q + b] * grad[b];
+    }
+    const se = k >= 0 ? Math.sqrt(vcov[k * q + k]) : 0;
+    const z = k >= 0 ? value / se : Number.NaN;
+    const row: ParameterEstimate = {
+      label: pos.label,
+      kind: pos.kind,
+      from: vars[j],
+      to: vars[i],
+      est: value,
+      se,
+      z,
+      p: k >= 0 ? twoSidedP(z) : Number.NaN,
+      std,
+      stdSe: Math.sqrt(Math.max(0, v)),
+    };
+    if (pos.name) row.name = pos.name;
+    if (k < 0) row.fixed = true;
+    return row;
+  });
+}
+
+export interface DefinedEstimate {
+  name: string;
+  expression: string;
+  est: number;
+  /** Delta-method standard error. */
+  se: number;
+  z: number;
+  p: number;
+  /** The expression evaluated at the standardized (std.all) values of the labelled parameters. */
+  std: number;
+}
+
+/**
+ * Defined parameters (lavaan's `:=`) at the estimate, with delta-method standard errors from
+ * the exact gradient of the expression. `std` applies the expression to the std.all values, as
+ * lavaan's standardized solution does.
+ */
+export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]): DefinedEstimate[] {
+  const { table, theta, vcov } = res;
+  const q = theta.length;
+  const named = new Map<string, { pos: Position; std: number }>();
+  table.positions.forEach((pos, r) => {
+    if (pos.name && !named.has(pos.name)) named.set(pos.name, { pos, std: estimates[r].std });
+  });
+  const done = new Map<string, { v: number; g: Float64Array; std: number }>();
+  const out: DefinedEstimate[] = [];
+  for (const d of table.defined) {
+    const raw = evaluate(
+      d.expr,
+      (name) => {
+        const prior = done.get(name);
+        if (prior) return prior;
+        const x = named.get(name);
+        if (!x) throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+        const g = new Float64Array(q);
+        if (x.pos.k >= 0) g[x.pos.k] = 1;
+        return { v: x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value, g };
+      },
+      q,
+    );
+    const std = evaluate(
+      d.expr,
+      (name) => ({
+        v: done.get(name)?.std ?? named.get(name)!.std,
+        g: new Float64Array(0),
+      }),
+      0,
+    ).v;
+    let v = 0;
+    for (let a = 0; a < q; a++) {
+      if (raw.g[a] === 0) continue;
+      for (let b = 0; b < q; b++) v += raw.g[a] * vcov[a * q + b] * raw.g[b];
+    }
+    done.set(d.name, { ...raw, std });
+    const se = Math.sqrt(Math.max(0, v));
+    const z = raw.v / se;
+    out.push({
+      name: d.name,
+      expression: d.expression,
+      est: raw.v,
+      se,
+      z,
+      p: twoSidedP(z),
+      std,
+    });
+  }
+  return out;
 }
 
 /** R-squared of each endogenous variable: 1 - residual variance / implied variance. */
 export function rSquared(res: MLResult): Record<string, number> {
   const p = res.table.p;
   const out: Record<string, number> = {};
-  const endo = new Set(res.table.params.filter((x) => x.kind === "path").map((x) => x.i));
-  res.table.params.forEach((par, k) => {
-    if (par.kind === "variance" && endo.has(par.i)) {
-      out[res.table.variables[par.i]] = 1 - res.theta[k] / res.Sigma[par.i * p + par.i];
+  const endo = new Set(res.table.positions.filter((x) => x.kind === "path").map((x) => x.i));
+  for (const pos of res.table.positions) {
+    if (pos.kind === "variance" && endo.has(pos.i)) {
+      const v = pos.k < 0 ? pos.value : res.theta[pos.k];
+      out[res.table.variables[pos.i]] = 1 - v / res.Sigma[pos.i * p + pos.i];
     }
-  });
+  }
   return out;
 }

@@ -55,6 +55,16 @@ export function matrices(table: ParamTable, theta: Float64Array): { B: Mat; Psi:
       Psi[par.j * p + par.i] = theta[k];
     }
   });
+  if (table.constrained) {
+    for (const pos of table.positions) {
+      const v = pos.k < 0 ? pos.value : theta[pos.k];
+      if (pos.kind === "path") B[pos.i * p + pos.j] = v;
+      else {
+        Psi[pos.i * p + pos.j] = v;
+        Psi[pos.j * p + pos.i] = v;
+      }
+    }
+  }
   return { B, Psi };
 }
 
@@ -117,6 +127,52 @@ function derivativeVectors(table: ParamTable, A: Mat, Sigma: Mat): Rank2 {
     }
   }
   return { X, Y };
+}
+
+/**
+ * Every free parameter's dSigma/dtheta as a full matrix, summed over the places a shared
+ * (equality-constrained) parameter appears. For tables with fixed or shared parameters.
+ */
+function derivativeMatrices(table: ParamTable, A: Mat, Sigma: Mat): Mat[] {
+  const p = table.p;
+  return table.params.map((par) => {
+    const d = derivative(par.kind, par.i, par.j, A, Sigma, p);
+    for (const o of par.also ?? []) {
+      const e = derivative(o.kind, o.i, o.j, A, Sigma, p);
+      for (let a = 0; a < p * p; a++) d[a] += e[a];
+    }
+    return d;
+  });
+}
+
+/** Derivatives in the form the table's estimation path uses. */
+type Derivatives = { rank2: Rank2 } | { full: Mat[] };
+
+function derivatives(table: ParamTable, A: Mat, Sigma: Mat): Derivatives {
+  return table.constrained
+    ? { full: derivativeMatrices(table, A, Sigma) }
+    : { rank2: derivativeVectors(table, A, Sigma) };
+}
+
+function infoGrad(
+  p: number,
+  W: Mat,
+  resid: Mat | null,
+  d: Derivatives,
+  q: number,
+): { info: Float64Array; grad: Float64Array } {
+  return "full" in d
+    ? informationAndGradient(p, W, resid, d.full)
+    : informationAndGradientRank2(p, W, resid, d.rank2, q);
+}
+
+function diagonals(d: Derivatives, p: number, q: number): Float64Array {
+  if ("rank2" in d) return derivativeDiagonals(d.rank2, p, q);
+  const out = new Float64Array(q * p);
+  d.full.forEach((m, k) => {
+    for (let r = 0; r < p; r++) out[k * p + r] = m[r * p + r];
+  });
+  return out;
 }
 
 /** The diagonal of every dSigma_k (q x p): dSigma_k[r][r] = 2 x_k[r] y_k[r]. */
@@ -252,8 +308,57 @@ function fml(S: Mat, Sigma: Mat, p: number, logdetS: number): { f: number; inv: 
   return { f: logdetFromCholesky(l, p) + tr - logdetS - p, inv };
 }
 
+/**
+ * Starting values with fixed and shared parameters: each equation by OLS of the variable, less
+ * its fixed paths, on its free parents; a shared parameter starts at the mean of its places;
+ * Psi = (I-B) S (I-B)' with B holding the starting and fixed paths.
+ */
+function constrainedStartValues(table: ParamTable, S: Mat): Float64Array {
+  const p = table.p;
+  const sum = new Float64Array(table.params.length);
+  const count = new Float64Array(table.params.length);
+  const paths = table.positions.filter((x) => x.kind === "path");
+  for (let i = 0; i < p; i++) {
+    const free = paths.filter((x) => x.i === i && x.k >= 0);
+    const fixedHere = paths.filter((x) => x.i === i && x.k < 0);
+    if (!free.length) continue;
+    const js = free.map((x) => x.j);
+    const q = js.length;
+    const sxx = zeros(q);
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) sxx[a * q + b] = S[js[a] * p + js[b]];
+    const inv = inverseSPD(sxx, q) ?? inverse(sxx, q);
+    if (!inv) continue;
+    const sxy = js.map((j) => {
+      let v = S[j * p + i];
+      for (const f of fixedHere) v -= f.value * S[j * p + f.j];
+      return v;
+    });
+    for (let a = 0; a < q; a++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += inv[a * q + b] * sxy[b];
+      sum[free[a].k] += s;
+      count[free[a].k]++;
+    }
+  }
+  const theta = new Float64Array(table.params.length);
+  table.params.forEach((par, k) => {
+    if (par.kind === "path" && count[k] > 0) theta[k] = sum[k] / count[k];
+  });
+  const { B } = matrices(table, theta);
+  const IminusB = identity(p);
+  for (let a = 0; a < p * p; a++) IminusB[a] -= B[a];
+  const Psi = sandwich(IminusB, S, p);
+  table.params.forEach((par, k) => {
+    if (par.kind === "path") return;
+    const places = [par, ...(par.also ?? [])];
+    theta[k] = places.reduce((s, x) => s + Psi[x.i * p + x.j], 0) / places.length;
+  });
+  return theta;
+}
+
 /** OLS starting values: each endogenous variable on its parents, Psi = (I-B) S (I-B)'. */
 function startValues(table: ParamTable, S: Mat): Float64Array {
+  if (table.constrained) return constrainedStartValues(table, S);
   const p = table.p;
   const theta = new Float64Array(table.params.length);
   const B = zeros(p);
@@ -345,11 +450,11 @@ export function fitML(
   let converged = false;
   let info: Float64Array = new Float64Array(q * q);
   let infoInv: Float64Array | null = null;
-  let d = derivativeVectors(table, cur.A, cur.Sigma);
+  let d = derivatives(table, cur.A, cur.Sigma);
   for (; iterations < maxIt; iterations++) {
     const resid = zeros(p);
     for (let a = 0; a < p * p; a++) resid[a] = S[a] - cur.Sigma[a];
-    const ig = informationAndGradientRank2(p, fit.inv, resid, d, q);
+    const ig = infoGrad(p, fit.inv, resid, d, q);
     info = ig.info;
     infoInv = inverseSPD(info, q) ?? inverse(info, q);
     if (!infoInv)
@@ -385,7 +490,7 @@ export function fitML(
       }
       scale /= 2;
     }
-    d = derivativeVectors(table, cur.A, cur.Sigma);
+    d = derivatives(table, cur.A, cur.Sigma);
     infoInv = null;
     if (!accepted) {
       converged = maxStep < 1e-6;
@@ -399,7 +504,7 @@ export function fitML(
     };
   if (!infoInv) {
     // information at the final estimate (when the last step moved theta)
-    info = informationAndGradientRank2(p, fit.inv, null, d, q).info;
+    info = infoGrad(p, fit.inv, null, d, q).info;
     infoInv = inverseSPD(info, q) ?? inverse(info, q);
     if (!infoInv)
       return {
@@ -421,7 +526,7 @@ export function fitML(
       iterations,
       converged,
       information: info,
-      dSigmaDiag: derivativeDiagonals(d, p, q),
+      dSigmaDiag: diagonals(d, p, q),
       vcov,
     },
   };

@@ -24,10 +24,11 @@ export function modificationIndices(res: MLResult): ModificationIndex[] {
   const Sinv = inverseSPD(Sigma, p)!;
   const resid = zeros(p);
   for (let a = 0; a < p * p; a++) resid[a] = S[a] - Sigma[a];
+  // free paths (a fixed path is a candidate: its index tests freeing it, as in lavaan)
   const existing = new Set(
-    table.params.filter((x) => x.kind === "path").map((x) => `${x.j}->${x.i}`),
+    table.positions.filter((x) => x.kind === "path" && x.k >= 0).map((x) => `${x.j}->${x.i}`),
   );
-  const edges = table.params
+  const edges = table.positions
     .filter((x) => x.kind === "path")
     .map((x) => ({ from: vars[x.j], to: vars[x.i] }));
   const candidates: { i: number; j: number }[] = [];
@@ -42,7 +43,14 @@ export function modificationIndices(res: MLResult): ModificationIndex[] {
   }
   if (!candidates.length) return [];
   // derivative of Sigma for free parameters and each candidate path, in one information matrix
-  const dFree = table.params.map((par) => derivative(par.kind, par.i, par.j, A, Sigma, p));
+  const dFree = table.params.map((par) => {
+    const d = derivative(par.kind, par.i, par.j, A, Sigma, p);
+    for (const o of par.also ?? []) {
+      const e = derivative(o.kind, o.i, o.j, A, Sigma, p);
+      for (let a = 0; a < p * p; a++) d[a] += e[a];
+    }
+    return d;
+  });
   const dCand = candidates.map(({ i, j }) => derivative("path", i, j, A, Sigma, p));
   const q = dFree.length;
   const { info, grad } = informationAndGradient(p, Sinv, resid, [...dFree, ...dCand]);

@@ -1,7 +1,13 @@
 import type { Mat } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
 import { hypothesisOf, type Verdict } from "../paper/table2.ts";
-import { type ParameterEstimate, parameterEstimates, rSquared } from "./coefficients.ts";
+import {
+  type DefinedEstimate,
+  definedEstimates,
+  type ParameterEstimate,
+  parameterEstimates,
+  rSquared,
+} from "./coefficients.ts";
 import { type FitIndices, fitIndices } from "./fit.ts";
 import { fitML, type MLOptions } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
@@ -20,6 +26,8 @@ export interface EstimationReport {
   paths: PathEstimate[];
   covariances: ParameterEstimate[];
   variances: ParameterEstimate[];
+  /** Defined parameters (lavaan's `:=`); absent when the model defines none. */
+  defined?: DefinedEstimate[];
   r2: Record<string, number>;
   fit: FitIndices;
   modification: ModificationIndex[];
@@ -54,18 +62,17 @@ export function estimatePathModel(
       hypothesis: hypothesisOf(x.from, x.to) ?? null,
       verdict: verdict(x.est, x.p, alpha),
     }));
-  return {
-    ok: true,
-    report: {
-      n,
-      alpha,
-      paths,
-      covariances: all.filter((x) => x.kind === "covariance"),
-      variances: all.filter((x) => x.kind === "variance"),
-      r2: rSquared(r.result),
-      fit: fitIndices(r.result, options.rmseaInterval !== false),
-      modification: options.modification === false ? [] : modificationIndices(r.result),
-      iterations: r.result.iterations,
-    },
+  const report: EstimationReport = {
+    n,
+    alpha,
+    paths,
+    covariances: all.filter((x) => x.kind === "covariance"),
+    variances: all.filter((x) => x.kind === "variance"),
+    r2: rSquared(r.result),
+    fit: fitIndices(r.result, options.rmseaInterval !== false),
+    modification: options.modification === false ? [] : modificationIndices(r.result),
+    iterations: r.result.iterations,
   };
+  if (r.result.table.defined.length) report.defined = definedEstimates(r.result, all);
+  return { ok: true, report };
 }

@@ -27,12 +27,25 @@ export interface ModelSpec {
   correlations: readonly CorrelationSpec[];
 }
 
+/**
+ * What lavaan syntax can say about one parameter beyond its existence: a label (parameters that
+ * share a label are constrained equal) or a fixed value (then it is not estimated).
+ */
+export interface ParameterConstraint {
+  label?: string;
+  fixed?: number;
+}
+
 /** The structure of a model, without values: what the estimator frees. */
 export interface ModelStructure {
   variables: readonly string[];
-  paths: readonly { from: string; to: string }[];
+  paths: readonly ({ from: string; to: string } & ParameterConstraint)[];
   /** Covariances among exogenous variables or residual covariances among endogenous ones. */
-  covariances: readonly { a: string; b: string }[];
+  covariances: readonly ({ a: string; b: string } & ParameterConstraint)[];
+  /** (Residual) variances with a label or a fixed value; every other variance is free. */
+  variances?: readonly ({ v: string } & ParameterConstraint)[];
+  /** Defined parameters (lavaan's `:=`): a name and an expression over labels. */
+  defined?: readonly { name: string; expression: string }[];
 }
 
 export function structureOf(spec: ModelSpec): ModelStructure {

@@ -1,13 +1,17 @@
+import { csvParseRows } from "d3";
 import { estimatePathModel } from "../../../../src/estimate/report.ts";
+import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { covariance, fromRows, type Mat } from "../../../../src/math/linalg.ts";
 import {
   BUILTIN_MODELS,
   type BuiltinModelName,
   type ModelSpec,
+  type ModelStructure,
   structureOf,
 } from "../../../../src/model/index.ts";
 import { CONSTRUCTS, TABLE2 } from "../../../../src/paper/index.ts";
 import { scenarioModel } from "../../../../src/scenario/validate.ts";
+import { structureFromSyntax } from "../../../../src/syntax/index.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
@@ -21,7 +25,7 @@ export const estimate: Command = {
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json] [--corr-matrix --n N] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
@@ -36,7 +40,11 @@ Writes DIR/estimates.csv (one row per path: hypothesis, from, to, estimate, std_
 z, p, verdict) and DIR/fit.json (chi-square, df, p, CFI, TLI, RMSEA with 90% CI, SRMR, R-squared,
 modification indices). Estimation is ML as in lavaan's sem(); p-values are two-sided Wald z.
 Options:
-  --model        published (default), table1, or a scenario file whose model section to use
+  --model        published (default), table1, a scenario file whose model section to use, a
+                 file of lavaan model syntax (.lav), or the syntax itself, e.g.
+                 'GTC ~ a*IEO; PERF ~ b*GTC; ind := a*b' (observed-variable path models:
+                 ~ and ~~, labels, fixed values, equal labels, := defined parameters; with
+                 syntax, the variables are the data's columns the model names)
   --corr-matrix  the CSV is a matrix, not raw data (requires --n)
   --n N          observations behind the matrix (8 to 10,000,000)
   --alpha A      significance level of the verdicts (default 0.05)
@@ -48,8 +56,11 @@ Options:
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
     const modelArg = (values.model as string | undefined) ?? "published";
-    let spec: ModelSpec;
+    let spec: ModelSpec | null = null;
+    let syntax: { text: string; source: string } | null = null;
     if (modelArg in BUILTIN_MODELS) spec = BUILTIN_MODELS[modelArg as BuiltinModelName]();
+    else if (/~|:=/.test(modelArg)) syntax = { text: modelArg, source: "--model" };
+    else if (modelArg.endsWith(".lav")) syntax = { text: readText(modelArg), source: modelArg };
     else if (modelArg.endsWith(".json")) {
       const built = scenarioModel(readScenario(modelArg));
       if (!built.ok)
@@ -59,46 +70,57 @@ Options:
       spec = built.model.spec;
     } else
       throw new UsageError(
-        `--model = "${modelArg}": must be published, table1 or a scenario .json file`,
+        `--model = "${modelArg}": must be published, table1, a scenario .json file, a .lav file of lavaan syntax or the syntax itself`,
       );
     const text = readText(file, MAX_DATA_BYTES);
+    let structure: ModelStructure;
+    if (syntax) {
+      const header =
+        csvParseRows(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1))[0] ?? [];
+      const columns = values["corr-matrix"] ? header.slice(1) : header;
+      const r = structureFromSyntax(
+        syntax.text,
+        columns.map((c) => c.trim()),
+      );
+      if (!r.ok) throw new UsageError(`${syntax.source}: ${r.error}`);
+      structure = r.structure;
+    } else structure = structureOf(spec!);
+    const vars = structure.variables;
     let cov: Mat;
     let n: number;
     if (values["corr-matrix"]) {
       n = intOption(values.n, "n", 8, 10_000_000);
-      const m = parseMatrixCsv(text, file, CONSTRUCTS);
+      const m = parseMatrixCsv(text, file, vars);
       for (let i = 0; i < m.length; i++) {
         for (let j = 0; j < i; j++) {
           if (Math.abs(m[i][j] - m[j][i]) > 1e-8)
             throw new UsageError(
-              `${file}: the matrix is not symmetric: ${CONSTRUCTS[i]},${CONSTRUCTS[j]} = ${m[i][j]} but ${CONSTRUCTS[j]},${CONSTRUCTS[i]} = ${m[j][i]}`,
+              `${file}: the matrix is not symmetric: ${vars[i]},${vars[j]} = ${m[i][j]} but ${vars[j]},${vars[i]} = ${m[j][i]}`,
             );
         }
         if (!(m[i][i] > 0))
-          throw new UsageError(
-            `${file}: the variance of ${CONSTRUCTS[i]} is ${m[i][i]}; it must be > 0`,
-          );
+          throw new UsageError(`${file}: the variance of ${vars[i]} is ${m[i][i]}; it must be > 0`);
       }
       cov = fromRows(m);
     } else {
       if (values.n !== undefined)
         throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
-      const d = parseDataCsv(text, file, CONSTRUCTS);
+      const d = parseDataCsv(text, file, vars);
       n = d.n;
       if (n < 2)
         throw new UsageError(
           `${file}: ${n} data rows; need more rows than the model's free parameters`,
         );
       cov = covariance(d.columns, n);
-      CONSTRUCTS.forEach((c, j) => {
-        const v = cov[j * CONSTRUCTS.length + j];
+      vars.forEach((c, j) => {
+        const v = cov[j * vars.length + j];
         if (!Number.isFinite(v))
           throw new UsageError(
             `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
           );
       });
     }
-    const r = estimatePathModel(structureOf(spec), cov, n, { alpha });
+    const r = estimatePathModel(structure, cov, n, { alpha });
     if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
     const rep = r.report;
     prepareOutputDir(dir, "estimate");
@@ -112,29 +134,81 @@ Options:
       std_se: x.stdSe,
       z: x.z,
       p: x.p,
-      verdict: x.verdict,
+      verdict: x.fixed ? "fixed" : x.verdict,
       paper_coefficient: TABLE2.find((t) => t.from === x.from && t.to === x.to)?.coefficient ?? "",
     }));
-    writeAtomic(outPath(dir, "estimates.csv"), toCsv(rows));
+    const defined = rep.defined ?? [];
+    // with syntax, lavaan's lhs/op/rhs/label columns and one extra row per defined parameter
+    const blankNaN = (x: number) => (Number.isNaN(x) ? "" : x);
+    const out: Record<string, string | number>[] = syntax
+      ? [
+          ...rows.map((row, k) => ({
+            ...row,
+            z: blankNaN(row.z),
+            p: blankNaN(row.p),
+            lhs: row.to,
+            op: "~",
+            rhs: row.from,
+            label: rep.paths[k].name ?? "",
+          })),
+          ...defined.map((d) => ({
+            hypothesis: "",
+            from: "",
+            to: "",
+            estimate: d.est,
+            std_estimate: d.std,
+            se: d.se,
+            std_se: "",
+            z: d.z,
+            p: d.p,
+            verdict: verdict(d.est, d.p, alpha),
+            paper_coefficient: "",
+            lhs: d.name,
+            op: ":=",
+            rhs: d.expression,
+            label: d.name,
+          })),
+        ]
+      : rows;
+    writeAtomic(outPath(dir, "estimates.csv"), toCsv(out));
+    const modelName = spec ? spec.name : syntax!.source === "--model" ? "syntax" : syntax!.source;
+    const extra = syntax ? { syntax: syntax.text, defined } : {};
     writeAtomic(
       outPath(dir, "fit.json"),
-      `${JSON.stringify({ version: VERSION, data: file, model: spec.name, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: rep.fit, r2: rep.r2, modificationIndices: rep.modification }, null, 2)}\n`,
+      `${JSON.stringify({ version: VERSION, data: file, model: modelName, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: rep.fit, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
     );
     console.log(
       table(
         ["hyp", "path", "estimate", "std", "se", "z", "p", "verdict"],
         rep.paths.map((x) => [
           x.hypothesis ?? "-",
-          `${x.from} -> ${x.to}`,
+          `${x.from} -> ${x.to}${x.name ? ` (${x.name})` : ""}`,
           fmt(x.est),
           fmt(x.std),
-          fmt(x.se),
+          x.fixed ? "fixed" : fmt(x.se),
           fmt(x.z, 2),
           fmt(x.p),
-          x.verdict,
+          x.fixed ? "-" : x.verdict,
         ]),
       ),
     );
+    if (defined.length) {
+      console.log("\nDefined parameters (delta-method standard errors):");
+      console.log(
+        table(
+          ["name", "definition", "estimate", "std", "se", "z", "p"],
+          defined.map((d) => [
+            d.name,
+            d.expression,
+            fmt(d.est),
+            fmt(d.std),
+            fmt(d.se),
+            fmt(d.z, 2),
+            fmt(d.p),
+          ]),
+        ),
+      );
+    }
     const f = rep.fit;
     console.log(
       `n = ${n}; chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}, CFI = ${fmt(f.cfi)}, RMSEA = ${fmt(f.rmsea)}, SRMR = ${fmt(f.srmr)}`,

@@ -14,6 +14,7 @@ import {
   TABLE1_SDS,
   TABLE2,
 } from "../../../../src/paper/index.ts";
+import { print, structureRows, withIndirectEffects } from "../../../../src/syntax/index.ts";
 import { type Command, numberOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
@@ -26,8 +27,13 @@ export function table1Covariance() {
 export const replicate: Command = {
   name: "replicate",
   summary: "Print the paper's Table 1 and Table 2 beside the model's implied and estimated values",
-  usage: "bgsim replicate [--model published|table1] [--alpha 0.05]",
-  options: { model: { type: "string" }, alpha: { type: "string" } },
+  usage: "bgsim replicate [--model published|table1] [--alpha 0.05] [--syntax [--indirect]]",
+  options: {
+    model: { type: "string" },
+    alpha: { type: "string" },
+    syntax: { type: "boolean" },
+    indirect: { type: "boolean" },
+  },
   help: `Shows, for a built-in specification:
   Table 1  the paper's correlations beside the specification's implied correlations;
   Table 2  the paper's coefficients and verdicts beside (a) the specification's population
@@ -37,13 +43,28 @@ export const replicate: Command = {
 Options:
   --model  published (default: the 12 paths of Table 2) or table1 (adds IEO->PERF and
            IMO->PERF, reproduces Table 1 exactly)
-  --alpha  significance level of the verdicts (default 0.05)`,
+  --alpha  significance level of the verdicts (default 0.05)
+  --syntax print the model in lavaan syntax instead (for bgsim estimate --model FILE.lav or R)
+  --indirect  with --syntax: label the paths and add the eight specific indirect effects
+           IEO/IMO -> strategy -> PERF and the two total indirect effects (:=)`,
   run({ values }) {
     const name = (values.model as string | undefined) ?? "published";
     if (!(name in BUILTIN_MODELS))
       throw new UsageError(
         `--model = "${name}": must be one of ${Object.keys(BUILTIN_MODELS).join(", ")}`,
       );
+    if (values.indirect && !values.syntax)
+      throw new UsageError("--indirect applies only with --syntax");
+    if (values.syntax) {
+      const rows = structureRows(BUILTIN_MODELS[name as BuiltinModelName]());
+      console.log(
+        print(
+          values.indirect ? withIndirectEffects(rows) : rows,
+          `Knight & Cavusgil (2004), the "${name}" model in lavaan syntax`,
+        ).trimEnd(),
+      );
+      return;
+    }
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
     const model = buildModelOrThrow(BUILTIN_MODELS[name as BuiltinModelName]());
     const p = model.p;

@@ -7,13 +7,7 @@ import type { Faults } from "../../../core/pool/workerApi.ts";
 import { SweepDirectory } from "../../files/directory.ts";
 import { readSweep } from "../../files/sweepFile.ts";
 import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
-import {
-  type Command,
-  intOption,
-  stringOption,
-  UsageError,
-  workersOption,
-} from "../command.ts";
+import { type Command, intOption, stringOption, UsageError, workersOption } from "../command.ts";
 import { progressBar } from "../progress.ts";
 
 /** Parse "k/N" (1 <= k <= N). */
