@@ -7,6 +7,13 @@ export type FieldPath = (string | number)[];
 
 export type ParsedPath = { ok: true; path: FieldPath } | { ok: false; message: string };
 
+/** Keys that would reach an object's prototype instead of a field. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  "__proto__",
+  "prototype",
+  "constructor",
+]);
+
 /** Parse a path string; the message says what is wrong and what is allowed. */
 export function parseFieldPath(text: string): ParsedPath {
   const out: FieldPath = [];
@@ -42,6 +49,12 @@ export function parseFieldPath(text: string): ParsedPath {
     }
   }
   if (expectKey) return bad("path ends with a dot");
+  const proto = out.find((k) => typeof k === "string" && FORBIDDEN_KEYS.has(k));
+  if (proto !== undefined)
+    return {
+      ok: false,
+      message: `"${String(proto)}" is not a field name (an object's prototype cannot be set by a sweep)`,
+    };
   return { ok: true, path: out };
 }
 

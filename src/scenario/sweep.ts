@@ -4,10 +4,13 @@ import { isConstruct } from "../paper/constructs.ts";
 import { type FieldPath, fieldPathText, getAt, parseFieldPath, setAt } from "./fieldPath.ts";
 import type { Scenario } from "./schema.ts";
 import {
+  capIssues,
   formatIssue,
   formatPath,
   parseJsonText,
   type ScenarioIssue,
+  showValue,
+  tooDeep,
   validateScenario,
 } from "./validate.ts";
 
@@ -376,8 +379,10 @@ function probe(
  * problem names its JSON path: `base.population.firms`, `design.factors[1].path`, ...
  */
 export function validateSweep(input: unknown, resolveBase?: BaseResolver): SweepValidation {
+  const deep = tooDeep(input);
+  if (deep) return { ok: false, issues: [deep] };
   const parsed = SweepSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, input) };
+  if (!parsed.success) return { ok: false, issues: capIssues(schemaIssues(parsed.error, input)) };
   const s = parsed.data;
   const issues: ScenarioIssue[] = [];
   let base: Record<string, unknown>;
@@ -508,7 +513,7 @@ export function validateSweep(input: unknown, resolveBase?: BaseResolver): Sweep
       issues.push({
         path: `${at}.path`,
         value: f.path,
-        message: `not a numeric field (its value in the base scenario is ${JSON.stringify(current)})`,
+        message: `not a numeric field (its value in the base scenario is ${showValue(current)})`,
       });
       return;
     }

@@ -6,6 +6,7 @@ import { SAMPLE } from "../paper/sample.ts";
 import type { Stream } from "../random/stream.ts";
 import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import type { FirmAttributes, FrameCriteria, SurveyUniverse } from "./frame.ts";
+import { SurveyConfigError } from "./instrument.ts";
 
 /**
  * PLACEHOLDER firm attributes. None of these distributions come from the paper or from data:
@@ -152,8 +153,9 @@ export function drawPlaceholderFrame(
   let got = 0;
   while (got < count) {
     if (screened >= maxScreened)
-      throw new Error(
-        `the frame criteria (founded >= ${criteria.minFoundingYear}, export share >= ${criteria.minExportShare}) admit too few firms: ${got} of ${screened} screened`,
+      throw new SurveyConfigError(
+        "survey.frame",
+        `the frame criteria survey.frame.minFoundingYear = ${criteria.minFoundingYear} and survey.frame.minExportShare = ${criteria.minExportShare} admit too few firms: ${got} of ${screened} screened (${count} needed); relax them`,
       );
     screened++;
     // age = -meanAge log(1 - U): founded in minYear or later iff U <= uMaxAge (no log needed)

@@ -108,6 +108,8 @@ function jsonField(file: string, text: string, key: string, to: (v: unknown) => 
  * byte of every file is hashed as written:
  *  - run.json (run):          "seconds" (wall-clock simulation time) -> "<seconds>"
  *  - survey.json (survey):    "millisecondsIncludingCalibration" (wall-clock) -> "<ms>"
+ *  - runs.jsonl (sweep, merge): each line's `,"crc":"<8 hex>"` checksum is removed (the journal
+ *                             is internal; the checksum only guards it against edits)
  *  - fit.json (estimate):     "data" (the input path as given; absolute when the input is in the
  *                             case's {work} directory) -> the path with "{work}" / "{out}"
  *                             substituted (a relative path such as test/fixtures/... is kept)
@@ -118,6 +120,9 @@ export function normaliseFile(command: string, rel: string, data: Buffer, dirs: 
     return edit((t) => jsonField(rel, t, "seconds", () => "<seconds>"));
   if (command === "survey" && rel === "survey.json")
     return edit((t) => jsonField(rel, t, "millisecondsIncludingCalibration", () => "<ms>"));
+  if (rel.endsWith("runs.jsonl"))
+    // the journal is internal: its lines' checksums (branch reliability) are not hashed
+    return edit((t) => t.replace(/,"crc":"[0-9a-f]{8}"\}$/gm, "}"));
   if (command === "estimate" && rel === "fit.json")
     return edit((t) => jsonField(rel, t, "data", (v) => untemp(String(v), dirs)));
   return data;

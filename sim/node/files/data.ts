@@ -6,26 +6,66 @@ import { UsageError } from "../cli/command.ts";
  * `matrix`, a covariance/correlation matrix (first column = row names, header = column names).
  * Every problem names the file, the row and the column.
  */
+/** A decimal number as written in a CSV cell: no hex, no Infinity, no thousands separators. */
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/** A cell's number, or NaN when it is not a plain decimal number of finite size. */
+export function cellNumber(cell: string | undefined): number {
+  if (cell === undefined || cell.length > 400 || !DECIMAL.test(cell)) return Number.NaN;
+  return Number(cell);
+}
+
+/** A cell or header as shown in a message: at most 40 characters, one line. */
+export function shown(cell: string): string {
+  const one = cell.replace(/\s+/g, " ");
+  return one.length > 40 ? `${one.slice(0, 37)}... (${cell.length} chars)` : one;
+}
+
+function names(header: readonly string[]): string {
+  return header.length > 20
+    ? `${header.slice(0, 20).map(shown).join(", ")}, ... (${header.length} columns)`
+    : header.map(shown).join(", ");
+}
+
+/**
+ * Parse CSV text (a byte-order mark is dropped) and check that the header names each needed
+ * column exactly once.
+ */
+function parseWithHeader(text: string, file: string, needed: readonly string[]) {
+  const rows = csvParse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const header = rows.columns;
+  const missing = needed.filter((c) => !header.includes(c));
+  if (missing.length)
+    throw new UsageError(
+      `${file}: missing column(s) ${missing.join(", ")} (found: ${names(header) || "none"})${header.length === 1 && /[;\t]/.test(header[0]) ? "; the file must be comma-separated" : ""}`,
+    );
+  for (const c of needed) {
+    const at = header.indexOf(c);
+    const again = header.indexOf(c, at + 1);
+    if (again >= 0)
+      throw new UsageError(
+        `${file}: column ${c} appears twice in the header (columns ${at + 1} and ${again + 1}); keep one`,
+      );
+  }
+  return rows;
+}
+
 export function parseDataCsv(
   text: string,
   file: string,
   needed: readonly string[],
 ): { columns: Float64Array[]; n: number } {
-  const rows = csvParse(text);
-  const header = rows.columns;
-  const missing = needed.filter((c) => !header.includes(c));
-  if (missing.length)
-    throw new UsageError(
-      `${file}: missing column(s) ${missing.join(", ")} (found: ${header.join(", ") || "none"})`,
-    );
+  const rows = parseWithHeader(text, file, needed);
   const n = rows.length;
   const columns = needed.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     needed.forEach((c, j) => {
       const cell = rows[i][c];
-      const x = cell === undefined || cell.trim() === "" ? Number.NaN : Number(cell);
+      const x = cellNumber(cell);
       if (!Number.isFinite(x))
-        throw new UsageError(`${file}: row ${i + 2}, column ${c}: "${cell ?? ""}" is not a number`);
+        throw new UsageError(
+          `${file}: row ${i + 2}, column ${c}: "${shown(cell ?? "")}" is not a number${cell !== undefined && DECIMAL.test(cell) ? " of finite size" : " (a plain decimal number is expected)"}`,
+        );
       columns[j][i] = x;
     });
   }
@@ -33,22 +73,18 @@ export function parseDataCsv(
 }
 
 export function parseMatrixCsv(text: string, file: string, needed: readonly string[]): number[][] {
-  const rows = csvParse(text);
-  const header = rows.columns;
-  const nameCol = header[0];
-  const missing = needed.filter((c) => !header.includes(c));
-  if (missing.length)
-    throw new UsageError(`${file}: missing column(s) ${missing.join(", ")} in the matrix header`);
+  const rows = parseWithHeader(text, file, needed);
+  const nameCol = rows.columns[0];
   const byName = new Map(rows.map((r, i) => [String(r[nameCol]).trim(), { r, line: i + 2 }]));
   return needed.map((a) => {
     const row = byName.get(a);
     if (!row) throw new UsageError(`${file}: no row named ${a} (the first column names the rows)`);
     return needed.map((b) => {
       const cell = row.r[b];
-      const x = Number(cell);
-      if (cell === undefined || cell.trim() === "" || !Number.isFinite(x))
+      const x = cellNumber(cell);
+      if (!Number.isFinite(x))
         throw new UsageError(
-          `${file}: row ${row.line} (${a}), column ${b}: "${cell ?? ""}" is not a number`,
+          `${file}: row ${row.line} (${a}), column ${b}: "${shown(cell ?? "")}" is not a number`,
         );
       return x;
     });

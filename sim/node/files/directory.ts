@@ -24,7 +24,23 @@ import { decodeJournal, JournalEncoder, type JournalRecord } from "../../core/ou
 import type { RunOutcome } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
-import { ensureDir, writeAtomic } from "./files.ts";
+import { ensureDir, writeAtomic, writeError } from "./files.ts";
+import { isOwnTemp, LOCK_FILE, lockOutputDir } from "./outputDir.ts";
+
+/** Every file a sweep, a power sweep or a merge writes into its output directory. */
+export const SWEEP_FILES = [
+  "sweep.json",
+  "manifest.json",
+  "runs.jsonl",
+  "results.csv",
+  "failures.csv",
+  "summary.csv",
+  "morris.csv",
+  // bgsim power (a sweep with sweep.power set)
+  "replications.csv",
+  "outcomes.csv",
+  "summary.json",
+] as const;
 
 /**
  * A sweep's output directory on disk (Node):
@@ -41,6 +57,7 @@ export class SweepDirectory {
   private records = new Map<number, JournalRecord>();
   private lastCheckpoint = 0;
   private buffer: string[] = [];
+  private release: () => void = () => {};
   readonly slice: number[];
 
   private constructor(
@@ -69,9 +86,27 @@ export class SweepDirectory {
   /** Open (or, with resume, continue) the output directory of a sweep. */
   static open(dir: string, plan: SweepPlan, opts: { resume: boolean; shard: Shard | null }) {
     ensureDir(dir);
+    checkSweepDir(dir, plan);
+    const release = lockOutputDir(dir, "sweep");
+    try {
+      const d = SweepDirectory.openLocked(dir, plan, opts);
+      d.release = release;
+      return d;
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private static openLocked(
+    dir: string,
+    plan: SweepPlan,
+    opts: { resume: boolean; shard: Shard | null },
+  ): SweepDirectory {
     const mPath = join(dir, "manifest.json");
     const jPath = join(dir, "runs.jsonl");
-    for (const f of readdirSync(dir)) if (/\.tmp-\d+$/.test(f)) rmSync(join(dir, f));
+    // temporary files of this sweep's own interrupted writes (never anyone else's)
+    for (const f of readdirSync(dir)) if (isOwnTemp(f, SWEEP_FILES)) rmSync(join(dir, f));
     const hash = sweepHash(plan);
     let records: JournalRecord[] = [];
     let layouts: string[][] = [];
@@ -141,12 +176,34 @@ export class SweepDirectory {
     if (flush) this.flush();
   }
 
-  /** Write buffered journal lines in one call (a kill loses at most this unwritten batch). */
+  /**
+   * Write buffered journal lines in one call (a kill loses at most this unwritten batch).
+   * A failed write (a full disk) does not throw here, inside the pool's callbacks: it is kept
+   * in `writeFailure` (the caller should stop the pool) and thrown by the next checkpoint,
+   * close or finalise; later lines are dropped, so the journal stays resumable.
+   */
   flush(): void {
+    if (this.writeFailure) this.buffer = [];
     if (!this.buffer.length || this.fd === undefined) return;
     const text = this.buffer.join("");
     this.buffer = [];
-    writeSync(this.fd, text, null, "utf8");
+    try {
+      writeSync(this.fd, text, null, "utf8");
+    } catch (e) {
+      // a line cut by a full disk is dropped by the next --resume, like a line cut by a kill
+      this.writeFailure = writeError(
+        join(this.dir, "runs.jsonl"),
+        e,
+        "the runs written before are kept; continue with --resume once there is room",
+      );
+    }
+  }
+
+  /** The error of a failed journal write, if any (then stop and report it). */
+  writeFailure: UsageError | undefined;
+
+  private throwWriteFailure(): void {
+    if (this.writeFailure) throw this.writeFailure;
   }
 
   /** Rewrite manifest.json with the runs done so far (at most once a second unless forced). */
@@ -154,18 +211,36 @@ export class SweepDirectory {
     const t = performance.now();
     if (!force && t - this.lastCheckpoint < 1000) return;
     this.lastCheckpoint = t;
-    this.writeManifest("running");
+    if (force) {
+      this.writeManifest("running");
+      return;
+    }
+    try {
+      this.writeManifest("running");
+    } catch (e) {
+      // called from the pool's progress callback: keep a failed write for the caller (as flush)
+      if (!(e instanceof UsageError)) throw e;
+      this.writeFailure ??= e;
+    }
   }
 
   private writeManifest(status: Manifest["status"]): void {
     this.flush();
+    this.throwWriteFailure();
     writeAtomic(
       join(this.dir, "manifest.json"),
       manifestText(manifestOf(this.plan, this.shard, this.records.values(), status)),
     );
   }
 
+  /** Close the journal and release the directory's lock. */
   close(): void {
+    this.closeJournal();
+    this.release();
+    this.throwWriteFailure();
+  }
+
+  private closeJournal(): void {
     this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
@@ -174,13 +249,15 @@ export class SweepDirectory {
   /** Write the final files (every run of the slice must be done). Returns the file names. */
   finalise(): string[] {
     const left = this.pending().length;
+    this.throwWriteFailure();
     if (left) throw new Error(`cannot finalise: ${left} runs are not done`);
-    this.close();
+    this.closeJournal();
     const files = finalFiles(this.plan, this.shard, [...this.records.values()]);
     const names = Object.keys(files).filter((f) => f !== "manifest.json" && f !== "runs.jsonl");
     for (const f of names) writeAtomic(join(this.dir, f), files[f as keyof typeof files] as string);
     writeAtomic(join(this.dir, "runs.jsonl"), files["runs.jsonl"]);
     writeAtomic(join(this.dir, "manifest.json"), files["manifest.json"]);
+    this.release();
     return ["sweep.json", ...names, "runs.jsonl", "manifest.json"];
   }
 
@@ -190,6 +267,36 @@ export class SweepDirectory {
       .flatMap((r) => ("error" in r ? [r] : []))
       .sort((a, b) => a.run - b.run);
   }
+}
+
+/**
+ * Refuse an output directory that is neither new, empty, nor this sweep's own output: with no
+ * manifest.json, only a sweep.json identical to this sweep's (a kill right after it was
+ * written) and temporary files of the sweep's own writes may be there. Read-only.
+ */
+function checkSweepDir(dir: string, plan: SweepPlan): void {
+  const names = readdirSync(dir);
+  if (names.includes("manifest.json")) return; // checked against this sweep in openLocked
+  const own = [...SWEEP_FILES, LOCK_FILE];
+  const foreign = names.filter((n) => !own.includes(n) && !isOwnTemp(n, SWEEP_FILES));
+  const refuse = (why: string) =>
+    new UsageError(
+      `--out ${dir}: ${why}; a sweep writes only into a new or empty directory or its own output (choose another --out)`,
+    );
+  if (foreign.length)
+    throw refuse(
+      `is not empty and holds no sweep output (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""})`,
+    );
+  const other = names.filter(
+    (n) => n !== "sweep.json" && n !== LOCK_FILE && !isOwnTemp(n, SWEEP_FILES),
+  );
+  if (other.length)
+    throw refuse(`holds ${other.join(", ")} but no manifest.json, so it is not a sweep's output`);
+  if (
+    names.includes("sweep.json") &&
+    readFileSync(join(dir, "sweep.json"), "utf8") !== sweepJsonText(plan.sweep)
+  )
+    throw refuse("holds the sweep.json of a different sweep and no manifest.json");
 }
 
 export function sweepJsonText(s: ResolvedSweep): string {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import { buildPlan } from "../../core/designs/plan.ts";
@@ -7,7 +7,30 @@ import { decodeJournal, type JournalRecord } from "../../core/output/journal.ts"
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
 import { readManifest, sweepJsonText } from "./directory.ts";
-import { ensureDir, writeAtomic } from "./files.ts";
+import { ensureDir, MAX_DATA_BYTES, readText, writeAtomic } from "./files.ts";
+import { lockOutputDir } from "./outputDir.ts";
+
+/** A shard's sweep.json, or a message naming it when it is missing or damaged. */
+function readShardSweep(dir: string): ResolvedSweep {
+  const path = join(dir, "sweep.json");
+  let s: unknown;
+  try {
+    s = JSON.parse(readText(path));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: damaged, not valid JSON (${(e as Error).message})`);
+  }
+  const o = s as Partial<ResolvedSweep> | null;
+  if (
+    o === null ||
+    typeof o !== "object" ||
+    typeof o.base !== "object" ||
+    typeof o.design !== "object" ||
+    !Array.isArray(o.factors)
+  )
+    throw new UsageError(`${path}: damaged, not the resolved sweep a shard writes`);
+  return o as ResolvedSweep;
+}
 
 /**
  * Combine the output directories of shards 1..N of one sweep into the files a single machine
@@ -30,13 +53,25 @@ export function mergeShards(
     const m = readManifest(mPath);
     if (!m.shard)
       throw new UsageError(`${dir}: holds a whole sweep, not a shard; nothing to merge`);
+    const { index, count: of } = m.shard as { index: unknown; count: unknown };
+    if (
+      !Number.isInteger(of) ||
+      !Number.isInteger(index) ||
+      (of as number) < 1 ||
+      (of as number) > 100_000 ||
+      (index as number) < 1 ||
+      (index as number) > (of as number)
+    )
+      throw new UsageError(
+        `${mPath}: damaged: shard ${JSON.stringify(index)}/${JSON.stringify(of)} is not k/N with 1 <= k <= N <= 100000`,
+      );
     if (m.status !== "complete")
       throw new UsageError(
         `${dir}: shard ${m.shard.index}/${m.shard.count} is not complete (${m.doneCount} of ${m.sliceRuns} runs); finish it with --resume first`,
       );
     if (m.version !== VERSION)
       throw new UsageError(`${dir}: written by bgsim ${m.version}; this is ${VERSION}`);
-    const s = JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as ResolvedSweep;
+    const s = readShardSweep(dir);
     if (!sweep) {
       sweep = s;
       hash = m.sweepHash;
@@ -54,7 +89,7 @@ export function mergeShards(
     seen.set(m.shard.index, dir);
     try {
       records.push(
-        ...decodeJournal(readFileSync(join(dir, "runs.jsonl"), "utf8"), join(dir, "runs.jsonl"))
+        ...decodeJournal(readText(join(dir, "runs.jsonl"), MAX_DATA_BYTES), join(dir, "runs.jsonl"))
           .records,
       );
     } catch (e) {
@@ -64,7 +99,14 @@ export function mergeShards(
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !seen.has(k));
   if (missing.length)
     throw new UsageError(`missing shard(s) ${missing.map((k) => `${k}/${count}`).join(", ")}`);
-  const plan = buildPlan(sweep as ResolvedSweep);
+  let plan: ReturnType<typeof buildPlan>;
+  try {
+    plan = buildPlan(sweep as ResolvedSweep);
+  } catch (e) {
+    throw new UsageError(
+      `${join(dirs[0], "sweep.json")}: damaged, cannot rebuild the sweep's plan (${(e as Error).message})`,
+    );
+  }
   if (sweepHash(plan) !== hash)
     throw new UsageError(`${dirs[0]}/sweep.json does not match its manifest's hash`);
   const runs = new Set(records.map((r) => r.run));
@@ -75,10 +117,15 @@ export function mergeShards(
   ensureDir(out);
   if (existsSync(join(out, "manifest.json")) || readdirSync(out).length)
     throw new UsageError(`${out}: must be empty or new (merge never overwrites)`);
+  const release = lockOutputDir(out, "merge");
   const files = finalFiles(plan, null, records);
-  writeAtomic(join(out, "sweep.json"), sweepJsonText(plan.sweep));
   const names = [...Object.keys(files).filter((f) => f !== "manifest.json"), "manifest.json"];
-  for (const f of names) writeAtomic(join(out, f), files[f as keyof typeof files] as string);
+  try {
+    writeAtomic(join(out, "sweep.json"), sweepJsonText(plan.sweep));
+    for (const f of names) writeAtomic(join(out, f), files[f as keyof typeof files] as string);
+  } finally {
+    release();
+  }
   return {
     runs: plan.runs,
     failed: records.filter((r) => "error" in r).length,

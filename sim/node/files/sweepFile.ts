@@ -1,12 +1,18 @@
 import { dirname, resolve } from "node:path";
 import { parseSweepText, type ResolvedSweep } from "../../../src/scenario/sweep.ts";
-import { formatIssue } from "../../../src/scenario/validate.ts";
+import { formatIssue, parseJsonText } from "../../../src/scenario/validate.ts";
 import { UsageError } from "../cli/command.ts";
 import { readText } from "./files.ts";
 
 /** Read and validate a sweep file; a base given as a path is read relative to the sweep file. */
 export function readSweep(path: string): ResolvedSweep {
-  const r = parseSweepText(readText(path), (ref) => {
+  const text = readText(path);
+  const json = parseJsonText(text);
+  if (json.ok && !looksLikeSweep(json.json))
+    throw new UsageError(
+      `${path}: not a sweep file (a sweep has "base" and "design" fields; this looks like a scenario: check it with bgsim validate, run it with bgsim survey, run or power)`,
+    );
+  const r = parseSweepText(text, (ref) => {
     const file = resolve(dirname(path), ref);
     let text: string;
     try {
@@ -14,11 +20,10 @@ export function readSweep(path: string): ResolvedSweep {
     } catch (e) {
       return { ok: false, message: (e as Error).message };
     }
-    try {
-      return { ok: true, value: JSON.parse(text) };
-    } catch (e) {
-      return { ok: false, message: `${file}: not valid JSON: ${(e as Error).message}` };
-    }
+    const parsed = parseJsonText(text);
+    return parsed.ok
+      ? { ok: true, value: parsed.json }
+      : { ok: false, message: `${file}: ${parsed.issues.map(formatIssue).join("; ")}` };
   });
   if (!r.ok)
     throw new UsageError(

@@ -16,7 +16,8 @@ import { structureFromSyntax } from "../../../../src/syntax/index.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
-import { ensureDir, outPath, readScenario, readText, writeAtomic } from "../../files/files.ts";
+import { MAX_DATA_BYTES, outPath, readScenario, readText, writeAtomic } from "../../files/files.ts";
+import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, numberOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
@@ -84,7 +85,7 @@ Options:
       throw new UsageError(
         `--model = "${modelArg}": must be published, table1, a scenario .json file, a .lav file of lavaan syntax or the syntax itself`,
       );
-    const text = readText(file);
+    const text = readText(file, MAX_DATA_BYTES);
     let structure: ModelStructure;
     if (syntax) {
       const header =
@@ -130,6 +131,13 @@ Options:
         );
       cov = covariance(d.columns, n);
       data = d.columns;
+      vars.forEach((c, j) => {
+        const v = cov[j * vars.length + j];
+        if (!Number.isFinite(v))
+          throw new UsageError(
+            `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+          );
+      });
     }
     const r = estimatePathModel(structure, cov, n, {
       alpha,
@@ -138,7 +146,7 @@ Options:
     if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
     const rep = r.report;
     const mardiaTest = data ? mardia(data, n) : null;
-    ensureDir(dir);
+    prepareOutputDir(dir, "estimate");
     const rows = rep.paths.map((x) => ({
       hypothesis: x.hypothesis ?? "",
       from: x.from,

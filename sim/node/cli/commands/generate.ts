@@ -2,7 +2,8 @@ import { CONSTRUCTS, TABLE1_MEANS, TABLE1_SDS } from "../../../../src/paper/inde
 import { drawPopulationRange } from "../../../../src/population/draw.ts";
 import { scenarioModel } from "../../../../src/scenario/validate.ts";
 import { VERSION } from "../../../core/version.ts";
-import { ensureDir, outPath, readScenario, writeAtomic } from "../../files/files.ts";
+import { outPath, readScenario, writeAtomic, writeAtomicStream } from "../../files/files.ts";
+import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 
 export const generate: Command = {
@@ -27,22 +28,26 @@ Options:
     const built = scenarioModel(resolved);
     if (!built.ok)
       throw new UsageError(built.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
-    ensureDir(dir);
+    prepareOutputDir(dir, "generate");
     const scaled = resolved.population.scale === "table1";
     const chunk = 100_000;
-    const lines: string[] = [["id", ...CONSTRUCTS].join(",")];
-    for (let start = 0; start < firms; start += chunk) {
-      const end = Math.min(firms, start + chunk);
-      const pop = drawPopulationRange(built.model, start, end, {
-        seed,
-        replication: 0,
-        means: scaled ? TABLE1_MEANS : undefined,
-        sds: scaled ? TABLE1_SDS : undefined,
-      });
-      for (let i = 0; i < pop.n; i++)
-        lines.push(`${start + i + 1},${pop.columns.map((c) => c[i]).join(",")}`);
-    }
-    writeAtomic(outPath(dir, "firms.csv"), `${lines.join("\n")}\n`);
+    // streamed in chunks: 5,000,000 firms are about 600 MB, more than one string can hold
+    writeAtomicStream(outPath(dir, "firms.csv"), (write) => {
+      write(`${["id", ...CONSTRUCTS].join(",")}\n`);
+      for (let start = 0; start < firms; start += chunk) {
+        const end = Math.min(firms, start + chunk);
+        const pop = drawPopulationRange(built.model, start, end, {
+          seed,
+          replication: 0,
+          means: scaled ? TABLE1_MEANS : undefined,
+          sds: scaled ? TABLE1_SDS : undefined,
+        });
+        const lines: string[] = [];
+        for (let i = 0; i < pop.n; i++)
+          lines.push(`${start + i + 1},${pop.columns.map((c) => c[i]).join(",")}\n`);
+        write(lines.join(""));
+      }
+    });
     writeAtomic(
       outPath(dir, "run.json"),
       `${JSON.stringify({ command: "generate", version: VERSION, seed, firms, scenario: resolved }, null, 2)}\n`,

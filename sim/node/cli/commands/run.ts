@@ -4,24 +4,32 @@ import { surveyDateCounts } from "../../../../src/dynamics/status.ts";
 import { replicate, resultOf } from "../../../../src/pipeline/replication.ts";
 import { modelFor, type ReplicationResult } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
-import { formatIssue, validateScenario } from "../../../../src/scenario/validate.ts";
+import { formatIssue, parseJsonText, validateScenario } from "../../../../src/scenario/validate.ts";
 import { eventsCsv, firmsCsv, timeseriesCsv } from "../../../core/output/dynamicsOutput.ts";
 import { VERSION } from "../../../core/version.ts";
-import { ensureDir, outPath, readText, writeAtomic } from "../../files/files.ts";
+import { outPath, readText, writeAtomic } from "../../files/files.ts";
+import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
 function parseJson(path: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const r = parseJsonText(text);
+  if (!r.ok)
+    throw new UsageError(
+      r.issues.length === 1 && r.issues[0].path === "(file)"
+        ? `${path}: ${r.issues[0].message}`
+        : `${path}:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
+    );
+  return r.json;
 }
 
 /** Read a scenario, optionally replacing its market list by a JSON file of country records. */
 export function readDynamicsScenario(path: string, marketsFile?: string): Scenario {
   const json = parseJson(path, readText(path)) as Record<string, unknown>;
+  if (marketsFile && (json === null || typeof json !== "object" || Array.isArray(json)))
+    throw new UsageError(
+      `${path}: must hold a scenario (a JSON object), found ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json}`,
+    );
   if (marketsFile) {
     const countries = parseJson(marketsFile, readText(marketsFile));
     if (!Array.isArray(countries))
@@ -94,7 +102,7 @@ Options:
     if (typeof out !== "string" || !out) throw new UsageError("--out DIR is required");
     const rep = intOption(values.replication, "replication", 0, 1_000_000, 0);
     const scenario = readDynamicsScenario(positionals[0], values.markets as string | undefined);
-    ensureDir(out);
+    prepareOutputDir(out, "run");
     const quiet = values.quiet === true || !process.stderr.isTTY;
     const t0 = performance.now();
     let last = 0;
@@ -131,6 +139,10 @@ Options:
         `(scenario mode is "${scenario.mode}": bgsim run simulates its dynamics section; runReplication of this file stays a cross-section)`,
       );
     lines.push("", calibrationText(rows, frameN));
+    if (frameN === 0)
+      lines.push(
+        `No firm in the frame at the survey date (dynamics.frame.foundedFrom = ${scenario.dynamics.frame.foundedFrom}, dynamics.frame.minForeignShare = ${scenario.dynamics.frame.minForeignShare}): the frame targets are NA`,
+      );
     if (result) {
       const o = result.outcomes;
       lines.push(
@@ -186,7 +198,16 @@ Options:
           target,
           lo,
           hi,
-          simulated: Number.isFinite(simulated) ? simulated : null,
+          // no null in run.json: a value that cannot be measured says why
+          ...(Number.isFinite(simulated)
+            ? { simulated }
+            : {
+                simulated: "NA",
+                missing:
+                  population === "frame" && frameN === 0
+                    ? "no firm in the frame"
+                    : `no ${population} to measure it on`,
+              }),
           within,
           source,
         }),

@@ -9,7 +9,8 @@ import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
 import { rawAnswer } from "../../../../src/survey/responses.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
-import { ensureDir, outPath, readScenario, writeAtomic } from "../../files/files.ts";
+import { outPath, readScenario, writeAtomic } from "../../files/files.ts";
+import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 
@@ -176,7 +177,7 @@ Options:
       console.error("note: survey.enabled is false in the scenario; running the survey anyway");
     const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
     const t = surveyTables(scenario, replication);
-    ensureDir(dir);
+    prepareOutputDir(dir, "survey");
     if (t.items) writeAtomic(outPath(dir, "items.csv"), toCsv(t.items));
     writeAtomic(outPath(dir, "composites.csv"), toCsv(t.composites));
     writeAtomic(outPath(dir, "reliability.csv"), toCsv(t.reliability));

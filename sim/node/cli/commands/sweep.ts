@@ -7,7 +7,7 @@ import type { Faults } from "../../../core/pool/workerApi.ts";
 import { SweepDirectory } from "../../files/directory.ts";
 import { readSweep } from "../../files/sweepFile.ts";
 import { nodeSpawn, nodeWorkerCount } from "../../pool/nodeSpawn.ts";
-import { type Command, intOption, stringOption, UsageError } from "../command.ts";
+import { type Command, intOption, stringOption, UsageError, workersOption } from "../command.ts";
 import { progressBar } from "../progress.ts";
 
 /** Parse "k/N" (1 <= k <= N). */
@@ -90,7 +90,10 @@ export async function runToDirectory(
         chunkSize: o.chunk,
         signal: controller.signal,
         onResult: (r) => dir.append(r),
-        onChunk: () => dir.flush(),
+        onChunk: () => {
+          dir.flush();
+          if (dir.writeFailure) controller.abort(); // a full disk: stop, report it below
+        },
         onProgress: (p) => {
           bar.update(p);
           dir.checkpoint();
@@ -174,7 +177,7 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
       throw new UsageError("expected exactly one sweep file (bgsim sweep <sweep.json> --out DIR)");
     const file = positionals[0];
     const out = stringOption(values.out, "out");
-    const workers = intOption(values.workers, "workers", 1, 1024, nodeWorkerCount());
+    const workers = workersOption(values.workers, nodeWorkerCount(), nodeWorkerCount());
     const shard = parseShard(values.shard);
     const chunk =
       values.chunk === undefined ? undefined : intOption(values.chunk, "chunk", 1, 100_000);
