@@ -71,6 +71,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
         runs: c.runs,
         supported: c.supported,
         power: Number.isFinite(c.power) ? c.power : "",
+        mc_se: Number.isFinite(c.se) ? Number(c.se.toFixed(6)) : "",
       })),
   });
 
@@ -152,7 +153,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("font-size", 15)
       .attr("fill", PALETTE.text)
       .text(
-        `${gridMeta.axisLabel} →   (${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}; 80% power is the usual target)`,
+        `${gridMeta.axisLabel} →   (${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}; Monte Carlo SE ≤ ${(50 / Math.sqrt(gridMeta.reps)).toFixed(1)} points; hover a cell)`,
       );
     const cells = s.append("g").selectAll("g").data(g.cells()).join("g");
     cells
@@ -163,10 +164,11 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("height", y.bandwidth())
       .attr("fill", (c) => (Number.isFinite(c.power) ? interpolateViridis(c.power) : "#eeeeee"))
       .attr("data-power", (c) => (Number.isFinite(c.power) ? c.power.toFixed(4) : ""))
+      .attr("data-se", (c) => (Number.isFinite(c.se) ? c.se.toFixed(4) : ""))
       .append("title")
       .text(
         (c) =>
-          `${c.label}, ${gridMeta.axisLabel} = ${c.level}: ${c.supported} of ${c.runs} supported`,
+          `${displayPathLabel(c.label)}, ${gridMeta.axisLabel} = ${c.level}: ${c.supported} of ${c.runs} supported${Number.isFinite(c.power) ? `, power ${(100 * c.power).toFixed(1)}% ± ${(100 * c.se).toFixed(1)} points (Monte Carlo SE; 95% interval ±${(196 * c.se).toFixed(1)})` : ""}`,
       );
     cells
       .append("text")
@@ -175,6 +177,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("dy", "0.35em")
       .attr("text-anchor", "middle")
       .attr("font-size", 14)
+      .attr("pointer-events", "none") // the cell's tooltip shows over its label too
       .attr("fill", (c) => (Number.isFinite(c.power) && c.power > 0.55 ? "#000000" : "#ffffff"))
       .text((c) => (Number.isFinite(c.power) ? `${Math.round(c.power * 100)}%` : ""));
     s.append("g")
@@ -319,6 +322,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
         },
       });
       draw();
+      if (summary.cancelled)
+        progressLabel.textContent = `${summary.done.toLocaleString("en-US")} / ${summary.total.toLocaleString("en-US")} runs · cancelled`;
       const rate = summary.elapsedSec > 0 ? summary.done / summary.elapsedSec : 0;
       status.textContent = summary.cancelled
         ? `Cancelled after ${summary.done} of ${summary.total} runs; the heatmap shows the runs that finished.`
@@ -326,6 +331,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       root.dataset.sweep = summary.cancelled ? "cancelled" : "done";
     } catch (e) {
       status.textContent = `The sweep stopped: ${(e as Error).message}`;
+      progressLabel.textContent = "";
       status.classList.add("warn");
       root.dataset.sweep = "failed";
     } finally {
