@@ -14,6 +14,7 @@ import { bindUi } from "../ui/bindUi.ts";
 import { clear, fmt, h, labelled, runControls } from "../ui/dom.ts";
 import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
 import { type FactorIndex, morrisTable, noiseShare, PointMeans, srcTable } from "./global.ts";
 import { progressText } from "./power.ts";
 
@@ -321,10 +322,14 @@ export function createGlobalPanel(ctx: ViewContext): {
       return f ? factorRange(f) : "";
     };
     const weak = !morris && Number.isFinite(r2) && r2 < WEAK_R2;
-    const W = 700;
+    const W = 900;
     const H = 92 + 34 * Math.max(1, data.length);
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const left = 200;
+    // room for the longest factor label at the current text size (Larger text scales it)
+    const longest = Math.max(
+      ...data.map((d) => `${factorLabel(d.factor)} (${rangeOf(d.factor)})`.length),
+    );
+    const left = Math.min(460, 20 + longest * 14 * 0.6 * chartTextScale());
     const max = Math.max(
       1e-9,
       ...data
@@ -420,7 +425,7 @@ export function createGlobalPanel(ctx: ViewContext): {
       .attr("font-size", 12)
       .attr("fill", PALETTE.muted)
       .text(
-        `${plan.points.length} design points × ${ranSweep?.replications ?? "?"} replications${Number.isFinite(noise) ? `; Monte Carlo noise ≈ ${Math.round(noise * 100)}% of the spread between points` : ""}`,
+        `${plan.points.length} points × ${ranSweep?.replications ?? "?"} replications${Number.isFinite(noise) ? `; Monte Carlo noise ≈ ${Math.round(noise * 100)}% of the spread` : ""}`,
       );
 
     // the reading in words
@@ -555,6 +560,9 @@ export function createGlobalPanel(ctx: ViewContext): {
     ctx.store.set({ ui: { ...rest, "glob-sweep": sweepSel.value } });
   });
   quantity.addEventListener("change", compute);
+  document.addEventListener(TEXT_SCALE_EVENT, () => {
+    if (rows.length) draw();
+  });
   run.addEventListener("click", () => void start());
   cancel.addEventListener("click", () => abort?.abort());
   syncFile();
