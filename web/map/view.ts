@@ -300,7 +300,9 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       x += 20 + t.length * 13 * 0.6 * chartTextScale() + 24;
     }
     // with Larger text the three items may need more than 640 units: widen, do not cut off
-    legend.setAttribute("viewBox", `0 0 ${Math.max(640, Math.ceil(x))} 82`);
+    const lw = Math.max(640, Math.ceil(x));
+    legend.setAttribute("viewBox", `0 0 ${lw} 82`);
+    legend.style.width = `${lw}px`; // same text size as the other legend (CSS caps it at 100%)
     legendKey(s, 10);
   }
 
@@ -309,6 +311,7 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     s.selectAll("*").remove();
     legend.dataset.mode = "all";
     legend.setAttribute("viewBox", "0 0 640 82");
+    legend.style.width = "";
     const n = 40;
     for (let i = 0; i < n; i++) {
       s.append("rect")

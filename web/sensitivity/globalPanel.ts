@@ -322,14 +322,14 @@ export function createGlobalPanel(ctx: ViewContext): {
       return f ? factorRange(f) : "";
     };
     const weak = !morris && Number.isFinite(r2) && r2 < WEAK_R2;
-    const W = 900;
+    const W = 760;
     const H = 92 + 34 * Math.max(1, data.length);
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     // room for the longest factor label at the current text size (Larger text scales it)
     const longest = Math.max(
       ...data.map((d) => `${factorLabel(d.factor)} (${rangeOf(d.factor)})`.length),
     );
-    const left = Math.min(460, 20 + longest * 14 * 0.6 * chartTextScale());
+    const left = Math.min(380, 20 + longest * 14 * 0.6 * chartTextScale());
     const max = Math.max(
       1e-9,
       ...data

@@ -11,6 +11,7 @@ import type { ViewContext, ViewHandle } from "../state/view.ts";
 import { bindUi } from "../ui/bindUi.ts";
 import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
 
@@ -133,8 +134,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       return;
     }
     const g = grid;
-    const left = 170;
-    const top = 40;
+    const left = Math.round(170 * chartTextScale());
+    const top = 50;
     const cellH = 30;
     const width = 900;
     const height = top + cellH * g.labels.length + 70;
@@ -148,12 +149,20 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .range([top, top + cellH * g.labels.length])
       .padding(0.06);
     s.append("text")
-      .attr("x", left)
-      .attr("y", 22)
+      .attr("x", 12)
+      .attr("y", 18)
       .attr("font-size", 15)
       .attr("fill", PALETTE.text)
       .text(
-        `${gridMeta.axisLabel} →   (${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}; Monte Carlo SE ≤ ${(50 / Math.sqrt(gridMeta.reps)).toFixed(1)} points; hover a cell)`,
+        `Power across ${gridMeta.axisLabel} →, ${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}`,
+      );
+    s.append("text")
+      .attr("x", 12)
+      .attr("y", 36)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text(
+        `Monte Carlo SE ≤ ${(50 / Math.sqrt(gridMeta.reps)).toFixed(1)} points per cell (hover one); 80% is the usual target`,
       );
     const cells = s.append("g").selectAll("g").data(g.cells()).join("g");
     cells
@@ -248,7 +257,13 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("text-anchor", "end")
       .attr("font-size", 12)
       .attr("fill", PALETTE.muted)
-      .text("100% of surveys find the path");
+      .text("100%");
+    lg.append("text")
+      .attr("x", steps * 30 + 10)
+      .attr("y", 11)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text("share of surveys that find the path");
   }
 
   async function start(): Promise<void> {
@@ -349,6 +364,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     void start();
   });
   cancel.addEventListener("click", () => abort?.abort());
+  document.addEventListener(TEXT_SCALE_EVENT, () => draw());
   draw();
   const globalPanel = createGlobalPanel(ctx);
   root.append(globalPanel.root);
