@@ -236,4 +236,31 @@ describe.skipIf(!HAS_CHROMIUM)("classroom mode in headless Chromium", () => {
       await page.context().close();
     }
   });
+
+  it("README screenshots: the map with its story, the path model, the global sensitivity panel", {
+    timeout: 180_000,
+  }, async () => {
+    const dir = path.join(RESULTS, "readme");
+    mkdirSync(dir, { recursive: true });
+    // firm 18 at 1988-Q4, the quarter it enters Germany
+    const map = await openPage(h, "?view=map&firm=18&date=35", { width: 1280, height: 860 });
+    await map.page.waitForSelector("section.view-map[data-ready='1']");
+    expect(await map.page.locator("#map-story").textContent()).toMatch(
+      /^1988-Q4: firm 18 enters Germany through an? \w+ distributor\./,
+    );
+    await map.page.screenshot({ path: path.join(dir, "web-map.png") });
+    expect(map.problems).toEqual([]);
+    await map.page.context().close();
+    const pm = await openPage(h, "?view=pathModel", { width: 1280, height: 720 });
+    await pm.page.waitForSelector("#pm-table tbody tr");
+    await pm.page.screenshot({ path: path.join(dir, "web-path-model.png") });
+    await pm.page.context().close();
+    const gs = await openPage(h, "?view=sensitivity&glob-reps=10", { width: 1280, height: 860 });
+    await gs.page.locator("#glob-run").click();
+    await gs.page.waitForSelector("#glob[data-sweep='done']");
+    await gs.page.locator("#glob").evaluate((e) => e.scrollIntoView());
+    await gs.page.screenshot({ path: path.join(dir, "web-sensitivity.png") });
+    expect(gs.problems).toEqual([]);
+    await gs.page.context().close();
+  });
 });
