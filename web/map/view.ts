@@ -99,8 +99,9 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     if (m >= 0) store.setUi("map-country", String(m));
     drawCountry(iso);
     // on a small screen the history sits below the map: bring it into view
+    // (centred, not at the edge: the side panel scrolls too, and a sub-pixel edge stays cut off)
     if (countryBox.getBoundingClientRect().bottom > window.innerHeight)
-      countryBox.scrollIntoView({ block: "nearest" });
+      countryBox.scrollIntoView({ block: "center" });
   });
   map.svg.id = "world-map";
   map.svg.setAttribute("role", "img");
