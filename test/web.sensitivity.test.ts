@@ -15,10 +15,12 @@ describe("power heatmap aggregation", () => {
       supported: 2,
       runs: 3,
       power: 2 / 3,
+      se: Math.sqrt(((2 / 3) * (1 / 3)) / 3), // binomial Monte Carlo SE
     });
     expect(g.cell(1, 0).power).toBeCloseTo(1 / 3, 12);
     expect(g.cell(0, 1).power).toBe(1);
     expect(g.cell(1, 1).power).toBe(0);
+    expect(g.cell(1, 1).se).toBe(0);
     expect(g.cells()).toHaveLength(4);
     expect(() => g.add(150, keys, [150, 0, 1, 1, 1])).toThrow(/level 150/);
     const empty = new PowerGrid(["a"], [1]);

@@ -1,6 +1,6 @@
 import { formatIssue, parseScenarioText } from "../src/scenario/validate.ts";
 import { downloadBlob, setExportContext } from "./export/export.ts";
-import { PRESETS } from "./presets.ts";
+import { NOTICE, PRESETS } from "./presets.ts";
 import { BASELINE } from "./state/baseline.ts";
 import { Store } from "./state/store.ts";
 import { type AppState, decodeState, VIEW_LABELS, VIEWS, type View } from "./state/urlState.ts";
@@ -51,6 +51,19 @@ function handleFor(v: View): Promise<ViewHandle> {
     p = VIEW_LOADERS[v]().then((factory) => {
       const handle = factory(ctx);
       handle.root.hidden = true;
+      // the classroom line: what to notice in this view, beside its picture (first in the side
+      // panel), else under its introduction
+      const notice = h(
+        "p",
+        { class: "notice", id: `notice-${v}` },
+        h("strong", {}, "What to notice: "),
+        NOTICE[v].replace(/^What to notice: /, ""),
+      );
+      const panel = handle.root.querySelector(".split > .panel");
+      const lede = handle.root.querySelector(".lede");
+      if (panel) panel.prepend(notice);
+      else if (lede) lede.after(notice);
+      else handle.root.prepend(notice);
       main.append(handle.root);
       return handle;
     });
@@ -65,6 +78,7 @@ const allKeys = () => new Set(Object.keys(store.state) as (keyof typeof store.st
 async function showView(v: View, changed: Set<keyof typeof store.state>): Promise<void> {
   if (current?.id === v && wanted === v) {
     current.update(store.state, changed);
+    placePresetText(current);
     return;
   }
   wanted = v;
@@ -87,6 +101,7 @@ async function showView(v: View, changed: Set<keyof typeof store.state>): Promis
     handle.root.hidden = false;
     current = handle;
   }
+  placePresetText(handle);
   handle.update(store.state, allKeys());
 }
 
@@ -135,7 +150,17 @@ window.addEventListener("popstate", () => {
 // Presets
 const presetSelect = document.getElementById("preset") as HTMLSelectElement;
 const presetText = document.getElementById("preset-text")!;
+const presetHome = presetText.parentElement!;
+const presetNext = presetText.nextSibling;
 let presetView: View | null = null;
+/** A preset's text sits beside the picture of the view it opened (first in its side panel). */
+function placePresetText(handle: ViewHandle): void {
+  const panel = presetView === handle.id ? handle.root.querySelector(".split > .panel") : null;
+  if (panel) {
+    if (presetText.parentElement !== panel) panel.prepend(presetText);
+  } else if (presetText.parentElement !== presetHome)
+    presetHome.insertBefore(presetText, presetNext);
+}
 presetSelect.append(h("option", { value: "" }, "Choose a preset…"));
 for (const p of PRESETS) presetSelect.append(h("option", { value: p.id }, p.title));
 presetSelect.addEventListener("change", () => {

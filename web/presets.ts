@@ -1,5 +1,5 @@
 import type { ScenarioInput } from "../src/scenario/schema.ts";
-import type { AppState } from "./state/urlState.ts";
+import type { AppState, View } from "./state/urlState.ts";
 
 /** Classroom presets: a named starting point, two or three sentences, and the state to load. */
 export interface Preset {
@@ -52,3 +52,16 @@ export const PRESETS: Preset[] = [
     state: (b) => ({ view: "sensitivity", scenario: b }),
   },
 ];
+
+/** What to notice in each view (the classroom line under its title). */
+export const NOTICE: Record<View, string> = {
+  map: "What to notice: follow a born global, then a gradual exporter. The born global reaches several countries within about three years of its founding; the gradual exporter stays at home for years, then adds markets one at a time.",
+  cohorts:
+    "What to notice: how much of each curve rises inside the 3-year born-global window, and whether the 1990s cohort rises faster than the 1980s one.",
+  pathModel:
+    "What to notice: which paths keep their S verdict when you change the survey seed; small paths (about 0.1, like H4a IEO → LFDC) are the ones that flip.",
+  whatIf:
+    "What to notice: the lines part only after the policy starts; judge the effect by the difference and its 95% interval in the table, not by the gap between the bands.",
+  sensitivity:
+    "What to notice: where each row crosses 80% power, and how that sample size compares with the paper's 203 firms.",
+};

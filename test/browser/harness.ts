@@ -47,9 +47,13 @@ export interface Watched {
   problems: string[];
 }
 
-export async function openPage(h: Harness, query = ""): Promise<Watched> {
+export async function openPage(
+  h: Harness,
+  query = "",
+  viewport = { width: 1280, height: 720 },
+): Promise<Watched> {
   const context = await h.browser.newContext({
-    viewport: { width: 1280, height: 720 },
+    viewport,
     acceptDownloads: true,
   });
   const page = await context.newPage();

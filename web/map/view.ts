@@ -14,7 +14,8 @@ import { bindUi } from "../ui/bindUi.ts";
 import { clear, h, labelled } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
 import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
-import { createWorldMap } from "./worldMap.ts";
+import { firmStory, worldStory } from "./story.ts";
+import { createWorldMap, MAP_SIZE } from "./worldMap.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 
@@ -75,6 +76,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
   const countryBox = h("div", { id: "map-country", "aria-live": "polite" });
   const countrySel = h("select", { id: "map-country-select" });
   const firmBox = h("div", { id: "map-firm-info", "aria-live": "polite" });
+  /** The classroom story: what happens at the date shown, from the event log. */
+  const story = h("p", { id: "map-story", class: "story", "aria-live": "polite" });
   const legend = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
   legend.setAttribute("viewBox", "0 0 640 82");
   legend.id = "map-legend";
@@ -96,8 +99,9 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     if (m >= 0) store.setUi("map-country", String(m));
     drawCountry(iso);
     // on a small screen the history sits below the map: bring it into view
+    // (centred, not at the edge: the side panel scrolls too, and a sub-pixel edge stays cut off)
     if (countryBox.getBoundingClientRect().bottom > window.innerHeight)
-      countryBox.scrollIntoView({ block: "nearest" });
+      countryBox.scrollIntoView({ block: "center" });
   });
   map.svg.id = "world-map";
   map.svg.setAttribute("role", "img");
@@ -106,9 +110,62 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     "World map: firms serving each foreign market at the current date",
   );
 
+  /** The map as a figure: title, date and mode above it, its legend below (SVG and PNG). */
+  function figure(): SVGSVGElement {
+    const W = MAP_SIZE.width;
+    const top = 56;
+    const lh = 82 * 1.2;
+    const fig = document.createElementNS(SVGNS, "svg") as SVGSVGElement;
+    fig.setAttribute("viewBox", `0 0 ${W} ${top + MAP_SIZE.height + lh + 40}`);
+    fig.setAttribute("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif");
+    const text = (y: number, size: number, weight: number, t: string) => {
+      const el = document.createElementNS(SVGNS, "text");
+      el.setAttribute("x", "12");
+      el.setAttribute("y", String(y));
+      el.setAttribute("font-size", String(size));
+      el.setAttribute("font-weight", String(weight));
+      el.setAttribute("fill", PALETTE.text);
+      el.textContent = t;
+      fig.append(el);
+      return el;
+    };
+    const sc = store.scenario();
+    const date = hist ? hist.labels[clampDate(store.state.date)] : "";
+    const firm = store.state.firm;
+    text(
+      24,
+      20,
+      700,
+      firm !== null && hist && firm < hist.firms.n
+        ? `Firm ${firm}'s markets abroad, ${date}`
+        : `Foreign markets served, ${date}`,
+    ).setAttribute("class", "fig-title");
+    text(
+      46,
+      14,
+      400,
+      `Born Global Lab · scenario ${sc.name}, seed ${sc.seed} · ${hist ? `${hist.firms.n.toLocaleString("en-US")} firms founded ${hist.labels[0]}–${hist.labels[hist.steps - 1]}` : ""}`,
+    );
+    const nest = (src: SVGSVGElement, y: number, w: number, hgt: number) => {
+      const c = src.cloneNode(true) as SVGSVGElement;
+      c.removeAttribute("id");
+      c.removeAttribute("class");
+      c.removeAttribute("style");
+      c.setAttribute("x", "0");
+      c.setAttribute("y", String(y));
+      c.setAttribute("width", String(w));
+      c.setAttribute("height", String(hgt));
+      fig.append(c);
+    };
+    nest(map.svg, top, W, MAP_SIZE.height);
+    nest(legend, top + MAP_SIZE.height + 8, 640 * 1.2, lh);
+    text(top + MAP_SIZE.height + lh + 30, 12, 400, story.textContent ?? "");
+    return fig;
+  }
+
   const toolbar = exportToolbar({
     name: "market-entry-map",
-    svg: () => map.svg,
+    svg: figure,
     rows: () => {
       if (!hist) return [];
       const s = clampDate(store.state.date);
@@ -167,6 +224,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       h(
         "div",
         { class: "panel controls" },
+        h("h3", {}, "What happens"),
+        story,
         h("h3", {}, "Follow one firm"),
         h("div", { class: "timeline" }, followBg, followGr),
         h("div", { class: "timeline" }, labelled("Firm number", firmInput), unfollow),
@@ -241,6 +300,10 @@ export function createMapView(ctx: ViewContext): ViewHandle {
       // the next item starts after this one's text (wider with Larger text)
       x += 20 + t.length * 13 * 0.6 * chartTextScale() + 24;
     }
+    // with Larger text the three items may need more than 640 units: widen, do not cut off
+    const lw = Math.max(640, Math.ceil(x));
+    legend.setAttribute("viewBox", `0 0 ${lw} 82`);
+    legend.style.width = `${lw}px`; // same text size as the other legend (CSS caps it at 100%)
     legendKey(s, 10);
   }
 
@@ -248,6 +311,8 @@ export function createMapView(ctx: ViewContext): ViewHandle {
     const s = select(legend);
     s.selectAll("*").remove();
     legend.dataset.mode = "all";
+    legend.setAttribute("viewBox", "0 0 640 82");
+    legend.style.width = "";
     const n = 40;
     for (let i = 0; i < n; i++) {
       s.append("rect")
@@ -329,6 +394,9 @@ export function createMapView(ctx: ViewContext): ViewHandle {
         h("p", { class: "note" }, "Showing all firms. Pick a firm to follow its path abroad."),
       );
     }
+    story.textContent = (
+      firm !== null && firm < H.firms.n ? firmStory(H, firm, s) : worldStory(H, s)
+    ).text;
     if (selected !== null) drawCountry(H.markets[selected].iso);
   }
 

@@ -14,7 +14,8 @@ import { bindUi } from "../ui/bindUi.ts";
 import { clear, fmt, h, labelled, runControls } from "../ui/dom.ts";
 import { newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
-import { type FactorIndex, morrisTable, PointMeans, srcTable } from "./global.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
+import { type FactorIndex, morrisTable, noiseShare, PointMeans, srcTable } from "./global.ts";
 import { progressText } from "./power.ts";
 
 /** The project's sweep files and the scenarios they may name as their base (bundled by Vite). */
@@ -50,6 +51,30 @@ export const GLOBAL_SWEEPS: GlobalSweepFile[] = Object.entries(SWEEPS)
   .filter((s) => s.type === "morris" || s.type === "latin-hypercube")
   .sort((a, b) => a.id.localeCompare(b.id));
 
+/** Below this R² a Latin hypercube's coefficients are flagged as a weak fit, in words. */
+export const WEAK_R2 = 0.5;
+
+/** The unit of a quantity, as the indices are read in it. */
+export function quantityUnit(q: string): string {
+  if (q.endsWith(".sig")) return "share of surveys (0–1)";
+  if (q.endsWith(".std")) return "standardized coefficient";
+  if (q === "fit.cfi") return "CFI (0–1)";
+  if (q === "fit.rmsea") return "RMSEA";
+  return "the quantity's unit";
+}
+
+/** The paths a design varies ("FROM->TO"), from its factors. */
+function variedPaths(sweep: ResolvedSweep): string[] {
+  return sweep.factors
+    .map((f) => f.path.match(/^model\.paths\.(\w+->\w+)$/)?.[1])
+    .filter((x): x is string => !!x);
+}
+
+function factorRange(f: { min: number; max: number; integer: boolean }): string {
+  const d = (x: number) => (f.integer ? x.toLocaleString("en-US") : String(x));
+  return `${d(f.min)}–${d(f.max)}`;
+}
+
 function factorLabel(path: string): string {
   if (path === "population.firms") return "sample size n";
   const m = path.match(/^model\.paths\.(\w+)->(\w+)$/);
@@ -81,11 +106,19 @@ export function createGlobalPanel(ctx: ViewContext): {
   );
   const svg = newSvg("glob-chart", "Sensitivity index of each factor");
   const table = h("table", { class: "data", id: "glob-table" });
+  const tableWrap = h("div", { class: "table-wrap" }, table);
+  /** Before a run: what a run will show, instead of an empty chart and a header-only table. */
+  const empty = h("p", { class: "note empty-chart", id: "glob-empty" });
+  /** After a run: the reading in words (units, Monte Carlo error, weak fit). */
+  const summary = h("p", { class: "reading", id: "glob-summary", "aria-live": "polite" });
 
   let plan: SweepPlan | null = null;
   let means = new Map<string, PointMeans>();
   let rows: FactorIndex[] = [];
   let r2 = Number.NaN;
+  let noise = Number.NaN;
+  let ranSweep: ResolvedSweep | null = null;
+  let ranFile = "";
   let pool: Pool | null = null;
   let abort: AbortController | null = null;
 
@@ -102,19 +135,31 @@ export function createGlobalPanel(ctx: ViewContext): {
       h(
         "div",
         { class: "chart-wrap" },
+        empty,
         svg,
+        summary,
         exportToolbar({
           name: "global-sensitivity",
           svg: () => svg,
           rows: () =>
-            rows.map((r) => ({
-              factor: r.factor,
-              quantity: quantity.value,
-              importance: r.importance,
-              signed: r.signed,
-              spread: r.spread,
-              n: r.n,
-            })),
+            rows.map((r) => {
+              const f = ranSweep?.factors.find((x) => x.path === r.factor);
+              const morris = !!plan?.morris;
+              return {
+                factor: r.factor,
+                range_min: f?.min ?? "",
+                range_max: f?.max ?? "",
+                quantity: quantity.value,
+                unit: quantityUnit(quantity.value),
+                [morris ? "mu_star_per_full_range" : "abs_src"]: r.importance,
+                [morris ? "mu_per_full_range" : "src"]: r.signed,
+                ...(morris ? { sigma: r.spread } : {}),
+                [morris ? "mc_se_of_mu" : "src_se"]: Number.isFinite(r.error) ? r.error : "",
+                [morris ? "effects" : "points"]: r.n,
+                ...(morris ? {} : { r2 }),
+                distinguishable: distinguishable(r) ? "yes" : "no",
+              };
+            }),
         }),
       ),
       h(
@@ -130,7 +175,7 @@ export function createGlobalPanel(ctx: ViewContext): {
         status,
       ),
     ),
-    h("div", { class: "table-wrap" }, table),
+    tableWrap,
   );
 
   function current(): { file: GlobalSweepFile; sweep: ResolvedSweep } | { error: string } {
@@ -148,21 +193,67 @@ export function createGlobalPanel(ctx: ViewContext): {
     const keep = quantity.value;
     clear(quantity);
     const base = validateScenario(sweep.base);
-    const labels = base.ok
-      ? scenarioSpec(base.scenario).paths.map((p) => pathLabel(p.from, p.to))
-      : [];
-    const opts: [string, string][] = [
-      ...labels.map((l): [string, string] => [
-        `${l}.sig`,
-        `power of ${displayPathLabel(l)} (share supported)`,
-      ]),
-      ...labels.map((l): [string, string] => [`${l}.std`, `estimate of ${displayPathLabel(l)}`]),
-      ["fit.cfi", "CFI of the fitted model"],
-      ["fit.rmsea", "RMSEA of the fitted model"],
+    const paths = base.ok ? scenarioSpec(base.scenario).paths : [];
+    const labels = paths.map((p) => pathLabel(p.from, p.to));
+    const varied = variedPaths(sweep).filter((l) => labels.includes(l));
+    const rest = labels.filter((l) => !varied.includes(l));
+    const power = (l: string): [string, string] => [
+      `${l}.sig`,
+      `power of ${displayPathLabel(l)} (share supported)`,
     ];
-    for (const [v, t] of opts) quantity.append(h("option", { value: v }, t));
-    if (opts.some(([v]) => v === keep)) quantity.value = keep;
-    else if (opts.some(([v]) => v === "IEO->LFDC.sig")) quantity.value = "IEO->LFDC.sig";
+    const est = (l: string): [string, string] => [`${l}.std`, `estimate of ${displayPathLabel(l)}`];
+    const groups: [string, [string, string][]][] = [
+      // first what the design varies: these answer "which input moves this?"
+      ["Paths this design varies", [...varied.map(power), ...varied.map(est)]],
+      [
+        "Fit of the published model",
+        [
+          ["fit.cfi", "CFI of the fitted model"],
+          ["fit.rmsea", "RMSEA of the fitted model"],
+        ],
+      ],
+      ["Other paths (not varied)", [...rest.map(power), ...rest.map(est)]],
+    ];
+    const all: string[] = [];
+    for (const [label, opts] of groups) {
+      if (!opts.length) continue;
+      const g = h("optgroup", { label });
+      for (const [v, t] of opts) {
+        g.append(h("option", { value: v }, t));
+        all.push(v);
+      }
+      quantity.append(g);
+    }
+    if (all.includes(keep)) quantity.value = keep;
+    else {
+      // default: the power of the weakest path the design varies (the hardest to detect, so
+      // the one whose power moves most), else the fit
+      const weakest = [...varied].sort(
+        (a, b) =>
+          Math.abs(paths[labels.indexOf(a)].value) - Math.abs(paths[labels.indexOf(b)].value),
+      )[0];
+      quantity.value = weakest ? `${weakest}.sig` : "fit.cfi";
+    }
+  }
+
+  /** Whether a factor's index stands out from its error (2 standard errors). */
+  function distinguishable(r: FactorIndex): boolean {
+    if (!Number.isFinite(r.error)) return Number.isFinite(r.importance) && r.importance > 0;
+    return r.importance > 2 * r.error;
+  }
+
+  function showEmpty(): void {
+    const file = current();
+    const q = quantity.selectedOptions[0]?.textContent ?? "the quantity";
+    const points =
+      "error" in file
+        ? ""
+        : ` (${buildPlan(file.sweep).points.length} design points × ${file.sweep.replications} replications)`;
+    empty.textContent = `Run the design${points} to see which of its inputs move the ${q.replace(" (share supported)", "")}, in its own unit, with the Monte Carlo error of each index.`;
+    empty.hidden = false;
+    svg.style.display = "none";
+    tableWrap.hidden = true;
+    summary.textContent = "";
   }
 
   function syncFile(): void {
@@ -173,6 +264,11 @@ export function createGlobalPanel(ctx: ViewContext): {
       return;
     }
     about.textContent = String(file.json.description ?? "");
+    if (plan && ranFile !== file.id && root.dataset.sweep !== "running") {
+      // the results shown were another file's
+      plan = null;
+      rows = [];
+    }
     reps.value = String(Math.min(Number(file.json.replications ?? 10), 20));
     const c = current();
     if ("error" in c) {
@@ -180,15 +276,20 @@ export function createGlobalPanel(ctx: ViewContext): {
       return;
     }
     fillQuantities(c.sweep);
+    draw();
   }
 
   function compute(): void {
-    if (!plan) return;
-    const pm = means.get(quantity.value);
-    if (!pm) return;
+    const pm = plan ? means.get(quantity.value) : undefined;
+    if (!plan || !pm) {
+      draw();
+      return;
+    }
     const y = pm.means();
+    const mv = pm.meanVariances();
+    noise = noiseShare(y, mv);
     if (plan.morris) {
-      rows = morrisTable(plan, y);
+      rows = morrisTable(plan, y, mv);
       r2 = Number.NaN;
     } else {
       const s = srcTable(plan, y);
@@ -201,48 +302,97 @@ export function createGlobalPanel(ctx: ViewContext): {
   function draw(): void {
     const s = select(svg);
     s.selectAll("*").remove();
-    const morris = !!plan?.morris;
+    if (!plan || !rows.length || !rows.some((r) => Number.isFinite(r.importance))) {
+      showEmpty();
+      if (plan && root.dataset.sweep === "running") {
+        empty.textContent = "Running the design… the indices appear when it finishes.";
+      }
+      return;
+    }
+    empty.hidden = true;
+    svg.style.display = "";
+    tableWrap.hidden = false;
+    const morris = !!plan.morris;
+    const unit = quantityUnit(quantity.value);
+    const q = (quantity.selectedOptions[0]?.textContent ?? "").replace(" (share supported)", "");
     const data = [...rows].sort((a, b) => (b.importance || 0) - (a.importance || 0));
-    const W = 700;
-    const H = 70 + 34 * Math.max(1, data.length);
+    const factors = ranSweep?.factors ?? plan.sweep.factors;
+    const rangeOf = (path: string) => {
+      const f = factors.find((x) => x.path === path);
+      return f ? factorRange(f) : "";
+    };
+    const weak = !morris && Number.isFinite(r2) && r2 < WEAK_R2;
+    const W = 760;
+    const H = 92 + 34 * Math.max(1, data.length);
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const left = 170;
+    // room for the longest factor label at the current text size (Larger text scales it)
+    const longest = Math.max(
+      ...data.map((d) => `${factorLabel(d.factor)} (${rangeOf(d.factor)})`.length),
+    );
+    const left = Math.min(380, 20 + longest * 14 * 0.6 * chartTextScale());
     const max = Math.max(
       1e-9,
-      ...data.flatMap((d) => [d.importance, morris ? d.spread : 0]).filter(Number.isFinite),
+      ...data
+        .flatMap((d) => [
+          d.importance + (Number.isFinite(d.error) ? 2 * d.error : 0),
+          morris ? d.spread : 0,
+        ])
+        .filter(Number.isFinite),
     );
     const x = scaleLinear()
       .domain([0, max * 1.1])
       .range([left, W - 30]);
     const y = scaleBand<string>()
       .domain(data.map((d) => d.factor))
-      .range([40, H - 30])
+      .range([44, H - 50])
       .padding(0.25);
-    const q = (quantity.selectedOptions[0]?.textContent ?? "").replace(" (share supported)", "");
     s.append("text")
       .attr("x", 12)
-      .attr("y", 22)
+      .attr("y", 20)
       .attr("font-size", 15)
       .attr("font-weight", 700)
       .attr("fill", PALETTE.text)
       .text(
         morris
-          ? `Morris μ* (bars), σ (dots): ${q}`
-          : `|SRC| of ${q}${Number.isFinite(r2) ? ` (R² ${fmt(r2, 2)})` : ""}`,
+          ? `Morris μ* (bars), σ (dots) of the ${q}`
+          : `|SRC| of the ${q}${Number.isFinite(r2) ? ` (R² ${fmt(r2, 2)}${weak ? ", weak fit" : ""})` : ""}`,
       );
+    s.append("text")
+      .attr("x", 12)
+      .attr("y", 36)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text(
+        morris
+          ? `unit: ${unit} per full range of the factor; whiskers: ±2 Monte Carlo SE`
+          : "unit: SD of the quantity per SD of the factor; whiskers: ±2 standard errors",
+      );
+    const colourOf = (d: FactorIndex) =>
+      weak || !distinguishable(d) ? "#9a9a9a" : d.signed >= 0 ? PALETTE.positive : PALETTE.negative;
     const g = s.append("g").selectAll("g").data(data).join("g");
     g.append("rect")
       .attr("x", left)
       .attr("y", (d) => y(d.factor)!)
       .attr("width", (d) => (Number.isFinite(d.importance) ? x(d.importance) - left : 0))
       .attr("height", y.bandwidth())
-      .attr("fill", (d) => (d.signed >= 0 ? PALETTE.positive : PALETTE.negative))
+      .attr("fill", colourOf)
       .attr("data-factor", (d) => d.factor)
+      .attr("data-distinguishable", (d) => String(!weak && distinguishable(d)))
       .append("title")
       .text(
         (d) =>
-          `${d.factor}: ${morris ? `μ* ${fmt(d.importance, 3)}, μ ${fmt(d.signed, 3)}, σ ${fmt(d.spread, 3)}` : `SRC ${fmt(d.signed, 3)}`}`,
+          `${factorLabel(d.factor)} (${rangeOf(d.factor)}): ${morris ? `μ* ${fmt(d.importance, 3)}, μ ${fmt(d.signed, 3)} ± ${fmt(d.error, 3)} (Monte Carlo SE), σ ${fmt(d.spread, 3)} — ${unit} per full range` : `SRC ${fmt(d.signed, 3)} ± ${fmt(d.error, 3)} (SE)`}`,
       );
+    // error whiskers: ±2 standard errors around the index
+    g.filter((d) => Number.isFinite(d.error) && Number.isFinite(d.importance))
+      .append("line")
+      .attr("class", "err")
+      .attr("x1", (d) => x(Math.max(0, d.importance - 2 * d.error)))
+      .attr("x2", (d) => x(d.importance + 2 * d.error))
+      .attr("y1", (d) => y(d.factor)! + y.bandwidth() / 2)
+      .attr("y2", (d) => y(d.factor)! + y.bandwidth() / 2)
+      .attr("stroke", PALETTE.text)
+      .attr("stroke-width", 1.5);
     if (morris) {
       g.append("circle")
         .attr("cx", (d) => (Number.isFinite(d.spread) ? x(d.spread) : left))
@@ -258,39 +408,88 @@ export function createGlobalPanel(ctx: ViewContext): {
       .attr("text-anchor", "end")
       .attr("font-size", 14)
       .attr("fill", PALETTE.text)
-      .text((d) => factorLabel(d.factor));
+      .text((d) => `${factorLabel(d.factor)} (${rangeOf(d.factor)})`);
     s.append("text")
-      .attr("x", left)
-      .attr("y", H - 8)
+      .attr("x", 12)
+      .attr("y", H - 26)
       .attr("font-size", 12)
       .attr("fill", PALETTE.muted)
-      .text("blue: raises the quantity, vermillion: lowers it (sign of μ or of the coefficient)");
+      .text(
+        weak
+          ? "grey: weak fit, the coefficients are not a reliable ranking"
+          : "blue: raises it, vermillion: lowers it; grey: within 2 errors of zero (noise)",
+      );
+    s.append("text")
+      .attr("x", 12)
+      .attr("y", H - 10)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text(
+        `${plan.points.length} points × ${ranSweep?.replications ?? "?"} replications${Number.isFinite(noise) ? `; Monte Carlo noise ≈ ${Math.round(noise * 100)}% of the spread` : ""}`,
+      );
+
+    // the reading in words
+    const strong = data.filter((d) => !weak && distinguishable(d));
+    const noisy = data.filter((d) => weak || !distinguishable(d));
+    const names = (ds: FactorIndex[]) => ds.map((d) => factorLabel(d.factor)).join(", ");
+    const noiseText = Number.isFinite(noise)
+      ? ` Monte Carlo noise (${ranSweep?.replications ?? "?"} replications per point) is about ${Math.round(noise * 100)}% of the variation between design points.`
+      : "";
+    if (morris) {
+      summary.textContent = `μ* is the mean absolute change in the ${q} when a factor moves across its full range (the range in brackets), in ${unit}; each step moves a factor by ${fmt(plan.morris?.delta ?? 1, 2)} of its range and is scaled up to the full range, so a share can reach ${fmt(1 / (plan.morris?.delta ?? 1), 2)}. The error is the Monte Carlo standard error of μ (an upper bound: common random numbers make it smaller).${noiseText} ${strong.length ? `Stand out from the noise: ${names(strong)}.` : "No factor stands out from the Monte Carlo noise."}${noisy.length && strong.length ? ` Within noise: ${names(noisy)}.` : ""}`;
+    } else if (weak) {
+      summary.textContent = `Weak fit: R² = ${fmt(r2, 2)}, the ${factors.length} factors explain only ${Math.round(r2 * 100)}% of the variation of the ${q} across the design points, so the coefficients below are not a finding.${noiseText} Choose a quantity this design varies, or run more replications.`;
+    } else {
+      summary.textContent = `R² = ${fmt(r2, 2)}: the factors explain ${Math.round(r2 * 100)}% of the variation of the ${q} across the design points; each SRC is the change in the quantity, in its standard deviations, per standard deviation of the factor.${noiseText} ${strong.length ? `Clear effects: ${names(strong)}.` : ""}${noisy.length ? ` Not distinguishable from zero: ${names(noisy)}.` : ""}`;
+    }
+    summary.classList.toggle("warn", weak);
+    root.dataset.fit = weak ? "weak" : "ok";
+
     clear(table);
+    const heads = morris
+      ? [
+          "Factor",
+          "Range",
+          `μ* (${unit} per full range)`,
+          "μ",
+          "± Monte Carlo SE",
+          "σ",
+          "Effects",
+          "Reading",
+        ]
+      : ["Factor", "Range", "|SRC|", "SRC", "± SE", "Points", "Reading"];
     table.append(
       h(
-        "thead",
+        "caption",
         {},
-        h(
-          "tr",
-          {},
-          ...(morris
-            ? ["Factor", "μ*", "μ", "σ", "effects"]
-            : ["Factor", "|SRC|", "SRC", "points"]
-          ).map((c) => h("th", { scope: "col" }, c)),
-        ),
+        `${morris ? "Morris screening" : "Latin hypercube"}: ${q}${morris ? "" : `, R² ${fmt(r2, 2)}`}`,
       ),
+      h("thead", {}, h("tr", {}, ...heads.map((c) => h("th", { scope: "col" }, c)))),
     );
     const body = h("tbody", {});
     for (const d of data) {
       body.append(
         h(
           "tr",
-          {},
+          { "data-factor": d.factor },
           h("th", { scope: "row" }, factorLabel(d.factor)),
+          h("td", {}, rangeOf(d.factor)),
           h("td", {}, fmt(d.importance, 3)),
           h("td", {}, fmt(d.signed, 3)),
+          h("td", { class: "err" }, fmt(d.error, 3)),
           ...(morris ? [h("td", {}, fmt(d.spread, 3))] : []),
           h("td", {}, String(d.n)),
+          h(
+            "td",
+            {},
+            weak
+              ? "weak fit"
+              : distinguishable(d)
+                ? d.signed >= 0
+                  ? "raises it"
+                  : "lowers it"
+                : "within noise",
+          ),
         ),
       );
     }
@@ -306,15 +505,17 @@ export function createGlobalPanel(ctx: ViewContext): {
       return;
     }
     plan = buildPlan(c.sweep);
+    ranSweep = c.sweep;
+    ranFile = c.file.id;
     const p = plan;
     means = new Map(
       [...quantity.options].map((o) => [o.value, new PointMeans(p.points.length, o.value)]),
     );
     rows = [];
+    root.dataset.sweep = "running";
     draw();
     run.disabled = true;
     cancel.disabled = false;
-    root.dataset.sweep = "running";
     abort = new AbortController();
     try {
       pool = createPool({ spawn: browserSpawn() }); // a page's share of the cores (workerCount.ts)
@@ -332,12 +533,15 @@ export function createGlobalPanel(ctx: ViewContext): {
         },
       });
       compute();
+      if (summary.cancelled)
+        progressLabel.textContent = `${summary.done.toLocaleString("en-US")} / ${summary.total.toLocaleString("en-US")} runs · cancelled`;
       status.textContent = summary.cancelled
         ? `Cancelled after ${summary.done} of ${summary.total} runs; indices use the points that finished.`
         : `Done: ${summary.done} runs (${p.points.length} design points × ${c.sweep.replications} replications) in ${summary.elapsedSec.toFixed(1)} s${summary.failed ? `; ${summary.failed} failed` : ""}.`;
       root.dataset.sweep = summary.cancelled ? "cancelled" : "done";
     } catch (e) {
       status.textContent = `The design stopped: ${(e as Error).message}`;
+      progressLabel.textContent = "";
       status.classList.add("warn");
       root.dataset.sweep = "failed";
     } finally {
@@ -356,6 +560,9 @@ export function createGlobalPanel(ctx: ViewContext): {
     ctx.store.set({ ui: { ...rest, "glob-sweep": sweepSel.value } });
   });
   quantity.addEventListener("change", compute);
+  document.addEventListener(TEXT_SCALE_EVENT, () => {
+    if (rows.length) draw();
+  });
   run.addEventListener("click", () => void start());
   cancel.addEventListener("click", () => abort?.abort());
   syncFile();

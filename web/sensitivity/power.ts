@@ -10,6 +10,13 @@ export interface PowerCell {
   runs: number;
   /** supported / runs, NaN when no run has finished. */
   power: number;
+  /** Monte Carlo (binomial) standard error of the power, sqrt(p (1 - p) / runs); NaN without runs. */
+  se: number;
+}
+
+/** Binomial standard error of a share p estimated from `runs` independent runs. */
+export function powerSe(p: number, runs: number): number {
+  return runs > 0 && Number.isFinite(p) ? Math.sqrt((p * (1 - p)) / runs) : Number.NaN;
 }
 
 export class PowerGrid {
@@ -46,12 +53,14 @@ export class PowerGrid {
   cell(i: number, j: number): PowerCell {
     const c = i * this.levels.length + j;
     const runs = this.runs[c];
+    const power = runs ? this.supported[c] / runs : Number.NaN;
     return {
       label: this.labels[i],
       level: this.levels[j],
       supported: this.supported[c],
       runs,
-      power: runs ? this.supported[c] / runs : Number.NaN,
+      power,
+      se: powerSe(power, runs),
     };
   }
 

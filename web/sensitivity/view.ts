@@ -11,6 +11,7 @@ import type { ViewContext, ViewHandle } from "../state/view.ts";
 import { bindUi } from "../ui/bindUi.ts";
 import { h, labelled, runControls } from "../ui/dom.ts";
 import { PALETTE } from "../ui/palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "../ui/textScale.ts";
 import { createGlobalPanel } from "./globalPanel.ts";
 import { PowerGrid, parseLevels, progressText } from "./power.ts";
 
@@ -71,6 +72,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
         runs: c.runs,
         supported: c.supported,
         power: Number.isFinite(c.power) ? c.power : "",
+        mc_se: Number.isFinite(c.se) ? Number(c.se.toFixed(6)) : "",
       })),
   });
 
@@ -132,8 +134,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       return;
     }
     const g = grid;
-    const left = 170;
-    const top = 40;
+    const left = Math.round(170 * chartTextScale());
+    const top = 50;
     const cellH = 30;
     const width = 900;
     const height = top + cellH * g.labels.length + 70;
@@ -147,12 +149,20 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .range([top, top + cellH * g.labels.length])
       .padding(0.06);
     s.append("text")
-      .attr("x", left)
-      .attr("y", 22)
+      .attr("x", 12)
+      .attr("y", 18)
       .attr("font-size", 15)
       .attr("fill", PALETTE.text)
       .text(
-        `${gridMeta.axisLabel} →   (${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}; 80% power is the usual target)`,
+        `Power across ${gridMeta.axisLabel} →, ${gridMeta.reps} surveys per cell, seed ${gridMeta.seed}`,
+      );
+    s.append("text")
+      .attr("x", 12)
+      .attr("y", 36)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text(
+        `Monte Carlo SE ≤ ${(50 / Math.sqrt(gridMeta.reps)).toFixed(1)} points per cell (hover one); 80% is the usual target`,
       );
     const cells = s.append("g").selectAll("g").data(g.cells()).join("g");
     cells
@@ -163,10 +173,11 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("height", y.bandwidth())
       .attr("fill", (c) => (Number.isFinite(c.power) ? interpolateViridis(c.power) : "#eeeeee"))
       .attr("data-power", (c) => (Number.isFinite(c.power) ? c.power.toFixed(4) : ""))
+      .attr("data-se", (c) => (Number.isFinite(c.se) ? c.se.toFixed(4) : ""))
       .append("title")
       .text(
         (c) =>
-          `${c.label}, ${gridMeta.axisLabel} = ${c.level}: ${c.supported} of ${c.runs} supported`,
+          `${displayPathLabel(c.label)}, ${gridMeta.axisLabel} = ${c.level}: ${c.supported} of ${c.runs} supported${Number.isFinite(c.power) ? `, power ${(100 * c.power).toFixed(1)}% ± ${(100 * c.se).toFixed(1)} points (Monte Carlo SE; 95% interval ±${(196 * c.se).toFixed(1)})` : ""}`,
       );
     cells
       .append("text")
@@ -175,6 +186,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("dy", "0.35em")
       .attr("text-anchor", "middle")
       .attr("font-size", 14)
+      .attr("pointer-events", "none") // the cell's tooltip shows over its label too
       .attr("fill", (c) => (Number.isFinite(c.power) && c.power > 0.55 ? "#000000" : "#ffffff"))
       .text((c) => (Number.isFinite(c.power) ? `${Math.round(c.power * 100)}%` : ""));
     s.append("g")
@@ -245,7 +257,13 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       .attr("text-anchor", "end")
       .attr("font-size", 12)
       .attr("fill", PALETTE.muted)
-      .text("100% of surveys find the path");
+      .text("100%");
+    lg.append("text")
+      .attr("x", steps * 30 + 10)
+      .attr("y", 11)
+      .attr("font-size", 12)
+      .attr("fill", PALETTE.muted)
+      .text("share of surveys that find the path");
   }
 
   async function start(): Promise<void> {
@@ -319,6 +337,8 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
         },
       });
       draw();
+      if (summary.cancelled)
+        progressLabel.textContent = `${summary.done.toLocaleString("en-US")} / ${summary.total.toLocaleString("en-US")} runs · cancelled`;
       const rate = summary.elapsedSec > 0 ? summary.done / summary.elapsedSec : 0;
       status.textContent = summary.cancelled
         ? `Cancelled after ${summary.done} of ${summary.total} runs; the heatmap shows the runs that finished.`
@@ -326,6 +346,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
       root.dataset.sweep = summary.cancelled ? "cancelled" : "done";
     } catch (e) {
       status.textContent = `The sweep stopped: ${(e as Error).message}`;
+      progressLabel.textContent = "";
       status.classList.add("warn");
       root.dataset.sweep = "failed";
     } finally {
@@ -343,6 +364,7 @@ export function createSensitivityView(ctx: ViewContext): ViewHandle {
     void start();
   });
   cancel.addEventListener("click", () => abort?.abort());
+  document.addEventListener(TEXT_SCALE_EVENT, () => draw());
   draw();
   const globalPanel = createGlobalPanel(ctx);
   root.append(globalPanel.root);

@@ -1,5 +1,6 @@
 import { area, axisBottom, axisLeft, extent, line, scaleLinear, select } from "d3";
 import { PALETTE } from "./palette.ts";
+import { chartTextScale, TEXT_SCALE_EVENT } from "./textScale.ts";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 
@@ -44,11 +45,24 @@ export function newSvg(id: string, label: string): SVGSVGElement {
   return svg;
 }
 
+/** Each chart's last spec, to redraw it when Larger text changes the room its text needs. */
+const drawn = new Map<SVGSVGElement, LineChartSpec>();
+if (typeof document !== "undefined")
+  document.addEventListener(TEXT_SCALE_EVENT, () => {
+    for (const [svg, spec] of drawn) {
+      if (svg.isConnected) drawLineChart(svg, spec);
+      else drawn.delete(svg);
+    }
+  });
+
 /** A line chart with optional bands, reference marks and a legend (all text via d3 .text). */
 export function drawLineChart(svg: SVGSVGElement, spec: LineChartSpec): void {
+  drawn.set(svg, spec);
   const W = spec.width ?? 620;
   const H = spec.height ?? 340;
-  const m = { top: 34, right: 16, bottom: 46, left: 58 };
+  const scale = chartTextScale();
+  // larger text needs wider tick labels and a lower axis title
+  const m = { top: 34, right: 16, bottom: 46 + 14 * (scale - 1), left: Math.round(58 * scale) };
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const s = select(svg);
   s.selectAll("*").remove();
@@ -121,7 +135,7 @@ export function drawLineChart(svg: SVGSVGElement, spec: LineChartSpec): void {
       g.append("text")
         .attr("x", x(k.value) + (nearRight ? -4 : 4))
         .attr("text-anchor", nearRight ? "end" : "start")
-        .attr("y", m.top + 12 + 15 * xMarks++)
+        .attr("y", m.top + 12 + 15 * scale * xMarks++)
         .attr("font-size", 12)
         .attr("fill", PALETTE.muted)
         .text(k.label);
