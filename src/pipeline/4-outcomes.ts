@@ -59,7 +59,7 @@ function aggregate(a: StepAggregates, g: number, k: number, s: number): number {
 
 /** The registry, in the order the outcomes are reported (results.csv columns). */
 export const OUTCOME_REPORTERS: readonly OutcomeReporter[] = [
-  calibrated("firmSurvival5y", "share"),
+  calibrated("firmSurvival4y", "share"),
   {
     key: "dynamics.frameSize",
     label: "firms in the surveyed frame",

@@ -48,7 +48,9 @@ export function hofstedeVariances(countries: readonly CountryRecord[]): number[]
  * Kogut & Singh (1988, JIBS 19(3), p. 422) cultural distance of country j from home h:
  *   CD_j = (1/4) * sum_i (I_ij - I_ih)^2 / V_i
  * over Hofstede's four dimensions i, with V_i the variance of dimension i across the
- * countries considered (here: every country in the market table, home included).
+ * countries considered: here every country of the market list (built-in or the scenario's
+ * markets.countries), home included, before markets.exclude removes markets (table.ts), so
+ * that leaving a market out does not move the cultural distance of the others.
  */
 export function kogutSingh(
   country: CountryRecord,

@@ -30,6 +30,7 @@ export function buildMarkets(
   const all: readonly CountryRecord[] = (cfg.countries as CountryRecord[] | undefined) ?? COUNTRIES;
   const home = all.find((c) => c.iso3 === cfg.home);
   if (!home) throw new Error(`markets.home: unknown home country "${cfg.home}"`);
+  // Variances over the whole list, before exclusions (docs/ODD.md, section 2).
   const variances = hofstedeVariances(all);
   const excluded = new Set(cfg.exclude ?? []);
   const countries = all.filter((c) => c !== home && !excluded.has(c.iso3));

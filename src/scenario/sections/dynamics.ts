@@ -55,7 +55,7 @@ export const EntryParams = section(
       0.691,
       0,
       3,
-      "Elasticity of the entry hazard to the market's GDP (gravity: Eaton, Kortum & Kramarz 2011)",
+      "Elasticity of the entry hazard to the market's GDP (gravity: entry rises with market size, Eaton, Kortum & Kramarz 2011); our calibration",
     ),
     psychicDistance: num(
       0.35,
