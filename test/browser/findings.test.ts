@@ -51,7 +51,9 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     );
     await waitUrl(page, "wi-lever=1");
     const table = await tableText(page, "#wi-table");
-    const diff = await page.locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff').textContent();
+    const diff = await page
+      .locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff')
+      .textContent();
     expect(diff).not.toBe(defaultDiff);
     const link = page.url();
     expect(link).toContain("wi-reps=4");
@@ -502,7 +504,9 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
       "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,replications,policy_id,lever",
     );
     const exporters = rows.find((r) => r.startsWith("dynamics.shareExporting,"))!.split(",");
-    const cell = await page.locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff').textContent();
+    const cell = await page
+      .locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff')
+      .textContent();
     // the table shows the same difference, in percentage points
     expect(cell).toContain((100 * Number(exporters[5])).toFixed(1));
     expect(Number(exporters[6])).toBeLessThan(Number(exporters[5]));
