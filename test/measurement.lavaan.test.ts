@@ -16,7 +16,9 @@ import {
 // Reference values: test/fixtures/lavaan/cfa.R (lavaan 0.6-14) on data the estimator never saw
 // when it was written (lavaan's HolzingerSwineford1939 and PoliticalDemocracy, a simulateData()
 // draw from the Appendix loadings, two `bgsim survey` items.csv files).
-const ref = JSON.parse(readFileSync(new URL("./fixtures/lavaan/cfa.json", import.meta.url), "utf8"));
+const ref = JSON.parse(
+  readFileSync(new URL("./fixtures/lavaan/cfa.json", import.meta.url), "utf8"),
+);
 
 function readCsv(file: string): SampleMoments {
   const lines = readFileSync(new URL(`./fixtures/lavaan/${file}`, import.meta.url), "utf8")
@@ -102,7 +104,13 @@ describe.each(cases)("lavaan agreement: %s", (name, spec, file) => {
       expect(Math.abs(o!.se - x.se), key(x)).toBeLessThan(1e-6);
       expect(Math.abs(o!.stdAll - x["std.all"]), key(x)).toBeLessThan(1e-6);
     }
-    for (const x of r.std as { lhs: string; op: string; rhs: string; "est.std": number; se: number }[]) {
+    for (const x of r.std as {
+      lhs: string;
+      op: string;
+      rhs: string;
+      "est.std": number;
+      se: number;
+    }[]) {
       const o = ours.get(key(x)) ?? ours.get(`${x.rhs} ${x.op} ${x.lhs}`)!;
       expect(Math.abs(o.stdAll - x["est.std"]), key(x)).toBeLessThan(1e-6);
       expect(Math.abs(o.stdSe - x.se), `${key(x)} std se`).toBeLessThan(1e-6);
@@ -143,7 +151,9 @@ describe("lavaan agreement: modification indices", () => {
     it(`${name}: every cross-loading and residual covariance MI and EPC to 1e-6`, () => {
       const mi = modificationIndices(fitOf(name, spec, file));
       const ours = new Map(mi.map((x) => [`${x.lhs} ${x.op} ${x.rhs}`, x]));
-      const theirs = (ref[name].mi as { lhs: string; op: string; rhs: string; mi: number; epc: number }[]).filter(
+      const theirs = (
+        ref[name].mi as { lhs: string; op: string; rhs: string; mi: number; epc: number }[]
+      ).filter(
         (x) => x.op === "=~" || (x.op === "~~" && !spec.factors.some((f) => f.name === x.lhs)),
       );
       expect(theirs.length).toBe(mi.length);
@@ -160,7 +170,12 @@ describe("lavaan agreement: modification indices", () => {
 describe("lavaan agreement: discriminant validity (21 pairs, correlation fixed to 1)", () => {
   it("chi-square of each constrained model and its difference to 1e-5 (lavaan's default nlminb)", () => {
     const tests = discriminantTests(fitOf("paper_stdlv", paperCfaSpec(true), "cfa-paper.csv"));
-    const theirs = ref.paper_discriminant as { a: string; b: string; chisq: number; delta: number }[];
+    const theirs = ref.paper_discriminant as {
+      a: string;
+      b: string;
+      chisq: number;
+      delta: number;
+    }[];
     expect(tests.length).toBe(21);
     theirs.forEach((t, k) => {
       expect([tests[k].a, tests[k].b]).toEqual([t.a, t.b]);
