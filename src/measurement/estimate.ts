@@ -1,6 +1,6 @@
 import { cholesky, inverseFromCholesky, inverseSPD, logdetFromCholesky } from "../math/linalg.ts";
-import { type Implied, implied, rank2 } from "./implied.ts";
-import { information, residualQ, scores, wVectors } from "./information.ts";
+import { gradientFast, informationFast, paramVectors, weighted } from "./derivatives.ts";
+import { type Implied, implied } from "./implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec, paramName } from "./model.ts";
 import { startValues } from "./start.ts";
 
@@ -67,7 +67,7 @@ export interface EstimateOptions {
   maxIterations?: number;
   /** Converged when the largest Fisher-scoring / quasi-Newton step is below this (1e-9). */
   tolerance?: number;
-  /** Fisher-scoring iterations before switching to BFGS (4). */
+  /** Fisher-scoring iterations before switching to BFGS (3). */
   fisherSteps?: number;
 }
 
@@ -114,6 +114,12 @@ function evaluate(
   for (let a = 0; a < p * p; a++) tr += S[a] * W[a];
   const F = logdetFromCholesky(L, p) + tr - logdetS - p;
   return Number.isFinite(F) ? { im, W, F } : null;
+}
+
+function addScaled(a: Float64Array, b: Float64Array, alpha: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let k = 0; k < a.length; k++) out[k] = a[k] + alpha * b[k];
+  return out;
 }
 
 function matVec(A: Float64Array, b: Float64Array, q: number): Float64Array {
@@ -217,12 +223,13 @@ export function estimateCfa(
   }
   const maxIt = options.maxIterations ?? 500;
   const tol = options.tolerance ?? 1e-9;
-  const fisherSteps = options.fisherSteps ?? 4;
+  const fisherSteps = options.fisherSteps ?? 3;
   let iterations = 0;
   let converged = false;
-  const derivatives = (e: Evaluated) => model.params.slice(0, q).map((par) => rank2(par, e.im));
+  const pv = paramVectors(model);
+  const derivatives = (e: Evaluated) => weighted(e.im, e.W);
   const gradient = (e: Evaluated, d: ReturnType<typeof derivatives>) =>
-    scores(residualQ(e.W, S, e.im.Sigma, p), p, d);
+    gradientFast(p, pv, d, S, e.im.Sigma);
   const singular: CfaOutcome = {
     ok: false,
     reason: "information-singular",
@@ -235,6 +242,7 @@ export function estimateCfa(
   let Hinv: Float64Array | null = null;
   let g: Float64Array = new Float64Array(q);
   let fisherOnce = false;
+  let unverified = 0;
   let gNext: Float64Array | null = null; // the gradient at cur when BFGS already computed it
   for (; iterations < maxIt; iterations++) {
     const d = Hinv && gNext ? null : derivatives(cur);
@@ -244,7 +252,7 @@ export function estimateCfa(
     fisherOnce = false;
     let step: Float64Array;
     if (!Hinv) {
-      const info = information(p, d!, wVectors(cur.W, p, d!));
+      const info = informationFast(p, pv, d!);
       const L = cholesky(info, q);
       if (!L) return singular;
       if (iterations >= fisherSteps && !wasFisherOnce) {
@@ -264,6 +272,22 @@ export function estimateCfa(
       // lost positive definiteness: restart from the information
       Hinv = null;
       continue;
+    }
+    if (slope < 1e-13 * Math.max(1, Math.abs(cur.F)) && unverified < 5) {
+      // the predicted decrease is below the rounding of F, so a line search cannot verify it;
+      // take the full step (accurate this close to the optimum) and let the step size decide
+      const nextTheta = addScaled(theta, step, 1);
+      const last = evaluate(model, nextTheta, S, logdetS);
+      if (last) {
+        unverified++;
+        if (Hinv) {
+          gNext = gradient(last, derivatives(last));
+          bfgsUpdate(Hinv, nextTheta, theta, gNext, g, q);
+        }
+        theta = nextTheta;
+        cur = last;
+        continue;
+      }
     }
     let alpha = 1;
     let next: Evaluated | null = null;
@@ -309,7 +333,7 @@ export function estimateCfa(
       message: `no convergence after ${iterations} iterations (Fisher scoring, then BFGS)`,
     };
   const dFinal = derivatives(cur);
-  const info = information(p, dFinal, wVectors(cur.W, p, dFinal));
+  const info = informationFast(p, pv, dFinal);
   const vcov = inverseSPD(info, q);
   if (!vcov)
     return {
