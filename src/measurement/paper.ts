@@ -20,7 +20,7 @@ import { parameterTable } from "./standardized.ts";
  * Fit of the paper's CFA (LISREL 8, main sample n = 203). Knight & Cavusgil (2004), Method,
  * measure purification paragraph: "The model achieved adequate fit with CFI=0.92, NNFI=0.91,
  * DELTA2=0.92, RNI=0.92, and RMSEA=0.046"; discriminant validity: chi-square differences for
- * all 21 pairs "54 to 343" (/work/shared/PAPER.md, "Measurement (Appendix)").
+ * all 21 pairs "54 to 343".
  */
 export const PAPER_CFA_FIT = {
   cfi: 0.92,
