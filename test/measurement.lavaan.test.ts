@@ -128,6 +128,8 @@ describe.each(cases)("lavaan agreement: %s", (name, spec, file) => {
       [f.cfi, l.cfi, "cfi"],
       [f.tli, l.tli, "tli"],
       [f.nnfi, l.nnfi, "nnfi"],
+      [f.rni, l.rni, "rni"],
+      [f.ifi, l.ifi, "ifi"],
       [f.rmsea, l.rmsea, "rmsea"],
       [f.rmseaLower, l["rmsea.ci.lower"], "rmsea.ci.lower"],
       [f.rmseaUpper, l["rmsea.ci.upper"], "rmsea.ci.upper"],

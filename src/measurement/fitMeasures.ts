@@ -5,7 +5,7 @@ import type { CfaEstimate } from "./estimate.ts";
 /**
  * lavaan's fitMeasures() for an ML CFA / SEM without mean structure (names as lavaan's):
  * chisq = n F_ML, df = p(p+1)/2 - npar; the baseline is the independence model (item variances
- * only), baseline.chisq = n (sum log s_ii - log|S|), df p(p-1)/2; CFI, TLI (= NNFI) as usual;
+ * only), baseline.chisq = n (sum log s_ii - log|S|), df p(p-1)/2; CFI, TLI (= NNFI), RNI and IFI (= DELTA2) as lavaan's;
  * RMSEA = sqrt(max(chisq - df, 0) / (df n)) with its 90% interval and p(RMSEA <= .05) from the
  * noncentral chi-square; SRMR (Bentler) over the lower triangle with the diagonal, residuals
  * scaled by the sample standard deviations; logl, AIC, BIC of the normal likelihood.
@@ -19,6 +19,10 @@ export interface CfaFitMeasures {
   cfi: number;
   tli: number;
   nnfi: number;
+  /** Relative noncentrality index 1 - (chisq - df)/(baseline.chisq - baseline.df), not truncated. */
+  rni: number;
+  /** Incremental fit index (Bollen's DELTA2): (baseline.chisq - chisq)/(baseline.chisq - df). */
+  ifi: number;
   rmsea: number;
   rmseaLower: number;
   rmseaUpper: number;
@@ -53,6 +57,11 @@ export function fitMeasures(est: CfaEstimate, rmseaInterval = true): CfaFitMeasu
     df > 0
       ? (baselineChisq / baselineDf - chisq / df) / (baselineChisq / baselineDf - 1)
       : Number.NaN;
+  const rniDen = baselineChisq - baselineDf;
+  const rni = Math.abs(rniDen) < 1e-8 ? Number.NaN : 1 - (chisq - df) / rniDen;
+  const ifiDen = baselineChisq - df;
+  const ifi =
+    ifiDen < 0 ? 1 : Math.abs(ifiDen) < 1e-8 ? Number.NaN : (baselineChisq - chisq) / ifiDen;
   const rmsea = df > 0 ? Math.sqrt(t1 / (df * n)) : Number.NaN;
   let rmseaLower = Number.NaN;
   let rmseaUpper = Number.NaN;
@@ -86,6 +95,8 @@ export function fitMeasures(est: CfaEstimate, rmseaInterval = true): CfaFitMeasu
     cfi,
     tli,
     nnfi: tli,
+    rni,
+    ifi,
     rmsea,
     rmseaLower,
     rmseaUpper,

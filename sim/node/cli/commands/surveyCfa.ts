@@ -67,6 +67,8 @@ export function surveyCfa(items: readonly Record<string, string | number | null>
         ["chi-square (df)", `${fmt(f.chisq, 1)} (${f.df}), p = ${fmt(f.pvalue)}`, "-"],
         ["CFI", fmt(f.cfi), fmt(a.paper.cfi, 2)],
         ["NNFI (TLI)", fmt(f.nnfi), fmt(a.paper.nnfi, 2)],
+        ["DELTA2 (IFI)", fmt(f.ifi), fmt(a.paper.delta2, 2)],
+        ["RNI", fmt(f.rni), fmt(a.paper.rni, 2)],
         [
           "RMSEA [90% CI]",
           `${fmt(f.rmsea)} [${fmt(f.rmseaLower)}, ${fmt(f.rmseaUpper)}]`,
