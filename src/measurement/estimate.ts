@@ -122,48 +122,64 @@ function addScaled(a: Float64Array, b: Float64Array, alpha: number): Float64Arra
   return out;
 }
 
-function matVec(A: Float64Array, b: Float64Array, q: number): Float64Array {
-  const out = new Float64Array(q);
-  for (let i = 0; i < q; i++) {
-    let s = 0;
-    for (let k = 0; k < q; k++) s += A[i * q + k] * b[k];
-    out[i] = s;
-  }
-  return out;
-}
-
 /**
- * BFGS update of an inverse Hessian of F/2 (whose gradient is -g): s = step, y = g_old - g_new,
- * H += (1 + y'Hy / s'y) ss' / s'y - (Hy s' + s (Hy)') / s'y; skipped without positive curvature.
+ * BFGS on F/2 (gradient -g) in two-loop form: the inverse Hessian H0 = I^-1 (applied through the
+ * information's Cholesky factor) updated by every pair s = step, y = g_old - g_new with positive
+ * curvature. With all pairs kept this is BFGS itself, without forming or updating a q x q inverse.
  */
-function bfgsUpdate(
-  H: Float64Array,
-  thetaNew: Float64Array,
-  thetaOld: Float64Array,
-  gNew: Float64Array,
-  gOld: Float64Array,
-  q: number,
-): void {
-  const s = new Float64Array(q);
-  const y = new Float64Array(q);
-  let sy = 0;
-  let ss = 0;
-  let yy = 0;
-  for (let k = 0; k < q; k++) {
-    s[k] = thetaNew[k] - thetaOld[k];
-    y[k] = gOld[k] - gNew[k];
-    sy += s[k] * y[k];
-    ss += s[k] * s[k];
-    yy += y[k] * y[k];
+class QuasiNewton {
+  private readonly s: Float64Array[] = [];
+  private readonly y: Float64Array[] = [];
+  private readonly rho: number[] = [];
+  constructor(
+    private readonly L0: Float64Array,
+    private readonly q: number,
+  ) {}
+  /** H g */
+  apply(g: Float64Array): Float64Array {
+    const q = this.q;
+    const r = Float64Array.from(g);
+    const k = this.s.length;
+    const alpha = new Float64Array(k);
+    for (let i = k - 1; i >= 0; i--) {
+      let a = 0;
+      const si = this.s[i];
+      for (let t = 0; t < q; t++) a += si[t] * r[t];
+      a *= this.rho[i];
+      alpha[i] = a;
+      const yi = this.y[i];
+      for (let t = 0; t < q; t++) r[t] -= a * yi[t];
+    }
+    const out = solveCholesky(this.L0, r, q);
+    for (let i = 0; i < k; i++) {
+      let b = 0;
+      const yi = this.y[i];
+      for (let t = 0; t < q; t++) b += yi[t] * out[t];
+      b *= this.rho[i];
+      const si = this.s[i];
+      for (let t = 0; t < q; t++) out[t] += si[t] * (alpha[i] - b);
+    }
+    return out;
   }
-  if (!(sy > 1e-12 * Math.sqrt(ss * yy))) return;
-  const Hy = matVec(H, y, q);
-  let yHy = 0;
-  for (let k = 0; k < q; k++) yHy += y[k] * Hy[k];
-  const a = (1 + yHy / sy) / sy;
-  for (let i = 0; i < q; i++)
-    for (let j = 0; j < q; j++)
-      H[i * q + j] += a * s[i] * s[j] - (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+  update(thetaNew: Float64Array, thetaOld: Float64Array, gNew: Float64Array, gOld: Float64Array) {
+    const q = this.q;
+    const s = new Float64Array(q);
+    const y = new Float64Array(q);
+    let sy = 0;
+    let ss = 0;
+    let yy = 0;
+    for (let k = 0; k < q; k++) {
+      s[k] = thetaNew[k] - thetaOld[k];
+      y[k] = gOld[k] - gNew[k];
+      sy += s[k] * y[k];
+      ss += s[k] * s[k];
+      yy += y[k] * y[k];
+    }
+    if (!(sy > 1e-12 * Math.sqrt(ss * yy))) return;
+    this.s.push(s);
+    this.y.push(y);
+    this.rho.push(1 / sy);
+  }
 }
 
 function solveCholesky(L: Float64Array, b: Float64Array, q: number): Float64Array {
@@ -239,7 +255,7 @@ export function estimateCfa(
   // Phase 2: BFGS on F/2 with the last information as the initial Hessian: with a large misfit
   // (e.g. a correlation fixed to 1) the expected information is a poor Hessian and Fisher
   // scoring crawls; quasi-Newton updates make it superlinear at the cost of a gradient per step.
-  let Hinv: Float64Array | null = null;
+  let Hinv: QuasiNewton | null = null;
   let g: Float64Array = new Float64Array(q);
   let fisherOnce = false;
   let unverified = 0;
@@ -256,10 +272,10 @@ export function estimateCfa(
       const L = cholesky(info, q);
       if (!L) return singular;
       if (iterations >= fisherSteps && !wasFisherOnce) {
-        Hinv = inverseFromCholesky(L, q);
-        step = matVec(Hinv, g, q);
+        Hinv = new QuasiNewton(L, q);
+        step = Hinv.apply(g);
       } else step = solveCholesky(L, g, q);
-    } else step = matVec(Hinv, g, q);
+    } else step = Hinv.apply(g);
     let maxStep = 0;
     for (let k = 0; k < q; k++) maxStep = Math.max(maxStep, Math.abs(step[k]));
     if (maxStep < tol) {
@@ -282,7 +298,7 @@ export function estimateCfa(
         unverified++;
         if (Hinv) {
           gNext = gradient(last, derivatives(last));
-          bfgsUpdate(Hinv, nextTheta, theta, gNext, g, q);
+          Hinv.update(nextTheta, theta, gNext, g);
         }
         theta = nextTheta;
         cur = last;
@@ -321,7 +337,7 @@ export function estimateCfa(
     }
     if (Hinv) {
       gNext = gradient(next, derivatives(next));
-      bfgsUpdate(Hinv, nextTheta, theta, gNext, g, q);
+      Hinv.update(nextTheta, theta, gNext, g);
     }
     theta = nextTheta;
     cur = next;
