@@ -58,6 +58,8 @@ export const OUTPUT_KINDS = {
       "reliability.csv",
       "estimates.csv",
       "checks.csv",
+      "cfa.csv",
+      "cfa.json",
       "survey.json",
     ],
     marker: "survey.json",

@@ -13,6 +13,7 @@ import { outPath, readScenario, writeAtomic } from "../../files/files.ts";
 import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
+import { surveyCfa } from "./surveyCfa.ts";
 
 type Row = Record<string, string | number | null>;
 
@@ -144,8 +145,13 @@ export function surveyTables(scenario: Scenario, replication: number) {
 export const survey: Command = {
   name: "survey",
   summary: "Run one virtual survey of a scenario and write its answers, composites and estimates",
-  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S]",
-  options: { out: { type: "string" }, replication: { type: "string" }, seed: { type: "string" } },
+  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S] [--cfa]",
+  options: {
+    out: { type: "string" },
+    replication: { type: "string" },
+    seed: { type: "string" },
+    cfa: { type: "boolean" },
+  },
   help: `Fields the paper's questionnaire to the scenario's frame (docs/survey.md): a random mailing,
 non-response, three waves, item answers, composites, reliability and the non-response checks,
 then estimates the path model on the composites. The survey runs even if the scenario's
@@ -161,6 +167,9 @@ Writes to DIR (only after everything succeeded):
 Options:
   --replication R  which replication's streams to use (default 0)
   --seed S         master seed (default: the scenario's seed)
+  --cfa            also run the paper's CFA on the items (docs/survey.md, "Measurement model"):
+                   cfa.csv (loadings beside the Appendix), cfa.json (fit beside the paper's,
+                   CR/AVE, the 21 discriminant-validity tests), and print the comparison
   --out DIR        output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -177,6 +186,8 @@ Options:
       console.error("note: survey.enabled is false in the scenario; running the survey anyway");
     const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
     const t = surveyTables(scenario, replication);
+    // --cfa (opt-in; without it nothing here changes): the paper's measurement analysis
+    const cfa = values.cfa ? surveyCfa(t.items) : null;
     prepareOutputDir(dir, "survey");
     if (t.items) writeAtomic(outPath(dir, "items.csv"), toCsv(t.items));
     writeAtomic(outPath(dir, "composites.csv"), toCsv(t.composites));
@@ -242,5 +253,11 @@ Options:
     console.error(
       `wrote ${dir}/{${t.items ? "items.csv," : ""}composites.csv,reliability.csv,estimates.csv,checks.csv,survey.json}`,
     );
+    if (cfa) {
+      writeAtomic(outPath(dir, "cfa.csv"), cfa.csv);
+      writeAtomic(outPath(dir, "cfa.json"), cfa.json);
+      console.log(`\n${cfa.text}`);
+      console.error(`wrote ${dir}/{cfa.csv,cfa.json}`);
+    }
   },
 };

@@ -1,0 +1,162 @@
+import type { Implied } from "./implied.ts";
+import type { MeasurementModel } from "./model.ts";
+
+/**
+ * The estimator's fast path for dSigma/dtheta (see implied.ts for the rank-2 form
+ * dSigma_k = c_k (u_k v_k' + v_k u_k')): every u and v is one of a few vectors — a unit vector
+ * e_i, a column of Lambda Phi or a column of Lambda A — times a constant. With W = Sigma^-1 and
+ * D[a][b] = vec_a' W vec_b over those vectors (53 for the paper's CFA instead of 99 parameters),
+ *   I_kl = c_k c_l (D[u_k][v_l] D[u_l][v_k] + D[u_k][u_l] D[v_k][v_l]),
+ *   g_k  = c_k (W vec_u)' (S - Sigma) (W vec_v),
+ * so the information costs O(q^2) after O(p^2 (p + m)) shared work.
+ */
+export interface ParamVectors {
+  /** Vector ids: 0..p-1 unit vectors, p..p+m-1 columns of Lambda Phi, p+m..p+2m-1 of Lambda A. */
+  u: Int32Array;
+  v: Int32Array;
+  c: Float64Array;
+}
+
+export function paramVectors(model: MeasurementModel, count = model.nFree): ParamVectors {
+  const p = model.observed.length;
+  const m = model.latent.length;
+  const u = new Int32Array(count);
+  const v = new Int32Array(count);
+  const c = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const { matrix, row, col } = model.params[k];
+    c[k] = 1;
+    if (matrix === "lambda") {
+      u[k] = row;
+      v[k] = p + col;
+    } else if (matrix === "beta") {
+      u[k] = p + m + row;
+      v[k] = p + col;
+    } else if (matrix === "psi") {
+      u[k] = p + m + row;
+      v[k] = p + m + col;
+      if (row === col) c[k] = 0.5;
+    } else {
+      u[k] = row;
+      v[k] = col;
+      if (row === col) c[k] = 0.5;
+    }
+  }
+  return { u, v, c };
+}
+
+/** W vec for every vector (nv x p, row per vector), and which entries of the vector are non-zero. */
+export interface Weighted {
+  nv: number;
+  WV: Float64Array;
+  /** Dense copies of the non-unit vectors (rows p.. of a (nv) x p table; unit rows unused). */
+  vec: Float64Array;
+}
+
+export function weighted(im: Implied, W: Float64Array): Weighted {
+  const { p, m } = im;
+  const nv = p + 2 * m;
+  const WV = new Float64Array(nv * p);
+  const vec = new Float64Array(nv * p);
+  // unit vectors: W e_i = row i of W
+  WV.set(W, 0);
+  for (let j = 0; j < m; j++) {
+    const o1 = (p + j) * p;
+    const o2 = (p + m + j) * p;
+    for (let r = 0; r < p; r++) {
+      vec[o1 + r] = im.LPhi[r * m + j];
+      vec[o2 + r] = im.LA[r * m + j];
+    }
+  }
+  for (let t = p; t < nv; t++) {
+    const o = t * p;
+    for (let r = 0; r < p; r++) {
+      const x = vec[o + r];
+      if (x === 0) continue;
+      const wr = r * p;
+      for (let a = 0; a < p; a++) WV[o + a] += x * W[wr + a];
+    }
+  }
+  return { nv, WV, vec };
+}
+
+/** D[a][b] = vec_a' W vec_b (nv x nv). */
+function gram(p: number, w: Weighted): Float64Array {
+  const { nv, WV, vec } = w;
+  const D = new Float64Array(nv * nv);
+  for (let a = 0; a < nv; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s: number;
+      if (a < p) s = WV[b * p + a];
+      else if (b < p) s = WV[a * p + b];
+      else {
+        s = 0;
+        const oa = a * p;
+        const ob = b * p;
+        for (let r = 0; r < p; r++) {
+          const x = vec[oa + r];
+          if (x !== 0) s += x * WV[ob + r];
+        }
+      }
+      D[a * nv + b] = s;
+      D[b * nv + a] = s;
+    }
+  }
+  return D;
+}
+
+/** Expected information per observation (q x q). */
+export function informationFast(p: number, pv: ParamVectors, w: Weighted): Float64Array {
+  const D = gram(p, w);
+  const nv = w.nv;
+  const q = pv.u.length;
+  const info = new Float64Array(q * q);
+  const { u, v, c } = pv;
+  for (let k = 0; k < q; k++) {
+    const uk = u[k] * nv;
+    const vk = v[k] * nv;
+    for (let l = 0; l <= k; l++) {
+      const val = c[k] * c[l] * (D[uk + v[l]] * D[u[l] * nv + v[k]] + D[uk + u[l]] * D[vk + v[l]]);
+      info[k * q + l] = val;
+      info[l * q + k] = val;
+    }
+  }
+  return info;
+}
+
+/** g_k = 0.5 tr(W (S - Sigma) W dSigma_k) = c_k (W vec_u)' (S - Sigma) (W vec_v). */
+export function gradientFast(
+  p: number,
+  pv: ParamVectors,
+  w: Weighted,
+  S: Float64Array,
+  Sigma: Float64Array,
+): Float64Array {
+  const { nv, WV } = w;
+  const q = pv.u.length;
+  // T = (S - Sigma) W vec for each vector used as v
+  const used = new Uint8Array(nv);
+  for (let k = 0; k < q; k++) used[pv.v[k]] = 1;
+  const T = new Float64Array(nv * p);
+  const R = new Float64Array(p * p);
+  for (let a = 0; a < p * p; a++) R[a] = S[a] - Sigma[a];
+  for (let t = 0; t < nv; t++) {
+    if (!used[t]) continue;
+    const o = t * p;
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      const ra = a * p;
+      for (let b = 0; b < p; b++) s += R[ra + b] * WV[o + b];
+      T[o + a] = s;
+    }
+  }
+  const g = new Float64Array(q);
+  for (let k = 0; k < q; k++) {
+    const ou = pv.u[k] * p;
+    const ov = pv.v[k] * p;
+    let s = 0;
+    for (let a = 0; a < p; a++) s += WV[ou + a] * T[ov + a];
+    g[k] = pv.c[k] * s;
+  }
+  return g;
+}
