@@ -1,3 +1,4 @@
+import type { ParamTable } from "../estimate/parameters.ts";
 import { estimatePathModel } from "../estimate/report.ts";
 import {
   bisect,
@@ -114,8 +115,11 @@ export function populationSigma(scenario: Scenario): Mat | null {
 }
 
 /** F0 of an analysis model against a population matrix (CONSTRUCTS order). */
-export function populationMisfit(model: string, Sigma: Mat): { f0: number; df: number } | null {
-  const table = analysisTable(model);
+export function populationMisfit(
+  model: string | ParamTable,
+  Sigma: Mat,
+): { f0: number; df: number } | null {
+  const table = typeof model === "string" ? analysisTable(model) : model;
   const N = 1_000_000;
   const est = estimatePathModel(table, inOrder(Sigma, CONSTRUCTS, table.variables), N, {
     modification: false,
@@ -125,10 +129,11 @@ export function populationMisfit(model: string, Sigma: Mat): { f0: number; df: n
   return { f0: est.report.fit.chisq / N, df: est.report.fit.df };
 }
 
-/** Analytic power of the analysis model's tests at the scenario's population and sample size n. */
+/** Analytic power of a model's tests (an analysis model's text, or a parameter table such as the
+ * generating model's) at the scenario's population and sample size n. */
 export function analyticModelTestPower(
   scenario: Scenario,
-  model: string,
+  model: string | ParamTable,
   n: number,
   alpha = scenario.estimation.alpha,
 ): ModelTestPower | null {
