@@ -1,3 +1,4 @@
+import type { AnalysisResult } from "./analysis/models.ts";
 import type { EstimationReport } from "./estimate/report.ts";
 import { pathLabel } from "./model/pathLabel.ts";
 import type { ModelSpec } from "./model/spec.ts";
@@ -22,6 +23,8 @@ export interface ReplicationResult {
   fit: { chisq: number; df: number; pvalue: number; cfi: number; rmsea: number; srmr: number };
   /** Scalar outcomes of the run by name (dynamics and survey add theirs). */
   outcomes: Record<string, number>;
+  /** The scenario's analysis models (its `analysis` section), in order; absent without one. */
+  analyses?: AnalysisResult[];
 }
 
 /** A replication's result from its path-model estimate and the specification's population values. */

@@ -1,3 +1,9 @@
+import {
+  ANALYSIS_STEP_PREFIX,
+  analysisResult,
+  analysisSteps,
+  populationPaths,
+} from "../analysis/models.ts";
 import type { EstimateResult } from "../estimate/report.ts";
 import { type ReplicationResult, replicationResult } from "../replicationResult.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -49,20 +55,39 @@ export function replicate(
   const observed = observe(world, options.observation?.(world) ?? observationPlan(world));
   Object.assign(outcomes, observed.outcomes);
   const pathModel = (options.pathModel ?? pathModelML()).run(observed, ctx);
-  const analyses = analyse(options.analyses ?? [], observed, ctx);
+  const analyses = analyse(
+    [...(options.analyses ?? []), ...analysisSteps(scenario.analysis)],
+    observed,
+    ctx,
+  );
   return { world, observed, pathModel, analyses, outcomes };
 }
 
 /** The replication's plain-data result (throws when the path model could not be fitted). */
 export function resultOf(r: Replication): ReplicationResult {
   if (!r.pathModel.ok) throw new Error(`replication ${r.world.replication}: ${r.pathModel.error}`);
-  return replicationResult(
+  const result = replicationResult(
     r.world.replication,
     r.observed.n,
     r.pathModel.report,
     r.world.model.spec,
     r.outcomes,
   );
+  const list = r.world.scenario.analysis;
+  if (!list) return result;
+  const population = populationPaths(r.world.model.spec);
+  try {
+    result.analyses = list.map((cfg) =>
+      analysisResult(
+        cfg,
+        r.analyses[`${ANALYSIS_STEP_PREFIX}${cfg.name}`] as EstimateResult,
+        population,
+      ),
+    );
+  } catch (e) {
+    throw new Error(`replication ${r.world.replication}: ${(e as Error).message}`);
+  }
+  return result;
 }
 
 /** One replication of a scenario as plain data (the sweep engine and its workers call this). */

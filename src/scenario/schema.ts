@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AnalysisSection } from "./sections/analysis.ts";
 import { DynamicsSection, MarketsSection } from "./sections/dynamics.ts";
 import { ModelSection } from "./sections/model.ts";
 import { PolicySection } from "./sections/policy.ts";
@@ -32,6 +33,7 @@ export const ScenarioSchema = z.strictObject({
   dynamics: DynamicsSection,
   markets: MarketsSection,
   policy: PolicySection,
+  analysis: AnalysisSection,
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -6,7 +6,16 @@ import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
 import type { JournalRecord } from "../output/journal.ts";
 import { VERSION } from "../version.ts";
-import { outcomeRows, ROW_COLUMNS, replicationRows } from "./rows.ts";
+import { analysisPowerRows, type PointAnalyses, pointAnalyses } from "./analyses.ts";
+import {
+  ANALYSIS_ROW_COLUMNS,
+  analysesOfRecord,
+  analysisRows,
+  isAnalysisKey,
+  outcomeRows,
+  ROW_COLUMNS,
+  replicationRows,
+} from "./rows.ts";
 import { type Summary, summarise } from "./summary.ts";
 
 /**
@@ -24,6 +33,8 @@ export interface PowerPointSummary {
   index: number;
   settings: Record<string, number>;
   summary: Summary;
+  /** Only with a scenario `analysis` section: the analysis models and every model's chi-square test. */
+  analyses?: PointAnalyses;
 }
 
 export interface PowerFiles {
@@ -52,7 +63,7 @@ export function resultOfRecord(
   for (const [i, k] of keys.entries()) {
     if (k.startsWith("outcome.")) outcomes[k.slice(8)] = values[i];
     else if (k.startsWith("fit.")) fit[k.slice(4)] = values[i];
-    else if (k.endsWith(".est")) {
+    else if (k.endsWith(".est") && !isAnalysisKey(k)) {
       const label = k.slice(0, -4);
       const get = (suffix: string) => {
         const v = at.get(`${label}.${suffix}`);
@@ -103,31 +114,45 @@ export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): P
     factors.forEach((f, j) => {
       settings[f.path] = plan.points[index][j];
     });
+    const sc = plan.scenarioAt(index);
+    if (!sc.ok) throw new Error(sc.message);
+    const models = sc.scenario.analysis;
     const results: ReplicationResult[] = [];
     const end = (index + 1) * reps;
     for (; k < sorted.length && sorted[k].run < end; k++) {
       const r = sorted[k];
       if ("error" in r) continue;
-      results.push(resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values));
+      const res = resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values);
+      if (models) res.analyses = analysesOfRecord(r.keys, r.values, models);
+      results.push(res);
     }
-    const sc = plan.scenarioAt(index);
-    if (!sc.ok) throw new Error(sc.message);
     const alpha = sc.scenario.estimation.alpha;
-    const rows = replicationRows(results, alpha);
+    const names = models?.map((a) => a.name);
+    const all = names ? analysisRows(results, alpha, names) : null;
+    const rows = all
+      ? all.filter((r) => r.analysis === "generating")
+      : replicationRows(results, alpha);
     const outs = outcomeRows(results);
-    const rowCsv = toCsv(
-      rows.map((r) => ({ point: index, ...settings, ...r })),
-      ["point", ...axisCols, ...ROW_COLUMNS] as never,
-    );
+    const rowCsv = all
+      ? toCsv(
+          all.map((r) => ({ point: index, ...settings, ...r })),
+          ["point", ...axisCols, ...ANALYSIS_ROW_COLUMNS] as never,
+        )
+      : toCsv(
+          rows.map((r) => ({ point: index, ...settings, ...r })),
+          ["point", ...axisCols, ...ROW_COLUMNS] as never,
+        );
     replications += replications ? body(rowCsv) : rowCsv;
     if (outs.length) {
       const outCsv = toCsv(outs.map((o) => ({ point: index, ...settings, ...o })));
       outcomes += outcomes ? body(outCsv) : outCsv;
     }
+    const summary = summarise(rows, alpha, outs, compositeValues(sc.scenario));
     points.push({
       index,
       settings,
-      summary: summarise(rows, alpha, outs, compositeValues(sc.scenario)),
+      summary,
+      ...(all ? { analyses: pointAnalyses(sc.scenario, all, alpha, summary.model.mean_n) } : {}),
     });
   }
   if (!outcomes) outcomes = "\n";
@@ -160,6 +185,7 @@ export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): P
 export function powerRows(
   points: readonly PowerPointSummary[],
 ): Record<string, number | string | null>[] {
+  if (points.some((pt) => pt.analyses)) return analysisPowerRows(points);
   const rows: Record<string, number | string | null>[] = [];
   for (const pt of points)
     for (const p of pt.summary.paths)

@@ -143,3 +143,81 @@ export function summarise(
     outcomes: meanOutcomes,
   };
 }
+
+/**
+ * The chi-square test of one model (the generating model or an analysis model) over a point's
+ * replications: the empirical rejection rates with their binomial standard errors beside the
+ * analytic power (src/analysis/modelTest.ts) at the point's mean n. Null fields: a saturated
+ * model (df = 0), a non-MLR estimator (scaled), or no closed-form population (dynamics).
+ */
+export interface ModelTestSummary {
+  analysis: string;
+  estimator: "ML" | "MLR";
+  model: string;
+  replications: number;
+  df: number;
+  /** Share of replications with chi-square p < alpha, and its binomial SE sqrt(p(1-p)/R). */
+  chisq_rejection: number | null;
+  chisq_rejection_se: number | null;
+  /** MLR: the same for the scaled chi-square. */
+  scaled_rejection: number | null;
+  /** Share rejecting close fit (chi-square above the close-fit critical value, eps0 = 0.05). */
+  close_fit_rejection: number | null;
+  /** Population misfit, noncentrality at mean n, population RMSEA. */
+  f0: number | null;
+  lambda: number | null;
+  population_rmsea: number | null;
+  /** Satorra-Saris power of the exact-fit test; MacCallum-Browne-Sugawara power of close fit. */
+  analytic_power: number | null;
+  rmsea_power: number | null;
+}
+
+export function modelTestSummary(
+  rows: readonly {
+    replication: number;
+    df: number;
+    chisq: number;
+    chisq_p: number | null;
+    chisq_scaled_p?: number | null;
+  }[],
+  alpha: number,
+  id: { analysis: string; estimator: "ML" | "MLR"; model: string },
+  analytic: {
+    f0: number;
+    lambda: number;
+    rmsea: number;
+    power: number;
+    rmseaPower: number;
+    closeCrit: number;
+  } | null,
+): ModelTestSummary {
+  const byRep = new Map<number, (typeof rows)[number]>();
+  for (const r of rows) if (!byRep.has(r.replication)) byRep.set(r.replication, r);
+  const reps = [...byRep.values()];
+  const R = reps.length;
+  const df = R ? reps[0].df : Number.NaN;
+  const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+  const share = (pred: (r: (typeof rows)[number]) => boolean) =>
+    R && df > 0 ? reps.filter(pred).length / R : null;
+  const rej = share((r) => r.chisq_p !== null && r.chisq_p < alpha);
+  const scaled = reps.some((r) => r.chisq_scaled_p != null)
+    ? share((r) => r.chisq_scaled_p != null && r.chisq_scaled_p < alpha)
+    : null;
+  return {
+    ...id,
+    replications: R,
+    df,
+    chisq_rejection: rej,
+    chisq_rejection_se: rej === null ? null : Math.sqrt((rej * (1 - rej)) / R),
+    scaled_rejection: scaled,
+    close_fit_rejection:
+      analytic && Number.isFinite(analytic.closeCrit)
+        ? share((r) => r.chisq > analytic.closeCrit)
+        : null,
+    f0: fin(analytic?.f0),
+    lambda: fin(analytic?.lambda),
+    population_rmsea: fin(analytic?.rmsea),
+    analytic_power: fin(analytic?.power),
+    rmsea_power: fin(analytic?.rmseaPower),
+  };
+}

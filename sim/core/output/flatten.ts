@@ -6,6 +6,8 @@ import type { ReplicationResult } from "../../../src/replication.ts";
  *   "S"; pop = the population value the run was drawn from); fit.chisq/df/pvalue/cfi/rmsea/srmr;
  *   outcome.<name> for every scalar outcome the run's mode reports. With stdSe (power runs),
  *   <path>.std_se, the standardized estimate's SE, follows each path's .pop.
+ *   With a scenario `analysis` section, each analysis model's numbers follow under its name:
+ *   <name>.<path>.est/... as above, <name>.fit.<index>, and for MLR <name>.scaled.chisq/pvalue.
  */
 export function flattenResult(
   r: ReplicationResult,
@@ -13,21 +15,7 @@ export function flattenResult(
 ): { keys: string[]; values: number[] } {
   const keys: string[] = ["n"];
   const values: number[] = [r.n];
-  for (const p of r.paths) {
-    keys.push(
-      `${p.label}.est`,
-      `${p.label}.std`,
-      `${p.label}.se`,
-      `${p.label}.p`,
-      `${p.label}.sig`,
-      `${p.label}.pop`,
-    );
-    values.push(p.est, p.std, p.se, p.p, p.verdict === "S" ? 1 : 0, p.population);
-    if (opts.stdSe) {
-      keys.push(`${p.label}.std_se`);
-      values.push(p.stdSe);
-    }
-  }
+  pushPaths(keys, values, "", r.paths, opts.stdSe === true);
   for (const [k, v] of Object.entries(r.fit)) {
     keys.push(`fit.${k}`);
     values.push(v);
@@ -36,5 +24,34 @@ export function flattenResult(
     keys.push(`outcome.${k}`);
     values.push(v);
   }
+  for (const a of r.analyses ?? []) {
+    pushPaths(keys, values, `${a.name}.`, a.paths, opts.stdSe === true);
+    for (const [k, v] of Object.entries(a.fit)) {
+      keys.push(`${a.name}.fit.${k}`);
+      values.push(v);
+    }
+    if (a.scaled) {
+      keys.push(`${a.name}.scaled.chisq`, `${a.name}.scaled.pvalue`);
+      values.push(a.scaled.chisq, a.scaled.pvalue);
+    }
+  }
   return { keys, values };
+}
+
+function pushPaths(
+  keys: string[],
+  values: number[],
+  prefix: string,
+  paths: ReplicationResult["paths"],
+  stdSe: boolean,
+): void {
+  for (const p of paths) {
+    const l = `${prefix}${p.label}`;
+    keys.push(`${l}.est`, `${l}.std`, `${l}.se`, `${l}.p`, `${l}.sig`, `${l}.pop`);
+    values.push(p.est, p.std, p.se, p.p, p.verdict === "S" ? 1 : 0, p.population);
+    if (stdSe) {
+      keys.push(`${l}.std_se`);
+      values.push(p.stdSe);
+    }
+  }
 }

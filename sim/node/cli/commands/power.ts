@@ -204,36 +204,8 @@ function printPower(points: PowerPointSummary[]): void {
     console.log(
       `${head}  (${m.replications} replications, mean n ${fmt(m.mean_n, 1)}; chi-square rejection ${fmt(m.chisq_rejection)}; paper's S/NS pattern reproduced in ${fmt(100 * m.pattern_share, 1)}%)`,
     );
-    console.log(
-      table(
-        [
-          "hyp",
-          "path",
-          "paper",
-          "population",
-          "composite",
-          "mean est",
-          "bias",
-          "emp SD",
-          "mean SE",
-          "coverage",
-          "power",
-        ],
-        pt.summary.paths.map((p) => [
-          p.hypothesis || "-",
-          p.path,
-          p.paper_coefficient === null ? "-" : `${fmt(p.paper_coefficient, 2)} ${p.paper_verdict}`,
-          fmt(p.population),
-          p.composite_value === null ? "-" : fmt(p.composite_value),
-          fmt(p.mean_estimate),
-          fmt(p.bias),
-          fmt(p.empirical_sd),
-          fmt(p.mean_se),
-          fmt(p.coverage),
-          fmt(p.power),
-        ]),
-      ),
-    );
+    console.log(pathTable(pt.summary.paths));
+    if (pt.analyses) printAnalyses(pt.analyses);
     const o = pt.summary.outcomes;
     if (o["check.respondents.anyFlaggedShare"] !== undefined)
       console.log(
@@ -241,4 +213,80 @@ function printPower(points: PowerPointSummary[]): void {
       );
     console.log("");
   }
+}
+
+function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
+  return table(
+    [
+      "hyp",
+      "path",
+      "paper",
+      "population",
+      "composite",
+      "mean est",
+      "bias",
+      "emp SD",
+      "mean SE",
+      "coverage",
+      "power",
+    ],
+    paths.map((p) => [
+      p.hypothesis || "-",
+      p.path,
+      p.paper_coefficient === null ? "-" : `${fmt(p.paper_coefficient, 2)} ${p.paper_verdict}`,
+      fmt(p.population),
+      p.composite_value === null ? "-" : fmt(p.composite_value),
+      fmt(p.mean_estimate),
+      fmt(p.bias),
+      fmt(p.empirical_sd),
+      fmt(p.mean_se),
+      fmt(p.coverage),
+      fmt(p.power),
+    ]),
+  );
+}
+
+/** The analysis models' paths (against the generating model's values) and every model's chi-square test. */
+function printAnalyses(a: NonNullable<PowerPointSummary["analyses"]>): void {
+  for (const x of a.analyses) {
+    const syntax = x.model === "published" || x.model === "table1" ? x.model : "syntax";
+    console.log(
+      `Analysis model "${x.name}" (${syntax}, ${x.estimator}); population = the generating model's value, 0 where the truth has no path:`,
+    );
+    console.log(pathTable(x.summary.paths));
+  }
+  const opt = (v: number | null, d = 3) => (v === null ? "-" : fmt(v, d));
+  console.log(
+    "Model test (chi-square at alpha; analytic at the mean n: exact fit after Satorra & Saris 1985, close fit eps0 = 0.05 after MacCallum, Browne & Sugawara 1996):",
+  );
+  console.log(
+    table(
+      [
+        "model",
+        "estimator",
+        "df",
+        "pop RMSEA",
+        "lambda",
+        "rejection",
+        "+/- SE",
+        "analytic",
+        "close-fit rej.",
+        "RMSEA power",
+        "scaled rej.",
+      ],
+      [a.generating_test, ...a.analyses.map((x) => x.test)].map((t) => [
+        t.analysis,
+        t.estimator,
+        String(t.df),
+        opt(t.population_rmsea),
+        opt(t.lambda, 2),
+        opt(t.chisq_rejection),
+        opt(t.chisq_rejection_se),
+        opt(t.analytic_power),
+        opt(t.close_fit_rejection),
+        opt(t.rmsea_power),
+        opt(t.scaled_rejection),
+      ]),
+    ),
+  );
 }

@@ -1,0 +1,114 @@
+import { analyticModelTestPower } from "../../../src/analysis/modelTest.ts";
+import type { ReplicationResult } from "../../../src/replication.ts";
+import { modelFor } from "../../../src/scenario/modelCache.ts";
+import type { Scenario } from "../../../src/scenario/schema.ts";
+import { type AnalysisRow, GENERATING } from "./rows.ts";
+import { type ModelTestSummary, modelTestSummary, type Summary, summarise } from "./summary.ts";
+
+/**
+ * Per-point summaries of a scenario's analysis models (its `analysis` section): each model's
+ * path summary (bias, coverage, power against the generating model's population values, 0
+ * for a path the truth lacks) and its chi-square test, empirical beside analytic.
+ */
+export interface AnalysisPointSummary {
+  name: string;
+  estimator: "ML" | "MLR";
+  model: string;
+  summary: Summary;
+  test: ModelTestSummary;
+}
+
+export interface PointAnalyses {
+  /** The generating model's chi-square test (its paths are the point's `summary`). */
+  generating_test: ModelTestSummary;
+  analyses: AnalysisPointSummary[];
+}
+
+export function pointAnalyses(
+  scenario: Scenario,
+  rows: readonly AnalysisRow[],
+  alpha: number,
+  meanN: number,
+): PointAnalyses {
+  const of = (name: string) => rows.filter((r) => r.analysis === name);
+  const generating_test = modelTestSummary(
+    of(GENERATING),
+    alpha,
+    { analysis: GENERATING, estimator: "ML", model: scenario.model.base },
+    analyticModelTestPower(scenario, modelFor(scenario).table, meanN, alpha),
+  );
+  const analyses = (scenario.analysis ?? []).map((a) => {
+    const rs = of(a.name);
+    const summary = summarise(rs, alpha);
+    return {
+      name: a.name,
+      estimator: a.estimator,
+      model: a.model,
+      summary,
+      test: modelTestSummary(
+        rs,
+        alpha,
+        { analysis: a.name, estimator: a.estimator, model: a.model },
+        analyticModelTestPower(scenario, a.model, meanN, alpha),
+      ),
+    };
+  });
+  return { generating_test, analyses };
+}
+
+/** summary.csv rows with an `analysis` column: the generating model's, then each analysis model's. */
+export function analysisPowerRows(
+  points: readonly {
+    index: number;
+    settings: Record<string, number>;
+    summary: Summary;
+    analyses?: PointAnalyses;
+  }[],
+): Record<string, number | string | null>[] {
+  const rows: Record<string, number | string | null>[] = [];
+  for (const pt of points) {
+    const models: { name: string; summary: Summary; test: ModelTestSummary | null }[] = [
+      { name: GENERATING, summary: pt.summary, test: pt.analyses?.generating_test ?? null },
+      ...(pt.analyses?.analyses ?? []).map((a) => ({
+        name: a.name,
+        summary: a.summary,
+        test: a.test,
+      })),
+    ];
+    for (const m of models)
+      for (const p of m.summary.paths)
+        rows.push({
+          point: pt.index,
+          ...pt.settings,
+          analysis: m.name,
+          hypothesis: p.hypothesis,
+          path: p.path,
+          population: p.population,
+          composite_value: p.composite_value,
+          mean_estimate: p.mean_estimate,
+          bias: p.bias,
+          empirical_sd: p.empirical_sd,
+          mean_se: p.mean_se,
+          coverage: p.coverage,
+          power: p.power,
+          verdict_match: p.verdict_match,
+          pattern_share: m.summary.model.pattern_share,
+          chisq_rejection: m.summary.model.chisq_rejection,
+          mean_n: m.summary.model.mean_n,
+          replications: m.summary.model.replications,
+          chisq_analytic_power: m.test?.analytic_power ?? null,
+          rmsea_power: m.test?.rmsea_power ?? null,
+          close_fit_rejection: m.test?.close_fit_rejection ?? null,
+          scaled_rejection: m.test?.scaled_rejection ?? null,
+        });
+  }
+  return rows;
+}
+
+/** Attach the analysis models' results of a record (no-op without an analysis section). */
+export function withAnalyses(
+  r: ReplicationResult,
+  analyses: ReplicationResult["analyses"] | undefined,
+): ReplicationResult {
+  return analyses ? { ...r, analyses } : r;
+}

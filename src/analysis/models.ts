@@ -1,0 +1,120 @@
+import { type ParamTable, paramTable } from "../estimate/parameters.ts";
+import { type EstimateResult, estimatePathModel } from "../estimate/report.ts";
+import { BUILTIN_MODELS } from "../model/builtins.ts";
+import { pathLabel } from "../model/pathLabel.ts";
+import { structureOf } from "../model/spec.ts";
+import { CONSTRUCTS } from "../paper/constructs.ts";
+import type { AnalysisStep } from "../pipeline/3-analysis.ts";
+import { inOrder } from "../pipeline/3-analysis.ts";
+import type { PathResult, ReplicationResult } from "../replicationResult.ts";
+import type { AnalysisModelConfig } from "../scenario/sections/analysis.ts";
+import { structureFromSyntax } from "../syntax/toSpec.ts";
+
+/**
+ * Analysis models separate from the generating model (issue 11, item 1). A scenario's
+ * `analysis` section names models ("published", "table1" or lavaan syntax) and estimators;
+ * each becomes one AnalysisStep keyed `analysis.<name>`, run on the same observation as the
+ * generating model's fit. Its result is reduced to the replication's plain data (paths with
+ * the generating model's population values, 0 for a path the truth does not have; the fit).
+ */
+
+/** The estimator's parameter table of an analysis model, built once per model text. */
+const tables = new Map<string, ParamTable>();
+export function analysisTable(model: string): ParamTable {
+  let t = tables.get(model);
+  if (!t) {
+    if (model === "published" || model === "table1") {
+      t = paramTable(structureOf(BUILTIN_MODELS[model]()));
+    } else {
+      const s = structureFromSyntax(model, CONSTRUCTS);
+      if (!s.ok) throw new Error(`analysis model: ${s.error}`);
+      t = paramTable(s.structure);
+    }
+    if (tables.size >= 64) tables.delete(tables.keys().next().value as string);
+    tables.set(model, t);
+  }
+  return t;
+}
+
+/** Fit of one analysis model in one replication (plain data, transferable between workers). */
+export interface AnalysisResult {
+  name: string;
+  estimator: "ML" | "MLR";
+  paths: PathResult[];
+  fit: ReplicationResult["fit"];
+  /** MLR only: the Yuan-Bentler scaled chi-square and its p-value. */
+  scaled?: { chisq: number; pvalue: number };
+}
+
+export const ANALYSIS_STEP_PREFIX = "analysis.";
+
+/** The AnalysisStep fitting one configured model (ML, or MLR on the observation's raw columns). */
+export function analysisModelStep(cfg: AnalysisModelConfig): AnalysisStep<EstimateResult> {
+  return {
+    key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
+    label: `Analysis model "${cfg.name}" (${cfg.estimator})`,
+    run(observed, ctx) {
+      const table = analysisTable(cfg.model);
+      const cov = inOrder(observed.cov, observed.variables, table.variables);
+      let data: Float64Array[] | undefined;
+      if (cfg.estimator === "MLR") {
+        const cols = observed.columns;
+        if (!cols)
+          return {
+            ok: false,
+            error: `analysis "${cfg.name}": MLR needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items" or estimator ML`,
+          };
+        data = table.variables.map((v) => cols[observed.variables.indexOf(v)]);
+      }
+      return estimatePathModel(table, cov, observed.n, {
+        alpha: ctx.alpha,
+        modification: false,
+        rmseaInterval: false,
+        estimator: cfg.estimator,
+        ...(data ? { data } : {}),
+      });
+    },
+  };
+}
+
+/** The steps of a scenario's analysis section (none without one). */
+export function analysisSteps(list: readonly AnalysisModelConfig[] | undefined): AnalysisStep[] {
+  return (list ?? []).map(analysisModelStep);
+}
+
+/** An analysis step's estimate as plain data; throws (naming the model) when it failed. */
+export function analysisResult(
+  cfg: AnalysisModelConfig,
+  est: EstimateResult,
+  population: ReadonlyMap<string, number>,
+): AnalysisResult {
+  if (!est.ok) throw new Error(`analysis "${cfg.name}": ${est.error}`);
+  const r = est.report;
+  const f = r.fit;
+  return {
+    name: cfg.name,
+    estimator: cfg.estimator,
+    paths: r.paths.map((x) => ({
+      label: x.label,
+      hypothesis: x.hypothesis,
+      population: population.get(x.label) ?? 0,
+      est: x.est,
+      std: x.std,
+      se: x.se,
+      stdSe: x.stdSe,
+      p: x.p,
+      verdict: x.verdict,
+    })),
+    fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
+    ...(r.robust
+      ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }
+      : {}),
+  };
+}
+
+/** Population values of the generating model's paths by label. */
+export function populationPaths(spec: {
+  paths: readonly { from: string; to: string; value: number }[];
+}): Map<string, number> {
+  return new Map(spec.paths.map((x) => [pathLabel(x.from, x.to), x.value]));
+}
