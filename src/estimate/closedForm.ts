@@ -53,6 +53,8 @@ export interface ClosedFormBlock {
   start: number;
   /** True when the predictors are every earlier variable (the block adds nothing to chi-square). */
   saturated: boolean;
+  /** The variables before the block in the order. */
+  prev: Int32Array;
 }
 
 export interface ClosedFormPlan {
@@ -62,6 +64,8 @@ export interface ClosedFormPlan {
   /** Parameter index of the (co)variance of exo[a], exo[b] at a * px + b. */
   exoPsi: Int32Array;
   blocks: ClosedFormBlock[];
+  /** Per parameter: 0 path, 1 variance, 2 covariance. */
+  kinds: Int8Array;
 }
 
 const plans = new WeakMap<ParamTable, ClosedFormPlan | null>();
@@ -162,15 +166,28 @@ function detect(table: ParamTable): ClosedFormPlan | null {
     const start = order.length;
     // every predictor must come earlier (guaranteed by the argument above; checked anyway)
     if (!ps.every((v) => order.includes(v))) return null;
-    blocks.push({ eqs, parents: ps, coef, psi, start, saturated: m === start });
+    const prev = Int32Array.from(order);
+    blocks.push({ eqs, parents: ps, coef, psi, start, saturated: m === start, prev });
     order.push(...eqs);
   }
-  return { order, exo, exoPsi, blocks };
+  const kinds = Int8Array.from(table.params, (x) =>
+    x.kind === "path" ? 0 : x.kind === "variance" ? 1 : 2,
+  );
+  return { order, exo, exoPsi, blocks, kinds };
 }
 
-/** Cholesky of a small SPD matrix in place of a copy; null when not positive definite. */
-function chol(a: Float64Array, m: number): Float64Array | null {
-  const l = new Float64Array(m * m);
+/**
+ * Scratch buffers, reused by every call (typed arrays longer than 8 numbers are allocated off
+ * the heap, at a cost of the order of the whole closed-form fit).
+ */
+let scratch = new Float64Array(0);
+function scratchOf(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
+}
+
+/** Cholesky factor of the SPD matrix a (m x m) into l; null when not positive definite. */
+function chol(a: Float64Array, m: number, l: Float64Array): Float64Array | null {
   for (let j = 0; j < m; j++) {
     let d = a[j * m + j];
     for (let k = 0; k < j; k++) d -= l[j * m + k] * l[j * m + k];
@@ -186,120 +203,116 @@ function chol(a: Float64Array, m: number): Float64Array | null {
   return l;
 }
 
-/** Solve L L' x = b in place (b of length m). */
-function cholSolve(l: Float64Array, m: number, b: Float64Array): void {
+/** Solve L L' x = b in place (b[o .. o + m)). */
+function cholSolve(l: Float64Array, m: number, b: Float64Array, o = 0): void {
   for (let i = 0; i < m; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * m + k] * b[k];
-    b[i] = s / l[i * m + i];
+    let s = b[o + i];
+    for (let k = 0; k < i; k++) s -= l[i * m + k] * b[o + k];
+    b[o + i] = s / l[i * m + i];
   }
   for (let i = m - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < m; k++) s -= l[k * m + i] * b[k];
-    b[i] = s / l[i * m + i];
+    let s = b[o + i];
+    for (let k = i + 1; k < m; k++) s -= l[k * m + i] * b[o + k];
+    b[o + i] = s / l[i * m + i];
   }
 }
 
-/** Inverse of L L'. */
-function cholInverse(l: Float64Array, m: number): Float64Array {
-  const inv = new Float64Array(m * m);
-  const col = new Float64Array(m);
+/** Inverse of L L' into inv, one column at a time through col (length m). */
+function cholInverse(l: Float64Array, m: number, inv: Float64Array, col: Float64Array): void {
   for (let c = 0; c < m; c++) {
     col.fill(0);
     col[c] = 1;
     cholSolve(l, m, col);
     for (let r = 0; r < m; r++) inv[r * m + c] = col[r];
   }
-  return inv;
 }
 
 export interface ClosedFormFit {
   theta: Float64Array;
+  /** The covariance matrix with divisor n. */
+  S: Mat;
   Sigma: Mat;
-  /** (I - B)^-1. */
-  A: Mat;
   fmin: number;
   vcov: Float64Array;
   dSigmaDiag: Float64Array;
 }
 
 /**
- * ML by the closed form for a table with a plan; `S` is the covariance matrix with divisor n.
+ * ML by the closed form for a table with a plan, from `cov` (divisor n - 1) of n observations.
  * Null when S is not positive definite or a variable is (almost) a linear combination of the
  * variables before it (R² > 1 - 1e-10): then fitML() runs Fisher scoring, which reports it.
  */
 export function fitClosedForm(
   table: ParamTable,
   plan: ClosedFormPlan,
-  S: Mat,
+  cov: Mat,
   n: number,
 ): ClosedFormFit | null {
   const p = table.p;
   const q = table.params.length;
-  const { order, exo, exoPsi, blocks } = plan;
+  const pp = p * p;
+  const { order, exo, exoPsi, blocks, kinds } = plan;
+  // the results share one buffer: S, theta, Sigma, vcov, dSigmaDiag
+  const out = new Float64Array(2 * pp + q + q * q + q * p);
+  const S = out.subarray(0, pp);
+  const Sigma = out.subarray(pp, 2 * pp);
+  const theta = out.subarray(2 * pp, 2 * pp + q);
+  const vcov = out.subarray(2 * pp + q, 2 * pp + q + q * q);
+  const dSigmaDiag = out.subarray(2 * pp + q + q * q);
+  // scratch: Sp, L, A, then per block at most p x p each
+  const w = scratchOf(10 * pp + 2 * p);
+  w.fill(0, 0, 3 * pp);
+  const Sp = w.subarray(0, pp);
+  const L = w.subarray(pp, 2 * pp);
+  const A = w.subarray(2 * pp, 3 * pp);
+  const spp = w.subarray(3 * pp, 4 * pp);
+  const vpp = w.subarray(4 * pp, 5 * pp);
+  const lpp = w.subarray(5 * pp, 6 * pp);
+  const lvv = w.subarray(6 * pp, 7 * pp);
+  const Bb = w.subarray(7 * pp, 8 * pp);
+  const Psi = w.subarray(8 * pp, 9 * pp);
+  const vinv = w.subarray(9 * pp, 10 * pp);
+  const lpsi = Sp; // free once L is known
+  const col = w.subarray(10 * pp, 10 * pp + p);
+  for (let a = 0; a < pp; a++) S[a] = (cov[a] * (n - 1)) / n;
   // Cholesky factor of S in the block order: its diagonal gives the full conditional variances
-  const Sp = new Float64Array(p * p);
   for (let a = 0; a < p; a++)
     for (let b = 0; b < p; b++) Sp[a * p + b] = S[order[a] * p + order[b]];
-  const L = chol(Sp, p);
-  if (!L) return null;
+  if (!chol(Sp, p, L)) return null;
   // a variable (almost) determined by the earlier ones: leave the diagnosis to Fisher scoring
   for (let a = 0; a < p; a++) if (!(L[a * p + a] ** 2 > 1e-10 * Sp[a * p + a])) return null;
-  const theta = new Float64Array(q);
-  const vcov = new Float64Array(q * q);
-  const Sigma = new Float64Array(p * p);
-  const A = new Float64Array(p * p);
   const px = exo.length;
   for (let a = 0; a < px; a++) {
     const ia = exo[a];
     A[ia * p + ia] = 1;
-    for (let b = 0; b < px; b++) Sigma[ia * p + exo[b]] = S[ia * p + exo[b]];
+    for (let b = 0; b < px; b++) {
+      const v = S[ia * p + exo[b]];
+      Sigma[ia * p + exo[b]] = v;
+      Psi[a * px + b] = v;
+      theta[exoPsi[a * px + b]] = v;
+    }
   }
-  // (co)variances of the exogenous block and of each block's residuals
-  const psiVcov = (idx: Int32Array, e: number, value: (r: number, s: number) => number) => {
-    for (let r = 0; r < e; r++)
-      for (let s = r; s < e; s++) {
-        const k = idx[r * e + s];
-        for (let t = 0; t < e; t++)
-          for (let u = t; u < e; u++) {
-            const l = idx[t * e + u];
-            vcov[k * q + l] = (value(r, t) * value(s, u) + value(r, u) * value(s, t)) / n;
-          }
-      }
-  };
-  for (let a = 0; a < px; a++)
-    for (let b = a; b < px; b++) theta[exoPsi[a * px + b]] = S[exo[a] * p + exo[b]];
-  psiVcov(exoPsi, px, (r, s) => S[exo[r] * p + exo[s]]);
+  covarianceVcov(vcov, q, n, exoPsi, px, Psi);
 
   let fmin = 0;
-  const done: number[] = [...exo];
   for (const blk of blocks) {
-    const { eqs, parents, coef, psi } = blk;
+    const { eqs, parents, coef, psi, prev } = blk;
     const e = eqs.length;
     const m = parents.length;
     // OLS: S_PP b_r = S_P,r for each equation
-    const spp = new Float64Array(m * m);
-    const vpp = new Float64Array(m * m);
     for (let a = 0; a < m; a++)
       for (let c = 0; c < m; c++) {
         spp[a * m + c] = S[parents[a] * p + parents[c]];
         vpp[a * m + c] = Sigma[parents[a] * p + parents[c]];
       }
-    const lpp = chol(spp, m);
-    const lvv = chol(vpp, m);
-    if (!lpp || !lvv) return null;
-    const Bb = new Float64Array(e * m);
-    const rhs = new Float64Array(m);
+    if (!chol(spp, m, lpp) || !chol(vpp, m, lvv)) return null;
     for (let r = 0; r < e; r++) {
-      for (let a = 0; a < m; a++) rhs[a] = S[parents[a] * p + eqs[r]];
-      cholSolve(lpp, m, rhs);
-      for (let a = 0; a < m; a++) {
-        Bb[r * m + a] = rhs[a];
-        theta[coef[r * m + a]] = rhs[a];
-      }
+      const o = r * m;
+      for (let a = 0; a < m; a++) Bb[o + a] = S[parents[a] * p + eqs[r]];
+      cholSolve(lpp, m, Bb, o);
+      for (let a = 0; a < m; a++) theta[coef[o + a]] = Bb[o + a];
     }
     // residual moments: Psi_rs = S_rs - b_r' S_P,s
-    const Psi = new Float64Array(e * e);
     for (let r = 0; r < e; r++)
       for (let s = r; s < e; s++) {
         let v = S[eqs[r] * p + eqs[s]];
@@ -308,21 +321,20 @@ export function fitClosedForm(
         Psi[s * e + r] = v;
         theta[psi[r * e + s]] = v;
       }
-    psiVcov(psi, e, (r, s) => Psi[r * e + s]);
+    covarianceVcov(vcov, q, n, psi, e, Psi);
     // coefficients: Psi_b (x) Sigma_PP^-1 / n
-    const vinv = cholInverse(lvv, m);
+    cholInverse(lvv, m, vinv, col);
     for (let r = 0; r < e; r++)
       for (let s = 0; s < e; s++) {
         const w = Psi[r * e + s] / n;
         for (let a = 0; a < m; a++) {
-          const k = coef[r * m + a];
-          for (let c = 0; c < m; c++) vcov[k * q + coef[s * m + c]] = w * vinv[a * m + c];
+          const row = coef[r * m + a] * q;
+          for (let c = 0; c < m; c++) vcov[row + coef[s * m + c]] = w * vinv[a * m + c];
         }
       }
     // chi-square contribution: log|Psi_b| - log|Psi_b^full|
     if (!blk.saturated) {
-      const lpsi = chol(Psi, e);
-      if (!lpsi) return null;
+      if (!chol(Psi, e, lpsi)) return null;
       let c = 0;
       for (let r = 0; r < e; r++) {
         const d = blk.start + r;
@@ -333,17 +345,18 @@ export function fitClosedForm(
     // implied covariances with earlier variables, then within the block; rows of A
     for (let r = 0; r < e; r++) {
       const ir = eqs[r];
-      for (const v of done) {
+      A[ir * p + ir] = 1;
+      for (let t = 0; t < prev.length; t++) {
+        const v = prev[t];
         let s = 0;
-        for (let a = 0; a < m; a++) s += Bb[r * m + a] * Sigma[parents[a] * p + v];
+        let u = 0;
+        for (let a = 0; a < m; a++) {
+          s += Bb[r * m + a] * Sigma[parents[a] * p + v];
+          u += Bb[r * m + a] * A[parents[a] * p + v];
+        }
         Sigma[ir * p + v] = s;
         Sigma[v * p + ir] = s;
-      }
-      A[ir * p + ir] = 1;
-      for (const v of done) {
-        let s = 0;
-        for (let a = 0; a < m; a++) s += Bb[r * m + a] * A[parents[a] * p + v];
-        A[ir * p + v] = s;
+        A[ir * p + v] = u;
       }
     }
     for (let r = 0; r < e; r++)
@@ -353,22 +366,41 @@ export function fitClosedForm(
         Sigma[eqs[r] * p + eqs[t]] = s;
         Sigma[eqs[t] * p + eqs[r]] = s;
       }
-    done.push(...eqs);
   }
   // diagonal of each dSigma/dtheta_k (as ml.ts: 2 x_k[r] y_k[r] of the rank-2 form)
-  const dSigmaDiag = new Float64Array(q * p);
+  const params = table.params;
   for (let k = 0; k < q; k++) {
-    const { kind, i, j } = table.params[k];
+    const { i, j } = params[k];
     const o = k * p;
+    const kind = kinds[k];
     for (let r = 0; r < p; r++) {
       const x = A[r * p + i];
+      if (x === 0) continue;
       dSigmaDiag[o + r] =
-        kind === "path"
-          ? 2 * x * Sigma[j * p + r]
-          : kind === "variance"
-            ? x * x
-            : 2 * x * A[r * p + j];
+        kind === 0 ? 2 * x * Sigma[j * p + r] : kind === 1 ? x * x : 2 * x * A[r * p + j];
     }
   }
-  return { theta, Sigma, A, fmin, vcov, dSigmaDiag };
+  return { theta, S, Sigma, fmin, vcov, dSigmaDiag };
+}
+
+/**
+ * Asymptotic covariances of the ML (co)variance estimates of a saturated block with covariance
+ * matrix C (e x e): Cov(c_ij, c_kl) = (c_ik c_jl + c_il c_jk) / n, at the parameters idx[r * e + s].
+ */
+function covarianceVcov(
+  vcov: Float64Array,
+  q: number,
+  n: number,
+  idx: Int32Array,
+  e: number,
+  C: Float64Array,
+): void {
+  for (let r = 0; r < e; r++)
+    for (let s = r; s < e; s++) {
+      const row = idx[r * e + s] * q;
+      for (let t = 0; t < e; t++)
+        for (let u = t; u < e; u++)
+          vcov[row + idx[t * e + u]] =
+            (C[r * e + t] * C[s * e + u] + C[r * e + u] * C[s * e + t]) / n;
+    }
 }

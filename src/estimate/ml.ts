@@ -457,12 +457,10 @@ export function fitML(
         message: `n = ${n} observations is too few for ${q} free parameters (need more than ${q})`,
       },
     };
-  const S = new Float64Array(cov.length);
-  for (let a = 0; a < cov.length; a++) S[a] = (cov[a] * (n - 1)) / n;
   const method = options.method ?? DEFAULT_ESTIMATION_METHOD;
   if (method !== "iterative") {
     const plan = closedFormPlan(table);
-    const cf = plan ? fitClosedForm(table, plan, S, n) : null;
+    const cf = plan ? fitClosedForm(table, plan, cov, n) : null;
     if (cf) {
       let information: Float64Array | undefined;
       const theta = cf.theta;
@@ -472,7 +470,7 @@ export function fitML(
           table,
           theta,
           Sigma: cf.Sigma,
-          S,
+          S: cf.S,
           n,
           fmin: cf.fmin,
           iterations: 0,
@@ -497,6 +495,8 @@ export function fitML(
         },
       };
   }
+  const S = new Float64Array(cov.length);
+  for (let a = 0; a < cov.length; a++) S[a] = (cov[a] * (n - 1)) / n;
   const lS = cholesky(S, p);
   if (!lS)
     return {
