@@ -128,6 +128,10 @@ describe("closed-form ML", () => {
     }
     const t1fit = estimatePathModel(t1, cov, 203);
     expect(t1fit.ok && t1fit.report.fit.chisq).toBe(0);
+    const pubFit = estimatePathModel(structureOf(publishedSpec()), cov, 203);
+    expect(pubFit.ok && pubFit.report.fit.chisq).toBeCloseTo(19.5716, 4);
+    const mi = pubFit.ok ? pubFit.report.modification.find((m) => m.from === "IMO") : undefined;
+    expect(mi?.mi).toBeCloseTo(18.363, 3);
   });
 
   it("gives the lazily computed expected information of Fisher scoring", () => {
