@@ -42,10 +42,12 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
   const exo = new Set(table.exogenous);
   const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
   const vars = table.variables;
-  const grad = new Float64Array(q);
+  // columns of vcov that can contribute (the closed form's vcov is block diagonal); entries of
+  // grad that are exact zeros are skipped: neither changes any sum
+  const { grad, cols, start } = nonzeroColumns(vcov, q, random);
   return params.map((par, k) => {
     const { i, j } = par;
-    grad.fill(0);
+    grad.fill(0, 0, q);
     let std: number;
     if (par.kind === "path") {
       const sii = Sigma[i * p + i];
@@ -53,13 +55,18 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
       const ratio = Math.sqrt(sjj / sii);
       std = theta[k] * ratio;
       for (let l = 0; l < q; l++) {
-        grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
+        const dj = dSigmaDiag[l * p + j];
+        const di = dSigmaDiag[l * p + i];
+        if (dj !== 0 || di !== 0) grad[l] = 0.5 * std * (dj / sjj - di / sii);
       }
       grad[k] += ratio;
     } else if (par.kind === "variance") {
       const sii = Sigma[i * p + i];
       std = theta[k] / sii;
-      for (let l = 0; l < q; l++) grad[l] = (-theta[k] * dSigmaDiag[l * p + i]) / (sii * sii);
+      for (let l = 0; l < q; l++) {
+        const di = dSigmaDiag[l * p + i];
+        if (di !== 0) grad[l] = (-theta[k] * di) / (sii * sii);
+      }
       grad[k] += 1 / sii;
     } else {
       const ki = varIndex[i];
@@ -72,8 +79,13 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     }
     let v = 0;
     for (let a = 0; a < q; a++) {
-      if (!random[a] || grad[a] === 0) continue;
-      for (let b = 0; b < q; b++) if (random[b]) v += grad[a] * vcov[a * q + b] * grad[b];
+      const ga = grad[a];
+      if (!random[a] || ga === 0) continue;
+      const o = a * q;
+      for (let c = start[a]; c < start[a + 1]; c++) {
+        const b = cols[c];
+        v += ga * vcov[o + b] * grad[b];
+      }
     }
     const se = Math.sqrt(vcov[k * q + k]);
     const z = theta[k] / se;
@@ -92,6 +104,36 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     if (par.name) row.name = par.name;
     return row;
   });
+}
+
+/** Scratch for parameterEstimates() (typed arrays beyond 8 numbers are costly to allocate). */
+let scratchGrad = new Float64Array(0);
+let scratchCols = new Int32Array(0);
+let scratchStart = new Int32Array(0);
+
+/**
+ * For each row a of vcov, the columns b of random parameters with vcov[a][b] != 0, at
+ * cols[start[a] .. start[a + 1]): the terms of the delta-method quadratic forms that can be
+ * nonzero (the closed form's vcov is block diagonal; skipping exact zeros changes no sum).
+ * Also a gradient buffer of length q. All three are reused by the next call.
+ */
+function nonzeroColumns(
+  vcov: Float64Array,
+  q: number,
+  random: boolean[],
+): { grad: Float64Array; cols: Int32Array; start: Int32Array } {
+  if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
+  if (scratchCols.length < q * q) scratchCols = new Int32Array(q * q);
+  if (scratchStart.length < q + 1) scratchStart = new Int32Array(q + 1);
+  const cols = scratchCols;
+  const start = scratchStart;
+  let c = 0;
+  for (let a = 0; a < q; a++) {
+    start[a] = c;
+    for (let b = 0; b < q; b++) if (random[b] && vcov[a * q + b] !== 0) cols[c++] = b;
+  }
+  start[q] = c;
+  return { grad: scratchGrad, cols, start };
 }
 
 /**

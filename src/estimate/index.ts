@@ -1,4 +1,5 @@
 export * from "./bootstrap.ts";
+export * from "./closedForm.ts";
 export * from "./coefficients.ts";
 export * from "./fit.ts";
 export * from "./mardia.ts";

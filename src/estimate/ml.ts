@@ -11,6 +11,7 @@ import {
   zeros,
 } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
+import { closedFormPlan, fitClosedForm } from "./closedForm.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
 
 /**
@@ -34,6 +35,8 @@ export interface MLResult {
   converged: boolean;
   /** Expected information per observation (q x q, row-major). */
   information: Float64Array;
+  /** How the estimate was found: the exact closed form (closedForm.ts) or Fisher scoring. */
+  method: "closed-form" | "iterative";
   /** Diagonal of dSigma/dtheta_k at the estimate (q x p, row k for parameter k). */
   dSigmaDiag: Float64Array;
   /** Covariance matrix of the estimates (q x q), inverse information / n. */
@@ -389,9 +392,40 @@ function startValues(table: ParamTable, S: Mat): Float64Array {
   return theta;
 }
 
+/**
+ * "auto": the closed form when the model's structure allows it (closedForm.ts), Fisher scoring
+ * otherwise; "iterative": always Fisher scoring; "closed-form": the closed form or an error.
+ */
+export type EstimationMethod = "auto" | "iterative" | "closed-form";
+
+/** The method when none is given (the golden comparison of the two paths patches this line). */
+export const DEFAULT_ESTIMATION_METHOD: EstimationMethod = "auto";
+
 export interface MLOptions {
   maxIterations?: number;
   tolerance?: number;
+  method?: EstimationMethod;
+}
+
+/** Expected information per observation at theta (for results of the closed form, on demand). */
+export function expectedInformation(table: ParamTable, theta: Float64Array): Float64Array {
+  const { Sigma, A } = impliedCovariance(table, theta);
+  const W = inverseSPD(Sigma, table.p) ?? inverse(Sigma, table.p);
+  if (!W) return new Float64Array(table.params.length ** 2).fill(Number.NaN);
+  return infoGrad(table.p, W, null, derivatives(table, A, Sigma), table.params.length).info;
+}
+
+/** Parameter tables by structure object (a structure is immutable; its table is reused). */
+const tables = new WeakMap<ModelStructure, ParamTable>();
+
+function tableOf(structure: ModelStructure | ParamTable): ParamTable {
+  if ("params" in structure) return structure;
+  let t = tables.get(structure);
+  if (!t) {
+    t = paramTable(structure);
+    tables.set(structure, t);
+  }
+  return t;
 }
 
 /**
@@ -404,7 +438,7 @@ export function fitML(
   n: number,
   options: MLOptions = {},
 ): { ok: true; result: MLResult } | { ok: false; error: EstimationError } {
-  const table = "params" in structure ? structure : paramTable(structure);
+  const table = tableOf(structure);
   const p = table.p;
   const q = table.params.length;
   const moments = (p * (p + 1)) / 2;
@@ -423,6 +457,44 @@ export function fitML(
         message: `n = ${n} observations is too few for ${q} free parameters (need more than ${q})`,
       },
     };
+  const method = options.method ?? DEFAULT_ESTIMATION_METHOD;
+  if (method !== "iterative") {
+    const plan = closedFormPlan(table);
+    const cf = plan ? fitClosedForm(table, plan, cov, n) : null;
+    if (cf) {
+      let information: Float64Array | undefined;
+      const theta = cf.theta;
+      return {
+        ok: true,
+        result: {
+          table,
+          theta,
+          Sigma: cf.Sigma,
+          S: cf.S,
+          n,
+          fmin: cf.fmin,
+          iterations: 0,
+          converged: true,
+          get information() {
+            information ??= expectedInformation(table, theta);
+            return information;
+          },
+          method: "closed-form",
+          dSigmaDiag: cf.dSigmaDiag,
+          vcov: cf.vcov,
+        },
+      };
+    }
+    if (method === "closed-form")
+      return {
+        ok: false,
+        error: {
+          message: plan
+            ? "the closed form needs a positive-definite covariance matrix in which no variable is (almost) a linear combination of the variables before it"
+            : "the model has no closed-form ML estimate (see closedForm.ts for the condition)",
+        },
+      };
+  }
   const S = new Float64Array(cov.length);
   for (let a = 0; a < cov.length; a++) S[a] = (cov[a] * (n - 1)) / n;
   const lS = cholesky(S, p);
@@ -526,6 +598,7 @@ export function fitML(
       iterations,
       converged,
       information: info,
+      method: "iterative",
       dSigmaDiag: diagonals(d, p, q),
       vcov,
     },

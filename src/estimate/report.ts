@@ -52,6 +52,23 @@ export interface EstimateOptions extends MLOptions {
   data?: readonly ArrayLike<number>[];
 }
 
+const hypotheses = new Map<string, Map<string, string | null>>();
+
+/** The paper's hypothesis of a path (hypothesisOf), remembered. */
+function hypothesis(from: string, to: string): string | null {
+  let byTo = hypotheses.get(from);
+  if (!byTo) {
+    byTo = new Map();
+    hypotheses.set(from, byTo);
+  }
+  let h = byTo.get(to);
+  if (h === undefined) {
+    h = hypothesisOf(from, to) ?? null;
+    byTo.set(to, h);
+  }
+  return h;
+}
+
 export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
 
 /** Fit a path model to a covariance (or correlation) matrix of n observations and report it. */
@@ -81,19 +98,25 @@ export function estimatePathModel(
     robust = rob.result.fit;
   }
   const all = parameterEstimates(result);
-  const paths = all
-    .filter((x) => x.kind === "path")
-    .map((x) => ({
-      ...x,
-      hypothesis: hypothesisOf(x.from, x.to) ?? null,
-      verdict: verdict(x.est, x.p, alpha),
-    }));
+  // the rows are fresh objects: a path row gets its hypothesis and verdict added in place
+  const paths: PathEstimate[] = [];
+  const covariances: ParameterEstimate[] = [];
+  const variances: ParameterEstimate[] = [];
+  for (const x of all) {
+    if (x.kind === "path") {
+      const row = x as PathEstimate;
+      row.hypothesis = hypothesis(x.from, x.to);
+      row.verdict = verdict(x.est, x.p, alpha);
+      paths.push(row);
+    } else if (x.kind === "covariance") covariances.push(x);
+    else variances.push(x);
+  }
   const report: EstimationReport = {
     n,
     alpha,
     paths,
-    covariances: all.filter((x) => x.kind === "covariance"),
-    variances: all.filter((x) => x.kind === "variance"),
+    covariances,
+    variances,
     r2: rSquared(result),
     fit,
     modification: options.modification === false ? [] : modificationIndices(r.result),
