@@ -1,5 +1,6 @@
 import type { Command } from "./command.ts";
 import { calibrateCommand } from "./commands/calibrate.ts";
+import { calibrateSurvey, selection } from "./commands/calibrateSurvey.ts";
 import { compare } from "./commands/compare.ts";
 import { estimate } from "./commands/estimate.ts";
 import { generate } from "./commands/generate.ts";
@@ -20,6 +21,8 @@ export const COMMANDS: Command[] = [
   power,
   run,
   calibrateCommand,
+  calibrateSurvey,
+  selection,
   validate,
   sweep,
   compare,
