@@ -80,14 +80,17 @@ Grid options (comma-separated lists):
   --cutoff       the frame's minimum export share
 Appends each finished replication to DIR/runs.jsonl (with DIR/manifest.json and sweep.json)
 and, once all are done, writes
-  replications.csv  one row per point x replication x path (estimate, SE, CI, p, verdict, chi-square)
+  replications.csv  one row per point x replication x path: est, se, z, p, significant, verdict
+                    (unstandardized Wald test); std, std_se, std_z, std_p, std_ci_low/high,
+                    covered (standardized); chi-square
   outcomes.csv      survey facts and non-response checks per point x replication (long form)
   summary.csv       one row per point x path: population value (true constructs), composite
                     value (what the composites carry before selection: attenuation and
                     common-method inflation), mean estimate, bias (mean - population),
                     empirical SD, mean SE, 95% CI coverage of the population value, power,
                     pattern share, chi-square rejection rate
-  summary.json      the same with model-level figures and mean outcomes, plus the run's settings
+  summary.json      the same with model-level figures and mean outcomes, plus the run's settings,
+                    the resolved scenario, its hash, the version and the seed
   failures.csv      only if replications failed: which, with the error
 Progress is shown on stderr. The files are identical for any number of workers, after
 --resume, and after merging shards.
