@@ -58,10 +58,10 @@ describe("bgsim foundation commands", () => {
     expect(e.code).toBe(0);
     const est = readFileSync(join(out, "estimates.csv"), "utf8").trim().split("\n");
     expect(est[0]).toBe(
-      "hypothesis,from,to,estimate,std_estimate,se,std_se,z,p,verdict,paper_coefficient",
+      "hypothesis,from,to,est,se,z,p,verdict,std,std_se,std_z,std_p,paper_coefficient",
     );
     const h3b = est.find((l) => l.startsWith("H3b"))!.split(",");
-    expect(Math.abs(Number(h3b[4]) - 0.35)).toBeLessThan(0.05);
+    expect(Math.abs(Number(h3b[est[0].split(",").indexOf("std")]) - 0.35)).toBeLessThan(0.05);
     const fit = JSON.parse(readFileSync(join(out, "fit.json"), "utf8"));
     expect(fit.fit.df).toBe(2);
     expect(fit.n).toBe(5000);

@@ -61,7 +61,7 @@ describe("bgsim estimate --model <syntax> and replicate --syntax", () => {
       .trim()
       .split("\n");
     expect(b[0]).toBe(`${a[0]},lhs,op,rhs,label`);
-    expect(b.slice(1).map((l) => l.split(",").slice(0, 11).join(","))).toEqual(a.slice(1));
+    expect(b.slice(1).map((l) => l.split(",").slice(0, 13).join(","))).toEqual(a.slice(1));
   });
 
   it("inline syntax with labels, a fixed path and a defined parameter: extra rows and a table", () => {
@@ -79,7 +79,7 @@ describe("bgsim estimate --model <syntax> and replicate --syntax", () => {
     expect(r.out).toMatch(/ind\s+a\*b\s+0\.075/);
     const csv = readFileSync(join(dir, "estimates.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(6);
-    expect(csv[4]).toMatch(/^,IMO,PERF,0\.1,[^,]+,0,[^,]+,,,fixed,,PERF,~,IMO,$/);
+    expect(csv[4]).toMatch(/^,IMO,PERF,0\.1,0,,,fixed,[^,]+,[^,]+,,,,PERF,~,IMO,$/);
     expect(csv[5]).toMatch(/^,,,0\.07541109\d*,.*,ind,:=,a\*b,ind$/);
     const fit = JSON.parse(readFileSync(join(dir, "fit.json"), "utf8"));
     expect(fit.model).toBe("syntax");

@@ -7,7 +7,8 @@ import type { MLResult } from "./ml.ts";
  * chi-square = n * F_ML; the baseline model keeps the exogenous block saturated and makes the
  * other variables uncorrelated; RMSEA = sqrt(max(chi2 - df, 0) / (df * n)), its 90% interval from
  * the noncentral chi-square; CFI, TLI as usual; SRMR (Bentler) over the lower triangle
- * including the diagonal, on residuals scaled by the sample standard deviations.
+ * including the diagonal, on residuals scaled by the sample standard deviations. A saturated
+ * model (df = 0) has TLI = 1, RMSEA = 0 and its interval 0-0 as in lavaan; p-values are NaN.
  */
 export interface FitIndices {
   chisq: number;
@@ -57,13 +58,13 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const d = Math.max(chisq - df, 0);
   const dB = Math.max(baselineChisq - baselineDf, 0);
   const cfi = dB === 0 && d === 0 ? 1 : 1 - d / Math.max(d, dB);
+  // a saturated model (df = 0) fits perfectly: lavaan reports TLI = 1, RMSEA = 0 with the
+  // interval 0-0 (and no p-values)
   const tli =
-    df > 0
-      ? (baselineChisq / baselineDf - chisq / df) / (baselineChisq / baselineDf - 1)
-      : Number.NaN;
-  const rmsea = df > 0 ? Math.sqrt(d / (df * n)) : Number.NaN;
-  let rmseaLower = Number.NaN;
-  let rmseaUpper = Number.NaN;
+    df > 0 ? (baselineChisq / baselineDf - chisq / df) / (baselineChisq / baselineDf - 1) : 1;
+  const rmsea = df > 0 ? Math.sqrt(d / (df * n)) : 0;
+  let rmseaLower = df > 0 ? Number.NaN : 0;
+  let rmseaUpper = df > 0 ? Number.NaN : 0;
   let rmseaPClose = Number.NaN;
   if (df > 0 && rmseaInterval) {
     const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);

@@ -1,4 +1,4 @@
-import type { Mat } from "../math/linalg.ts";
+import { inverseSPD, type Mat, submatrix } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
 import { hypothesisOf, type Verdict } from "../paper/table2.ts";
 import {
@@ -80,7 +80,11 @@ export function estimatePathModel(
 ): EstimateResult {
   const alpha = options.alpha ?? 0.05;
   const r = fitML(structure, cov, n, options);
-  if (!r.ok) return { ok: false, error: r.error.message };
+  if (!r.ok) {
+    // a failed fit of a singular input says so, naming the columns (not "starting values ...")
+    const why = singularCovariance(cov, structure.variables);
+    return { ok: false, error: why ?? r.error.message };
+  }
   const fit = fitIndices(r.result, options.rmseaInterval !== false);
   let result = r.result;
   let robust: RobustFitIndices | undefined;
@@ -125,4 +129,57 @@ export function estimatePathModel(
   };
   if (result.table.defined.length) report.defined = definedEstimates(result, all);
   return { ok: true, report };
+}
+
+const fmtCoef = (x: number) =>
+  x >= 1e-3 && x < 1e6 ? String(Number(x.toFixed(4))) : x.toExponential(3);
+
+/**
+ * Why a covariance matrix of the model's variables (in `variables` order) is singular, naming
+ * the columns: the constant ones (variance 0), else each column that is a linear combination of
+ * earlier ones (R-squared on them above 1 - `tol`), with the combination. Null when it is not
+ * singular. Cheap (p <= ~20) but not free: estimatePathModel calls it only when a fit fails;
+ * callers reading user input call it first.
+ */
+export function singularCovariance(
+  cov: Mat,
+  variables: readonly string[],
+  tol = 1e-10,
+): string | null {
+  const p = variables.length;
+  const constant = variables.filter((_, i) => !(cov[i * p + i] > 0));
+  if (constant.length)
+    return `the covariance matrix is singular: ${constant.length === 1 ? "column" : "columns"} ${constant.join(", ")} ${constant.length === 1 ? "is constant" : "are constant"} (variance ${constant.length === 1 ? "0" : "0 each"})`;
+  const sd = variables.map((_, i) => Math.sqrt(cov[i * p + i]));
+  const basis: number[] = [];
+  const found: string[] = [];
+  for (let k = 0; k < p; k++) {
+    if (basis.length === 0) {
+      basis.push(k);
+      continue;
+    }
+    const m = basis.length;
+    // regression of column k on the basis columns, on the correlation scale
+    const Rbb = submatrix(cov, p, basis);
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) Rbb[a * m + b] /= sd[basis[a]] * sd[basis[b]];
+    const inv = inverseSPD(Rbb, m);
+    if (!inv) break;
+    const rbk = basis.map((j) => cov[j * p + k] / (sd[j] * sd[k]));
+    const beta = rbk.map((_, a) => rbk.reduce((s, r, b) => s + inv[a * m + b] * r, 0));
+    const resid = 1 - beta.reduce((s, b, a) => s + b * rbk[a], 0);
+    if (resid > tol) {
+      basis.push(k);
+      continue;
+    }
+    // coefficients on the columns' own scale; name only the columns that take part
+    const terms = basis
+      .map((j, a) => ({ name: variables[j], coef: (beta[a] * sd[k]) / sd[j] }))
+      .filter((_t, a) => Math.abs(beta[a]) > 1e-6);
+    found.push(
+      `${variables[k]} = ${terms.map((t, i) => `${i === 0 ? (t.coef < 0 ? "-" : "") : t.coef < 0 ? " - " : " + "}${fmtCoef(Math.abs(t.coef))}*${t.name}`).join("")} (+ a constant; R-squared ${resid <= 0 ? "1" : `1 - ${resid.toExponential(1)}`})`,
+    );
+  }
+  if (!found.length) return null;
+  return `the covariance matrix is singular: ${found.length === 1 ? "a column is a linear combination of others" : "columns are linear combinations of others"}: ${found.join("; ")}. Drop one of the columns involved or fix the data`;
 }

@@ -4,6 +4,7 @@ import type { PathResult, ReplicationResult } from "../../../src/replication.ts"
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
+import { hashOf } from "../output/hash.ts";
 import type { JournalRecord } from "../output/journal.ts";
 import { VERSION } from "../version.ts";
 import { analysisPowerRows, type PointAnalyses, pointAnalyses } from "./analyses.ts";
@@ -167,11 +168,14 @@ export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): P
           command: "power",
           version: VERSION,
           scenario: meta.scenario,
+          // the scenario as run (defaults resolved, survey on) and its hash (canonical JSON)
+          scenario_hash: hashOf(s.base),
           seed: s.seed,
           reps,
           start: s.firstReplication ?? 0,
           axes: meta.axes,
           points,
+          resolved_scenario: s.base,
         },
         null,
         2,

@@ -1,3 +1,4 @@
+import { twoSidedP } from "../../../src/math/distributions.ts";
 import { parsePathLabel, pathLabel } from "../../../src/model/pathLabel.ts";
 import { hypothesisOf, TABLE2 } from "../../../src/paper/table2.ts";
 import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
@@ -6,9 +7,12 @@ import type { PathResult, ReplicationResult } from "../../../src/replication.ts"
 export const Z95 = 1.959963984540054;
 
 /**
- * One tidy row per replication x path (replications.csv). Estimates and SEs are standardized
- * (the paper reports standardized coefficients); p and the verdict are the Wald z-test of the
- * unstandardized coefficient, as lavaan and LISREL report them.
+ * One tidy row per replication x path (replications.csv). Each test's numbers stand together:
+ * `est, se, z, p` are the unstandardized coefficient and its Wald z-test (as lavaan's
+ * parameterEstimates()), which `significant` and `verdict` follow; `std, std_se, std_z, std_p`
+ * are the standardized coefficient (the paper reports standardized coefficients) with its
+ * delta-method SE and z-test (as lavaan's standardizedSolution()), and `std_ci_low/high` its 95%
+ * interval, whose coverage of the (standardized) population value is `covered`.
  */
 export interface ReplicationRow {
   replication: number;
@@ -16,14 +20,19 @@ export interface ReplicationRow {
   hypothesis: string;
   path: string;
   population: number;
-  estimate: number;
+  est: number;
   se: number;
-  ci_low: number;
-  ci_high: number;
-  covered: 0 | 1;
+  z: number;
   p: number;
   significant: 0 | 1;
   verdict: "S" | "NS";
+  std: number;
+  std_se: number;
+  std_z: number;
+  std_p: number;
+  std_ci_low: number;
+  std_ci_high: number;
+  covered: 0 | 1;
   paper_verdict: string;
   chisq: number;
   df: number;
@@ -37,14 +46,19 @@ export const ROW_COLUMNS: (keyof ReplicationRow)[] = [
   "hypothesis",
   "path",
   "population",
-  "estimate",
+  "est",
   "se",
-  "ci_low",
-  "ci_high",
-  "covered",
+  "z",
   "p",
   "significant",
   "verdict",
+  "std",
+  "std_se",
+  "std_z",
+  "std_p",
+  "std_ci_low",
+  "std_ci_high",
+  "covered",
   "paper_verdict",
   "chisq",
   "df",
@@ -67,14 +81,19 @@ export function replicationRows(
         hypothesis: x.hypothesis ?? "",
         path: x.label,
         population: x.population,
-        estimate: x.std,
-        se: x.stdSe,
-        ci_low: lo,
-        ci_high: hi,
-        covered: lo <= x.population && x.population <= hi ? 1 : 0,
+        est: x.est,
+        se: x.se,
+        z: x.est / x.se,
         p: x.p,
         significant: x.p < alpha ? 1 : 0,
         verdict: x.verdict,
+        std: x.std,
+        std_se: x.stdSe,
+        std_z: x.std / x.stdSe,
+        std_p: twoSidedP(x.std / x.stdSe),
+        std_ci_low: lo,
+        std_ci_high: hi,
+        covered: lo <= x.population && x.population <= hi ? 1 : 0,
         paper_verdict: paper?.verdict ?? "",
         chisq: r.fit.chisq,
         df: r.fit.df,

@@ -64,8 +64,8 @@ export function summarise(
   const paths: PathSummary[] = [];
   for (const [path, rs] of byPath) {
     const k = rs.length;
-    const mean = rs.reduce((s, r) => s + r.estimate, 0) / k;
-    const sd = Math.sqrt(rs.reduce((s, r) => s + (r.estimate - mean) ** 2, 0) / Math.max(1, k - 1));
+    const mean = rs.reduce((s, r) => s + r.std, 0) / k;
+    const sd = Math.sqrt(rs.reduce((s, r) => s + (r.std - mean) ** 2, 0) / Math.max(1, k - 1));
     const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === path);
     paths.push({
       hypothesis: rs[0].hypothesis,
@@ -77,7 +77,7 @@ export function summarise(
       mean_estimate: mean,
       bias: mean - rs[0].population,
       empirical_sd: sd,
-      mean_se: rs.reduce((s, r) => s + r.se, 0) / k,
+      mean_se: rs.reduce((s, r) => s + r.std_se, 0) / k,
       coverage: rs.reduce((s, r) => s + r.covered, 0) / k,
       power: rs.reduce((s, r) => s + r.significant, 0) / k,
       verdict_match: paper ? rs.filter((r) => r.verdict === paper.verdict).length / k : null,

@@ -1,7 +1,8 @@
 import { csvParseRows } from "d3";
 import { type MardiaTest, mardia, mardiaAdvice } from "../../../../src/estimate/mardia.ts";
-import { estimatePathModel } from "../../../../src/estimate/report.ts";
+import { estimatePathModel, singularCovariance } from "../../../../src/estimate/report.ts";
 import { verdict } from "../../../../src/estimate/verdicts.ts";
+import { twoSidedP } from "../../../../src/math/distributions.ts";
 import { covariance, fromRows, type Mat } from "../../../../src/math/linalg.ts";
 import {
   BUILTIN_MODELS,
@@ -38,8 +39,10 @@ export const estimate: Command = {
   help: `Input: a CSV with one column per construct named ${CONSTRUCTS.join(", ")} (other columns are
 ignored), one row per firm; or, with --corr-matrix, a 7 x 7 covariance or correlation matrix
 whose first column names the rows, and --n the number of observations behind it.
-Writes DIR/estimates.csv (one row per path: hypothesis, from, to, estimate, std_estimate, se,
-z, p, verdict) and DIR/fit.json (chi-square, df, p, CFI, TLI, RMSEA with 90% CI, SRMR, R-squared,
+Writes DIR/estimates.csv (one row per path: hypothesis, from, to; est, se, z, p, the
+unstandardized coefficient and its Wald test as lavaan's parameterEstimates(), and the verdict
+from that test; std, std_se, std_z, std_p, the standardized coefficient and its delta-method
+test as lavaan's standardizedSolution(); paper_coefficient) and DIR/fit.json (chi-square, df, p, CFI, TLI, RMSEA with 90% CI, SRMR, R-squared,
 modification indices). Estimation is ML as in lavaan's sem(); p-values are two-sided Wald z.
 With raw data, Mardia's multivariate skewness and kurtosis tests are printed (on stderr) with
 advice on whether MLR or a bootstrap is advisable.
@@ -139,6 +142,8 @@ Options:
           );
       });
     }
+    const singular = singularCovariance(cov, vars);
+    if (singular) throw new UsageError(`${file}: ${singular}`);
     const r = estimatePathModel(structure, cov, n, {
       alpha,
       ...(estimator === "MLR" ? { estimator, data } : {}),
@@ -151,13 +156,15 @@ Options:
       hypothesis: x.hypothesis ?? "",
       from: x.from,
       to: x.to,
-      estimate: x.est,
-      std_estimate: x.std,
+      est: x.est,
       se: x.se,
-      std_se: x.stdSe,
       z: x.z,
       p: x.p,
       verdict: x.fixed ? "fixed" : x.verdict,
+      std: x.std,
+      std_se: x.stdSe,
+      std_z: x.fixed ? Number.NaN : x.std / x.stdSe,
+      std_p: x.fixed ? Number.NaN : twoSidedP(x.std / x.stdSe),
       paper_coefficient: TABLE2.find((t) => t.from === x.from && t.to === x.to)?.coefficient ?? "",
     }));
     const defined = rep.defined ?? [];
@@ -169,6 +176,8 @@ Options:
             ...row,
             z: blankNaN(row.z),
             p: blankNaN(row.p),
+            std_z: blankNaN(row.std_z),
+            std_p: blankNaN(row.std_p),
             lhs: row.to,
             op: "~",
             rhs: row.from,
@@ -178,13 +187,15 @@ Options:
             hypothesis: "",
             from: "",
             to: "",
-            estimate: d.est,
-            std_estimate: d.std,
+            est: d.est,
             se: d.se,
-            std_se: "",
             z: d.z,
             p: d.p,
             verdict: verdict(d.est, d.p, alpha),
+            std: d.std,
+            std_se: "",
+            std_z: "",
+            std_p: "",
             paper_coefficient: "",
             lhs: d.name,
             op: ":=",

@@ -1,6 +1,7 @@
 import { CONSTRUCTS, TABLE1_MEANS, TABLE1_SDS } from "../../../../src/paper/index.ts";
 import { drawPopulationRange } from "../../../../src/population/draw.ts";
 import { scenarioModel } from "../../../../src/scenario/validate.ts";
+import { hashOf } from "../../../core/output/hash.ts";
 import { VERSION } from "../../../core/version.ts";
 import { outPath, readScenario, writeAtomic, writeAtomicStream } from "../../files/files.ts";
 import { prepareOutputDir } from "../../files/outputDir.ts";
@@ -50,7 +51,7 @@ Options:
     });
     writeAtomic(
       outPath(dir, "run.json"),
-      `${JSON.stringify({ command: "generate", version: VERSION, seed, firms, scenario: resolved }, null, 2)}\n`,
+      `${JSON.stringify({ command: "generate", version: VERSION, seed, firms, scenario_hash: hashOf(resolved), scenario: resolved }, null, 2)}\n`,
     );
     console.error(`wrote ${firms} firms to ${outPath(dir, "firms.csv")}`);
   },

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
+import { TABLE2 } from "../../../../src/paper/table2.ts";
 import { modelFor } from "../../../../src/replication.ts";
+import type { Scenario } from "../../../../src/scenario/schema.ts";
 import type { PowerAxis } from "../../../../src/scenario/sweep.ts";
 import { formatIssue } from "../../../../src/scenario/validate.ts";
 import type { SurveyConfig } from "../../../../src/survey/config.ts";
@@ -10,9 +12,21 @@ import { surveyPlanFor } from "../../../../src/survey/plan.ts";
 import { buildPlan } from "../../../core/designs/plan.ts";
 import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
 import { powerSweep } from "../../../core/montecarlo/power.ts";
-import { readScenario } from "../../files/files.ts";
+import { requiredN, targetPath } from "../../../core/montecarlo/target.ts";
+import { toCsv } from "../../../core/output/csv.ts";
+import { hashOf } from "../../../core/output/hash.ts";
+import { VERSION } from "../../../core/version.ts";
+import { outPath, readScenario, writeAtomic } from "../../files/files.ts";
+import { type OutputKind, prepareOutputDir } from "../../files/outputDir.ts";
 import { nodeWorkerCount } from "../../pool/nodeSpawn.ts";
-import { type Command, intOption, stringOption, UsageError } from "../command.ts";
+import {
+  type Command,
+  intOption,
+  numberOption,
+  type ParsedArgs,
+  stringOption,
+  UsageError,
+} from "../command.ts";
 import { fmt, table } from "../format.ts";
 import { failuresError, parseShard, runToDirectory } from "./sweep.ts";
 
@@ -48,7 +62,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> [--reps R] --out DIR [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--target 0.8 --for H4a] [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -64,6 +78,8 @@ export const power: Command = {
     shard: { type: "string" },
     chunk: { type: "string" },
     quiet: { type: "boolean", short: "q" },
+    target: { type: "string" },
+    for: { type: "string" },
   },
   help: `Runs R replications (draw -> survey -> estimate) of the scenario at every point of the grid
 given by the list options (their full factorial; none = one point, the scenario as is). The
@@ -80,14 +96,17 @@ Grid options (comma-separated lists):
   --cutoff       the frame's minimum export share
 Appends each finished replication to DIR/runs.jsonl (with DIR/manifest.json and sweep.json)
 and, once all are done, writes
-  replications.csv  one row per point x replication x path (estimate, SE, CI, p, verdict, chi-square)
+  replications.csv  one row per point x replication x path: est, se, z, p, significant, verdict
+                    (unstandardized Wald test); std, std_se, std_z, std_p, std_ci_low/high,
+                    covered (standardized); chi-square
   outcomes.csv      survey facts and non-response checks per point x replication (long form)
   summary.csv       one row per point x path: population value (true constructs), composite
                     value (what the composites carry before selection: attenuation and
                     common-method inflation), mean estimate, bias (mean - population),
                     empirical SD, mean SE, 95% CI coverage of the population value, power,
                     pattern share, chi-square rejection rate
-  summary.json      the same with model-level figures and mean outcomes, plus the run's settings
+  summary.json      the same with model-level figures and mean outcomes, plus the run's settings,
+                    the resolved scenario, its hash, the version and the seed
   failures.csv      only if replications failed: which, with the error
 Progress is shown on stderr. The files are identical for any number of workers, after
 --resume, and after merging shards.
@@ -102,12 +121,23 @@ Options:
   --chunk N    replications per message to a worker (default adaptive, about 100 ms of work)
   --quiet      no progress bar
   --out DIR    output directory (must not hold another run's output)
+Required n (no grid options; in this thread):
+  --target P --for H  the smallest n (usable responses) at which the Wald test of hypothesis H
+               (H4a, ...) or path FROM->TO reaches power P: an analytic first guess
+               n0 = ((z_{1-alpha/2} + z_P) / (est / SE_1))^2 from the model fitted to the
+               population covariance of the composites (SE_1 = per-observation SE), refined by
+               Monte Carlo bisection on n with --reps replications per n tried (default 500;
+               common random numbers). Writes target.json (n, its power with binomial SE and
+               Wilson 95% interval, the Monte Carlo SE of n, every n tried, the resolved
+               scenario, its hash, version, seed) and target.csv (one row per n tried).
 Exit codes: 0 done, 3 some replications failed (see failures.csv), 2 bad input, 130
 interrupted (continue with --resume).`,
   async run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
     const base = readScenario(positionals[0]);
+    if (values.target !== undefined || values.for !== undefined)
+      return runTarget(base, values, positionals[0]);
     const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
     const start = intOption(values.start, "start", 0, 1_000_000_000, 0);
     const dir = stringOption(values.out, "out");
@@ -193,6 +223,85 @@ interrupted (continue with --resume).`,
     if (err) throw err;
   },
 };
+
+const TARGET_KIND: OutputKind = {
+  command: "power --target",
+  files: ["target.json", "target.csv"],
+  marker: "target.json",
+  owns: (j) => j.command === "power --target",
+};
+
+/** bgsim power --target P --for H: the required-n search (sim/core/montecarlo/target.ts). */
+function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): void {
+  for (const g of ["n", "coef", "reliability", "cmv", "bias", "cutoff", "start", "shard", "resume"])
+    if (values[g] !== undefined)
+      throw new UsageError(`--target searches n itself: --${g} cannot be combined with it`);
+  const target = numberOption(values.target, "target", 0.01, 0.999, Number.NaN);
+  if (Number.isNaN(target)) throw new UsageError("--for needs --target P (e.g. --target 0.8)");
+  const forArg = stringOption(values.for, "for");
+  if (forArg === "chisq")
+    throw new UsageError(
+      "--for chisq is not available yet: give a hypothesis (H4a) or a path (IEO->LFDC)",
+    );
+  const path = targetPath(forArg);
+  if (!path)
+    throw new UsageError(
+      `--for = ${JSON.stringify(forArg)}: expected a hypothesis (${TABLE2.map((t) => t.hypothesis).join(", ")}) or a path FROM->TO`,
+    );
+  const reps = intOption(values.reps, "reps", 20, 1_000_000, 500);
+  const dir = stringOption(values.out, "out");
+  if (base.mode === "dynamics")
+    throw new UsageError(
+      "--target needs a cross-section scenario (no analytic first guess in dynamics mode)",
+    );
+  const scenario: Scenario = { ...base, survey: { ...base.survey, enabled: true } };
+  const quiet = values.quiet === true;
+  const r = requiredN(scenario, {
+    target,
+    path,
+    reps,
+    onStep: (st) => {
+      if (!quiet)
+        process.stderr.write(
+          `  n = ${st.n}: power ${fmt(st.power)} +/- ${fmt(st.se)} (${st.significant}/${st.reps}; analytic ${fmt(st.analytic)})\n`,
+        );
+    },
+  });
+  if ("error" in r) throw new UsageError(`${file}: ${r.error}`);
+  prepareOutputDir(dir, TARGET_KIND);
+  writeAtomic(
+    outPath(dir, "target.json"),
+    `${JSON.stringify({ command: "power --target", version: VERSION, seed: scenario.seed, scenario: scenario.name, scenario_hash: hashOf(scenario), ...r, resolved_scenario: scenario }, null, 2)}\n`,
+  );
+  writeAtomic(
+    outPath(dir, "target.csv"),
+    toCsv(
+      r.steps.map((st, i) => ({
+        step: i + 1,
+        n: st.n,
+        reps: st.reps,
+        significant: st.significant,
+        failed: st.failed,
+        power: st.power,
+        power_se: st.se,
+        analytic_power: st.analytic,
+      })),
+    ),
+  );
+  const what = `${r.hypothesis ? `${r.hypothesis} (${path})` : path}`;
+  console.log(
+    `Required n for power ${target} on ${what} at alpha ${r.alpha} (${reps} replications per n tried):\n` +
+      `  analytic first guess (Wald, population fit of the composites): n0 = ${r.analytic.n} (est ${fmt(r.analytic.est)}, per-observation SE ${fmt(r.analytic.se1)})`,
+  );
+  if (r.n === null || r.power === null || r.power_ci95 === null)
+    console.log(`  not reached up to n = ${Math.max(...r.steps.map((st) => st.n))}`);
+  else
+    console.log(
+      `  Monte Carlo: n = ${r.n}${r.n_se === null ? "" : ` (Monte Carlo SE of n about ${fmt(r.n_se, 0)})`}: power ${fmt(r.power)} +/- ${fmt(r.power_se ?? 0)}, 95% interval ${fmt(r.power_ci95[0])}-${fmt(r.power_ci95[1])}` +
+        `${r.below ? `; n = ${r.below.n} gives ${fmt(r.below.power)}` : ""}; ${r.steps.length} values of n tried${r.converged ? "" : " (stopped before the bracket closed)"}`,
+    );
+  console.error(`wrote ${dir}/{target.json,target.csv}`);
+}
 
 function printPower(points: PowerPointSummary[]): void {
   for (const pt of points) {

@@ -6,6 +6,7 @@ import { modelFor, type ReplicationResult } from "../../../../src/replication.ts
 import type { Scenario } from "../../../../src/scenario/schema.ts";
 import { formatIssue, parseJsonText, validateScenario } from "../../../../src/scenario/validate.ts";
 import { eventsCsv, firmsCsv, timeseriesCsv } from "../../../core/output/dynamicsOutput.ts";
+import { hashOf } from "../../../core/output/hash.ts";
 import { VERSION } from "../../../core/version.ts";
 import { outPath, readText, writeAtomic } from "../../files/files.ts";
 import { prepareOutputDir } from "../../files/outputDir.ts";
@@ -187,6 +188,8 @@ Options:
     if (history.events) writeAtomic(outPath(out, "events.csv"), eventsCsv(history));
     const runJson = {
       version: VERSION,
+      seed: scenario.seed,
+      scenario_hash: hashOf(scenario),
       scenario,
       replication: rep,
       seconds: simSeconds,

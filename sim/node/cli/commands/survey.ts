@@ -1,3 +1,4 @@
+import { twoSidedP } from "../../../../src/math/distributions.ts";
 import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
 import { TABLE2 } from "../../../../src/paper/table2.ts";
@@ -8,6 +9,7 @@ import { ATTRIBUTE_NAMES } from "../../../../src/survey/frame.ts";
 import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
 import { rawAnswer } from "../../../../src/survey/responses.ts";
 import { toCsv } from "../../../core/output/csv.ts";
+import { hashOf } from "../../../core/output/hash.ts";
 import { VERSION } from "../../../core/version.ts";
 import { outPath, readScenario, writeAtomic } from "../../files/files.ts";
 import { prepareOutputDir } from "../../files/outputDir.ts";
@@ -85,11 +87,15 @@ export function surveyTables(scenario: Scenario, replication: number) {
       hypothesis: x.hypothesis,
       path: x.label,
       population: popValue.get(x.label) ?? null,
-      estimate: x.std,
-      se: x.stdSe,
+      est: x.est,
+      se: x.se,
       z: x.z,
       p: x.p,
       verdict: x.verdict,
+      std: x.std,
+      std_se: x.stdSe,
+      std_z: x.std / x.stdSe,
+      std_p: twoSidedP(x.std / x.stdSe),
       paper_coefficient: paper?.coefficient ?? null,
       paper_verdict: paper?.verdict ?? null,
     };
@@ -161,7 +167,9 @@ Writes to DIR (only after everything succeeded):
   composites.csv   composites (1-7), PLACEHOLDER firm attributes, true construct scores
   reliability.csv  per construct: CR from loadings, AVE, alpha (closed form and sample),
                    squared correlation with the true score, the paper's reported CR
-  estimates.csv    standardized paths, SEs, p, verdicts beside Table 2
+  estimates.csv    per path: est, se, z, p (unstandardized, lavaan's parameterEstimates) and the
+                   verdict from that test; std, std_se, std_z, std_p (standardized, lavaan's
+                   standardizedSolution); beside Table 2
   checks.csv       early-vs-late and respondent-vs-non-respondent Welch t-tests
   survey.json      frame, mailing, response facts, calibration (how close, how long)
 Options:
@@ -196,7 +204,7 @@ Options:
     writeAtomic(outPath(dir, "checks.csv"), toCsv(t.checks));
     writeAtomic(
       outPath(dir, "survey.json"),
-      `${JSON.stringify({ command: "survey", version: VERSION, seed, replication, ...t.facts, scenario }, null, 2)}\n`,
+      `${JSON.stringify({ command: "survey", version: VERSION, seed, replication, scenario_hash: hashOf(scenario), ...t.facts, scenario }, null, 2)}\n`,
     );
     const f = t.facts;
     console.log(
@@ -231,13 +239,13 @@ Options:
     console.log("");
     console.log(
       table(
-        ["hyp", "path", "population", "estimate", "se", "p", "verdict", "paper"],
+        ["hyp", "path", "population", "std", "std se", "p", "verdict", "paper"],
         t.estimates.map((r) => [
           String(r.hypothesis ?? "-"),
           String(r.path),
           r.population === null ? "-" : fmt(r.population as number),
-          fmt(r.estimate as number),
-          fmt(r.se as number),
+          fmt(r.std as number),
+          fmt(r.std_se as number),
           fmt(r.p as number),
           String(r.verdict),
           r.paper_coefficient === null
