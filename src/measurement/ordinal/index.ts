@@ -1,0 +1,5 @@
+export * from "./asymptoticCovariance.ts";
+export * from "./bivariateNormal.ts";
+export * from "./categories.ts";
+export * from "./polychoric.ts";
+export * from "./sampleStatistics.ts";

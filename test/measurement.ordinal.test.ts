@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  bivariateNormalCdf,
+  corIndex,
+  type OrdinalData,
+  type OrdinalSampleStats,
+  ordinalAcov,
+  ordinalSampleStats,
+} from "../src/measurement/ordinal/index.ts";
+
+// Reference values: test/fixtures/lavaan/ordinal.R (lavaan 0.6-14, mvtnorm, pbivnorm).
+const ref = JSON.parse(
+  readFileSync(new URL("./fixtures/lavaan/ordinal.json", import.meta.url), "utf8"),
+);
+
+function readItems(file: string, names?: readonly string[]): OrdinalData {
+  const lines = readFileSync(new URL(`./fixtures/lavaan/${file}`, import.meta.url), "utf8")
+    .trim()
+    .split("\n");
+  const header = lines[0].split(",").map((s) => s.replace(/"/g, ""));
+  const rows = lines.slice(1).map((l) => l.split(",").map(Number));
+  const use = names ?? header;
+  return {
+    names: use,
+    columns: use.map((nm) => {
+      const j = header.indexOf(nm);
+      return Float64Array.from(rows, (r) => r[j]);
+    }),
+  };
+}
+
+function stats(data: OrdinalData): OrdinalSampleStats {
+  const r = ordinalSampleStats(data);
+  if (!r.ok) throw new Error(r.message);
+  return r.stats;
+}
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+function vechRef(cor: number[][]): number[] {
+  const p = cor.length;
+  const out: number[] = [];
+  for (let j = 0; j < p; j++) for (let i = j + 1; i < p; i++) out.push(cor[i][j]);
+  return out;
+}
+
+describe("bivariate normal CDF (Genz BVND)", () => {
+  it("equals mvtnorm::pmvnorm and pbivnorm to 1e-14 on a grid of 240 points", () => {
+    let m = 0;
+    for (const g of ref.bvn as { x: number; y: number; rho: number; pmvnorm: number }[])
+      m = Math.max(m, Math.abs(bivariateNormalCdf(g.x, g.y, g.rho) - g.pmvnorm));
+    expect(m).toBeLessThan(1e-14);
+  });
+});
+
+describe("thresholds and polychoric correlations (lavCor(ordered = TRUE))", () => {
+  for (const [key, file, names] of [
+    ["sim", "ordinal-sim.csv", undefined],
+    ["survey", "cfa-survey-likert.csv", ref.survey.names],
+  ] as const) {
+    it(`${key}: thresholds and polychorics equal lavaan's to 1e-6`, () => {
+      const r = ref[key];
+      const s = stats(readItems(file, names));
+      expect(s.thresholdNames).toEqual(r.th_names);
+      expect(maxDiff(s.thresholds, r.th)).toBeLessThan(1e-9);
+      const p = s.names.length;
+      const mine: number[] = [];
+      for (let j = 0; j < p; j++) for (let i = j + 1; i < p; i++) mine.push(s.cor[i * p + j]);
+      expect(maxDiff(mine, vechRef(r.cor))).toBeLessThan(1e-6);
+      expect(corIndex(p - 1, p - 2, p)).toBe(mine.length - 1);
+    });
+  }
+  it("drops an empty category as lavaan does (y12: 6 categories, 5 thresholds)", () => {
+    const s = stats(readItems("ordinal-sim.csv"));
+    expect(s.items[11].levels).toEqual([1, 3, 4, 5, 6, 7]);
+    expect(s.items[11].thresholds.length).toBe(5);
+    expect(s.emptyCellPairs.length).toBeGreaterThan(0);
+  });
+});
+
+describe("asymptotic covariance (NACOV / Gamma and the DWLS weight)", () => {
+  it("Gamma and WLS.V equal lavaan's to 1e-6 (relative)", () => {
+    const s = stats(readItems("ordinal-sim.csv"));
+    const a = ordinalAcov(s)!;
+    const G = ref.sim.gamma as number[][];
+    expect(a.dim).toBe(G.length);
+    let m = 0;
+    for (let r = 0; r < a.dim; r++)
+      for (let c = 0; c < a.dim; c++)
+        m = Math.max(m, Math.abs(a.gamma[r * a.dim + c] - G[r][c]) / (1 + Math.abs(G[r][c])));
+    expect(m).toBeLessThan(1e-6);
+    let w = 0;
+    for (let r = 0; r < a.dim; r++)
+      w = Math.max(w, Math.abs(a.wlsV[r] - ref.sim.wls_v[r]) / ref.sim.wls_v[r]);
+    expect(w).toBeLessThan(1e-6);
+  });
+  it("survey items: WLS.V equals lavaan's to 1e-6 (relative)", () => {
+    const a = ordinalAcov(stats(readItems("cfa-survey-likert.csv", ref.survey.names)))!;
+    let w = 0;
+    for (let r = 0; r < a.dim; r++)
+      w = Math.max(w, Math.abs(a.wlsV[r] - ref.survey.wls_v[r]) / ref.survey.wls_v[r]);
+    expect(w).toBeLessThan(1e-6);
+  });
+});
