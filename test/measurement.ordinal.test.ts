@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   bivariateNormalCdf,
   corIndex,
+  fitWlsmv,
   type OrdinalData,
   type OrdinalSampleStats,
   ordinalAcov,
@@ -106,5 +107,57 @@ describe("asymptotic covariance (NACOV / Gamma and the DWLS weight)", () => {
     for (let r = 0; r < a.dim; r++)
       w = Math.max(w, Math.abs(a.wlsV[r] - ref.survey.wls_v[r]) / ref.survey.wls_v[r]);
     expect(w).toBeLessThan(1e-6);
+  });
+});
+
+describe("WLSMV CFA (cfa(ordered = TRUE, estimator = 'WLSMV'))", () => {
+  const data = readItems("ordinal-sim.csv");
+  const spec = {
+    factors: [0, 1, 2].map((f) => ({
+      name: `f${f + 1}`,
+      indicators: data.names.slice(4 * f, 4 * f + 4),
+    })),
+  };
+  const r = fitWlsmv(spec, stats(data));
+  if (!r.ok) throw new Error(r.message);
+  const e = r.estimate;
+  interface Row {
+    lhs: string;
+    op: string;
+    rhs: string;
+    est: number;
+    se: number;
+  }
+  const rows = ref.cfa.params as Row[];
+  it("estimates (loadings, factor (co)variances, thresholds, residual variances) to 1e-5", () => {
+    let m = 0;
+    for (const p of e.params) {
+      const q = rows.find((x) => x.lhs === p.lhs && x.op === p.op && x.rhs === p.rhs);
+      expect(q, `${p.lhs} ${p.op} ${p.rhs}`).toBeDefined();
+      m = Math.max(m, Math.abs(p.est - q!.est));
+    }
+    expect(e.params.length).toBe(100);
+    expect(m).toBeLessThan(1e-5);
+  });
+  it("robust standard errors to 1e-5", () => {
+    let m = 0;
+    for (const p of e.params) {
+      const q = rows.find((x) => x.lhs === p.lhs && x.op === p.op && x.rhs === p.rhs)!;
+      m = Math.max(m, Math.abs(p.se - q.se));
+    }
+    expect(m).toBeLessThan(1e-5);
+  });
+  it("chi-square, scaled.shifted chi-square, df, scaling and shift to 1e-5", () => {
+    const f = ref.cfa.fit;
+    expect(e.test.df).toBe(f.df);
+    expect(e.npar).toBe(f.npar);
+    expect(e.fmin).toBeCloseTo(f.fmin, 8);
+    expect(Math.abs(e.test.chisq - f.chisq)).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.chisqScaled - f["chisq.scaled"])).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.scalingFactor - f["chisq.scaling.factor"])).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.shift - ref.cfa.shift_parameter)).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.pvalueScaled - f["pvalue.scaled"])).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.traceUGamma - ref.cfa.trace_ugamma)).toBeLessThan(1e-5);
+    expect(Math.abs(e.test.traceUGamma2 - ref.cfa.trace_ugamma2)).toBeLessThan(1e-5);
   });
 });

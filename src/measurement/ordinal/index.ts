@@ -3,3 +3,4 @@ export * from "./bivariateNormal.ts";
 export * from "./categories.ts";
 export * from "./polychoric.ts";
 export * from "./sampleStatistics.ts";
+export * from "./wlsmv.ts";
