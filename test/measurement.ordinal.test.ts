@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   bivariateNormalCdf,
   corIndex,
+  fitMeasurementModel,
   fitWlsmv,
   type OrdinalData,
   type OrdinalSampleStats,
@@ -127,6 +128,7 @@ describe("WLSMV CFA (cfa(ordered = TRUE, estimator = 'WLSMV'))", () => {
     rhs: string;
     est: number;
     se: number;
+    std_all: number;
   }
   const rows = ref.cfa.params as Row[];
   it("estimates (loadings, factor (co)variances, thresholds, residual variances) to 1e-5", () => {
@@ -137,6 +139,14 @@ describe("WLSMV CFA (cfa(ordered = TRUE, estimator = 'WLSMV'))", () => {
       m = Math.max(m, Math.abs(p.est - q!.est));
     }
     expect(e.params.length).toBe(100);
+    expect(m).toBeLessThan(1e-5);
+  });
+  it("std.all to 1e-5", () => {
+    let m = 0;
+    for (const p of e.params) {
+      const q = rows.find((x) => x.lhs === p.lhs && x.op === p.op && x.rhs === p.rhs)!;
+      m = Math.max(m, Math.abs(p.stdAll - q.std_all));
+    }
     expect(m).toBeLessThan(1e-5);
   });
   it("robust standard errors to 1e-5", () => {
@@ -159,5 +169,34 @@ describe("WLSMV CFA (cfa(ordered = TRUE, estimator = 'WLSMV'))", () => {
     expect(Math.abs(e.test.pvalueScaled - f["pvalue.scaled"])).toBeLessThan(1e-5);
     expect(Math.abs(e.test.traceUGamma - ref.cfa.trace_ugamma)).toBeLessThan(1e-5);
     expect(Math.abs(e.test.traceUGamma2 - ref.cfa.trace_ugamma2)).toBeLessThan(1e-5);
+  });
+});
+
+describe("measurement API: fitMeasurementModel(spec, raw items, { ordered })", () => {
+  const data = readItems("ordinal-sim.csv");
+  const spec = {
+    factors: [
+      { name: "f1", indicators: ["y1", "y2", "y3", "y4"] },
+      { name: "f2", indicators: ["y5", "y6", "y7", "y8"] },
+    ],
+  };
+  it("ordered: true and a list of every item give WLSMV; the items are taken by name", () => {
+    const a = fitMeasurementModel(spec, data, { ordered: true });
+    const b = fitMeasurementModel(spec, data, {
+      ordered: ["y8", "y7", "y6", "y5", "y4", "y3", "y2", "y1"],
+    });
+    expect(a.ok && a.estimator).toBe("WLSMV");
+    expect(b.ok && b.estimator).toBe("WLSMV");
+    if (a.ok && b.ok) expect(b.estimate.theta).toEqual(a.estimate.theta);
+  });
+  it("without ordered it is the continuous ML fit", () => {
+    const a = fitMeasurementModel(spec, data);
+    expect(a.ok && a.estimator).toBe("ML");
+  });
+  it("a partial list (mixed items) and an unknown item are refused with the item named", () => {
+    const a = fitMeasurementModel(spec, data, { ordered: ["y1", "y2"] });
+    expect(!a.ok && a.reason).toBe("mixed-items");
+    const b = fitMeasurementModel(spec, data, { ordered: ["y1", "zz"] });
+    expect(!b.ok && b.message).toMatch(/zz/);
   });
 });

@@ -28,6 +28,8 @@ export interface WlsmvParam {
   est: number;
   se: number;
   free: boolean;
+  /** Completely standardized (lavaan's std.all; y* has unit variance in this parameterization). */
+  stdAll: number;
 }
 
 export interface WlsmvEstimate {
@@ -309,24 +311,40 @@ export function fitWlsmv(
   const chisqScaled = aa * chisq + shift;
   const residualVariances = new Float64Array(p);
   for (let i = 0; i < p; i++) residualVariances[i] = 1 - im.Sigma[i * p + i];
+  const m = model.latent.length;
+  const sdLv = Array.from({ length: m }, (_, j) => Math.sqrt(im.Phi[j * m + j]));
   const params: WlsmvParam[] = [];
   model.params.forEach((par, k) => {
     const free = k < q;
+    const est = free ? theta[k] : par.value;
+    const { row, col } = par;
+    let stdAll: number;
+    if (par.matrix === "lambda") stdAll = est * sdLv[col];
+    else if (par.matrix === "beta") stdAll = (est * sdLv[col]) / sdLv[row];
+    else if (par.matrix === "psi")
+      stdAll =
+        row === col
+          ? est / (sdLv[row] * sdLv[col])
+          : est / Math.sqrt(im.Psi[row * m + row] * im.Psi[col * m + col]);
+    else stdAll = est / Math.sqrt(residualVariances[row] * residualVariances[col]);
     params.push({
       lhs: par.lhs,
       op: par.op,
       rhs: par.rhs,
-      est: free ? theta[k] : par.value,
+      est,
       se: free ? se[k] : 0,
       free,
+      stdAll,
     });
   });
   stats.thresholdNames.forEach((nm, t) => {
     const [lhs, rhs] = nm.split("|");
-    params.push({ lhs, op: "|", rhs, est: stats.thresholds[t], se: thresholdSe[t], free: true });
+    const est = stats.thresholds[t];
+    params.push({ lhs, op: "|", rhs, est, se: thresholdSe[t], free: true, stdAll: est });
   });
   model.observed.forEach((x, i) => {
-    params.push({ lhs: x, op: "~~", rhs: x, est: residualVariances[i], se: 0, free: false });
+    const est = residualVariances[i];
+    params.push({ lhs: x, op: "~~", rhs: x, est, se: 0, free: false, stdAll: est });
   });
   return {
     ok: true,
