@@ -16,6 +16,7 @@ import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 import { surveyCfa } from "./surveyCfa.ts";
+import { surveyCfaOrdered } from "./surveyCfaOrdered.ts";
 
 type Row = Record<string, string | number | null>;
 
@@ -151,12 +152,13 @@ export function surveyTables(scenario: Scenario, replication: number) {
 export const survey: Command = {
   name: "survey",
   summary: "Run one virtual survey of a scenario and write its answers, composites and estimates",
-  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S] [--cfa]",
+  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S] [--cfa [--ordered]]",
   options: {
     out: { type: "string" },
     replication: { type: "string" },
     seed: { type: "string" },
     cfa: { type: "boolean" },
+    ordered: { type: "boolean" },
   },
   help: `Fields the paper's questionnaire to the scenario's frame (docs/survey.md): a random mailing,
 non-response, three waves, item answers, composites, reliability and the non-response checks,
@@ -178,6 +180,9 @@ Options:
   --cfa            also run the paper's CFA on the items (docs/survey.md, "Measurement model"):
                    cfa.csv (loadings beside the Appendix), cfa.json (fit beside the paper's,
                    CR/AVE, the 21 discriminant-validity tests), and print the comparison
+  --ordered        with --cfa: treat the answers as ordinal (thresholds, polychoric
+                   correlations, WLSMV as lavaan's cfa(ordered = TRUE)): cfa.csv/cfa.json
+                   hold the WLSMV loadings, scaled-shifted chi-square and CR/AVE instead
   --out DIR        output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -195,7 +200,13 @@ Options:
     const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
     const t = surveyTables(scenario, replication);
     // --cfa (opt-in; without it nothing here changes): the paper's measurement analysis
-    const cfa = values.cfa ? surveyCfa(t.items) : null;
+    if (values.ordered && !values.cfa)
+      throw new UsageError("--ordered goes with --cfa (it selects the ordinal CFA)");
+    const cfa = values.cfa
+      ? values.ordered
+        ? surveyCfaOrdered(t.items)
+        : surveyCfa(t.items)
+      : null;
     prepareOutputDir(dir, "survey");
     if (t.items) writeAtomic(outPath(dir, "items.csv"), toCsv(t.items));
     writeAtomic(outPath(dir, "composites.csv"), toCsv(t.composites));

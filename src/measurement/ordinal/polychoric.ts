@@ -1,0 +1,209 @@
+import { normalCdf } from "../../math/distributions.ts";
+import {
+  bivariateNormalCdf,
+  bivariateNormalDensity,
+  bivariateNormalDensityDrho,
+} from "./bivariateNormal.ts";
+import { type OrdinalItem, thresholdAt } from "./categories.ts";
+
+/**
+ * The polychoric correlation of two ordinal items by two-step ML (Olsson 1979, as lavaan's
+ * lav_bvord_cor_twostep_fit): the thresholds fixed at their univariate values, rho maximises
+ *   l(rho) = sum_ab n_ab log pi_ab(rho),
+ * pi_ab the bivariate-normal probability of the rectangle (tau_a-1, tau_a] x (tau_b-1, tau_b]
+ * (floored at sqrt(machine epsilon), as lavaan), over lavaan's bounds [-0.999, 0.999]; by Newton
+ * steps on the analytic gradient and Hessian inside a shrinking bracket, to |step| < 1e-13.
+ *
+ * Empty cells as lavaan (zero.add = c(0.5, 0), zero.keep.margins = TRUE): tables larger than
+ * 2 x 2 are used as they are (an empty cell adds nothing to l); a 2 x 2 table with two empty
+ * cells has rho = ±1, with one empty cell 0.5 is moved into it keeping the margins; a 2 x 2 table
+ * with n11 n22 = n12 n21 has rho = 0, and with both thresholds 0 rho = -cos(2 pi n11 / n).
+ */
+export const PI_FLOOR = Math.sqrt(2.220446049250313e-16);
+export const RHO_BOUND = 0.999;
+
+export interface PairTable {
+  a: OrdinalItem;
+  b: OrdinalItem;
+  /** K_a x K_b counts, row-major. */
+  freq: Float64Array;
+  emptyCells: boolean;
+}
+
+export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
+  const ka = a.levels.length;
+  const kb = b.levels.length;
+  const freq = new Float64Array(ka * kb);
+  for (let i = 0; i < a.y.length; i++) freq[(a.y[i] - 1) * kb + b.y[i] - 1]++;
+  return { a, b, freq, emptyCells: freq.some((f) => f === 0) };
+}
+
+/** pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b. */
+export function cellProbabilities(
+  a: OrdinalItem,
+  b: OrdinalItem,
+  rho: number,
+  derivatives = false,
+): { pi: Float64Array; d1: Float64Array; d2: Float64Array } {
+  const ka = a.levels.length;
+  const kb = b.levels.length;
+  // cumulative grid at the extended thresholds -inf, tau_1..tau_K-1, +inf
+  const cdf = new Float64Array((ka + 1) * (kb + 1));
+  const den = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
+  const dden = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
+  for (let i = 0; i <= ka; i++) {
+    const x = thresholdAt(a, i - 1);
+    for (let j = 0; j <= kb; j++) {
+      const y = thresholdAt(b, j - 1);
+      const k = i * (kb + 1) + j;
+      cdf[k] = rho === 0 ? normalCdf(x) * normalCdf(y) : bivariateNormalCdf(x, y, rho);
+      if (derivatives) {
+        den[k] = bivariateNormalDensity(x, y, rho);
+        dden[k] = bivariateNormalDensityDrho(x, y, rho);
+      }
+    }
+  }
+  const rect = (g: Float64Array, i: number, j: number) =>
+    g[(i + 1) * (kb + 1) + j + 1] -
+    g[i * (kb + 1) + j + 1] -
+    g[(i + 1) * (kb + 1) + j] +
+    g[i * (kb + 1) + j];
+  const pi = new Float64Array(ka * kb);
+  const d1 = new Float64Array(derivatives ? ka * kb : 0);
+  const d2 = new Float64Array(derivatives ? ka * kb : 0);
+  for (let i = 0; i < ka; i++)
+    for (let j = 0; j < kb; j++) {
+      pi[i * kb + j] = Math.max(PI_FLOOR, rect(cdf, i, j));
+      if (derivatives) {
+        d1[i * kb + j] = rect(den, i, j);
+        d2[i * kb + j] = rect(dden, i, j);
+      }
+    }
+  return { pi, d1, d2 };
+}
+
+function pearson(a: Int32Array, b: Int32Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  const r = sab / Math.sqrt(saa * sbb);
+  return Number.isFinite(r) && Math.abs(r) < 1 ? r : 0;
+}
+
+/** The 2 x 2 special cases; undefined when the general maximisation applies. */
+function twoByTwo(t: PairTable, freq: Float64Array): number | undefined {
+  if (t.a.levels.length !== 2 || t.b.levels.length !== 2) return undefined;
+  const zeros = [0, 1, 2, 3].filter((k) => freq[k] === 0);
+  if (zeros.length === 2) return freq[0] > 0 ? 1 : -1;
+  if (zeros.length === 1) {
+    const d = zeros[0] === 0 || zeros[0] === 3 ? 0.5 : -0.5;
+    freq[0] += d;
+    freq[3] += d;
+    freq[1] -= d;
+    freq[2] -= d;
+  }
+  if (freq[0] * freq[3] === freq[1] * freq[2]) return 0;
+  if (t.a.thresholds[0] === 0 && t.b.thresholds[0] === 0)
+    return -Math.cos((2 * Math.PI * freq[0]) / (freq[0] + freq[1] + freq[2] + freq[3]));
+  return undefined;
+}
+
+/** Gradient and Hessian of l(rho) / n. */
+function derivatives(t: PairTable, freq: Float64Array, rho: number): { g: number; h: number } {
+  const { pi, d1, d2 } = cellProbabilities(t.a, t.b, rho, true);
+  let g = 0;
+  let h = 0;
+  for (let k = 0; k < freq.length; k++) {
+    if (freq[k] === 0) continue;
+    const r = d1[k] / pi[k];
+    g += freq[k] * r;
+    h += freq[k] * (d2[k] / pi[k] - r * r);
+  }
+  return { g, h };
+}
+
+export function polychoricPair(t: PairTable): number {
+  const freq = Float64Array.from(t.freq);
+  const special = twoByTwo(t, freq);
+  if (special !== undefined) return special;
+  let lo = -RHO_BOUND;
+  let hi = RHO_BOUND;
+  let rho = Math.max(lo, Math.min(hi, pearson(t.a.y, t.b.y)));
+  for (let it = 0; it < 200; it++) {
+    const { g, h } = derivatives(t, freq, rho);
+    if (g > 0) lo = rho;
+    else if (g < 0) hi = rho;
+    else return rho;
+    let next = h < 0 ? rho - g / h : Number.NaN;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - rho) < 1e-13 || hi - lo < 1e-13) return next;
+    rho = next;
+  }
+  return rho;
+}
+
+/**
+ * Casewise quantities of one pair at rho, per cell (row-major K_a x K_b): the score of rho,
+ * d log pi_ab / d rho, and the scores of the upper and lower thresholds of each item's category
+ * (lavaan's lav_bvord_cor_scores): for item a in category i, d log pi_ij / d tau_a,i is
+ *   phi(tau_a,i) [Phi((tau_b,j - rho tau_a,i)/R) - Phi((tau_b,j-1 - rho tau_a,i)/R)] / pi_ij,
+ * R = sqrt(1 - rho^2), and minus the same at tau_a,i-1 for the lower threshold. Cells with
+ * pi <= sqrt(eps) get 0 (lavaan: NA, dropped from its sums).
+ */
+export interface PairScores {
+  rho: Float64Array;
+  aUpper: Float64Array;
+  aLower: Float64Array;
+  bUpper: Float64Array;
+  bLower: Float64Array;
+}
+
+export function pairScores(a: OrdinalItem, b: OrdinalItem, rho: number): PairScores {
+  const ka = a.levels.length;
+  const kb = b.levels.length;
+  const { pi, d1 } = cellProbabilities(a, b, rho, true);
+  const R = Math.sqrt(1 - rho * rho);
+  const phi = (x: number) =>
+    Number.isFinite(x) ? Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI) : 0;
+  const band = (x: number, yHi: number, yLo: number) =>
+    Number.isFinite(x)
+      ? phi(x) * (normalCdf((yHi - rho * x) / R) - normalCdf((yLo - rho * x) / R))
+      : 0;
+  const out: PairScores = {
+    rho: new Float64Array(ka * kb),
+    aUpper: new Float64Array(ka * kb),
+    aLower: new Float64Array(ka * kb),
+    bUpper: new Float64Array(ka * kb),
+    bLower: new Float64Array(ka * kb),
+  };
+  for (let i = 0; i < ka; i++)
+    for (let j = 0; j < kb; j++) {
+      const k = i * kb + j;
+      const p = pi[k];
+      if (p <= PI_FLOOR) continue;
+      const ai = thresholdAt(a, i);
+      const ai1 = thresholdAt(a, i - 1);
+      const bj = thresholdAt(b, j);
+      const bj1 = thresholdAt(b, j - 1);
+      out.rho[k] = d1[k] / p;
+      out.aUpper[k] = band(ai, bj, bj1) / p;
+      out.aLower[k] = -band(ai1, bj, bj1) / p;
+      out.bUpper[k] = band(bj, ai, ai1) / p;
+      out.bLower[k] = -band(bj1, ai, ai1) / p;
+    }
+  return out;
+}
