@@ -39,7 +39,7 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     const { page, problems } = await openPage(h, "?view=whatIf");
     await page.waitForSelector("section.view-whatif[data-ready='1']");
     const defaultDiff = await page
-      .locator('#wi-table tr[data-outcome="exporters"] td.diff')
+      .locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff')
       .textContent();
     await rangeTo(page, "#wi-lever", "1");
     await page.locator("#wi-reps").fill("4");
@@ -51,7 +51,9 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     );
     await waitUrl(page, "wi-lever=1");
     const table = await tableText(page, "#wi-table");
-    const diff = await page.locator('#wi-table tr[data-outcome="exporters"] td.diff').textContent();
+    const diff = await page
+      .locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff')
+      .textContent();
     expect(diff).not.toBe(defaultDiff);
     const link = page.url();
     expect(link).toContain("wi-reps=4");
@@ -499,10 +501,12 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     expect(text).toMatch(/settings: wi-reps=3/);
     const rows = text.split("\n").filter((l) => l && !l.startsWith("# "));
     expect(rows[0]).toBe(
-      "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,replications,policy_id,lever",
+      "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,interval,replications,policy_id,lever",
     );
-    const exporters = rows.find((r) => r.startsWith("exporters,"))!.split(",");
-    const cell = await page.locator('#wi-table tr[data-outcome="exporters"] td.diff').textContent();
+    const exporters = rows.find((r) => r.startsWith("dynamics.shareExporting,"))!.split(",");
+    const cell = await page
+      .locator('#wi-table tr[data-outcome="dynamics.shareExporting"] td.diff')
+      .textContent();
     // the table shows the same difference, in percentage points
     expect(cell).toContain((100 * Number(exporters[5])).toFixed(1));
     expect(Number(exporters[6])).toBeLessThan(Number(exporters[5]));
