@@ -113,14 +113,14 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("the summary sentence equals bgsim compare --summary's; the CSV holds it, the cost rows and the settings; README screenshot", {
       timeout: 300_000,
     }, async () => {
-      const { page, problems } = await openPage(h, "?view=whatIf&wi-reps=3", {
+      const { page, problems } = await openPage(h, "?view=whatIf&wi-reps=6", {
         width: 1280,
         height: 900,
       });
       await page.waitForSelector("section.view-whatif[data-ready='1']");
       const sentence = (await page.locator("#wi-summary").textContent()) ?? "";
       expect(sentence).toMatch(
-        /^Treating 30% of eligible firms \(not yet exporting\) with export promotion from 1990 raises the share of firms exporting in 2002 from \d+\.\d% to \d+\.\d% \(\+\d+\.\d points, 95% CI \d+\.\d–\d+\.\d\) at a cost of US\$ [\d,]+ m over the programme, about US\$ [\d,]+ per additional exporter \(95% CI [\d,]+–[\d,]+\) and US\$ [\d.]+ per additional US\$ of exports in 2002 \(95% CI [\d.]+–[\d.]+\); 3 paired replications\.$/,
+        /^Treating 30% of eligible firms \(not yet exporting\) with export promotion from 1990 raises the share of firms exporting in 2002 from \d+\.\d% to \d+\.\d% \(\+\d+\.\d points, 95% CI \d+\.\d–\d+\.\d\) at a cost of US\$ [\d,]+ m over the programme, about US\$ [\d,]+ per additional exporter \(95% CI [\d,]+–[\d,]+\) and US\$ [\d.]+ per additional US\$ of exports in 2002 \(95% CI [\d.]+–[\d.]+\); 6 paired replications\.$/,
       );
 
       // the same scenario, policy, seed and replications through the bgsim executable
@@ -140,7 +140,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         path.join(dir, "A.json"),
         path.join(dir, "B.json"),
         "--reps",
-        "3",
+        "6",
         "--seed",
         "2004",
         "--workers",
@@ -168,7 +168,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           .click(),
       ]);
       const text = readFileSync((await d.path())!, "utf8");
-      expect(text).toMatch(/^# .*settings: .*wi-reps=3/m);
+      expect(text).toMatch(/^# .*settings: .*wi-reps=6/m);
       expect(text).toContain(`# Summary: ${sentence}\n`);
       const csv = text.split("\n").filter((l) => l && !l.startsWith("# "));
       expect(csv[0]).toBe(
