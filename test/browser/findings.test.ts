@@ -501,7 +501,7 @@ describe.skipIf(!HAS_CHROMIUM)("issue 14 findings in headless Chromium", () => {
     expect(text).toMatch(/settings: wi-reps=3/);
     const rows = text.split("\n").filter((l) => l && !l.startsWith("# "));
     expect(rows[0]).toBe(
-      "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,replications,policy_id,lever",
+      "outcome,label,unit,baseline,policy,difference,ci95_low,ci95_high,interval,replications,policy_id,lever",
     );
     const exporters = rows.find((r) => r.startsWith("dynamics.shareExporting,"))!.split(",");
     const cell = await page

@@ -73,6 +73,8 @@ export interface ExportSource {
   rows: () => Record<string, string | number | null>[];
   /** A table, not a chart: only the CSV button. */
   csvOnly?: boolean;
+  /** More "# " lines after the settings (e.g. a summary of the result). */
+  header?: () => string[];
 }
 
 let contextLines: () => string[] = () => [];
@@ -85,8 +87,9 @@ export function setExportContext(fn: () => string[]): void {
 export function csvWithHeader(
   name: string,
   rows: readonly Record<string, string | number | null>[],
+  extra: readonly string[] = [],
 ): string {
-  const head = [`Born Global Lab export: ${name}`, ...contextLines()]
+  const head = [`Born Global Lab export: ${name}`, ...contextLines(), ...extra]
     .map((l) => `# ${l.replace(/[\r\n]+/g, " ")}`)
     .join("\n");
   return `${head}\n${csvText(rows)}\n`;
@@ -116,7 +119,7 @@ export function exportToolbar(src: ExportSource): HTMLElement {
     }
     note.textContent = "";
     downloadBlob(
-      new Blob([csvWithHeader(src.name, rows)], { type: "text/csv" }),
+      new Blob([csvWithHeader(src.name, rows, src.header?.() ?? [])], { type: "text/csv" }),
       `${src.name}.csv`,
     );
   });

@@ -1,6 +1,13 @@
 import { quantileSorted } from "d3";
 import { pairedDifference } from "../../src/math/intervals.ts";
 import { outcomeReporter } from "../../src/pipeline/4-outcomes.ts";
+import {
+  decimalsFor,
+  formatNumber,
+  formatRatio,
+  type PolicyMetrics,
+  type RatioCi,
+} from "../../src/pipeline/policyMetrics.ts";
 import { setAt } from "../../src/scenario/fieldPath.ts";
 import type { ScenarioInput } from "../../src/scenario/schema.ts";
 import { series } from "../dynamics/aggregate.ts";
@@ -137,12 +144,20 @@ export const WHAT_IF_OUTCOME_KEYS = [
 ] as const;
 export type OutcomeKey = (typeof WHAT_IF_OUTCOME_KEYS)[number];
 
+/** Plain-language notes shown under an outcome's name in the table (and as its tooltip). */
+export const OUTCOME_NOTES: Partial<Record<OutcomeKey, string>> = {
+  "dynamics.performanceAbroad":
+    "How well firms do in their foreign markets: the average over every firm–market relationship in the survey quarter, in standard deviations of the paper's performance construct (PERF). 0 is a firm of average capabilities with an average distributor and no experience abroad; 1.4 means 1.4 SD better, because poor performers withdraw and experience adds to performance. It drives sales abroad, withdrawal from markets and firm survival.",
+  "dynamics.policyCostUsdM":
+    "What the programme costs over the whole run (treated firms × cost per firm, or assisted entries × cost per entry).",
+};
+
 /** Label (with its unit unless a share) and whether it is a share, from the registry. */
 export const OUTCOMES = WHAT_IF_OUTCOME_KEYS.map((key) => {
   const r = outcomeReporter(key);
   const pct = r.unit === "share";
   const label = r.label.charAt(0).toUpperCase() + r.label.slice(1);
-  return { key, label: pct ? label : `${label} (${r.unit})`, pct };
+  return { key, label: pct ? label : `${label} (${r.unit})`, pct, note: OUTCOME_NOTES[key] };
 });
 
 /** Scalar outcomes of one run: the registry's values (computed in the worker), NaN if absent. */
@@ -231,4 +246,102 @@ export function differences(
       reps: d.n,
     };
   });
+}
+
+/** A table row's cells as text. */
+export interface RowText {
+  baseline: string;
+  policy: string;
+  diff: string;
+  ci: string;
+}
+
+/**
+ * One row of the differences table in one number format: shares as percentages with the
+ * difference in percentage points ("+2.6 pp", "[2.4, 2.9]"), other values with thousands
+ * separators; the baseline, the policy, the difference and its interval all with the same
+ * decimals, chosen from the interval's half-width (one significant digit).
+ */
+export function rowText(d: {
+  pct: boolean;
+  baseline: number;
+  policy: number;
+  diff: number;
+  lo: number;
+  hi: number;
+}): RowText {
+  const k = d.pct ? 100 : 1;
+  const dec = decimalsFor(k * d.lo, k * d.hi, d.pct ? 1 : 2, d.pct ? 1 : 0);
+  const f = (x: number, signed = false) => formatNumber(k * x, dec, signed);
+  const unit = d.pct ? " pp" : "";
+  return {
+    baseline: d.pct ? `${f(d.baseline)}%` : f(d.baseline),
+    policy: d.pct ? `${f(d.policy)}%` : f(d.policy),
+    diff: `${f(d.diff, true)}${unit}`,
+    ci: Number.isFinite(d.lo) ? `[${f(d.lo)}, ${f(d.hi)}]` : "–",
+  };
+}
+
+export interface CostRow {
+  key: string;
+  label: string;
+  unit: string;
+  estimate: number;
+  lo: number;
+  hi: number;
+  text: { estimate: string; ci: string };
+}
+
+/**
+ * The cost-effectiveness rows under the table: the additional exporters, exports and cost
+ * (paired differences, t intervals) and the cost per additional exporter and per additional US$
+ * of exports (ratios of the paired mean differences, Fieller intervals), from policyMetrics.
+ */
+export function costRows(m: PolicyMetrics, surveyYear: number): CostRow[] {
+  const diff = (
+    key: string,
+    label: string,
+    unit: string,
+    p: PolicyMetrics["exporters"],
+    k = 1,
+  ): CostRow => {
+    const dec = decimalsFor(k * p.lo, k * p.hi, 0);
+    const f = (x: number, signed = false) => formatNumber(k * x, dec, signed);
+    return {
+      key,
+      label,
+      unit,
+      estimate: k * p.diff,
+      lo: k * p.lo,
+      hi: k * p.hi,
+      text: { estimate: f(p.diff, true), ci: `[${f(p.lo)}, ${f(p.hi)}]` },
+    };
+  };
+  const ratio = (key: string, label: string, unit: string, r: RatioCi): CostRow => {
+    const t = formatRatio(r);
+    return {
+      key,
+      label,
+      unit,
+      estimate: r.estimate,
+      lo: r.lo,
+      hi: r.hi,
+      text: {
+        estimate: r.bounded ? t.estimate : "–",
+        ci: r.bounded ? `[${t.lo}, ${t.hi}]` : "unbounded (no detectable gain)",
+      },
+    };
+  };
+  return [
+    diff("additionalExporters", "Additional exporters at the survey date", "firms", m.exporters),
+    diff("additionalExportsUsdM", `Additional exports in ${surveyYear}`, "US$ million", m.exports),
+    diff("additionalCostUsdM", "Additional programme cost", "US$ million", m.cost, 1 / 1000),
+    ratio("costPerAdditionalExporter", "Cost per additional exporter", "US$", m.costPerExporter),
+    ratio(
+      "costPerAdditionalExportUsd",
+      `Cost per additional US$ of exports in ${surveyYear}`,
+      "US$",
+      m.costPerExportUsd,
+    ),
+  ];
 }

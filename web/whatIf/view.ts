@@ -1,19 +1,30 @@
+import {
+  analystSummary,
+  describePolicy,
+  type PolicyMetrics,
+  policyMetrics,
+} from "../../src/pipeline/policyMetrics.ts";
+import type { Scenario } from "../../src/scenario/schema.ts";
 import { formatIssue, validateScenario } from "../../src/scenario/validate.ts";
 import { runDynamics } from "../dynamics/client.ts";
 import type { ViewHistory } from "../dynamics/summarise.ts";
 import { exportToolbar } from "../export/export.ts";
 import type { ViewContext, ViewHandle } from "../state/view.ts";
 import { bindUi } from "../ui/bindUi.ts";
-import { clear, fmt, h, labelled } from "../ui/dom.ts";
+import { clear, h, labelled } from "../ui/dom.ts";
 import { drawLineChart, newSvg } from "../ui/lineChart.ts";
 import { PALETTE } from "../ui/palette.ts";
 import {
   band,
+  type CostRow,
+  costRows,
   type Difference,
   differences,
+  OUTCOMES,
   outcomesOf,
   POLICIES,
   policyScenario,
+  rowText,
   TRAJECTORIES,
   type TrajectoryKey,
   trajectory,
@@ -52,10 +63,22 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
     "Outcome over time, baseline and policy, with bands across replications",
   );
   const table = h("table", { class: "data", id: "wi-table" });
+  const notes = h("div", { class: "note", id: "wi-notes" });
+  const summary = h("p", {
+    class: "summary",
+    id: "wi-summary",
+    "aria-live": "polite",
+    "aria-label": "Summary of the comparison",
+  });
+  const costTable = h("table", { class: "data", id: "wi-cost" });
 
   let base: ViewHistory[] = [];
   let pol: ViewHistory[] = [];
   let diffs: Difference[] = [];
+  let costs: CostRow[] = [];
+  let sentence = "";
+  /** The scenarios of the shown result (the summary and the chart's policy marker read them). */
+  let ran: { base: Scenario; pol: Scenario; metrics: PolicyMetrics } | null = null;
   let generation = 0;
 
   root.append(
@@ -65,6 +88,7 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       { class: "lede" },
       "Both scenarios run several replications with the same random numbers (replication r of each uses the same streams), so differences come from the policy, not from luck. Bands: 10th to 90th percentile across replications.",
     ),
+    summary,
     h(
       "div",
       { class: "split" },
@@ -112,12 +136,25 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       "Differences at the survey date (policy − baseline, 95% t interval over paired replications)",
     ),
     h("div", { class: "table-wrap" }, table),
+    notes,
+    h(
+      "h3",
+      {},
+      "Cost-effectiveness (ratios of the paired mean differences, Fieller 95% intervals)",
+    ),
+    h("div", { class: "table-wrap" }, costTable),
+    h(
+      "p",
+      { class: "note" },
+      "The cost is the programme's over the whole run; the exports are one year's, the survey year's. A ratio's interval is Fieller's (t with replications − 1 df), the same as bgsim compare --summary prints; it is unbounded when the gain in its denominator is not distinguishable from zero.",
+    ),
     exportToolbar({
       name: "what-if-differences",
       svg: () => null,
       csvOnly: true,
-      rows: () =>
-        diffs.map((d) => ({
+      header: () => (sentence ? [`Summary: ${sentence}`] : []),
+      rows: () => [
+        ...diffs.map((d) => ({
           outcome: d.key,
           label: d.label,
           unit: d.pct ? "share" : "value",
@@ -126,10 +163,26 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
           difference: d.diff,
           ci95_low: d.lo,
           ci95_high: d.hi,
+          interval: "t",
           replications: base.length,
           policy_id: option().id,
           lever: option().lever ? Number(lever.value) : "",
         })),
+        ...costs.map((c) => ({
+          outcome: c.key,
+          label: c.label,
+          unit: c.unit,
+          baseline: "",
+          policy: "",
+          difference: c.estimate,
+          ci95_low: c.lo,
+          ci95_high: c.hi,
+          interval: c.key.startsWith("costPer") ? "Fieller" : "t",
+          replications: base.length,
+          policy_id: option().id,
+          lever: option().lever ? Number(lever.value) : "",
+        })),
+      ],
     }),
   );
 
@@ -177,6 +230,7 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
     const years = base[0].labels.map((_, s) => base[0].startYear + (s + 1) / base[0].stepsPerYear);
     const b = band(base.map((x) => trajectory(x, key)));
     const p = band(pol.map((x) => trajectory(x, key)));
+    const policyStart = ran ? describePolicy(ran.base, ran.pol).startYear : null;
     drawLineChart(chart, {
       title: t.label,
       xLabel: "year",
@@ -198,6 +252,9 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
         { name: option().title, colour: PALETTE.policy, x: years, y: p.mean, lo: p.lo, hi: p.hi },
       ],
       marks: [
+        ...(policyStart !== null
+          ? [{ axis: "x" as const, value: policyStart, label: `policy from ${policyStart}` }]
+          : []),
         {
           axis: "x",
           value: base[0].startYear + (base[0].surveyStep + 1) / base[0].stepsPerYear,
@@ -209,31 +266,52 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
 
   function drawTable(): void {
     clear(table);
+    clear(notes);
     const head = h("tr", {});
     for (const c of ["Outcome", "Baseline", "Policy", "Difference", "95% CI"])
       head.append(h("th", { scope: "col" }, c));
     table.append(h("thead", {}, head));
     const body = h("tbody", {});
     for (const d of diffs) {
-      // counts in the thousands read better as whole numbers with separators
-      const num = (x: number) =>
-        Math.abs(x) >= 1000 ? x.toLocaleString("en-US", { maximumFractionDigits: 0 }) : fmt(x, 2);
-      const f = (x: number) => (d.pct ? `${fmt(100 * x, 1)}%` : num(x));
-      const fd = (x: number) => (d.pct ? `${fmt(100 * x, 1)} pp` : num(x));
+      const t = rowText(d);
       const sig = d.lo > 0 || d.hi < 0;
+      const note = OUTCOMES.find((o) => o.key === d.key)?.note;
+      const name = h("th", { scope: "row" }, d.label);
+      if (note) {
+        name.title = note;
+        name.append(h("sup", { class: "note-mark", "aria-hidden": "true" }, "*"));
+        notes.append(h("p", { "data-note": d.key }, h("strong", {}, `* ${d.label}: `), note));
+      }
       body.append(
         h(
           "tr",
           { "data-outcome": d.key },
-          h("th", { scope: "row" }, d.label),
-          h("td", {}, f(d.baseline)),
-          h("td", {}, f(d.policy)),
-          h("td", { class: sig ? "diff sig" : "diff" }, `${d.diff > 0 ? "+" : ""}${fd(d.diff)}`),
-          h("td", {}, `[${fd(d.lo)}, ${fd(d.hi)}]${sig ? "" : " (includes 0)"}`),
+          name,
+          h("td", {}, t.baseline),
+          h("td", {}, t.policy),
+          h("td", { class: sig ? "diff sig" : "diff" }, t.diff),
+          h("td", { class: "ci" }, `${t.ci}${sig ? "" : " (includes 0)"}`),
         ),
       );
     }
     table.append(body);
+    clear(costTable);
+    const ch = h("tr", {});
+    for (const c of ["Quantity", "Estimate", "95% CI"]) ch.append(h("th", { scope: "col" }, c));
+    costTable.append(h("thead", {}, ch));
+    const cb = h("tbody", {});
+    for (const c of costs)
+      cb.append(
+        h(
+          "tr",
+          { "data-cost": c.key },
+          h("th", { scope: "row" }, `${c.label} (${c.unit})`),
+          h("td", {}, c.text.estimate),
+          h("td", { class: "ci" }, c.text.ci),
+        ),
+      );
+    costTable.append(cb);
+    summary.textContent = sentence;
   }
 
   async function compare(): Promise<void> {
@@ -284,6 +362,14 @@ export function createWhatIfView(ctx: ViewContext): ViewHandle {
       base = b;
       pol = p;
       diffs = differences(b.map(outcomesOf), p.map(outcomesOf));
+      // the analyst's numbers: one pure function with bgsim compare --summary
+      const metrics = policyMetrics(
+        b.map((x) => x.outcomes),
+        p.map((x) => x.outcomes),
+      );
+      ran = { base: baseScenario, pol: v.scenario, metrics };
+      costs = costRows(metrics, v.scenario.dynamics.surveyYear);
+      sentence = analystSummary(baseScenario, v.scenario, metrics);
       drawChart();
       drawTable();
       status.textContent = `${R} replications of each scenario (seed ${baseScenario.seed})${o.lever ? `; ${o.lever.label.toLowerCase()} = ${value}` : `; levers from the file: ${Object.keys(o.patch ?? {}).join(", ")}`}.`;

@@ -1,4 +1,11 @@
 import { pairedDifference } from "../../../../src/math/intervals.ts";
+import {
+  analystSummary,
+  type OutcomeRun,
+  type PolicyMetrics,
+  policyMetrics,
+  SUMMARY_KEYS,
+} from "../../../../src/pipeline/policyMetrics.ts";
 import { runReplication } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
 import { flattenResult } from "../../../core/output/flatten.ts";
@@ -25,6 +32,17 @@ export interface Comparison {
   }[];
   onlyA: string[];
   onlyB: string[];
+  /** The registered outcomes (`outcome.<key>` without the prefix) of each replication used. */
+  outcomes: { a: OutcomeRun[]; b: OutcomeRun[] };
+}
+
+/** The registered outcomes of one flattened replication. */
+function outcomesOfFlat(f: Flat): OutcomeRun {
+  const o: Record<string, number> = {};
+  f.keys.forEach((k, i) => {
+    if (k.startsWith("outcome.")) o[k.slice("outcome.".length)] = f.values[i];
+  });
+  return o;
 }
 
 type Flat = { keys: string[]; values: ArrayLike<number> };
@@ -45,6 +63,7 @@ export function comparisonFrom(
   const keysA: string[] = [];
   const keysB: string[] = [];
   const failed: Comparison["failed"] = [];
+  const outcomes: Comparison["outcomes"] = { a: [], b: [] };
   let ok = 0;
   const put = (m: Map<string, number[]>, keys: string[], f: Flat) =>
     f.keys.forEach((k, i) => {
@@ -68,6 +87,8 @@ export function comparisonFrom(
     }
     put(va, keysA, fa);
     put(vb, keysB, fb);
+    outcomes.a.push(outcomesOfFlat(fa));
+    outcomes.b.push(outcomesOfFlat(fb));
     ok++;
     for (const m of [va, vb])
       for (const arr of m.values()) if (arr.length < ok) arr.push(Number.NaN);
@@ -95,7 +116,24 @@ export function comparisonFrom(
     rows,
     onlyA: keysA.filter((k) => !vb.has(k)),
     onlyB: keysB.filter((k) => !va.has(k)),
+    outcomes,
   };
+}
+
+/** The analyst's summary of a comparison (`--summary`), or why there is none. */
+export function comparisonSummary(
+  a: Scenario,
+  b: Scenario,
+  c: Comparison,
+): { metrics: PolicyMetrics; sentence: string } | { missing: string } {
+  const keys = Object.values(SUMMARY_KEYS);
+  const lacking = keys.filter((k) => !c.outcomes.a.concat(c.outcomes.b).every((o) => k in o));
+  if (lacking.length || !c.outcomes.a.length)
+    return {
+      missing: `the summary needs dynamics-mode scenarios (outcome ${lacking.join(", ") || keys[0]} is missing)`,
+    };
+  const metrics = policyMetrics(c.outcomes.a, c.outcomes.b);
+  return { metrics, sentence: analystSummary(a, b, metrics) };
 }
 
 /** The comparison computed in this thread (no workers). */
@@ -153,12 +191,13 @@ export const compare: Command = {
   summary:
     "What did B change relative to A? Outcome differences with 95% CIs (common random numbers)",
   usage:
-    "bgsim compare <scenario A.json> <scenario B.json> [--reps R] [--seed S] [--workers N] [--all]",
+    "bgsim compare <scenario A.json> <scenario B.json> [--reps R] [--seed S] [--workers N] [--all] [--summary]",
   options: {
     reps: { type: "string" },
     seed: { type: "string" },
     workers: { type: "string" },
     all: { type: "boolean" },
+    summary: { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
   },
   help: `Runs R replications of each scenario with common random numbers (replication r of A and
@@ -171,7 +210,12 @@ Options:
   --seed S   seed of both scenarios (default: A's seed)
   --workers N  worker threads (default: the machine's; 1 runs in this thread)
   --quiet    no progress bar
-  --all      also list quantities that are identical in every replication`,
+  --all      also list quantities that are identical in every replication
+  --summary  (dynamics scenarios) end with the analyst's summary: one sentence on the share
+             exporting at the survey date and the programme cost, and the cost per additional
+             exporter and per additional US$ of exports in the survey year, each a ratio of
+             paired mean differences with a Fieller 95% interval (t, R - 1 df); the same
+             function as the web app's What-if view (src/pipeline/policyMetrics.ts)`,
   async run({ values, positionals }) {
     if (positionals.length !== 2)
       throw new UsageError("expected two scenario files (bgsim compare A.json B.json)");
@@ -226,9 +270,49 @@ Options:
       out.push(
         `${c.failed.length} replication(s) failed and were left out of both A and B (first: replication ${c.failed[0].replication}: ${c.failed[0].message})`,
       );
+    if (values.summary) out.push("", ...summaryLines({ ...a, seed }, { ...b, seed }, c));
     console.log(out.join("\n"));
   },
 };
+
+/** The `--summary` section: the sentence, then the numbers behind it with their intervals. */
+export function summaryLines(a: Scenario, b: Scenario, c: Comparison): string[] {
+  const s = comparisonSummary(a, b, c);
+  if ("missing" in s) return [`Analyst summary: none, ${s.missing}.`];
+  const m = s.metrics;
+  const ci = (lo: number, hi: number) =>
+    Number.isFinite(lo) && Number.isFinite(hi) ? `[${fmt(lo, 4)}, ${fmt(hi, 4)}]` : "unbounded";
+  const year = b.dynamics.surveyYear;
+  return [
+    "Analyst summary",
+    s.sentence,
+    "",
+    table(
+      ["quantity", "A mean", "B mean", "B - A", "95% CI"],
+      [
+        ["share of firms exporting", m.share],
+        ["exporters (firms)", m.exporters],
+        [`exports in ${year} (US$ million)`, m.exports],
+        ["programme cost (US$ thousand)", m.cost],
+      ].map(([label, d]) => {
+        const p = d as PolicyMetrics["share"];
+        return [label as string, fmt(p.meanA, 4), fmt(p.meanB, 4), fmt(p.diff, 4), ci(p.lo, p.hi)];
+      }),
+    ),
+    "",
+    table(
+      ["ratio of paired mean differences", "estimate", "95% CI (Fieller)"],
+      [
+        ["cost per additional exporter (US$)", m.costPerExporter],
+        [`cost per additional US$ of exports in ${year} (US$)`, m.costPerExportUsd],
+      ].map(([label, r]) => {
+        const q = r as PolicyMetrics["costPerExporter"];
+        return [label as string, fmt(q.estimate, 4), ci(q.lo, q.hi)];
+      }),
+    ),
+    `Cost is the programme's over the whole run; exports are one year's (${year}). Fieller's interval is unbounded when the denominator's own interval contains 0.`,
+  ];
+}
 
 /**
  * Display order: what a policy analyst asks first (the dynamics outcomes: exporters, born
