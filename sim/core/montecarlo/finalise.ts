@@ -4,10 +4,11 @@ import type { PathResult, ReplicationResult } from "../../../src/replication.ts"
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
+import type { SinkFactory, TextSink } from "../output/finalise.ts";
 import type { JournalRecord } from "../output/journal.ts";
 import { VERSION } from "../version.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows } from "./rows.ts";
-import { type Summary, summarise } from "./summary.ts";
+import { type Summary, SummaryAccumulator } from "./summary.ts";
 
 /**
  * The files of `bgsim power`, computed from a power sweep's journal alone (records of the
@@ -82,75 +83,156 @@ export function resultOfRecord(
   };
 }
 
-/** CSV text without its header line (the header is written once, by the first chunk). */
-function body(csv: string): string {
-  const nl = csv.indexOf("\n");
-  return csv.slice(nl + 1);
+/** A CSV cell as d3-dsv's csvFormat writes it (null and undefined empty, quoted if needed). */
+function d3Cell(v: unknown): string {
+  if (v == null) return "";
+  const s = String(v);
+  return /["\n\r,]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): PowerFiles {
-  const meta = plan.sweep.power;
-  if (!meta) throw new Error("not a power sweep");
-  const factors = plan.sweep.factors;
-  const reps = plan.sweep.replications;
-  const axisCols = factors.map((f) => f.path);
-  let replications = "";
-  let outcomes = "";
-  const points: PowerPointSummary[] = [];
-  let k = 0;
-  for (let index = 0; index < plan.points.length; index++) {
-    const settings: Record<string, number> = {};
-    factors.forEach((f, j) => {
-      settings[f.path] = plan.points[index][j];
-    });
-    const results: ReplicationResult[] = [];
-    const end = (index + 1) * reps;
-    for (; k < sorted.length && sorted[k].run < end; k++) {
-      const r = sorted[k];
-      if ("error" in r) continue;
-      results.push(resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values));
-    }
-    const sc = plan.scenarioAt(index);
-    if (!sc.ok) throw new Error(sc.message);
-    const alpha = sc.scenario.estimation.alpha;
-    const rows = replicationRows(results, alpha);
-    const outs = outcomeRows(results);
-    const rowCsv = toCsv(
-      rows.map((r) => ({ point: index, ...settings, ...r })),
-      ["point", ...axisCols, ...ROW_COLUMNS] as never,
-    );
-    replications += replications ? body(rowCsv) : rowCsv;
-    if (outs.length) {
-      const outCsv = toCsv(outs.map((o) => ({ point: index, ...settings, ...o })));
-      outcomes += outcomes ? body(outCsv) : outCsv;
-    }
-    points.push({
-      index,
-      settings,
-      summary: summarise(rows, alpha, outs, compositeValues(sc.scenario)),
-    });
+/** One CSV line of `row` over `columns`, as toCsv writes its rows. */
+function d3Line(row: Record<string, unknown>, columns: readonly string[]): string {
+  let out = "";
+  for (let i = 0; i < columns.length; i++) {
+    if (i) out += ",";
+    out += d3Cell(row[columns[i]]);
   }
-  if (!outcomes) outcomes = "\n";
-  const s = plan.sweep;
-  return {
-    files: {
-      "replications.csv": replications,
-      "outcomes.csv": outcomes,
-      "summary.csv": toCsv(powerRows(points)),
-      "summary.json": `${JSON.stringify(
+  return `${out}\n`;
+}
+
+/** The columns csvFormat infers: every key of the rows, in order of first appearance. */
+function inferColumns(rows: readonly object[]): string[] {
+  const cols = new Set<string>();
+  for (const r of rows) for (const k in r) cols.add(k);
+  return [...cols];
+}
+
+/**
+ * The power files written as the records of a power sweep arrive (in run order): the rows of
+ * replications.csv and outcomes.csv go straight to their sinks, each point is summarised with
+ * a SummaryAccumulator, and summary.csv and summary.json are written at the end.
+ */
+export class PowerWriter {
+  readonly points: PowerPointSummary[] = [];
+  private replications: TextSink;
+  private outcomes: TextSink;
+  private rowColumns: string[];
+  private outColumns: string[] | undefined;
+  private point = -1;
+  private settings: Record<string, number> = {};
+  private alpha = 0.05;
+  private acc: SummaryAccumulator | undefined;
+  private composite: Map<string, number> | null = null;
+
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly open: SinkFactory,
+  ) {
+    if (!plan.sweep.power) throw new Error("not a power sweep");
+    this.replications = open("replications.csv");
+    this.outcomes = open("outcomes.csv");
+    this.rowColumns = ["point", ...plan.sweep.factors.map((f) => f.path), ...ROW_COLUMNS];
+    this.replications.write(
+      d3Line(Object.fromEntries(this.rowColumns.map((c) => [c, c])), this.rowColumns),
+    );
+  }
+
+  /** Start design points up to `index` (points without a successful run are summarised empty). */
+  private toPoint(index: number): void {
+    while (this.point < index) {
+      this.endPoint();
+      this.point++;
+      const p = this.point;
+      const at = this.plan.pointAt(p);
+      const settings: Record<string, number> = {};
+      this.plan.sweep.factors.forEach((f, j) => {
+        settings[f.path] = at[j];
+      });
+      this.settings = settings;
+      const sc = this.plan.scenarioAt(p);
+      if (!sc.ok) throw new Error(sc.message);
+      this.alpha = sc.scenario.estimation.alpha;
+      this.composite = compositeValues(sc.scenario);
+      this.acc = new SummaryAccumulator(this.alpha, this.composite);
+    }
+  }
+
+  private endPoint(): void {
+    if (!this.acc) return;
+    this.points.push({ index: this.point, settings: this.settings, summary: this.acc.result() });
+    this.acc = undefined;
+  }
+
+  /** A successful run's record. */
+  add(r: { run: number; keys: readonly string[]; values: ArrayLike<number> }): void {
+    const spec = this.plan.runSpec(r.run);
+    this.toPoint(spec.point);
+    const result = resultOfRecord(spec.replication, r.keys, r.values);
+    const rows = replicationRows([result], this.alpha);
+    const outs = outcomeRows([result]);
+    const head = { point: this.point, ...this.settings };
+    let text = "";
+    for (const row of rows) text += d3Line({ ...head, ...row }, this.rowColumns);
+    if (text) this.replications.write(text);
+    if (outs.length) {
+      const full = outs.map((o) => ({ ...head, ...o }));
+      const cols = inferColumns(full);
+      if (!this.outColumns) {
+        this.outColumns = cols;
+        this.outcomes.write(`${cols.map(d3Cell).join(",")}\n`);
+      }
+      let t = "";
+      for (const o of full) t += d3Line(o, cols);
+      this.outcomes.write(t);
+    }
+    (this.acc as SummaryAccumulator).add(rows, outs);
+  }
+
+  /** Summarise the last points and write summary.csv and summary.json. */
+  end(): PowerPointSummary[] {
+    this.toPoint(this.plan.pointCount - 1);
+    this.endPoint();
+    if (!this.outColumns) this.outcomes.write("\n");
+    const s = this.plan.sweep;
+    const meta = s.power as NonNullable<typeof s.power>;
+    this.open("summary.csv").write(toCsv(powerRows(this.points)));
+    this.open("summary.json").write(
+      `${JSON.stringify(
         {
           command: "power",
           version: VERSION,
           scenario: meta.scenario,
           seed: s.seed,
-          reps,
+          reps: s.replications,
           start: s.firstReplication ?? 0,
           axes: meta.axes,
-          points,
+          points: this.points,
         },
         null,
         2,
       )}\n`,
+    );
+    return this.points;
+  }
+}
+
+/** The power files in memory (browsers, tests): the same bytes as PowerWriter on disk. */
+export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): PowerFiles {
+  const parts = new Map<string, string[]>();
+  const w = new PowerWriter(plan, (name) => {
+    const p: string[] = [];
+    parts.set(name, p);
+    return { write: (t) => p.push(t) };
+  });
+  for (const r of sorted) if (!("error" in r)) w.add(r);
+  const points = w.end();
+  const text = (n: string) => (parts.get(n) ?? []).join("");
+  return {
+    files: {
+      "replications.csv": text("replications.csv"),
+      "outcomes.csv": text("outcomes.csv"),
+      "summary.csv": text("summary.csv"),
+      "summary.json": text("summary.json"),
     },
     points,
   };

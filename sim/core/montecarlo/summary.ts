@@ -143,3 +143,182 @@ export function summarise(
     outcomes: meanOutcomes,
   };
 }
+
+/**
+ * summarise() one replication at a time, holding only sums per path and outcome and each
+ * path's estimates (for the two-pass standard deviation, so the figures are the same doubles
+ * as summarise's). Replications must be added in the order summarise would see their rows.
+ */
+export class SummaryAccumulator {
+  private byPath = new Map<
+    string,
+    {
+      hypothesis: string;
+      population: number;
+      est: Float64Array;
+      k: number;
+      sumEst: number;
+      sumSe: number;
+      covered: number;
+      significant: number;
+      paperVerdict: string | undefined;
+      paperCoef: number | null;
+      match: number;
+    }
+  >();
+  private R = 0;
+  private pattern = 0;
+  private rejected = 0;
+  private sumN = 0;
+  private minN = Number.POSITIVE_INFINITY;
+  private compared = 0;
+  private sums = new Map<string, { s: number; k: number }>();
+  private rej = new Map<string, { s: number; k: number }>();
+  private flagged = new Map<string, { yes: number; k: number }>();
+  private rejKey = new Map<string, string | null>();
+
+  constructor(
+    private readonly alpha: number,
+    private readonly composite: Map<string, number> | null = null,
+  ) {}
+
+  /** One replication's rows (all of the same replication) and its outcomes. */
+  add(
+    rows: readonly ReplicationRow[],
+    outcomes: readonly { replication: number; outcome: string; value: number }[],
+  ): void {
+    const alpha = this.alpha;
+    for (const r of rows) {
+      let p = this.byPath.get(r.path);
+      if (!p) {
+        const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === r.path);
+        p = {
+          hypothesis: r.hypothesis,
+          population: r.population,
+          est: new Float64Array(16),
+          k: 0,
+          sumEst: 0,
+          sumSe: 0,
+          covered: 0,
+          significant: 0,
+          paperVerdict: paper?.verdict,
+          paperCoef: paper?.coefficient ?? null,
+          match: 0,
+        };
+        this.byPath.set(r.path, p);
+      }
+      if (p.k === p.est.length) {
+        const b = new Float64Array(p.k * 2);
+        b.set(p.est);
+        p.est = b;
+      }
+      p.est[p.k++] = r.estimate;
+      p.sumEst += r.estimate;
+      p.sumSe += r.se;
+      p.covered += r.covered;
+      p.significant += r.significant;
+      if (p.paperVerdict !== undefined && r.verdict === p.paperVerdict) p.match++;
+    }
+    if (rows.length) {
+      this.R++;
+      let hyp = 0;
+      let all = true;
+      for (const r of rows)
+        if (r.paper_verdict !== "") {
+          hyp++;
+          if (r.verdict !== r.paper_verdict) all = false;
+        }
+      this.compared = hyp;
+      if (hyp > 0 && all) this.pattern++;
+      const cp = rows[0].chisq_p;
+      if (rows[0].df > 0 && cp !== null && cp < alpha) this.rejected++;
+      this.sumN += rows[0].n;
+      this.minN = Math.min(this.minN, rows[0].n);
+    }
+    for (const o of outcomes) {
+      let e = this.sums.get(o.outcome);
+      if (!e) {
+        e = { s: 0, k: 0 };
+        this.sums.set(o.outcome, e);
+      }
+      e.s += o.value;
+      e.k++;
+      let rk = this.rejKey.get(o.outcome);
+      if (rk === undefined) {
+        const m = /^(check\.\w+\.\w+)\.p$/.exec(o.outcome);
+        rk = m ? m[1] : null;
+        this.rejKey.set(o.outcome, rk);
+      }
+      if (rk !== null) {
+        let x = this.rej.get(rk);
+        if (!x) {
+          x = { s: 0, k: 0 };
+          this.rej.set(rk, x);
+        }
+        if (o.value < alpha) x.s++;
+        x.k++;
+      }
+      for (const name of ["earlyLate", "respondents"])
+        if (o.outcome === `check.${name}.flagged`) {
+          let f = this.flagged.get(name);
+          if (!f) {
+            f = { yes: 0, k: 0 };
+            this.flagged.set(name, f);
+          }
+          if (o.value > 0) f.yes++;
+          f.k++;
+        }
+    }
+  }
+
+  result(): Summary {
+    const paths: PathSummary[] = [];
+    for (const [path, p] of this.byPath) {
+      const k = p.k;
+      const mean = p.sumEst / k;
+      let ss = 0;
+      for (let i = 0; i < k; i++) ss += (p.est[i] - mean) ** 2;
+      paths.push({
+        hypothesis: p.hypothesis,
+        path,
+        paper_coefficient: p.paperCoef,
+        paper_verdict: p.paperVerdict ?? "",
+        population: p.population,
+        composite_value: this.composite?.get(path) ?? null,
+        mean_estimate: mean,
+        bias: mean - p.population,
+        empirical_sd: Math.sqrt(ss / Math.max(1, k - 1)),
+        mean_se: p.sumSe / k,
+        coverage: p.covered / k,
+        power: p.significant / k,
+        verdict_match: p.paperVerdict !== undefined ? p.match / k : null,
+      });
+    }
+    const meanOutcomes: Record<string, number> = {};
+    for (const [k, { s, k: c }] of this.sums) meanOutcomes[k] = s / c;
+    for (const [k, { s, k: c }] of this.rej) meanOutcomes[`${k}.rejectionShare`] = s / c;
+    for (const name of ["earlyLate", "respondents"]) {
+      const f = this.flagged.get(name);
+      if (f?.k) meanOutcomes[`check.${name}.anyFlaggedShare`] = f.yes / f.k;
+    }
+    const order = (p: PathSummary) => {
+      const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
+      return i < 0 ? 100 : i;
+    };
+    paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+    const R = this.R;
+    return {
+      model: {
+        replications: R,
+        alpha: this.alpha,
+        mean_n: R ? this.sumN / R : 0,
+        min_n: R ? this.minN : 0,
+        chisq_rejection: R ? this.rejected / R : 0,
+        pattern_share: R ? this.pattern / R : 0,
+        pattern_hypotheses: this.compared,
+      },
+      paths,
+      outcomes: meanOutcomes,
+    };
+  }
+}

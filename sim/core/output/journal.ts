@@ -110,33 +110,30 @@ export interface DecodedJournal {
   duplicates: number[];
 }
 
-/** Read a journal, tolerating a cut last line; any other unreadable line is an error. */
-export function decodeJournal(text: string, file = "runs.jsonl"): DecodedJournal {
-  const records: JournalRecord[] = [];
-  const layouts: string[][] = [];
-  const seen = new Set<number>();
-  const duplicates: number[] = [];
-  let pos = 0;
-  let line = 0;
-  let dropped = 0;
-  let sealedSeen = false;
-  while (pos < text.length) {
-    const nl = text.indexOf("\n", pos);
-    line++;
-    if (nl < 0) {
-      dropped++;
-      break;
-    }
-    const last = nl + 1 >= text.length;
-    const sealed = unsealLine(text.slice(pos, nl));
+/** What one journal line holds: a layout declaration or a run's record. */
+export type JournalLine =
+  | { kind: "layout"; id: number; keys: string[] }
+  | { kind: "record"; record: JournalRecord; layout: number };
+
+/**
+ * Decodes a journal line by line (for files read in pieces), with the checks of decodeJournal:
+ * checksums, layouts declared in order, records matching their layout. Returns undefined for a
+ * last line that is not valid JSON (a line cut by a kill), throws for any other damage.
+ */
+export class JournalLineDecoder {
+  readonly layouts: string[][] = [];
+  private sealedSeen = false;
+
+  constructor(private readonly file = "runs.jsonl") {}
+
+  decode(text: string, line: number, last: boolean): JournalLine | undefined {
+    const file = this.file;
+    const sealed = unsealLine(text);
     let o: Record<string, unknown>;
     try {
       o = JSON.parse(sealed.json);
     } catch {
-      if (last) {
-        dropped++;
-        break;
-      }
+      if (last) return undefined;
       throw new Error(`${file}: line ${line} is not valid JSON (the journal is damaged)`);
     }
     if (o === null || typeof o !== "object")
@@ -145,31 +142,136 @@ export function decodeJournal(text: string, file = "runs.jsonl"): DecodedJournal
       throw new Error(
         `${file}: line ${line}: checksum mismatch (the line was edited or damaged; restore it or rerun that run${typeof o.run === "number" ? ` (run ${o.run})` : ""} in a fresh directory)`,
       );
-    if (sealed.status === "ok") sealedSeen = true;
-    else if (sealedSeen)
+    if (sealed.status === "ok") this.sealedSeen = true;
+    else if (this.sealedSeen)
       throw new Error(
         `${file}: line ${line}: has no checksum although earlier lines do (the line was edited or damaged)`,
       );
     if (Array.isArray(o.keys) && typeof o.layout === "number") {
-      if (o.layout !== layouts.length)
+      if (o.layout !== this.layouts.length)
         throw new Error(`${file}: line ${line}: layout ${o.layout} out of order`);
-      layouts.push(o.keys as string[]);
-    } else if (typeof o.run === "number") {
+      this.layouts.push(o.keys as string[]);
+      return { kind: "layout", id: o.layout, keys: o.keys as string[] };
+    }
+    if (typeof o.run === "number") {
       const run = o.run;
+      if (typeof o.error === "string")
+        return { kind: "record", record: { run, error: o.error }, layout: -1 };
+      const keys = this.layouts[o.layout as number];
+      const raw = o.values as unknown[] | undefined;
+      if (!keys || !Array.isArray(raw) || raw.length !== keys.length)
+        throw new Error(`${file}: line ${line}: run ${run} does not match its layout`);
+      const values = new Float64Array(raw.length);
+      for (let i = 0; i < raw.length; i++) values[i] = fromJsonNum(raw[i]);
+      return { kind: "record", record: { run, keys, values }, layout: o.layout as number };
+    }
+    throw new Error(`${file}: line ${line}: not a journal record`);
+  }
+}
+
+/** Read a journal, tolerating a cut last line; any other unreadable line is an error. */
+export function decodeJournal(text: string, file = "runs.jsonl"): DecodedJournal {
+  const records: JournalRecord[] = [];
+  const dec = new JournalLineDecoder(file);
+  const seen = new Set<number>();
+  const duplicates: number[] = [];
+  let pos = 0;
+  let line = 0;
+  let dropped = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf("\n", pos);
+    line++;
+    if (nl < 0) {
+      dropped++;
+      break;
+    }
+    const d = dec.decode(text.slice(pos, nl), line, nl + 1 >= text.length);
+    if (!d) {
+      dropped++;
+      break;
+    }
+    if (d.kind === "record") {
+      const run = d.record.run;
       if (seen.has(run)) duplicates.push(run);
       else {
         seen.add(run);
-        if (typeof o.error === "string") records.push({ run, error: o.error });
-        else {
-          const keys = layouts[o.layout as number];
-          const values = (o.values as unknown[] | undefined)?.map(fromJsonNum);
-          if (!keys || !values || values.length !== keys.length)
-            throw new Error(`${file}: line ${line}: run ${run} does not match its layout`);
-          records.push({ run, keys, values });
-        }
+        records.push(
+          "error" in d.record ? d.record : { ...d.record, values: Array.from(d.record.values) },
+        );
       }
-    } else throw new Error(`${file}: line ${line}: not a journal record`);
+    }
     pos = nl + 1;
   }
-  return { records, layouts, validText: text.slice(0, pos), dropped, duplicates };
+  return { records, layouts: dec.layouts, validText: text.slice(0, pos), dropped, duplicates };
+}
+
+/**
+ * The runs of an output's slice: run = start + i * step for i < length (a whole sweep, or
+ * shard k of N: start k - 1, step N).
+ */
+export interface RunSlice {
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** Values held out of order before the reorder buffer of inRunOrder is cut back. */
+const REORDER_VALUES = 4_000_000;
+
+/**
+ * Records of a slice in run order, from journals whose lines are in any order (completion
+ * order, resumes, shards), holding only the records that arrive ahead of the next run: each
+ * `pass()` reads the journal(s) from the start; records come out as soon as every earlier run
+ * has; when the out-of-order records exceed a budget, the furthest are dropped and read again
+ * by a later pass (a nearly sorted journal takes one pass). Duplicates: the first is kept.
+ * Throws if a run of the slice is missing.
+ */
+export function* inRunOrder(
+  slice: RunSlice,
+  pass: () => Iterable<JournalRecord>,
+  budget = REORDER_VALUES,
+): Generator<JournalRecord> {
+  let next = 0;
+  while (next < slice.length) {
+    const held = new Map<number, JournalRecord>();
+    let size = 0;
+    let limit = slice.length;
+    const before = next;
+    for (const r of pass()) {
+      const off = r.run - slice.start;
+      const pos = off / slice.step;
+      if (off < 0 || off % slice.step !== 0) continue;
+      if (pos < next || pos >= limit) continue;
+      if (pos === next) {
+        yield r;
+        next++;
+        for (let h = held.get(next); h; h = held.get(next)) {
+          held.delete(next);
+          size -= weight(h);
+          yield h;
+          next++;
+        }
+        continue;
+      }
+      if (held.has(pos)) continue;
+      held.set(pos, r);
+      size += weight(r);
+      if (size > budget) {
+        const keys = [...held.keys()].sort((a, b) => b - a);
+        for (const k of keys) {
+          if (size <= budget / 2 || held.size <= 1) break;
+          size -= weight(held.get(k) as JournalRecord);
+          held.delete(k);
+          limit = k;
+        }
+      }
+    }
+    if (next < limit && next < slice.length)
+      throw new Error(`run ${slice.start + next * slice.step} is missing from the journal`);
+    if (next === before) throw new Error("the journal could not be put in run order");
+  }
+}
+
+function weight(r: JournalRecord): number {
+  return "error" in r ? 8 : r.values.length + 8;
 }
