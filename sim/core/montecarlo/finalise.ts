@@ -1,5 +1,5 @@
-import { parsePathLabel } from "../../../src/model/pathLabel.ts";
-import { hypothesisOf } from "../../../src/paper/table2.ts";
+import { parsePathLabel, pathLabel } from "../../../src/model/pathLabel.ts";
+import { hypothesisOf, TABLE2 } from "../../../src/paper/table2.ts";
 import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import type { SweepPlan } from "../designs/plan.ts";
@@ -7,7 +7,7 @@ import { toCsv } from "../output/csv.ts";
 import type { SinkFactory, TextSink } from "../output/finalise.ts";
 import type { JournalRecord } from "../output/journal.ts";
 import { VERSION } from "../version.ts";
-import { outcomeRows, ROW_COLUMNS, replicationRows } from "./rows.ts";
+import { outcomeRows, ROW_COLUMNS, replicationRows, Z95 } from "./rows.ts";
 import { type Summary, SummaryAccumulator } from "./summary.ts";
 
 /**
@@ -107,6 +107,85 @@ function inferColumns(rows: readonly object[]): string[] {
   return [...cols];
 }
 
+/** Where a record layout's values are, for PowerWriter's direct rows. */
+interface FastLayout {
+  n: number;
+  chisq: number;
+  df: number;
+  pvalue: number;
+  /** Rows with a paper verdict. */
+  hypotheses: number;
+  paths: {
+    label: string;
+    hypothesis: string;
+    paperVerdict: string;
+    /** The hypothesis and path cells ("H1,IEO->GTC"). */
+    cells: string;
+    paperCell: string;
+    std: number;
+    stdSe: number;
+    pop: number;
+    p: number;
+    sig: number;
+  }[];
+  outcomes: { i: number; name: string; cell: string }[];
+}
+
+/**
+ * The layout of a power record as resultOfRecord reads it, or null when its keys are not
+ * plain enough to skip resultOfRecord (repeated keys, an outcome named like an array index,
+ * which objects would reorder, a path or fit figure missing).
+ */
+function fastLayout(keys: readonly string[]): FastLayout | null {
+  if (new Set(keys).size !== keys.length) return null;
+  const at = new Map<string, number>();
+  keys.forEach((k, i) => {
+    at.set(k, i);
+  });
+  const fitAt = (k: string) => at.get(`fit.${k}`) ?? -1;
+  const L: FastLayout = {
+    n: at.get("n") ?? -1,
+    chisq: fitAt("chisq"),
+    df: fitAt("df"),
+    pvalue: fitAt("pvalue"),
+    hypotheses: 0,
+    paths: [],
+    outcomes: [],
+  };
+  if (L.chisq < 0 || L.df < 0 || L.pvalue < 0) return null;
+  for (const [i, k] of keys.entries()) {
+    if (k.startsWith("outcome.")) {
+      const name = k.slice(8);
+      if (/^(0|[1-9]\d*)$/.test(name)) return null;
+      L.outcomes.push({ i, name, cell: d3Cell(name) });
+    } else if (k.startsWith("fit.")) {
+    } else if (k.endsWith(".est")) {
+      const label = k.slice(0, -4);
+      const idx = (suffix: string) => at.get(`${label}.${suffix}`) ?? -1;
+      const ends = parsePathLabel(label);
+      const hypothesis = (ends ? hypothesisOf(ends.from, ends.to) : undefined) ?? "";
+      const paperVerdict = TABLE2.find((t) => pathLabel(t.from, t.to) === label)?.verdict ?? "";
+      const x = {
+        label,
+        hypothesis,
+        paperVerdict,
+        cells: `${d3Cell(hypothesis)},${d3Cell(label)}`,
+        paperCell: d3Cell(paperVerdict),
+        std: idx("std"),
+        stdSe: idx("std_se"),
+        pop: idx("pop"),
+        p: idx("p"),
+        sig: idx("sig"),
+      };
+      if (x.std < 0 || x.stdSe < 0 || x.pop < 0 || x.p < 0 || x.sig < 0 || idx("se") < 0)
+        return null;
+      if (paperVerdict !== "") L.hypotheses++;
+      L.paths.push(x);
+    }
+  }
+  return L;
+}
+
 /**
  * The power files written as the records of a power sweep arrive (in run order): the rows of
  * replications.csv and outcomes.csv go straight to their sinks, each point is summarised with
@@ -123,6 +202,13 @@ export class PowerWriter {
   private alpha = 0.05;
   private acc: SummaryAccumulator | undefined;
   private composite: Map<string, number> | null = null;
+  /** Whether rows can be written straight from values (no column name collisions). */
+  private fast: boolean;
+  /** The current point's leading cells of a replications.csv row ("0,203,"). */
+  private rowPrefix = "";
+  /** The current point's leading cells of an outcomes.csv row. */
+  private outPrefix = "";
+  private outFastColumns: string[] = [];
 
   constructor(
     private readonly plan: SweepPlan,
@@ -135,6 +221,9 @@ export class PowerWriter {
     this.replications.write(
       d3Line(Object.fromEntries(this.rowColumns.map((c) => [c, c])), this.rowColumns),
     );
+    const taken = new Set<string>([...ROW_COLUMNS, "point", "replication", "outcome", "value"]);
+    const axes = plan.sweep.factors.map((f) => f.path);
+    this.fast = axes.every((a) => !taken.has(a)) && new Set(axes).size === axes.length;
   }
 
   /** Start design points up to `index` (points without a successful run are summarised empty). */
@@ -149,6 +238,12 @@ export class PowerWriter {
         settings[f.path] = at[j];
       });
       this.settings = settings;
+      const head: Record<string, unknown> = { point: p, ...settings };
+      const axisCols = this.rowColumns.slice(0, this.rowColumns.length - ROW_COLUMNS.length);
+      this.rowPrefix = d3Line(head, axisCols).slice(0, -1) + ",";
+      const outCols = inferColumns([head]);
+      this.outPrefix = d3Line(head, outCols).slice(0, -1) + ",";
+      this.outFastColumns = [...outCols, "replication", "outcome", "value"];
       const sc = this.plan.scenarioAt(p);
       if (!sc.ok) throw new Error(sc.message);
       this.alpha = sc.scenario.estimation.alpha;
@@ -167,7 +262,14 @@ export class PowerWriter {
   add(r: { run: number; keys: readonly string[]; values: ArrayLike<number> }): void {
     const spec = this.plan.runSpec(r.run);
     this.toPoint(spec.point);
-    const result = resultOfRecord(spec.replication, r.keys, r.values);
+    const fast = this.fast && this.layoutOf(r.keys);
+    if (fast) this.addFast(spec.replication, fast, r.values);
+    else this.addRows(spec.replication, r.keys, r.values);
+  }
+
+  /** The general way: rows as objects, formatted as toCsv would (any keys, any settings). */
+  private addRows(replication: number, keys: readonly string[], values: ArrayLike<number>): void {
+    const result = resultOfRecord(replication, keys, values);
     const rows = replicationRows([result], this.alpha);
     const outs = outcomeRows([result]);
     const head = { point: this.point, ...this.settings };
@@ -177,15 +279,77 @@ export class PowerWriter {
     if (outs.length) {
       const full = outs.map((o) => ({ ...head, ...o }));
       const cols = inferColumns(full);
-      if (!this.outColumns) {
-        this.outColumns = cols;
-        this.outcomes.write(`${cols.map(d3Cell).join(",")}\n`);
-      }
+      this.outcomeHeader(cols);
       let t = "";
       for (const o of full) t += d3Line(o, cols);
       this.outcomes.write(t);
     }
     (this.acc as SummaryAccumulator).add(rows, outs);
+  }
+
+  private outcomeHeader(cols: string[]): void {
+    if (this.outColumns) return;
+    this.outColumns = cols;
+    this.outcomes.write(`${cols.map(d3Cell).join(",")}\n`);
+  }
+
+  /**
+   * The same rows written straight from the record's values (no objects per row): used when
+   * the layout's keys are plain (see fastLayout) and the settings' column names collide with
+   * no row column. The text and the summary are the same as addRows gives.
+   */
+  private addFast(replication: number, L: FastLayout, v: ArrayLike<number>): void {
+    const acc = this.acc as SummaryAccumulator;
+    const alpha = this.alpha;
+    const rep = String(replication);
+    const lead = `${this.rowPrefix}${rep},${String(L.n < 0 ? Number.NaN : v[L.n])},`;
+    const chisq = v[L.chisq];
+    const df = v[L.df];
+    const pv = v[L.pvalue];
+    const chisqP = df > 0 && Number.isFinite(pv) ? pv : null;
+    const tail = `,${String(chisq)},${String(df)},${chisqP === null ? "" : String(chisqP)}\n`;
+    let text = "";
+    let allMatch = true;
+    for (const x of L.paths) {
+      const std = v[x.std];
+      const se = v[x.stdSe];
+      const pop = v[x.pop];
+      const p = v[x.p];
+      const lo = std - Z95 * se;
+      const hi = std + Z95 * se;
+      const covered = lo <= pop && pop <= hi ? 1 : 0;
+      const significant = p < alpha ? 1 : 0;
+      const verdict = v[x.sig] === 1 ? "S" : "NS";
+      if (x.paperVerdict !== "" && verdict !== x.paperVerdict) allMatch = false;
+      text += `${lead}${x.cells},${String(pop)},${String(std)},${String(se)},${String(lo)},${String(hi)},${covered},${String(p)},${significant},${verdict},${x.paperCell}${tail}`;
+      acc.addPath(x.label, x.hypothesis, pop, std, se, covered, significant, verdict);
+    }
+    if (text) this.replications.write(text);
+    if (L.paths.length)
+      acc.addReplication(L.hypotheses, allMatch, df, chisqP, L.n < 0 ? Number.NaN : v[L.n]);
+    let outs = "";
+    for (const o of L.outcomes) {
+      const x = v[o.i];
+      if (!Number.isFinite(x)) continue;
+      outs += `${this.outPrefix}${rep},${o.cell},${String(x)}\n`;
+      acc.addOutcome(o.name, x);
+    }
+    if (outs) {
+      this.outcomeHeader(this.outFastColumns);
+      this.outcomes.write(outs);
+    }
+  }
+
+  private layouts = new Map<readonly string[], FastLayout | null>();
+
+  private layoutOf(keys: readonly string[]): FastLayout | null {
+    let L = this.layouts.get(keys);
+    if (L === undefined) {
+      L = fastLayout(keys);
+      if (this.layouts.size > 256) this.layouts.clear();
+      this.layouts.set(keys, L);
+    }
+    return L;
   }
 
   /** Summarise the last points and write summary.csv and summary.json. */

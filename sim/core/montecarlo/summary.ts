@@ -187,40 +187,18 @@ export class SummaryAccumulator {
     rows: readonly ReplicationRow[],
     outcomes: readonly { replication: number; outcome: string; value: number }[],
   ): void {
-    const alpha = this.alpha;
-    for (const r of rows) {
-      let p = this.byPath.get(r.path);
-      if (!p) {
-        const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === r.path);
-        p = {
-          hypothesis: r.hypothesis,
-          population: r.population,
-          est: new Float64Array(16),
-          k: 0,
-          sumEst: 0,
-          sumSe: 0,
-          covered: 0,
-          significant: 0,
-          paperVerdict: paper?.verdict,
-          paperCoef: paper?.coefficient ?? null,
-          match: 0,
-        };
-        this.byPath.set(r.path, p);
-      }
-      if (p.k === p.est.length) {
-        const b = new Float64Array(p.k * 2);
-        b.set(p.est);
-        p.est = b;
-      }
-      p.est[p.k++] = r.estimate;
-      p.sumEst += r.estimate;
-      p.sumSe += r.se;
-      p.covered += r.covered;
-      p.significant += r.significant;
-      if (p.paperVerdict !== undefined && r.verdict === p.paperVerdict) p.match++;
-    }
+    for (const r of rows)
+      this.addPath(
+        r.path,
+        r.hypothesis,
+        r.population,
+        r.estimate,
+        r.se,
+        r.covered,
+        r.significant,
+        r.verdict,
+      );
     if (rows.length) {
-      this.R++;
       let hyp = 0;
       let all = true;
       for (const r of rows)
@@ -228,46 +206,110 @@ export class SummaryAccumulator {
           hyp++;
           if (r.verdict !== r.paper_verdict) all = false;
         }
-      this.compared = hyp;
-      if (hyp > 0 && all) this.pattern++;
-      const cp = rows[0].chisq_p;
-      if (rows[0].df > 0 && cp !== null && cp < alpha) this.rejected++;
-      this.sumN += rows[0].n;
-      this.minN = Math.min(this.minN, rows[0].n);
+      this.addReplication(hyp, all, rows[0].df, rows[0].chisq_p, rows[0].n);
     }
-    for (const o of outcomes) {
-      let e = this.sums.get(o.outcome);
-      if (!e) {
-        e = { s: 0, k: 0 };
-        this.sums.set(o.outcome, e);
+    for (const o of outcomes) this.addOutcome(o.outcome, o.value);
+  }
+
+  /** One path's row of a replication (as replicationRows computes it). */
+  addPath(
+    path: string,
+    hypothesis: string,
+    population: number,
+    estimate: number,
+    se: number,
+    covered: number,
+    significant: number,
+    verdict: string,
+  ): void {
+    let p = this.byPath.get(path);
+    if (!p) {
+      const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === path);
+      p = {
+        hypothesis,
+        population,
+        est: new Float64Array(16),
+        k: 0,
+        sumEst: 0,
+        sumSe: 0,
+        covered: 0,
+        significant: 0,
+        paperVerdict: paper?.verdict,
+        paperCoef: paper?.coefficient ?? null,
+        match: 0,
+      };
+      this.byPath.set(path, p);
+    }
+    if (p.k === p.est.length) {
+      const b = new Float64Array(p.k * 2);
+      b.set(p.est);
+      p.est = b;
+    }
+    p.est[p.k++] = estimate;
+    p.sumEst += estimate;
+    p.sumSe += se;
+    p.covered += covered;
+    p.significant += significant;
+    if (p.paperVerdict !== undefined && verdict === p.paperVerdict) p.match++;
+  }
+
+  /**
+   * The model-level figures of a replication with at least one path: how many rows have a
+   * paper verdict and whether all of those match it, df, chi-square p (null if none), n.
+   */
+  addReplication(
+    hypotheses: number,
+    allMatch: boolean,
+    df: number,
+    chisqP: number | null,
+    n: number,
+  ): void {
+    this.R++;
+    this.compared = hypotheses;
+    if (hypotheses > 0 && allMatch) this.pattern++;
+    if (df > 0 && chisqP !== null && chisqP < this.alpha) this.rejected++;
+    this.sumN += n;
+    this.minN = Math.min(this.minN, n);
+  }
+
+  /** One finite outcome of a replication. */
+  addOutcome(outcome: string, value: number): void {
+    let e = this.sums.get(outcome);
+    if (!e) {
+      e = { s: 0, k: 0 };
+      this.sums.set(outcome, e);
+    }
+    e.s += value;
+    e.k++;
+    let rk = this.rejKey.get(outcome);
+    if (rk === undefined) {
+      const m = /^(check\.\w+\.\w+)\.p$/.exec(outcome);
+      rk = m ? m[1] : null;
+      this.rejKey.set(outcome, rk);
+    }
+    if (rk !== null) {
+      let x = this.rej.get(rk);
+      if (!x) {
+        x = { s: 0, k: 0 };
+        this.rej.set(rk, x);
       }
-      e.s += o.value;
-      e.k++;
-      let rk = this.rejKey.get(o.outcome);
-      if (rk === undefined) {
-        const m = /^(check\.\w+\.\w+)\.p$/.exec(o.outcome);
-        rk = m ? m[1] : null;
-        this.rejKey.set(o.outcome, rk);
+      if (value < this.alpha) x.s++;
+      x.k++;
+    }
+    const name =
+      outcome === "check.earlyLate.flagged"
+        ? "earlyLate"
+        : outcome === "check.respondents.flagged"
+          ? "respondents"
+          : undefined;
+    if (name) {
+      let f = this.flagged.get(name);
+      if (!f) {
+        f = { yes: 0, k: 0 };
+        this.flagged.set(name, f);
       }
-      if (rk !== null) {
-        let x = this.rej.get(rk);
-        if (!x) {
-          x = { s: 0, k: 0 };
-          this.rej.set(rk, x);
-        }
-        if (o.value < alpha) x.s++;
-        x.k++;
-      }
-      for (const name of ["earlyLate", "respondents"])
-        if (o.outcome === `check.${name}.flagged`) {
-          let f = this.flagged.get(name);
-          if (!f) {
-            f = { yes: 0, k: 0 };
-            this.flagged.set(name, f);
-          }
-          if (o.value > 0) f.yes++;
-          f.k++;
-        }
+      if (value > 0) f.yes++;
+      f.k++;
     }
   }
 
