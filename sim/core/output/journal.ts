@@ -75,25 +75,44 @@ export function unsealLine(line: string): { status: "ok" | "none" | "bad"; json:
   return { status: crc32Hex(json) === m[1] ? "ok" : "bad", json };
 }
 
+/**
+ * A record as read from a journal: with the line it was read from when that line carried a
+ * valid checksum, and the layout number it used there (so it can be copied instead of encoded
+ * again when the layout keeps its number).
+ */
+export type ReadRecord = JournalRecord & { line?: string; layout?: number };
+
 /** Encodes records, declaring each new column layout once. */
 export class JournalEncoder {
   private layouts = new Map<string, number>();
+  private byArray = new Map<readonly string[], number>();
 
   /** Register layouts already in a journal being resumed (in their order). */
   constructor(existing: string[][] = []) {
     for (const k of existing) this.layouts.set(k.join("\u0000"), this.layouts.size);
   }
 
-  encode(r: JournalRecord): string {
-    if ("error" in r) return `${sealLine(JSON.stringify({ run: r.run, error: r.error }))}\n`;
-    const sig = r.keys.join("\u0000");
-    let head = "";
-    let id = this.layouts.get(sig);
-    if (id === undefined) {
-      id = this.layouts.size;
-      this.layouts.set(sig, id);
-      head = `${sealLine(JSON.stringify({ layout: id, keys: r.keys }))}\n`;
+  encode(r: ReadRecord): string {
+    if ("error" in r) {
+      if (r.line?.startsWith(`{"run":${r.run},"error":`)) return `${r.line}\n`;
+      return `${sealLine(JSON.stringify({ run: r.run, error: r.error }))}\n`;
     }
+    let head = "";
+    let id = this.byArray.get(r.keys);
+    if (id === undefined) {
+      const sig = r.keys.join("\u0000");
+      id = this.layouts.get(sig);
+      if (id === undefined) {
+        id = this.layouts.size;
+        this.layouts.set(sig, id);
+        head = `${sealLine(JSON.stringify({ layout: id, keys: r.keys }))}\n`;
+      }
+      if (this.byArray.size > 256) this.byArray.clear();
+      this.byArray.set(r.keys, id);
+    }
+    // a line read with a valid checksum under the same layout number is what encoding gives
+    if (r.layout === id && r.line?.startsWith(`{"run":${r.run},"layout":${id},"values":[`))
+      return `${head}${r.line}\n`;
     const values = Array.from(r.values, jsonNum);
     return `${head}${sealLine(JSON.stringify({ run: r.run, layout: id, values }))}\n`;
   }
@@ -113,7 +132,7 @@ export interface DecodedJournal {
 /** What one journal line holds: a layout declaration or a run's record. */
 export type JournalLine =
   | { kind: "layout"; id: number; keys: string[] }
-  | { kind: "record"; record: JournalRecord; layout: number };
+  | { kind: "record"; record: ReadRecord; layout: number };
 
 /**
  * Decodes a journal line by line (for files read in pieces), with the checks of decodeJournal:
@@ -155,15 +174,17 @@ export class JournalLineDecoder {
     }
     if (typeof o.run === "number") {
       const run = o.run;
+      const line = sealed.status === "ok" ? text : undefined;
       if (typeof o.error === "string")
-        return { kind: "record", record: { run, error: o.error }, layout: -1 };
+        return { kind: "record", record: { run, error: o.error, line }, layout: -1 };
       const keys = this.layouts[o.layout as number];
       const raw = o.values as unknown[] | undefined;
       if (!keys || !Array.isArray(raw) || raw.length !== keys.length)
         throw new Error(`${file}: line ${line}: run ${run} does not match its layout`);
       const values = new Float64Array(raw.length);
       for (let i = 0; i < raw.length; i++) values[i] = fromJsonNum(raw[i]);
-      return { kind: "record", record: { run, keys, values }, layout: o.layout as number };
+      const layout = o.layout as number;
+      return { kind: "record", record: { run, keys, values, line, layout }, layout };
     }
     throw new Error(`${file}: line ${line}: not a journal record`);
   }
@@ -195,8 +216,11 @@ export function decodeJournal(text: string, file = "runs.jsonl"): DecodedJournal
       if (seen.has(run)) duplicates.push(run);
       else {
         seen.add(run);
+        const r = d.record;
         records.push(
-          "error" in d.record ? d.record : { ...d.record, values: Array.from(d.record.values) },
+          "error" in r
+            ? { run, error: r.error }
+            : { run, keys: r.keys, values: Array.from(r.values) },
         );
       }
     }
