@@ -9,7 +9,13 @@ import { SummaryAccumulator, summarise } from "../sim/core/montecarlo/summary.ts
 import { finalFiles, RunBits, sliceOf } from "../sim/core/output/finalise.ts";
 import { inRunOrder, JournalEncoder, type JournalRecord } from "../sim/core/output/journal.ts";
 import { toRanges } from "../sim/core/output/numbers.ts";
-import { journalLines, journalRecords, SweepDirectory } from "../sim/node/files/directory.ts";
+import { PointValues } from "../sim/core/output/pointValues.ts";
+import {
+  fileSpill,
+  journalLines,
+  journalRecords,
+  SweepDirectory,
+} from "../sim/node/files/directory.ts";
 import { runReplication } from "../src/replication.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 import { parseScenarioText } from "../src/scenario/validate.ts";
@@ -213,5 +219,25 @@ describe("SummaryAccumulator", () => {
     expect(got).toEqual(summarise(rows, 0.05, outs));
     expect(got.model.replications).toBe(12);
     expect(got.paths.length).toBeGreaterThan(5);
+  });
+});
+
+describe("a point's values spill to a file beyond 2^19 pairs", () => {
+  it("gives back every pair in order, from the file and then the buffer", () => {
+    const v = new PointValues(fileSpill);
+    const n = 1_300_000;
+    for (let round = 0; round < 2; round++) {
+      v.reset();
+      for (let i = 0; i < n; i++) v.push(i % 5, i * 0.5 + round);
+      let k = 0;
+      let bad = 0;
+      v.forEach((slot, x) => {
+        if (slot !== k % 5 || x !== k * 0.5 + round) bad++;
+        k++;
+      });
+      expect(k).toBe(n);
+      expect(bad).toBe(0);
+    }
+    v.close();
   });
 });

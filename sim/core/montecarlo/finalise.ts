@@ -6,6 +6,7 @@ import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
 import type { SinkFactory, TextSink } from "../output/finalise.ts";
 import type { JournalRecord } from "../output/journal.ts";
+import { PointValues } from "../output/pointValues.ts";
 import { VERSION } from "../version.ts";
 import { outcomeRows, ROW_COLUMNS, replicationRows, Z95 } from "./rows.ts";
 import { type Summary, SummaryAccumulator } from "./summary.ts";
@@ -213,6 +214,7 @@ export class PowerWriter {
   constructor(
     private readonly plan: SweepPlan,
     private readonly open: SinkFactory,
+    private readonly values: PointValues = new PointValues(),
   ) {
     if (!plan.sweep.power) throw new Error("not a power sweep");
     this.replications = open("replications.csv");
@@ -248,7 +250,7 @@ export class PowerWriter {
       if (!sc.ok) throw new Error(sc.message);
       this.alpha = sc.scenario.estimation.alpha;
       this.composite = compositeValues(sc.scenario);
-      this.acc = new SummaryAccumulator(this.alpha, this.composite);
+      this.acc = new SummaryAccumulator(this.alpha, this.composite, this.values);
     }
   }
 

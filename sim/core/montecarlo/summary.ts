@@ -1,5 +1,6 @@
 import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
+import { PointValues } from "../output/pointValues.ts";
 import type { ReplicationRow } from "./rows.ts";
 
 /**
@@ -155,7 +156,7 @@ export class SummaryAccumulator {
     {
       hypothesis: string;
       population: number;
-      est: Float64Array;
+      slot: number;
       k: number;
       sumEst: number;
       sumSe: number;
@@ -177,10 +178,17 @@ export class SummaryAccumulator {
   private flagged = new Map<string, { yes: number; k: number }>();
   private rejKey = new Map<string, string | null>();
 
+  /** Every path's estimates (slot = the path's number), for the two-pass SD. */
+  private estimates: PointValues;
+
   constructor(
     private readonly alpha: number,
     private readonly composite: Map<string, number> | null = null,
-  ) {}
+    values?: PointValues,
+  ) {
+    this.estimates = values ?? new PointValues();
+    this.estimates.reset();
+  }
 
   /** One replication's rows (all of the same replication) and its outcomes. */
   add(
@@ -228,7 +236,7 @@ export class SummaryAccumulator {
       p = {
         hypothesis,
         population,
-        est: new Float64Array(16),
+        slot: this.byPath.size,
         k: 0,
         sumEst: 0,
         sumSe: 0,
@@ -240,12 +248,8 @@ export class SummaryAccumulator {
       };
       this.byPath.set(path, p);
     }
-    if (p.k === p.est.length) {
-      const b = new Float64Array(p.k * 2);
-      b.set(p.est);
-      p.est = b;
-    }
-    p.est[p.k++] = estimate;
+    p.k++;
+    this.estimates.push(p.slot, estimate);
     p.sumEst += estimate;
     p.sumSe += se;
     p.covered += covered;
@@ -315,11 +319,16 @@ export class SummaryAccumulator {
 
   result(): Summary {
     const paths: PathSummary[] = [];
+    const means = new Float64Array(this.byPath.size);
+    const ssOf = new Float64Array(this.byPath.size);
+    for (const p of this.byPath.values()) means[p.slot] = p.sumEst / p.k;
+    this.estimates.forEach((slot, x) => {
+      ssOf[slot] += (x - means[slot]) ** 2;
+    });
     for (const [path, p] of this.byPath) {
       const k = p.k;
       const mean = p.sumEst / k;
-      let ss = 0;
-      for (let i = 0; i < k; i++) ss += (p.est[i] - mean) ** 2;
+      const ss = ssOf[p.slot];
       paths.push({
         hypothesis: p.hypothesis,
         path,

@@ -1,4 +1,4 @@
-import { meanCi } from "../../../src/math/intervals.ts";
+import { tCritical } from "../../../src/math/tDistribution.ts";
 import { morrisIndices } from "../designs/morris.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toUnit } from "../designs/unit.ts";
@@ -7,6 +7,7 @@ import { VERSION } from "../version.ts";
 import { hashOf } from "./hash.ts";
 import { JournalEncoder, type JournalRecord, type RunSlice } from "./journal.ts";
 import { csvLine, numText, toRanges } from "./numbers.ts";
+import { PointValues, type SpillFactory } from "./pointValues.ts";
 
 /**
  * Final files of a sweep (or of one shard), computed from the journal's records alone and
@@ -257,6 +258,22 @@ export function writeFinalFiles(
   shard: Shard | null,
   src: FinalSource,
   open: SinkFactory,
+  spill?: SpillFactory,
+): string[] {
+  const values = new PointValues(spill);
+  try {
+    return writeFinal(plan, shard, src, open, values);
+  } finally {
+    values.close();
+  }
+}
+
+function writeFinal(
+  plan: SweepPlan,
+  shard: Shard | null,
+  src: FinalSource,
+  open: SinkFactory,
+  values: PointValues,
 ): string[] {
   const names: string[] = [];
   const opened = (name: string) => {
@@ -266,7 +283,7 @@ export function writeFinalFiles(
   const journal = opened("runs.jsonl");
   const enc = new JournalEncoder();
   if (plan.sweep.power) {
-    const power = shard ? undefined : new PowerWriter(plan, opened);
+    const power = shard ? undefined : new PowerWriter(plan, opened, values);
     const failures = new FailureWriter(plan, () => opened("failures.csv"));
     for (const r of src.records) {
       journal.write(enc.encode(r));
@@ -284,7 +301,7 @@ export function writeFinalFiles(
       "failures.csv",
     ];
     names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  } else sweepFiles(plan, shard, src, opened, (r) => journal.write(enc.encode(r)));
+  } else sweepFiles(plan, shard, src, opened, (r) => journal.write(enc.encode(r)), values);
   opened("manifest.json").write(manifestText(manifestOf(plan, shard, src.done, "complete")));
   return names;
 }
@@ -324,29 +341,13 @@ function idCells(plan: SweepPlan, factors: string[], run: number): string[] {
   ];
 }
 
-/** A growable list of doubles. */
-class Doubles {
-  a = new Float64Array(16);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
-  }
-  view(): Float64Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
 function sweepFiles(
   plan: SweepPlan,
   shard: Shard | null,
   src: FinalSource,
   open: SinkFactory,
   journal: (r: JournalRecord) => void,
+  values: PointValues,
 ): void {
   const factors = plan.sweep.factors.map((f) => f.path);
   const columns = src.columns;
@@ -366,37 +367,53 @@ function sweepFiles(
   const pointMeans = morris
     ? columns.map(() => new Float64Array(plan.pointCount).fill(Number.NaN))
     : [];
-  // the current point's values, per column
-  const acc = columns.map(() => new Doubles());
+  // the current point, per column: values (all), finite values and their sum, sum of all;
+  // the finite values themselves (for meanCi's second pass) in `values`
+  const nc = columns.length;
+  const count = new Float64Array(nc);
+  const nFinite = new Float64Array(nc);
+  const sumFinite = new Float64Array(nc);
+  const sumAll = new Float64Array(nc);
+  const ss = new Float64Array(nc);
+  const mean = new Float64Array(nc);
+  values.reset();
   let point = -1;
   let any = false;
   const endPoint = () => {
     if (!any) return;
     const fcells = plan.pointAt(point).map(numText);
+    for (let j = 0; j < nc; j++) mean[j] = nFinite[j] ? sumFinite[j] / nFinite[j] : Number.NaN;
+    ss.fill(0);
+    values.forEach((j, x) => {
+      ss[j] += (x - mean[j]) ** 2;
+    });
     columns.forEach((c, j) => {
-      const v = acc[j].view();
-      if (!v.length) return;
-      const m = meanCi(v);
+      if (!count[j]) return;
+      // meanCi (src/math/intervals.ts) of the column's values, term by term
+      const n = nFinite[j];
+      const sd = n > 1 ? Math.sqrt(ss[j] / (n - 1)) : Number.NaN;
+      const se = sd / Math.sqrt(n);
+      const h = n > 1 ? tCritical(n - 1, 0.95) * se : Number.NaN;
       summary.write(
         csvLine([
           String(point),
           ...fcells,
           c,
-          String(v.length),
-          numText(m.mean),
-          numText(m.sd),
-          numText(m.se),
-          numText(m.lo),
-          numText(m.hi),
+          String(count[j]),
+          numText(mean[j]),
+          numText(sd),
+          numText(se),
+          numText(mean[j] - h),
+          numText(mean[j] + h),
         ]),
       );
-      if (morris) {
-        let s = 0;
-        for (let i = 0; i < v.length; i++) s += v[i];
-        pointMeans[j][point] = s / v.length;
-      }
-      acc[j].n = 0;
+      if (morris) pointMeans[j][point] = sumAll[j] / count[j];
     });
+    count.fill(0);
+    nFinite.fill(0);
+    sumFinite.fill(0);
+    sumAll.fill(0);
+    values.reset();
     any = false;
   };
   const slots = new Map<readonly string[], Int32Array>();
@@ -426,8 +443,15 @@ function sweepFiles(
     row.fill("");
     for (let i = 0; i < slot.length; i++) {
       const x = r.values[i];
-      row[slot[i]] = numText(x);
-      acc[slot[i]].push(x);
+      const j = slot[i];
+      row[j] = numText(x);
+      count[j]++;
+      sumAll[j] += x;
+      if (Number.isFinite(x)) {
+        nFinite[j]++;
+        sumFinite[j] += x;
+        values.push(j, x);
+      }
     }
     results.write(
       csvLine([

@@ -1,6 +1,8 @@
 import {
   closeSync,
   existsSync,
+  ftruncateSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -11,6 +13,7 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import type { SweepPlan } from "../../core/designs/plan.ts";
@@ -34,6 +37,7 @@ import {
   type JournalRecord,
   type RunSlice,
 } from "../../core/output/journal.ts";
+import type { Spill } from "../../core/output/pointValues.ts";
 import type { RunOutcome } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
@@ -147,6 +151,48 @@ export class TempFiles {
 }
 
 /**
+ * A Spill (see pointValues.ts) in a temporary file under the system's temporary directory:
+ * the values of a design point with very many replications, written and read back in order.
+ */
+export function fileSpill(): Spill {
+  const dir = mkdtempSync(join(tmpdir(), "bgsim-values-"));
+  const path = join(dir, "values.f64");
+  const fd = openSync(path, "w+");
+  let size = 0;
+  return {
+    append(buf, n) {
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, n * 8);
+      for (let off = 0; off < bytes.length; )
+        off += writeSync(fd, bytes, off, bytes.length - off, size + off);
+      size += bytes.length;
+    },
+    read(each) {
+      const piece = new Float64Array(1 << 17);
+      const bytes = new Uint8Array(piece.buffer);
+      for (let pos = 0; pos < size; ) {
+        const want = Math.min(bytes.length, size - pos);
+        let got = 0;
+        while (got < want) {
+          const k = readSync(fd, bytes, got, want - got, pos + got);
+          if (k <= 0) throw new Error(`${path}: short read`);
+          got += k;
+        }
+        each(piece, got / 8);
+        pos += got;
+      }
+    },
+    clear() {
+      size = 0;
+      ftruncateSync(fd, 0);
+    },
+    close() {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * Write the final files of a slice into `dir`, streamed from journals (read as often as the
  * run order needs, see inRunOrder): temporary files first, then renamed, runs.jsonl and
  * manifest.json last. Returns the file names written, in that order.
@@ -162,7 +208,7 @@ export function writeFinalFromJournals(
   const tmp = new TempFiles(dir);
   try {
     const records = inRunOrder(sliceOf(plan.runs, shard), journals);
-    const names = writeFinalFiles(plan, shard, { records, columns, done }, tmp.sink);
+    const names = writeFinalFiles(plan, shard, { records, columns, done }, tmp.sink, fileSpill);
     const last = ["runs.jsonl", "manifest.json"];
     tmp.commit(last);
     return [...names.filter((n) => !last.includes(n)), ...last];
