@@ -1,13 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { gridPoints } from "../sim/core/designs/grid.ts";
 import { buildPlan } from "../sim/core/designs/plan.ts";
 import { outcomeRows, replicationRows } from "../sim/core/montecarlo/rows.ts";
 import { SummaryAccumulator, summarise } from "../sim/core/montecarlo/summary.ts";
 import { finalFiles, RunBits, sliceOf } from "../sim/core/output/finalise.ts";
-import { inRunOrder, JournalEncoder, type JournalRecord } from "../sim/core/output/journal.ts";
+import {
+  crc32Hex,
+  inRunOrder,
+  JournalEncoder,
+  type JournalRecord,
+} from "../sim/core/output/journal.ts";
 import { toRanges } from "../sim/core/output/numbers.ts";
 import { PointValues } from "../sim/core/output/pointValues.ts";
 import {
@@ -239,5 +245,28 @@ describe("a point's values spill to a file beyond 2^19 pairs", () => {
       expect(bad).toBe(0);
     }
     v.close();
+  });
+});
+
+describe("crc32Hex (slicing by 4)", () => {
+  it("equals zlib's CRC-32 of the UTF-8 bytes for ASCII, multi-byte and lone surrogates", () => {
+    const pieces = [
+      "a",
+      "Zz",
+      '{"run":1,',
+      "é",
+      "€",
+      "😀",
+      "\ud800",
+      "\udc00x",
+      "0123456789",
+      "\n",
+    ];
+    let s = "";
+    for (let i = 0; i < 600; i++) {
+      s += pieces[(i * 7 + (i >> 3)) % pieces.length];
+      for (const t of [s, s.slice(1), s.slice(i % 5)])
+        expect(crc32Hex(t)).toBe(crc32(Buffer.from(t, "utf8")).toString(16).padStart(8, "0"));
+    }
   });
 });
