@@ -3,7 +3,6 @@ import { setAt } from "../../../src/scenario/fieldPath.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
 import { applySetting, type ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import { formatIssue, validateScenario } from "../../../src/scenario/validate.ts";
-import { gridPoints } from "./grid.ts";
 import { latinHypercube } from "./latinHypercube.ts";
 import { type MorrisDesignPoints, morrisDesign } from "./morris.ts";
 import { fromUnit } from "./unit.ts";
@@ -76,8 +75,12 @@ export function planOf(job: PoolJob): RunPlan {
  */
 export interface SweepPlan extends RunPlan {
   sweep: ResolvedSweep;
-  /** Factor values [point][factor]. */
-  points: number[][];
+  /** Number of design points. */
+  pointCount: number;
+  /** Factor values of design point p (a grid's are computed on demand, never all held). */
+  pointAt(point: number): number[];
+  /** Factor values [point][factor], every point (built on first use; prefer pointAt). */
+  readonly points: number[][];
   runs: number;
   runSpec(run: number): RunSpec;
   /** The validated scenario of a design point (seed set), or why the point is impossible. */
@@ -95,25 +98,45 @@ export function pointSeed(sweep: ResolvedSweep, point: number): number {
 export function buildPlan(sweep: ResolvedSweep): SweepPlan {
   const d = sweep.design;
   const fs = sweep.factors;
-  let points: number[][];
+  let listed: number[][] | undefined;
   let morris: MorrisDesignPoints | undefined;
-  if (d.type === "grid") points = gridPoints(fs.map((f) => f.levels ?? [f.min, f.max]));
-  else if (d.type === "latin-hypercube") {
-    const unit = latinHypercube(
-      d.points,
-      fs.length,
-      derive(sweep.seed, "design", "lhs"),
-      d.centered,
-    );
-    points = unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+  let pointCount: number;
+  let pointAt: (p: number) => number[];
+  if (d.type === "grid") {
+    // row-major: the first factor varies slowest (as gridPoints lists them)
+    const levels = fs.map((f) => f.levels ?? [f.min, f.max]);
+    pointCount = levels.reduce((a, l) => a * l.length, 1);
+    pointAt = (p) => {
+      const out = new Array<number>(levels.length);
+      let rest = p;
+      for (let j = levels.length - 1; j >= 0; j--) {
+        const l = levels[j];
+        out[j] = l[rest % l.length];
+        rest = Math.floor(rest / l.length);
+      }
+      return out;
+    };
   } else {
-    morris = morrisDesign(
-      d.trajectories,
-      fs.length,
-      d.levels,
-      derive(sweep.seed, "design", "morris"),
-    );
-    points = morris.unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+    if (d.type === "latin-hypercube") {
+      const unit = latinHypercube(
+        d.points,
+        fs.length,
+        derive(sweep.seed, "design", "lhs"),
+        d.centered,
+      );
+      listed = unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+    } else {
+      morris = morrisDesign(
+        d.trajectories,
+        fs.length,
+        d.levels,
+        derive(sweep.seed, "design", "morris"),
+      );
+      listed = morris.unit.map((row) => row.map((u, j) => fromUnit(fs[j], u)));
+    }
+    const rows = listed;
+    pointCount = rows.length;
+    pointAt = (p) => rows[p];
   }
   const reps = sweep.replications;
   const first = sweep.firstReplication ?? 0;
@@ -135,10 +158,11 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
     const hit = cache.get(point);
     if (hit) return hit;
     let input: Record<string, unknown> = sweep.base;
+    const at = pointAt(point);
     fs.forEach((f, j) => {
       input = f.setting
-        ? applySetting(input, resolvedBase(), f.setting, points[point][j])
-        : setAt(input, f.segments, points[point][j]);
+        ? applySetting(input, resolvedBase(), f.setting, at[j])
+        : setAt(input, f.segments, at[j]);
     });
     input = setAt(input, ["seed"], seedOf(point));
     const v = validateScenario(input);
@@ -164,15 +188,21 @@ export function buildPlan(sweep: ResolvedSweep): SweepPlan {
   };
   return {
     sweep,
-    points,
-    runs: points.length * reps,
+    pointCount,
+    pointAt,
+    get points() {
+      listed ??= Array.from({ length: pointCount }, (_, p) => pointAt(p));
+      return listed;
+    },
+    runs: pointCount * reps,
     morris,
     scenarioAt,
     runSpec(run) {
       const point = Math.floor(run / reps);
+      const at = pointAt(point);
       const params: Record<string, number> = {};
       fs.forEach((f, j) => {
-        params[f.path] = points[point][j];
+        params[f.path] = at[j];
       });
       return { run, point, replication: first + (run % reps), seed: seedOf(point), params };
     },

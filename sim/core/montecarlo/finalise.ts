@@ -214,3 +214,41 @@ export function powerRows(
       });
   return rows;
 }
+
+/** Where a power file's text goes (a file on disk in Node, a string in browsers). */
+interface PowerSink {
+  write(text: string): void;
+}
+
+/**
+ * The power files for the streaming finaliser (sim/core/output/finalise.ts): records are
+ * taken in run order and the four files are written at the end with powerFiles, so they are
+ * the same bytes as the in-memory path. Unlike a sweep's results.csv, power's files are still
+ * built in memory from the records (analysis models, the summaries' second pass); see the
+ * closing note of issue 15.
+ */
+export class PowerWriter {
+  points: PowerPointSummary[] = [];
+  private records: JournalRecord[] = [];
+
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly open: (name: string) => PowerSink,
+    _values?: unknown,
+  ) {
+    if (!plan.sweep.power) throw new Error("not a power sweep");
+  }
+
+  add(r: JournalRecord): void {
+    this.records.push(r);
+  }
+
+  end(): PowerPointSummary[] {
+    const out = powerFiles(this.plan, this.records);
+    for (const name of ["replications.csv", "outcomes.csv", "summary.csv", "summary.json"] as const)
+      this.open(name).write(out.files[name]);
+    this.points = out.points;
+    this.records = [];
+    return this.points;
+  }
+}

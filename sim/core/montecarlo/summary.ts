@@ -1,5 +1,6 @@
 import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
+import { PointValues } from "../output/pointValues.ts";
 import type { ReplicationRow } from "./rows.ts";
 
 /**
@@ -220,4 +221,233 @@ export function modelTestSummary(
     analytic_power: fin(analytic?.power),
     rmsea_power: fin(analytic?.rmseaPower),
   };
+}
+
+/**
+ * summarise() one replication at a time, holding only sums per path and outcome and each
+ * path's estimates (for the two-pass standard deviation, so the figures are the same doubles
+ * as summarise's). Replications must be added in the order summarise would see their rows.
+ */
+export class SummaryAccumulator {
+  private byPath = new Map<
+    string,
+    {
+      hypothesis: string;
+      population: number;
+      slot: number;
+      k: number;
+      sumEst: number;
+      sumSe: number;
+      covered: number;
+      significant: number;
+      paperVerdict: string | undefined;
+      paperCoef: number | null;
+      match: number;
+    }
+  >();
+  private R = 0;
+  private pattern = 0;
+  private rejected = 0;
+  private sumN = 0;
+  private minN = Number.POSITIVE_INFINITY;
+  private compared = 0;
+  private sums = new Map<string, { s: number; k: number }>();
+  private rej = new Map<string, { s: number; k: number }>();
+  private flagged = new Map<string, { yes: number; k: number }>();
+  private rejKey = new Map<string, string | null>();
+
+  /** Every path's estimates (slot = the path's number), for the two-pass SD. */
+  private estimates: PointValues;
+
+  constructor(
+    private readonly alpha: number,
+    private readonly composite: Map<string, number> | null = null,
+    values?: PointValues,
+  ) {
+    this.estimates = values ?? new PointValues();
+    this.estimates.reset();
+  }
+
+  /** One replication's rows (all of the same replication) and its outcomes. */
+  add(
+    rows: readonly ReplicationRow[],
+    outcomes: readonly { replication: number; outcome: string; value: number }[],
+  ): void {
+    for (const r of rows)
+      this.addPath(
+        r.path,
+        r.hypothesis,
+        r.population,
+        r.estimate,
+        r.se,
+        r.covered,
+        r.significant,
+        r.verdict,
+      );
+    if (rows.length) {
+      let hyp = 0;
+      let all = true;
+      for (const r of rows)
+        if (r.paper_verdict !== "") {
+          hyp++;
+          if (r.verdict !== r.paper_verdict) all = false;
+        }
+      this.addReplication(hyp, all, rows[0].df, rows[0].chisq_p, rows[0].n);
+    }
+    for (const o of outcomes) this.addOutcome(o.outcome, o.value);
+  }
+
+  /** One path's row of a replication (as replicationRows computes it). */
+  addPath(
+    path: string,
+    hypothesis: string,
+    population: number,
+    estimate: number,
+    se: number,
+    covered: number,
+    significant: number,
+    verdict: string,
+  ): void {
+    let p = this.byPath.get(path);
+    if (!p) {
+      const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === path);
+      p = {
+        hypothesis,
+        population,
+        slot: this.byPath.size,
+        k: 0,
+        sumEst: 0,
+        sumSe: 0,
+        covered: 0,
+        significant: 0,
+        paperVerdict: paper?.verdict,
+        paperCoef: paper?.coefficient ?? null,
+        match: 0,
+      };
+      this.byPath.set(path, p);
+    }
+    p.k++;
+    this.estimates.push(p.slot, estimate);
+    p.sumEst += estimate;
+    p.sumSe += se;
+    p.covered += covered;
+    p.significant += significant;
+    if (p.paperVerdict !== undefined && verdict === p.paperVerdict) p.match++;
+  }
+
+  /**
+   * The model-level figures of a replication with at least one path: how many rows have a
+   * paper verdict and whether all of those match it, df, chi-square p (null if none), n.
+   */
+  addReplication(
+    hypotheses: number,
+    allMatch: boolean,
+    df: number,
+    chisqP: number | null,
+    n: number,
+  ): void {
+    this.R++;
+    this.compared = hypotheses;
+    if (hypotheses > 0 && allMatch) this.pattern++;
+    if (df > 0 && chisqP !== null && chisqP < this.alpha) this.rejected++;
+    this.sumN += n;
+    this.minN = Math.min(this.minN, n);
+  }
+
+  /** One finite outcome of a replication. */
+  addOutcome(outcome: string, value: number): void {
+    let e = this.sums.get(outcome);
+    if (!e) {
+      e = { s: 0, k: 0 };
+      this.sums.set(outcome, e);
+    }
+    e.s += value;
+    e.k++;
+    let rk = this.rejKey.get(outcome);
+    if (rk === undefined) {
+      const m = /^(check\.\w+\.\w+)\.p$/.exec(outcome);
+      rk = m ? m[1] : null;
+      this.rejKey.set(outcome, rk);
+    }
+    if (rk !== null) {
+      let x = this.rej.get(rk);
+      if (!x) {
+        x = { s: 0, k: 0 };
+        this.rej.set(rk, x);
+      }
+      if (value < this.alpha) x.s++;
+      x.k++;
+    }
+    const name =
+      outcome === "check.earlyLate.flagged"
+        ? "earlyLate"
+        : outcome === "check.respondents.flagged"
+          ? "respondents"
+          : undefined;
+    if (name) {
+      let f = this.flagged.get(name);
+      if (!f) {
+        f = { yes: 0, k: 0 };
+        this.flagged.set(name, f);
+      }
+      if (value > 0) f.yes++;
+      f.k++;
+    }
+  }
+
+  result(): Summary {
+    const paths: PathSummary[] = [];
+    const means = new Float64Array(this.byPath.size);
+    const ssOf = new Float64Array(this.byPath.size);
+    for (const p of this.byPath.values()) means[p.slot] = p.sumEst / p.k;
+    this.estimates.forEach((slot, x) => {
+      ssOf[slot] += (x - means[slot]) ** 2;
+    });
+    for (const [path, p] of this.byPath) {
+      const k = p.k;
+      const mean = p.sumEst / k;
+      const ss = ssOf[p.slot];
+      paths.push({
+        hypothesis: p.hypothesis,
+        path,
+        paper_coefficient: p.paperCoef,
+        paper_verdict: p.paperVerdict ?? "",
+        population: p.population,
+        composite_value: this.composite?.get(path) ?? null,
+        mean_estimate: mean,
+        bias: mean - p.population,
+        empirical_sd: Math.sqrt(ss / Math.max(1, k - 1)),
+        mean_se: p.sumSe / k,
+        coverage: p.covered / k,
+        power: p.significant / k,
+        verdict_match: p.paperVerdict !== undefined ? p.match / k : null,
+      });
+    }
+    const meanOutcomes: Record<string, number> = {};
+    for (const [k, { s, k: c }] of this.sums) meanOutcomes[k] = s / c;
+    for (const [k, { s, k: c }] of this.rej) meanOutcomes[`${k}.rejectionShare`] = s / c;
+    for (const name of ["earlyLate", "respondents"]) {
+      const f = this.flagged.get(name);
+      if (f?.k) meanOutcomes[`check.${name}.anyFlaggedShare`] = f.yes / f.k;
+    }
+    const order = (p: PathSummary) => {
+      const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
+      return i < 0 ? 100 : i;
+    };
+    paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+    const R = this.R;
+    return {
+      model: {
+        replications: R,
+        alpha: this.alpha,
+        mean_n: R ? this.sumN / R : 0,
+        min_n: R ? this.minN : 0,
+        chisq_rejection: R ? this.rejected / R : 0,
+        pattern_share: R ? this.pattern / R : 0,
+        pattern_hypotheses: this.compared,
+      },
+      paths,
+      outcomes: meanOutcomes,
+    };
+  }
 }

@@ -1,12 +1,13 @@
-import { meanCi } from "../../../src/math/intervals.ts";
+import { tCritical } from "../../../src/math/tDistribution.ts";
 import { morrisIndices } from "../designs/morris.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toUnit } from "../designs/unit.ts";
-import { powerFiles } from "../montecarlo/finalise.ts";
+import { PowerWriter } from "../montecarlo/finalise.ts";
 import { VERSION } from "../version.ts";
 import { hashOf } from "./hash.ts";
-import { JournalEncoder, type JournalRecord } from "./journal.ts";
+import { JournalEncoder, type JournalRecord, type RunSlice } from "./journal.ts";
 import { csvLine, numText, toRanges } from "./numbers.ts";
+import { PointValues, type SpillFactory } from "./pointValues.ts";
 
 /**
  * Final files of a sweep (or of one shard), computed from the journal's records alone and
@@ -54,12 +55,91 @@ export function sweepHash(plan: SweepPlan): string {
   return hashOf(plan.sweep);
 }
 
-export function manifestOf(
-  plan: SweepPlan,
-  shard: Shard | null,
-  records: Iterable<JournalRecord>,
-  status: Manifest["status"],
-): Manifest {
+/** Which runs of a slice are done: counts and the ranges text of manifest.json. */
+export interface DoneRuns {
+  doneCount: number;
+  failedCount: number;
+  /** Finished run indices as ranges "0-99,120" (see toRanges). */
+  ranges(): string;
+}
+
+/** The slice of shard k of N (or of the whole sweep) without listing its runs. */
+export function sliceOf(runs: number, shard: Shard | null): RunSlice {
+  if (!shard) return { start: 0, step: 1, length: runs };
+  const start = shard.index - 1;
+  return {
+    start,
+    step: shard.count,
+    length: start < runs ? Math.floor((runs - 1 - start) / shard.count) + 1 : 0,
+  };
+}
+
+/**
+ * Done runs as one bit per run of the sweep (1.25 MB for 10 million runs), with the failures
+ * counted and the first few kept (by run index) for messages.
+ */
+export class RunBits implements DoneRuns {
+  private bits: Uint8Array;
+  doneCount = 0;
+  failedCount = 0;
+  /** The failed runs of lowest index, at most `keep`, in run order. */
+  readonly firstFailures: { run: number; error: string }[] = [];
+
+  constructor(
+    readonly runs: number,
+    private readonly keep = 10,
+  ) {
+    this.bits = new Uint8Array(Math.ceil(runs / 8));
+  }
+
+  has(run: number): boolean {
+    return (this.bits[run >>> 3] & (1 << (run & 7))) !== 0;
+  }
+
+  /** Mark a run done (false if it already was). */
+  add(r: JournalRecord): boolean {
+    const run = r.run;
+    if (this.has(run)) return false;
+    this.bits[run >>> 3] |= 1 << (run & 7);
+    this.doneCount++;
+    if ("error" in r) {
+      this.failedCount++;
+      const f = this.firstFailures;
+      if (f.length < this.keep || run < f[f.length - 1].run) {
+        let i = f.length;
+        while (i > 0 && f[i - 1].run > run) i--;
+        f.splice(i, 0, { run, error: r.error });
+        if (f.length > this.keep) f.pop();
+      }
+    }
+    return true;
+  }
+
+  ranges(): string {
+    const out: string[] = [];
+    const n = this.runs;
+    let i = 0;
+    while (i < n) {
+      const byte = this.bits[i >>> 3];
+      if (byte === 0 && (i & 7) === 0) {
+        i += 8;
+        continue;
+      }
+      if (!this.has(i)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < n && this.has(j + 1)) j++;
+      out.push(j === i ? String(i) : `${i}-${j}`);
+      i = j + 1;
+    }
+    return out.join(",");
+  }
+}
+
+/** DoneRuns of a list of records (the in-memory finaliser). */
+export function doneOf(records: Iterable<JournalRecord>): DoneRuns {
   const done: number[] = [];
   let failed = 0;
   for (const r of records) {
@@ -67,6 +147,15 @@ export function manifestOf(
     if ("error" in r) failed++;
   }
   done.sort((a, b) => a - b);
+  return { doneCount: done.length, failedCount: failed, ranges: () => toRanges(done) };
+}
+
+export function manifestOf(
+  plan: SweepPlan,
+  shard: Shard | null,
+  done: DoneRuns,
+  status: Manifest["status"],
+): Manifest {
   return {
     format: "bgsim-sweep/1",
     name: plan.sweep.name,
@@ -75,15 +164,15 @@ export function manifestOf(
     seed: plan.sweep.seed,
     streams: plan.sweep.streams,
     design: plan.sweep.design.type,
-    points: plan.points.length,
+    points: plan.pointCount,
     replications: plan.sweep.replications,
     runs: plan.runs,
     shard,
-    sliceRuns: shardRuns(plan.runs, shard).length,
+    sliceRuns: sliceOf(plan.runs, shard).length,
     status,
-    done: toRanges(done),
-    doneCount: done.length,
-    failedCount: failed,
+    done: done.ranges(),
+    doneCount: done.doneCount,
+    failedCount: done.failedCount,
   };
 }
 
@@ -100,154 +189,296 @@ export function manifestText(m: Manifest): string {
  */
 export type FinalFiles = { "runs.jsonl": string; "manifest.json": string } & Record<string, string>;
 
+/** Where the final files go, piece by piece: a file on disk (Node) or a string (browsers). */
+export interface TextSink {
+  write(text: string): void;
+}
+export type SinkFactory = (name: string) => TextSink;
+
+/** What the final files are computed from: the slice's records in run order, read once. */
+export interface FinalSource {
+  records: Iterable<JournalRecord>;
+  /** Result columns: every key of the successful records, in order of first appearance by run. */
+  columns: string[];
+  done: DoneRuns;
+}
+
+/** Result columns of records in run order (first appearance). */
+export function columnsOf(sorted: Iterable<JournalRecord>): string[] {
+  const cols = new Set<string>();
+  for (const r of sorted) if (!("error" in r)) for (const k of r.keys) cols.add(k);
+  return [...cols];
+}
+
+/**
+ * Result columns from a journal's layouts and the lowest run using each (see columnsOf): the
+ * keys of the layouts taken by their first run.
+ */
+export function columnsOfLayouts(
+  layouts: readonly { keys: string[]; firstRun: number }[],
+): string[] {
+  const cols = new Set<string>();
+  for (const l of [...layouts]
+    .filter((x) => Number.isFinite(x.firstRun))
+    .sort((a, b) => a.firstRun - b.firstRun))
+    for (const k of l.keys) cols.add(k);
+  return [...cols];
+}
+
+/** The final files in memory (browsers, tests); the same bytes as writeFinalFiles. */
 export function finalFiles(
   plan: SweepPlan,
   shard: Shard | null,
   records: JournalRecord[],
 ): FinalFiles {
   const sorted = [...records].sort((a, b) => a.run - b.run);
-  if (plan.sweep.power) return finalPowerFiles(plan, shard, sorted);
-  const factors = plan.sweep.factors.map((f) => f.path);
-  const enc = new JournalEncoder();
-  let journal = "";
-  const columns: string[] = [];
-  const colIndex = new Map<string, number>();
-  for (const r of sorted) {
-    journal += enc.encode(r);
-    if (!("error" in r))
-      for (const k of r.keys)
-        if (!colIndex.has(k)) {
-          colIndex.set(k, columns.length);
-          columns.push(k);
-        }
-  }
-  const idHead = ["run", "point", "replication", "seed", ...factors];
-  const idCells = (run: number) => {
-    const s = plan.runSpec(run);
-    return [
-      String(run),
-      String(s.point),
-      String(s.replication),
-      String(s.seed),
-      ...factors.map((f) => numText(s.params[f])),
-    ];
-  };
-  let results = csvLine([...idHead, ...columns]);
-  let failures = csvLine([...idHead, "error"]);
-  // per point, per column: values of its successful replications
-  const byPoint = new Map<number, number[][]>();
-  for (const r of sorted) {
-    if ("error" in r) {
-      failures += csvLine([...idCells(r.run), r.error]);
-      continue;
-    }
-    const row = new Array<string>(columns.length).fill("");
-    const point = plan.runSpec(r.run).point;
-    let acc = byPoint.get(point);
-    if (!acc) {
-      acc = columns.map(() => []);
-      byPoint.set(point, acc);
-    }
-    r.keys.forEach((k, i) => {
-      const j = colIndex.get(k) as number;
-      row[j] = numText(r.values[i]);
-      acc[j].push(r.values[i]);
-    });
-    results += csvLine([...idCells(r.run), ...row]);
-  }
-  let summary = csvLine([
-    "point",
-    ...factors,
-    "quantity",
-    "runs",
-    "mean",
-    "sd",
-    "se",
-    "ci95_lo",
-    "ci95_hi",
-  ]);
-  const points = [...byPoint.keys()].sort((a, b) => a - b);
-  for (const p of points) {
-    const acc = byPoint.get(p) as number[][];
-    const fcells = plan.points[p].map(numText);
-    columns.forEach((c, j) => {
-      if (!acc[j].length) return;
-      const m = meanCi(acc[j]);
-      summary += csvLine([
-        String(p),
-        ...fcells,
-        c,
-        String(acc[j].length),
-        numText(m.mean),
-        numText(m.sd),
-        numText(m.se),
-        numText(m.lo),
-        numText(m.hi),
-      ]);
-    });
-  }
-  const files: FinalFiles = {
-    "runs.jsonl": journal,
-    "results.csv": results,
-    "failures.csv": failures,
-    "summary.csv": summary,
-    "manifest.json": manifestText(manifestOf(plan, shard, sorted, "complete")),
-  };
-  if (plan.morris && !shard) files["morris.csv"] = morrisCsv(plan, columns, byPoint);
-  return files;
+  const parts = new Map<string, string[]>();
+  writeFinalFiles(
+    plan,
+    shard,
+    { records: sorted, columns: columnsOf(sorted), done: doneOf(sorted) },
+    (name) => {
+      const p: string[] = [];
+      parts.set(name, p);
+      return { write: (t) => p.push(t) };
+    },
+  );
+  const files: Record<string, string> = {};
+  for (const [name, p] of parts) files[name] = p.join("");
+  return files as FinalFiles;
 }
 
-function journalText(sorted: readonly JournalRecord[]): string {
-  const enc = new JournalEncoder();
-  let journal = "";
-  for (const r of sorted) journal += enc.encode(r);
-  return journal;
-}
-
-function finalPowerFiles(
+/**
+ * Write the final files through `open`, streaming: each record is written as it is read, with
+ * per-design-point accumulators (only the values of the current point are held, for the exact
+ * two-pass standard deviations). Returns the names in the order opened; manifest.json is last.
+ */
+export function writeFinalFiles(
   plan: SweepPlan,
   shard: Shard | null,
-  sorted: JournalRecord[],
-): FinalFiles {
-  const extra: Record<string, string> = shard ? {} : { ...powerFiles(plan, sorted).files };
-  const failed = sorted.flatMap((r) => ("error" in r ? [r] : []));
-  if (failed.length) {
-    const factors = plan.sweep.factors.map((f) => f.path);
-    let failures = csvLine(["run", "point", "replication", "seed", ...factors, "error"]);
-    for (const r of failed) {
-      const s = plan.runSpec(r.run);
-      failures += csvLine([
+  src: FinalSource,
+  open: SinkFactory,
+  spill?: SpillFactory,
+): string[] {
+  const values = new PointValues(spill);
+  try {
+    return writeFinal(plan, shard, src, open, values);
+  } finally {
+    values.close();
+  }
+}
+
+function writeFinal(
+  plan: SweepPlan,
+  shard: Shard | null,
+  src: FinalSource,
+  open: SinkFactory,
+  values: PointValues,
+): string[] {
+  const names: string[] = [];
+  const opened = (name: string) => {
+    names.push(name);
+    return open(name);
+  };
+  const journal = opened("runs.jsonl");
+  const enc = new JournalEncoder();
+  if (plan.sweep.power) {
+    const power = shard ? undefined : new PowerWriter(plan, opened, values);
+    const failures = new FailureWriter(plan, () => opened("failures.csv"));
+    for (const r of src.records) {
+      journal.write(enc.encode(r));
+      if ("error" in r) failures.add(r);
+      else power?.add(r);
+    }
+    power?.end();
+    // the order the in-memory files were listed in before they were streamed
+    const order = [
+      "runs.jsonl",
+      "replications.csv",
+      "outcomes.csv",
+      "summary.csv",
+      "summary.json",
+      "failures.csv",
+    ];
+    names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  } else sweepFiles(plan, shard, src, opened, (r) => journal.write(enc.encode(r)), values);
+  opened("manifest.json").write(manifestText(manifestOf(plan, shard, src.done, "complete")));
+  return names;
+}
+
+/** failures.csv rows, the file opened at the first failure. */
+class FailureWriter {
+  private sink: TextSink | undefined;
+  private factors: string[];
+  constructor(
+    private plan: SweepPlan,
+    private open: () => TextSink,
+    eager = false,
+  ) {
+    this.factors = plan.sweep.factors.map((f) => f.path);
+    if (eager) this.start();
+  }
+  private start(): TextSink {
+    if (!this.sink) {
+      this.sink = this.open();
+      this.sink.write(csvLine(["run", "point", "replication", "seed", ...this.factors, "error"]));
+    }
+    return this.sink;
+  }
+  add(r: { run: number; error: string }): void {
+    this.start().write(csvLine([...idCells(this.plan, this.factors, r.run), r.error]));
+  }
+}
+
+function idCells(plan: SweepPlan, factors: string[], run: number): string[] {
+  const s = plan.runSpec(run);
+  return [
+    String(run),
+    String(s.point),
+    String(s.replication),
+    String(s.seed),
+    ...factors.map((f) => numText(s.params[f])),
+  ];
+}
+
+function sweepFiles(
+  plan: SweepPlan,
+  shard: Shard | null,
+  src: FinalSource,
+  open: SinkFactory,
+  journal: (r: JournalRecord) => void,
+  values: PointValues,
+): void {
+  const factors = plan.sweep.factors.map((f) => f.path);
+  const columns = src.columns;
+  const colIndex = new Map<string, number>();
+  columns.forEach((c, j) => {
+    colIndex.set(c, j);
+  });
+  const idHead = ["run", "point", "replication", "seed", ...factors];
+  const results = open("results.csv");
+  results.write(csvLine([...idHead, ...columns]));
+  const failures = new FailureWriter(plan, () => open("failures.csv"), true);
+  const summary = open("summary.csv");
+  summary.write(
+    csvLine(["point", ...factors, "quantity", "runs", "mean", "sd", "se", "ci95_lo", "ci95_hi"]),
+  );
+  const morris = plan.morris && !shard;
+  const pointMeans = morris
+    ? columns.map(() => new Float64Array(plan.pointCount).fill(Number.NaN))
+    : [];
+  // the current point, per column: values (all), finite values and their sum, sum of all;
+  // the finite values themselves (for meanCi's second pass) in `values`
+  const nc = columns.length;
+  const count = new Float64Array(nc);
+  const nFinite = new Float64Array(nc);
+  const sumFinite = new Float64Array(nc);
+  const sumAll = new Float64Array(nc);
+  const ss = new Float64Array(nc);
+  const mean = new Float64Array(nc);
+  values.reset();
+  let point = -1;
+  let any = false;
+  const endPoint = () => {
+    if (!any) return;
+    const fcells = plan.pointAt(point).map(numText);
+    for (let j = 0; j < nc; j++) mean[j] = nFinite[j] ? sumFinite[j] / nFinite[j] : Number.NaN;
+    ss.fill(0);
+    values.forEach((j, x) => {
+      ss[j] += (x - mean[j]) ** 2;
+    });
+    columns.forEach((c, j) => {
+      if (!count[j]) return;
+      // meanCi (src/math/intervals.ts) of the column's values, term by term
+      const n = nFinite[j];
+      const sd = n > 1 ? Math.sqrt(ss[j] / (n - 1)) : Number.NaN;
+      const se = sd / Math.sqrt(n);
+      const h = n > 1 ? tCritical(n - 1, 0.95) * se : Number.NaN;
+      summary.write(
+        csvLine([
+          String(point),
+          ...fcells,
+          c,
+          String(count[j]),
+          numText(mean[j]),
+          numText(sd),
+          numText(se),
+          numText(mean[j] - h),
+          numText(mean[j] + h),
+        ]),
+      );
+      if (morris) pointMeans[j][point] = sumAll[j] / count[j];
+    });
+    count.fill(0);
+    nFinite.fill(0);
+    sumFinite.fill(0);
+    sumAll.fill(0);
+    values.reset();
+    any = false;
+  };
+  const slots = new Map<readonly string[], Int32Array>();
+  const row = new Array<string>(columns.length);
+  for (const r of src.records) {
+    journal(r);
+    if ("error" in r) {
+      failures.add(r);
+      continue;
+    }
+    const s = plan.runSpec(r.run);
+    if (s.point !== point) {
+      endPoint();
+      point = s.point;
+    }
+    any = true;
+    let slot = slots.get(r.keys);
+    if (!slot) {
+      slot = Int32Array.from(r.keys, (k) => {
+        const j = colIndex.get(k);
+        if (j === undefined) throw new Error(`run ${r.run}: column ${k} is not in the results`);
+        return j;
+      });
+      if (slots.size > 1000) slots.clear();
+      slots.set(r.keys, slot);
+    }
+    row.fill("");
+    for (let i = 0; i < slot.length; i++) {
+      const x = r.values[i];
+      const j = slot[i];
+      row[j] = numText(x);
+      count[j]++;
+      sumAll[j] += x;
+      if (Number.isFinite(x)) {
+        nFinite[j]++;
+        sumFinite[j] += x;
+        values.push(j, x);
+      }
+    }
+    results.write(
+      csvLine([
         String(r.run),
         String(s.point),
         String(s.replication),
         String(s.seed),
         ...factors.map((f) => numText(s.params[f])),
-        r.error,
-      ]);
-    }
-    extra["failures.csv"] = failures;
+        ...row,
+      ]),
+    );
   }
-  return {
-    "runs.jsonl": journalText(sorted),
-    ...extra,
-    "manifest.json": manifestText(manifestOf(plan, shard, sorted, "complete")),
-  };
+  endPoint();
+  if (morris) open("morris.csv").write(morrisCsv(plan, columns, pointMeans));
 }
 
 /** Morris statistics of every quantity (per-point means over replications) for every factor. */
-function morrisCsv(plan: SweepPlan, columns: string[], byPoint: Map<number, number[][]>): string {
+function morrisCsv(plan: SweepPlan, columns: string[], pointMeans: Float64Array[]): string {
   const m = plan.morris as NonNullable<SweepPlan["morris"]>;
   const fs = plan.sweep.factors;
-  const unitActual = plan.points.map((row) => row.map((x, j) => toUnit(fs[j], x)));
+  const unitActual: number[][] = [];
+  for (let p = 0; p < plan.pointCount; p++)
+    unitActual.push(plan.pointAt(p).map((x, j) => toUnit(fs[j], x)));
   let out = csvLine(["factor", "quantity", "effects", "mu", "mu_star", "sigma"]);
-  const perQuantity = columns.map((_, j) => {
-    const y = new Float64Array(plan.points.length).fill(Number.NaN);
-    for (const [p, acc] of byPoint) {
-      const v = acc[j];
-      if (v.length) y[p] = v.reduce((a, b) => a + b, 0) / v.length;
-    }
-    return morrisIndices(unitActual, m.changed, y, fs.length);
-  });
+  const perQuantity = columns.map((_, j) =>
+    morrisIndices(unitActual, m.changed, pointMeans[j], fs.length),
+  );
   fs.forEach((f, k) => {
     columns.forEach((c, j) => {
       const s = perQuantity[j][k];

@@ -260,11 +260,19 @@ export function createPool(options: PoolOptions): Pool {
           const buf = Int32Array.from(chunk.runs);
           const t = now();
           try {
-            const res = await Promise.race([
-              slot.api.run(Comlink.transfer(buf, [buf.buffer])),
+            // Promise.race leaves a reaction on the long-lived `died` and `aborted` promises
+            // at every call; raced on the chunk's result itself, those reactions would keep
+            // every chunk's values alive (memory growing with the runs), so race on a
+            // promise of nothing and take the result aside
+            let answer: ChunkResult | undefined;
+            await Promise.race([
+              slot.api.run(Comlink.transfer(buf, [buf.buffer])).then((r) => {
+                answer = r;
+              }),
               slot.died,
               aborted,
             ]);
+            const res = answer as ChunkResult;
             const sec = (now() - t) / 1000 / chunk.runs.length;
             slot.secPerRun = Number.isFinite(slot.secPerRun)
               ? 0.5 * slot.secPerRun + 0.5 * sec

@@ -1,26 +1,43 @@
 import {
   closeSync,
   existsSync,
+  ftruncateSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
+  renameSync,
   rmSync,
+  statSync,
   truncateSync,
   writeSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import type { SweepPlan } from "../../core/designs/plan.ts";
 import {
-  finalFiles,
+  columnsOfLayouts,
+  type DoneRuns,
   type Manifest,
   manifestOf,
   manifestText,
+  RunBits,
   type Shard,
-  shardRuns,
+  sliceOf,
   sweepHash,
+  type TextSink,
+  writeFinalFiles,
 } from "../../core/output/finalise.ts";
-import { decodeJournal, JournalEncoder, type JournalRecord } from "../../core/output/journal.ts";
+import {
+  inRunOrder,
+  JournalEncoder,
+  JournalLineDecoder,
+  type JournalRecord,
+  type RunSlice,
+} from "../../core/output/journal.ts";
+import type { Spill } from "../../core/output/pointValues.ts";
 import type { RunOutcome } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
@@ -42,6 +59,167 @@ export const SWEEP_FILES = [
   "summary.json",
 ] as const;
 
+/** Result-column layouts seen in a journal, each with the lowest run that used it. */
+export class LayoutRuns {
+  private bySig = new Map<string, { keys: string[]; firstRun: number }>();
+  private byArray = new Map<readonly string[], { keys: string[]; firstRun: number }>();
+
+  note(keys: readonly string[], run: number): void {
+    let e = this.byArray.get(keys);
+    if (!e) {
+      const sig = keys.join("\u0000");
+      e = this.bySig.get(sig);
+      if (!e) {
+        e = { keys: [...keys], firstRun: run };
+        this.bySig.set(sig, e);
+      }
+      if (this.byArray.size > 256) this.byArray.clear();
+      this.byArray.set(keys, e);
+    }
+    if (run < e.firstRun) e.firstRun = run;
+  }
+
+  columns(): string[] {
+    return columnsOfLayouts([...this.bySig.values()]);
+  }
+}
+
+/**
+ * Final files written to temporary files beside their targets (buffered, any size), renamed
+ * into place by commit in the order given; abort removes them. A failed write names the file
+ * (a full disk) and leaves the targets as they were.
+ */
+export class TempFiles {
+  private open = new Map<string, { fd: number; tmp: string; pending: string[]; size: number }>();
+
+  constructor(private readonly dir: string) {}
+
+  sink = (name: string): TextSink => {
+    const path = join(this.dir, name);
+    const tmp = `${path}.tmp-${process.pid}`;
+    let f: { fd: number; tmp: string; pending: string[]; size: number };
+    try {
+      f = { fd: openSync(tmp, "w"), tmp, pending: [], size: 0 };
+    } catch (e) {
+      throw writeError(path, e);
+    }
+    this.open.set(name, f);
+    return {
+      write: (text) => {
+        f.pending.push(text);
+        f.size += text.length;
+        if (f.size >= 1 << 20) this.flush(name);
+      },
+    };
+  };
+
+  private flush(name: string): void {
+    const f = this.open.get(name);
+    if (!f?.pending.length) return;
+    const buf = Buffer.from(f.pending.join(""), "utf8");
+    f.pending = [];
+    f.size = 0;
+    try {
+      for (let off = 0; off < buf.length; ) off += writeSync(f.fd, buf, off, buf.length - off);
+    } catch (e) {
+      throw writeError(join(this.dir, name), e);
+    }
+  }
+
+  /** Close every file and rename them into place: `last` in its order after all others. */
+  commit(last: string[]): void {
+    for (const name of this.open.keys()) this.flush(name);
+    for (const f of this.open.values()) closeSync(f.fd);
+    const names = [...this.open.keys()];
+    const order = [
+      ...names.filter((n) => !last.includes(n)),
+      ...last.filter((n) => names.includes(n)),
+    ];
+    for (const n of order) renameSync((this.open.get(n) as { tmp: string }).tmp, join(this.dir, n));
+    this.open.clear();
+  }
+
+  abort(): void {
+    for (const f of this.open.values()) {
+      try {
+        closeSync(f.fd);
+      } catch {}
+      rmSync(f.tmp, { force: true });
+    }
+    this.open.clear();
+  }
+}
+
+/**
+ * A Spill (see pointValues.ts) in a temporary file under the system's temporary directory:
+ * the values of a design point with very many replications, written and read back in order.
+ */
+export function fileSpill(): Spill {
+  const dir = mkdtempSync(join(tmpdir(), "bgsim-values-"));
+  const path = join(dir, "values.f64");
+  const fd = openSync(path, "w+");
+  let size = 0;
+  return {
+    append(buf, n) {
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, n * 8);
+      for (let off = 0; off < bytes.length; )
+        off += writeSync(fd, bytes, off, bytes.length - off, size + off);
+      size += bytes.length;
+    },
+    read(each) {
+      const piece = new Float64Array(1 << 17);
+      const bytes = new Uint8Array(piece.buffer);
+      for (let pos = 0; pos < size; ) {
+        const want = Math.min(bytes.length, size - pos);
+        let got = 0;
+        while (got < want) {
+          const k = readSync(fd, bytes, got, want - got, pos + got);
+          if (k <= 0) throw new Error(`${path}: short read`);
+          got += k;
+        }
+        each(piece, got / 8);
+        pos += got;
+      }
+    },
+    clear() {
+      size = 0;
+      ftruncateSync(fd, 0);
+    },
+    close() {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Write the final files of a slice into `dir`, streamed from journals (read as often as the
+ * run order needs, see inRunOrder): temporary files first, then renamed, runs.jsonl and
+ * manifest.json last. Returns the file names written, in that order.
+ */
+export function writeFinalFromJournals(
+  dir: string,
+  plan: SweepPlan,
+  shard: Shard | null,
+  journals: () => Iterable<JournalRecord>,
+  columns: string[],
+  done: DoneRuns,
+): string[] {
+  const tmp = new TempFiles(dir);
+  try {
+    const records = inRunOrder(sliceOf(plan.runs, shard), journals);
+    const names = writeFinalFiles(plan, shard, { records, columns, done }, tmp.sink, fileSpill);
+    const last = ["runs.jsonl", "manifest.json"];
+    tmp.commit(last);
+    return [...names.filter((n) => !last.includes(n)), ...last];
+  } catch (e) {
+    tmp.abort();
+    throw e instanceof Error && !(e instanceof UsageError) && /journal|runs\.jsonl/.test(e.message)
+      ? new UsageError(e.message)
+      : e;
+  }
+}
+
 /**
  * A sweep's output directory on disk (Node):
  *   sweep.json     the resolved sweep (base scenario inlined), written first
@@ -49,34 +227,28 @@ export const SWEEP_FILES = [
  *   runs.jsonl     the journal: one line appended per finished run (see journal.ts)
  * and, once every run of the slice is done, results.csv, failures.csv, summary.csv (and
  * morris.csv), with runs.jsonl rewritten in run order. Files are replaced atomically, so a kill
- * at any moment leaves a directory that `--resume` can continue.
+ * at any moment leaves a directory that `--resume` can continue. Memory does not grow with the
+ * number of runs: done runs are one bit each, the journal is read in pieces and the final
+ * files are streamed from it.
  */
 export class SweepDirectory {
   private fd: number | undefined;
   private encoder: JournalEncoder;
-  private records = new Map<number, JournalRecord>();
+  private done: RunBits;
+  private layouts = new LayoutRuns();
   private lastCheckpoint = 0;
   private buffer: string[] = [];
   private release: () => void = () => {};
-  readonly slice: number[];
+  readonly slice: RunSlice;
 
   private constructor(
     readonly dir: string,
     readonly plan: SweepPlan,
     readonly shard: Shard | null,
-    existing: JournalRecord[],
-    layouts: string[][],
   ) {
-    this.encoder = new JournalEncoder(layouts);
-    this.slice = shardRuns(plan.runs, shard);
-    const inSlice = new Set(this.slice);
-    for (const r of existing) {
-      if (!inSlice.has(r.run))
-        throw new UsageError(
-          `${join(dir, "runs.jsonl")}: run ${r.run} is not in this output's slice`,
-        );
-      this.records.set(r.run, r);
-    }
+    this.slice = sliceOf(plan.runs, shard);
+    this.done = new RunBits(plan.runs);
+    this.encoder = new JournalEncoder();
   }
 
   static path(dir: string, file: string): string {
@@ -98,6 +270,36 @@ export class SweepDirectory {
     }
   }
 
+  private inSlice(run: number): boolean {
+    const off = run - this.slice.start;
+    return (
+      Number.isInteger(run) &&
+      run >= 0 &&
+      run < this.plan.runs &&
+      off >= 0 &&
+      off % this.slice.step === 0
+    );
+  }
+
+  /** Read a journal being resumed: done runs, layouts; returns the bytes of complete lines. */
+  private scan(jPath: string): number {
+    const dec = new JournalLineDecoder(jPath);
+    let valid = 0;
+    for (const l of journalLines(jPath)) {
+      if (l.cut) break;
+      const d = dec.decode(l.text, l.line, l.last);
+      if (!d) break;
+      valid = l.end;
+      if (d.kind !== "record") continue;
+      const r = d.record;
+      if (!this.inSlice(r.run))
+        throw new UsageError(`${jPath}: run ${r.run} is not in this output's slice`);
+      if (this.done.add(r) && !("error" in r)) this.layouts.note(r.keys, r.run);
+    }
+    this.encoder = new JournalEncoder(dec.layouts);
+    return valid;
+  }
+
   private static openLocked(
     dir: string,
     plan: SweepPlan,
@@ -108,8 +310,7 @@ export class SweepDirectory {
     // temporary files of this sweep's own interrupted writes (never anyone else's)
     for (const f of readdirSync(dir)) if (isOwnTemp(f, SWEEP_FILES)) rmSync(join(dir, f));
     const hash = sweepHash(plan);
-    let records: JournalRecord[] = [];
-    let layouts: string[][] = [];
+    const d = new SweepDirectory(dir, plan, opts.shard);
     let validBytes = 0;
     if (existsSync(mPath)) {
       const m = readManifest(mPath);
@@ -132,20 +333,15 @@ export class SweepDirectory {
         throw new UsageError(
           `${dir} holds ${m.shard ? `shard ${m.shard.index}/${m.shard.count}` : "a whole sweep"}, not ${opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}` : "the whole sweep"}`,
         );
-      if (existsSync(jPath)) {
-        const text = readFileSync(jPath, "utf8");
+      if (existsSync(jPath))
         try {
-          const d = decodeJournal(text, jPath);
-          records = d.records;
-          layouts = d.layouts;
-          validBytes = Buffer.byteLength(d.validText);
+          validBytes = d.scan(jPath);
         } catch (e) {
+          if (e instanceof UsageError) throw e;
           throw new UsageError((e as Error).message);
         }
-      }
     } else if (existsSync(jPath))
       throw new UsageError(`${dir} holds runs.jsonl but no manifest.json; use another --out`);
-    const d = new SweepDirectory(dir, plan, opts.shard, records, layouts);
     // order matters for a kill at any moment: the manifest exists before the journal does
     writeAtomic(join(dir, "sweep.json"), sweepJsonText(plan.sweep));
     d.writeManifest("running");
@@ -157,11 +353,15 @@ export class SweepDirectory {
 
   /** Runs of this slice not yet in the journal, in run order. */
   pending(): number[] {
-    return this.slice.filter((r) => !this.records.has(r));
+    const out: number[] = [];
+    const { start, step, length } = this.slice;
+    for (let i = 0, run = start; i < length; i++, run += step)
+      if (!this.done.has(run)) out.push(run);
+    return out;
   }
 
   get doneCount(): number {
-    return this.records.size;
+    return this.done.doneCount;
   }
 
   /** Add one finished run to the journal (written by the next flush; pass flush = true to write now). */
@@ -170,12 +370,11 @@ export class SweepDirectory {
     const rec: JournalRecord = o.ok
       ? { run: o.spec.run, keys: o.keys, values: o.values }
       : { run: o.spec.run, error: o.message };
-    if (this.records.has(rec.run)) return;
-    this.records.set(rec.run, rec);
+    if (!this.done.add(rec)) return;
+    if (!("error" in rec)) this.layouts.note(rec.keys, rec.run);
     this.buffer.push(this.encoder.encode(rec));
     if (flush) this.flush();
   }
-
   /**
    * Write buffered journal lines in one call (a kill loses at most this unwritten batch).
    * A failed write (a full disk) does not throw here, inside the pool's callbacks: it is kept
@@ -229,7 +428,7 @@ export class SweepDirectory {
     this.throwWriteFailure();
     writeAtomic(
       join(this.dir, "manifest.json"),
-      manifestText(manifestOf(this.plan, this.shard, this.records.values(), status)),
+      manifestText(manifestOf(this.plan, this.shard, this.done, status)),
     );
   }
 
@@ -248,24 +447,31 @@ export class SweepDirectory {
 
   /** Write the final files (every run of the slice must be done). Returns the file names. */
   finalise(): string[] {
-    const left = this.pending().length;
+    const left = this.slice.length - this.done.doneCount;
     this.throwWriteFailure();
     if (left) throw new Error(`cannot finalise: ${left} runs are not done`);
     this.closeJournal();
-    const files = finalFiles(this.plan, this.shard, [...this.records.values()]);
-    const names = Object.keys(files).filter((f) => f !== "manifest.json" && f !== "runs.jsonl");
-    for (const f of names) writeAtomic(join(this.dir, f), files[f as keyof typeof files] as string);
-    writeAtomic(join(this.dir, "runs.jsonl"), files["runs.jsonl"]);
-    writeAtomic(join(this.dir, "manifest.json"), files["manifest.json"]);
+    const jPath = join(this.dir, "runs.jsonl");
+    const names = writeFinalFromJournals(
+      this.dir,
+      this.plan,
+      this.shard,
+      () => journalRecords(jPath),
+      this.layouts.columns(),
+      this.done,
+    );
     this.release();
-    return ["sweep.json", ...names, "runs.jsonl", "manifest.json"];
+    return ["sweep.json", ...names];
   }
 
-  /** The failed runs so far. */
-  failures(): { run: number; error: string }[] {
-    return [...this.records.values()]
-      .flatMap((r) => ("error" in r ? [r] : []))
-      .sort((a, b) => a.run - b.run);
+  /** Runs that failed so far. */
+  get failedCount(): number {
+    return this.done.failedCount;
+  }
+
+  /** The failed runs of lowest index (at most 10), in run order. */
+  firstFailures(): { run: number; error: string }[] {
+    return this.done.firstFailures;
   }
 }
 
@@ -312,4 +518,61 @@ export function readManifest(path: string): Manifest {
   }
   if (m?.format !== "bgsim-sweep/1") throw new UsageError(`${path}: not a bgsim sweep manifest`);
   return m;
+}
+
+/** Bytes read from a journal at a time. */
+const READ_BYTES = 1 << 20;
+
+/**
+ * The lines of a journal file, read in pieces (a journal may be larger than a string can be):
+ * each line's text without its newline, its number, whether it is the file's last line, and
+ * the byte offset after it. A last piece without a newline (a line cut by a kill) comes with
+ * `cut` set. The file is opened for each piece, so any number of journals can be read at once.
+ */
+export function* journalLines(
+  path: string,
+  pieceBytes = READ_BYTES,
+): Generator<{ text: string; line: number; last: boolean; end: number; cut: boolean }> {
+  const size = statSync(path).size;
+  const buf = Buffer.allocUnsafe(pieceBytes);
+  let carry: Buffer | undefined;
+  let pos = 0;
+  let line = 0;
+  while (pos < size) {
+    const fd = openSync(path, "r");
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, Math.min(pieceBytes, size - pos), pos);
+    } finally {
+      closeSync(fd);
+    }
+    if (n <= 0) break;
+    const base = pos;
+    pos += n;
+    let a = 0;
+    for (let nl = buf.indexOf(10, 0); nl >= 0 && nl < n; nl = buf.indexOf(10, a)) {
+      let text: string;
+      if (carry) {
+        text = Buffer.concat([carry, buf.subarray(0, nl)]).toString("utf8");
+        carry = undefined;
+      } else text = buf.toString("utf8", a, nl);
+      line++;
+      yield { text, line, last: base + nl + 1 >= size, end: base + nl + 1, cut: false };
+      a = nl + 1;
+    }
+    if (a < n)
+      carry = carry ? Buffer.concat([carry, buf.subarray(a, n)]) : Buffer.from(buf.subarray(a, n));
+  }
+  if (carry)
+    yield { text: carry.toString("utf8"), line: line + 1, last: true, end: size, cut: true };
+}
+
+/** The records of a journal file in file order (a cut last line is skipped). */
+export function* journalRecords(path: string): Generator<JournalRecord> {
+  const dec = new JournalLineDecoder(path);
+  for (const l of journalLines(path)) {
+    if (l.cut) return;
+    const d = dec.decode(l.text, l.line, l.last);
+    if (d?.kind === "record") yield d.record;
+  }
 }

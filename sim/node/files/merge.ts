@@ -1,13 +1,19 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
+import { MAX_SWEEP_RUNS, type ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import { buildPlan } from "../../core/designs/plan.ts";
-import { finalFiles, sweepHash } from "../../core/output/finalise.ts";
-import { decodeJournal, type JournalRecord } from "../../core/output/journal.ts";
+import { RunBits, sweepHash } from "../../core/output/finalise.ts";
+import type { JournalRecord } from "../../core/output/journal.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
-import { readManifest, sweepJsonText } from "./directory.ts";
-import { ensureDir, MAX_DATA_BYTES, readText, writeAtomic } from "./files.ts";
+import {
+  journalRecords,
+  LayoutRuns,
+  readManifest,
+  sweepJsonText,
+  writeFinalFromJournals,
+} from "./directory.ts";
+import { ensureDir, readText, writeAtomic } from "./files.ts";
 import { lockOutputDir } from "./outputDir.ts";
 
 /** A shard's sweep.json, or a message naming it when it is missing or damaged. */
@@ -32,6 +38,24 @@ function readShardSweep(dir: string): ResolvedSweep {
   return o as ResolvedSweep;
 }
 
+/** A journal must be a regular file (it is read in pieces, at any size), or a message naming it. */
+function regularFile(path: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT" ? `${path}: no such file` : `${path}: cannot read (${code})`,
+    );
+  }
+  if (st.isDirectory()) throw new UsageError(`${path}: is a directory, expected a file`);
+  if (!st.isFile())
+    throw new UsageError(
+      `${path}: not a regular file (a device, pipe or socket); bgsim reads regular files only`,
+    );
+}
+
 /**
  * Combine the output directories of shards 1..N of one sweep into the files a single machine
  * would have written. Every shard must be complete and belong to the same sweep and version.
@@ -44,8 +68,12 @@ export function mergeShards(
   let sweep: ResolvedSweep | undefined;
   let hash = "";
   let count = 0;
+  let runsOfSweep = 0;
   const seen = new Map<number, string>();
-  const records: JournalRecord[] = [];
+  let done: RunBits | undefined;
+  let records = 0;
+  let outside = 0;
+  const layouts = new LayoutRuns();
   for (const dir of dirs) {
     const mPath = join(dir, "manifest.json");
     if (!existsSync(mPath))
@@ -76,6 +104,9 @@ export function mergeShards(
       sweep = s;
       hash = m.sweepHash;
       count = m.shard.count;
+      runsOfSweep =
+        Number.isInteger(m.runs) && m.runs >= 0 && m.runs <= MAX_SWEEP_RUNS ? m.runs : 0;
+      done = new RunBits(runsOfSweep);
     } else if (m.sweepHash !== hash)
       throw new UsageError(
         `${dir}: belongs to a different sweep (hash ${m.sweepHash}, first shard ${hash})`,
@@ -87,11 +118,14 @@ export function mergeShards(
     const other = seen.get(m.shard.index);
     if (other) throw new UsageError(`${dir}: shard ${m.shard.index}/${count} is also in ${other}`);
     seen.set(m.shard.index, dir);
+    const jPath = join(dir, "runs.jsonl");
+    regularFile(jPath);
     try {
-      records.push(
-        ...decodeJournal(readText(join(dir, "runs.jsonl"), MAX_DATA_BYTES), join(dir, "runs.jsonl"))
-          .records,
-      );
+      for (const r of journalRecords(jPath)) {
+        records++;
+        if (!Number.isInteger(r.run) || r.run < 0 || r.run >= runsOfSweep) outside++;
+        else if ((done as RunBits).add(r) && !("error" in r)) layouts.note(r.keys, r.run);
+      }
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -109,26 +143,47 @@ export function mergeShards(
   }
   if (sweepHash(plan) !== hash)
     throw new UsageError(`${dirs[0]}/sweep.json does not match its manifest's hash`);
-  const runs = new Set(records.map((r) => r.run));
-  if (runs.size !== records.length || runs.size !== plan.runs)
+  const bits = done as RunBits;
+  const distinct = bits.doneCount + outside;
+  if (distinct !== records || bits.doneCount !== plan.runs || outside)
     throw new UsageError(
-      `the shards hold ${runs.size} distinct runs of ${records.length} records; the sweep has ${plan.runs}`,
+      `the shards hold ${distinct} distinct runs of ${records} records; the sweep has ${plan.runs}`,
     );
   ensureDir(out);
   if (existsSync(join(out, "manifest.json")) || readdirSync(out).length)
     throw new UsageError(`${out}: must be empty or new (merge never overwrites)`);
   const release = lockOutputDir(out, "merge");
-  const files = finalFiles(plan, null, records);
-  const names = [...Object.keys(files).filter((f) => f !== "manifest.json"), "manifest.json"];
+  // shard k holds runs k-1, k-1+N, ... in run order: taking one record of each shard in turn
+  // gives the runs in order (inRunOrder copes with any other order)
+  const journals = [...seen.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, dir]) => join(dir, "runs.jsonl"));
+  const interleaved = function* (): Generator<JournalRecord> {
+    let live = journals.map((j) => journalRecords(j));
+    while (live.length) {
+      const next: typeof live = [];
+      for (const it of live) {
+        const r = it.next();
+        if (!r.done) {
+          yield r.value;
+          next.push(it);
+        }
+      }
+      live = next;
+    }
+  };
+  let names: string[];
   try {
     writeAtomic(join(out, "sweep.json"), sweepJsonText(plan.sweep));
-    for (const f of names) writeAtomic(join(out, f), files[f as keyof typeof files] as string);
+    const written = writeFinalFromJournals(out, plan, null, interleaved, layouts.columns(), bits);
+    names = [...written.filter((f) => f !== "manifest.json"), "manifest.json"];
+    names = ["runs.jsonl", ...names.filter((f) => f !== "runs.jsonl")];
   } finally {
     release();
   }
   return {
     runs: plan.runs,
-    failed: records.filter((r) => "error" in r).length,
+    failed: bits.failedCount,
     files: ["sweep.json", ...names],
   };
 }

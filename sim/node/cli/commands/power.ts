@@ -178,7 +178,7 @@ interrupted (continue with --resume).`,
     const plan = buildPlan(sw);
     // every point must be a valid scenario whose survey can be calibrated: checked here, so bad
     // input stops before anything is written
-    for (let p = 0; p < plan.points.length; p++) {
+    for (let p = 0; p < plan.pointCount; p++) {
       const sc = plan.scenarioAt(p);
       if (!sc.ok) throw new UsageError(sc.message);
       const s = sc.scenario;

@@ -62,7 +62,7 @@ export async function runToDirectory(
   const sliceText = shard ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)` : "";
   if (!quiet)
     console.error(
-      `${o.label}: ${plan.points.length} design point${plan.points.length > 1 ? "s" : ""} x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
+      `${o.label}: ${plan.pointCount} design point${plan.pointCount > 1 ? "s" : ""} x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
     );
   let cancelled = false;
   if (pending.length) {
@@ -125,18 +125,21 @@ export async function runToDirectory(
 
 /** The failed runs of a directory as a usage error (exit code 3), or nothing. */
 export function failuresError(dir: SweepDirectory, plan: RunPlan, out: string, file: string) {
-  const fails = dir.failures();
-  if (!fails.length) return undefined;
-  const lines = fails.slice(0, 10).map((f) => {
-    const s = plan.runSpec(f.run);
-    return `  run ${f.run} (point ${s.point}, replication ${s.replication}, seed ${s.seed}${Object.entries(
-      s.params,
-    )
-      .map(([k, v]) => `, ${k}=${v}`)
-      .join("")}): ${f.error}`;
-  });
+  const count = dir.failedCount;
+  if (!count) return undefined;
+  const lines = dir
+    .firstFailures()
+    .slice(0, 10)
+    .map((f) => {
+      const s = plan.runSpec(f.run);
+      return `  run ${f.run} (point ${s.point}, replication ${s.replication}, seed ${s.seed}${Object.entries(
+        s.params,
+      )
+        .map(([k, v]) => `, ${k}=${v}`)
+        .join("")}): ${f.error}`;
+    });
   return new UsageError(
-    `${fails.length} run(s) failed (all in ${out}/${file}; the other runs are intact):\n${lines.join("\n")}${fails.length > 10 ? "\n  ..." : ""}`,
+    `${count} run(s) failed (all in ${out}/${file}; the other runs are intact):\n${lines.join("\n")}${count > 10 ? "\n  ..." : ""}`,
     3,
   );
 }
@@ -185,15 +188,15 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
     const sw = readSweep(file);
     const plan = buildPlan(sw);
     // design points that are not valid scenarios: say so now (their runs will fail)
-    if (plan.points.length <= 20_000) {
+    if (plan.pointCount <= 20_000) {
       const bad: string[] = [];
-      for (let p = 0; p < plan.points.length; p++) {
+      for (let p = 0; p < plan.pointCount; p++) {
         const s = plan.scenarioAt(p);
         if (!s.ok) bad.push(s.message);
       }
       if (bad.length)
         console.error(
-          `warning: ${bad.length} of ${plan.points.length} design points are not valid scenarios; their runs will be reported as failed:\n  ${bad.slice(0, 5).join("\n  ")}${bad.length > 5 ? "\n  ..." : ""}`,
+          `warning: ${bad.length} of ${plan.pointCount} design points are not valid scenarios; their runs will be reported as failed:\n  ${bad.slice(0, 5).join("\n  ")}${bad.length > 5 ? "\n  ..." : ""}`,
         );
     }
     const dir = await runToDirectory(sw, plan, {
@@ -209,9 +212,8 @@ Exit codes: 0 all runs succeeded, 3 some runs failed (see failures.csv), 2 bad i
       ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)`
       : "";
     const files = dir.finalise();
-    const fails = dir.failures();
     console.log(
-      `${out}: ${dir.slice.length} runs${sliceText}, ${fails.length} failed; wrote ${files.join(", ")}`,
+      `${out}: ${dir.slice.length} runs${sliceText}, ${dir.failedCount} failed; wrote ${files.join(", ")}`,
     );
     const err = failuresError(dir, plan, out, "failures.csv");
     if (err) throw err;

@@ -1,0 +1,112 @@
+// The marginal cost of a replication in `bgsim power` (issue 15: within 15% of the
+// replication's own cost). In one bench run:
+//  - the replication alone: runReplication of the paper's design (scenarios/power-baseline.json,
+//    item level) in a loop, median ms per replication over blocks;
+//  - bgsim power --workers 1 at two sizes (R1 < R2 replications), wall time of the whole
+//    process; marginal = (t(R2) - t(R1)) / (R2 - R1), so start-up, calibration and the worker
+//    pool's set-up cancel out and what remains per replication is the replication plus the
+//    journal line (JSON + CRC-32), reading it back and the rows of replications.csv and
+//    outcomes.csv.
+// Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is
+// shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,1000).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runReplication } from "../../../src/replication.ts";
+import { parseScenarioText } from "../../../src/scenario/validate.ts";
+
+const BIN =
+  process.env.BENCH_POWER_BIN ?? fileURLToPath(new URL("../bin/bgsim.mjs", import.meta.url));
+const SCENARIO = fileURLToPath(new URL("../../../scenarios/power-baseline.json", import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall and CPU (user + system) seconds of one bgsim power process. */
+function powerSeconds(reps: number, work: string): { wall: number; cpu: number } {
+  const out = join(work, `p${reps}-${Math.random().toString(36).slice(2)}`);
+  const t0 = performance.now();
+  const r = spawnSync(
+    "/usr/bin/time",
+    [
+      "-f",
+      "CPU %U %S",
+      process.execPath,
+      BIN,
+      "power",
+      SCENARIO,
+      "--reps",
+      String(reps),
+      "--workers",
+      "1",
+      "--out",
+      out,
+      "--quiet",
+    ],
+    { encoding: "utf8" },
+  );
+  const wall = (performance.now() - t0) / 1000;
+  rmSync(out, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`bgsim power failed: ${r.stderr}`);
+  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : Number.NaN };
+}
+
+export function run(): void {
+  const times = Number(process.env.BENCH_POWER_TIMES ?? 3);
+  const [r1, r2] = (process.env.BENCH_POWER_REPS ?? "200,1000").split(",").map(Number);
+  const parsed = parseScenarioText(readFileSync(SCENARIO, "utf8"));
+  if (!parsed.ok) throw new Error("power-baseline.json is invalid");
+  const scenario = parsed.scenario;
+  const work = mkdtempSync(join(os.tmpdir(), "bgsim-power-bench-"));
+  try {
+    spawnSync(process.execPath, [BIN, "--version"]); // build the CLI if stale (not timed)
+    for (let r = 0; r < 100; r++) runReplication(scenario, 10_000 + r); // warm-up
+    const bare: number[] = [];
+    const bareCpu: number[] = [];
+    const marginal: number[] = [];
+    const marginalCpu: number[] = [];
+    let rep = 0;
+    for (let k = 0; k < times; k++) {
+      // interleaved, so a change of load touches both figures alike
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 300; i++) runReplication(scenario, rep++);
+      const c = process.cpuUsage(c0);
+      bare.push((performance.now() - t0) / 300);
+      bareCpu.push((c.user + c.system) / 1000 / 300);
+      const a = powerSeconds(r1, work);
+      const b = powerSeconds(r2, work);
+      marginal.push(((b.wall - a.wall) * 1000) / (r2 - r1));
+      marginalCpu.push(((b.cpu - a.cpu) * 1000) / (r2 - r1));
+    }
+    const m = median(marginal);
+    const b = median(bare);
+    const mc = median(marginalCpu);
+    const bc = median(bareCpu);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}; paper's design (power-baseline.json, item level), one worker`,
+    );
+    console.log(
+      `replication alone (runReplication): ${b.toFixed(3)} ms (runs ${bare.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+    console.log(
+      `bgsim power marginal per replication (${r1} vs ${r2} reps): ${m.toFixed(3)} ms (runs ${marginal.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+    console.log(
+      `overhead of power over the replication: ${((100 * (m - b)) / b).toFixed(1)}% of wall time (target <= 15%)`,
+    );
+    console.log(
+      `CPU time (user + system, less sensitive to other jobs): replication ${bc.toFixed(3)} ms, power marginal ${mc.toFixed(3)} ms: overhead ${((100 * (mc - bc)) / bc).toFixed(1)}% (runs ${marginalCpu.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
