@@ -1,6 +1,4 @@
-import { parsePathLabel } from "../../../src/model/pathLabel.ts";
-import { hypothesisOf } from "../../../src/paper/table2.ts";
-import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
+import type { ReplicationResult } from "../../../src/replication.ts";
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
@@ -14,6 +12,7 @@ import {
   analysisRows,
   isAnalysisKey,
   outcomeRows,
+  pathsOfKeys,
   ROW_COLUMNS,
   replicationRows,
 } from "./rows.ts";
@@ -54,41 +53,24 @@ export function resultOfRecord(
   keys: readonly string[],
   values: ArrayLike<number>,
 ): ReplicationResult {
-  const at = new Map<string, number>();
-  keys.forEach((k, i) => {
-    at.set(k, values[i]);
-  });
-  const paths: PathResult[] = [];
   const fit: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
+  const pathKeys: string[] = [];
+  const pathValues: number[] = [];
+  let n = Number.NaN;
   for (const [i, k] of keys.entries()) {
     if (k.startsWith("outcome.")) outcomes[k.slice(8)] = values[i];
     else if (k.startsWith("fit.")) fit[k.slice(4)] = values[i];
-    else if (k.endsWith(".est") && !isAnalysisKey(k)) {
-      const label = k.slice(0, -4);
-      const get = (suffix: string) => {
-        const v = at.get(`${label}.${suffix}`);
-        if (v === undefined) throw new Error(`a power run's record lacks ${label}.${suffix}`);
-        return v;
-      };
-      const ends = parsePathLabel(label);
-      paths.push({
-        label,
-        hypothesis: ends ? (hypothesisOf(ends.from, ends.to) ?? null) : null,
-        population: get("pop"),
-        est: values[i],
-        std: get("std"),
-        se: get("se"),
-        stdSe: get("std_se"),
-        p: get("p"),
-        verdict: get("sig") === 1 ? "S" : "NS",
-      });
+    else if (!isAnalysisKey(k)) {
+      if (k === "n") n = values[i];
+      pathKeys.push(k);
+      pathValues.push(values[i]);
     }
   }
   return {
     replication,
-    n: at.get("n") ?? Number.NaN,
-    paths,
+    n,
+    paths: pathsOfKeys(pathKeys, pathValues),
     fit: fit as ReplicationResult["fit"],
     outcomes,
   };

@@ -207,7 +207,8 @@ export function analysesOfRecord(
   });
 }
 
-function pathsOfKeys(keys: readonly string[], values: readonly number[]): PathResult[] {
+/** The path results in a run's flattened keys (`<label>.est`, `.std`, `.se`, ...), in key order. */
+export function pathsOfKeys(keys: readonly string[], values: readonly number[]): PathResult[] {
   const at = new Map<string, number>();
   keys.forEach((k, i) => {
     at.set(k, values[i]);
