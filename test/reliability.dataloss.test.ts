@@ -135,7 +135,8 @@ describe("an --out directory that is not the command's own output is refused and
 describe("the output directory is locked", () => {
   it("a second --resume on a directory in use refuses; a stale lock (dead pid) is taken over", () => {
     const dir = join(root, "locked");
-    expect(bgsim("sweep", sweepFile, "--out", dir, "--workers", "1", "--quiet").code).toBe(0);
+    const first = bgsim("sweep", sweepFile, "--out", dir, "--workers", "1", "--quiet");
+    expect(first.code, `signal ${first.signal}; stderr: ${first.err}`).toBe(0);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     const before = contents(dir);
     // a live owner: this test process

@@ -18,9 +18,15 @@ export const BIN = join(ROOT, pkg.bin.bgsim);
 spawnSync(process.execPath, [BIN, "--version"], { cwd: ROOT });
 
 /** Run bgsim from the project root; its exit code, stdout and stderr. */
-export function bgsim(...args: string[]): { code: number | null; out: string; err: string } {
+export function bgsim(...args: string[]): {
+  code: number | null;
+  out: string;
+  err: string;
+  /** The signal that ended the process, if one did (code is then null). */
+  signal: NodeJS.Signals | null;
+} {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
 }
 
 /** A fresh temporary directory. */
