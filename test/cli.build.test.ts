@@ -26,7 +26,7 @@ describe("compiled bgsim (dist-cli/, built by npm's prepare script)", () => {
   it("the package bin runs the built CLI and prints the version", () => {
     expect(BIN).toBe(join(ROOT, pkg.bin.bgsim));
     const r = bgsim("--version");
-    expect(r).toEqual({ code: 0, out: `${pkg.version}\n`, err: "" });
+    expect(r).toEqual({ code: 0, out: `${pkg.version}\n`, err: "", signal: null });
     for (const f of ["main.mjs", "nodeWorker.mjs", "meta.json"])
       expect(existsSync(join(ROOT, "dist-cli", f))).toBe(true);
     const meta = JSON.parse(readFileSync(join(ROOT, "dist-cli/meta.json"), "utf8"));
