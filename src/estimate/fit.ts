@@ -33,6 +33,39 @@ function logdet(m: Mat, p: number): number {
 }
 
 /** `rmseaInterval: false` skips the 90% interval and p-close (NaN), which dominate the cost in Monte Carlo loops. */
+/**
+ * RMSEA's 90% interval and p(RMSEA <= .05) from the noncentral chi-square (df > 0), as lavaan's
+ * fitMeasures: the noncentrality bounds by bisection, scaled by df n.
+ */
+export function rmseaCi(
+  chisq: number,
+  df: number,
+  n: number,
+): { lower: number; upper: number; pClose: number } {
+  const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);
+  const hi = Math.max(100, 10 * chisq);
+  const lo95 = cdfAt(0) < 0.95 ? 0 : bisect((l) => cdfAt(l) - 0.95, 0, hi, 1e-8);
+  const up05 = cdfAt(0) < 0.05 ? 0 : bisect((l) => cdfAt(l) - 0.05, 0, hi, 1e-8);
+  return {
+    lower: Math.sqrt(lo95 / (df * n)),
+    upper: Math.sqrt(up05 / (df * n)),
+    pClose: 1 - noncentralChiSquareCdf(chisq, df, 0.05 * 0.05 * df * n),
+  };
+}
+
+/** Bentler's SRMR over the lower triangle with the diagonal, residuals scaled by the sample SDs. */
+export function srmrOf(S: ArrayLike<number>, Sigma: ArrayLike<number>, p: number): number {
+  let ss = 0;
+  let count = 0;
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j <= i; j++) {
+      const r = (S[i * p + j] - Sigma[i * p + j]) / Math.sqrt(S[i * p + i] * S[j * p + j]);
+      ss += r * r;
+      count++;
+    }
+  return Math.sqrt(ss / count);
+}
+
 export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const { S, Sigma, n, table } = res;
   const p = table.p;
@@ -63,28 +96,14 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const tli =
     df > 0 ? (baselineChisq / baselineDf - chisq / df) / (baselineChisq / baselineDf - 1) : 1;
   const rmsea = df > 0 ? Math.sqrt(d / (df * n)) : 0;
-  let rmseaLower = df > 0 ? Number.NaN : 0;
-  let rmseaUpper = df > 0 ? Number.NaN : 0;
-  let rmseaPClose = Number.NaN;
-  if (df > 0 && rmseaInterval) {
-    const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);
-    const hi = Math.max(100, 10 * chisq);
-    const lo95 = cdfAt(0) < 0.95 ? 0 : bisect((l) => cdfAt(l) - 0.95, 0, hi, 1e-8);
-    const up05 = cdfAt(0) < 0.05 ? 0 : bisect((l) => cdfAt(l) - 0.05, 0, hi, 1e-8);
-    rmseaLower = Math.sqrt(lo95 / (df * n));
-    rmseaUpper = Math.sqrt(up05 / (df * n));
-    rmseaPClose = 1 - noncentralChiSquareCdf(chisq, df, 0.05 * 0.05 * df * n);
-  }
-  let ss = 0;
-  let count = 0;
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      const r = (S[i * p + j] - Sigma[i * p + j]) / Math.sqrt(S[i * p + i] * S[j * p + j]);
-      ss += r * r;
-      count++;
-    }
-  }
-  const srmr = Math.sqrt(ss / count);
+  const interval =
+    df > 0 && rmseaInterval
+      ? rmseaCi(chisq, df, n)
+      : { lower: df > 0 ? Number.NaN : 0, upper: df > 0 ? Number.NaN : 0, pClose: Number.NaN };
+  const rmseaLower = interval.lower;
+  const rmseaUpper = interval.upper;
+  const rmseaPClose = interval.pClose;
+  const srmr = srmrOf(S, Sigma, p);
   return {
     chisq,
     df,

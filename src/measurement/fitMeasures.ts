@@ -1,4 +1,6 @@
-import { bisect, chiSquareUpper, noncentralChiSquareCdf } from "../math/distributions.ts";
+import { rmseaCi, srmrOf } from "../estimate/fit.ts";
+import { chiSquareUpper } from "../math/distributions.ts";
+import { log } from "../math/fdlibm.ts";
 import { cholesky, logdetFromCholesky } from "../math/linalg.ts";
 import type { CfaEstimate } from "./estimate.ts";
 
@@ -47,7 +49,7 @@ export function fitMeasures(est: CfaEstimate, rmseaInterval = true): CfaFitMeasu
   const LS = cholesky(S, p)!;
   const logdetS = logdetFromCholesky(LS, p);
   let sumLogDiag = 0;
-  for (let i = 0; i < p; i++) sumLogDiag += Math.log(S[i * p + i]);
+  for (let i = 0; i < p; i++) sumLogDiag += log(S[i * p + i]);
   const baselineChisq = n * (sumLogDiag - logdetS);
   const baselineDf = (p * (p - 1)) / 2;
   const t1 = Math.max(chisq - df, 0);
@@ -63,29 +65,16 @@ export function fitMeasures(est: CfaEstimate, rmseaInterval = true): CfaFitMeasu
   const ifi =
     ifiDen < 0 ? 1 : Math.abs(ifiDen) < 1e-8 ? Number.NaN : (baselineChisq - chisq) / ifiDen;
   const rmsea = df > 0 ? Math.sqrt(t1 / (df * n)) : Number.NaN;
-  let rmseaLower = Number.NaN;
-  let rmseaUpper = Number.NaN;
-  let rmseaPvalue = Number.NaN;
-  if (df > 0 && rmseaInterval) {
-    const cdfAt = (lambda: number) => noncentralChiSquareCdf(chisq, df, lambda);
-    const hi = Math.max(100, 10 * chisq);
-    const lo95 = cdfAt(0) < 0.95 ? 0 : bisect((l) => cdfAt(l) - 0.95, 0, hi, 1e-8);
-    const up05 = cdfAt(0) < 0.05 ? 0 : bisect((l) => cdfAt(l) - 0.05, 0, hi, 1e-8);
-    rmseaLower = Math.sqrt(lo95 / (df * n));
-    rmseaUpper = Math.sqrt(up05 / (df * n));
-    rmseaPvalue = 1 - noncentralChiSquareCdf(chisq, df, 0.05 * 0.05 * df * n);
-  }
-  let ss = 0;
-  let count = 0;
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j <= i; j++) {
-      const r = (S[i * p + j] - Sigma[i * p + j]) / Math.sqrt(S[i * p + i] * S[j * p + j]);
-      ss += r * r;
-      count++;
-    }
-  const srmr = Math.sqrt(ss / count);
+  const interval =
+    df > 0 && rmseaInterval
+      ? rmseaCi(chisq, df, n)
+      : { lower: Number.NaN, upper: Number.NaN, pClose: Number.NaN };
+  const rmseaLower = interval.lower;
+  const rmseaUpper = interval.upper;
+  const rmseaPvalue = interval.pClose;
+  const srmr = srmrOf(S, Sigma, p);
   // logl = -n/2 (p log 2 pi + log|Sigma| + tr(S Sigma^-1)) = -n/2 (p log 2 pi + F + log|S| + p)
-  const logl = (-n / 2) * (p * Math.log(2 * Math.PI) + est.fmin + logdetS + p);
+  const logl = (-n / 2) * (p * log(2 * Math.PI) + est.fmin + logdetS + p);
   return {
     chisq,
     df,
@@ -105,7 +94,7 @@ export function fitMeasures(est: CfaEstimate, rmseaInterval = true): CfaFitMeasu
     npar,
     logl,
     aic: -2 * logl + 2 * npar,
-    bic: -2 * logl + npar * Math.log(n),
+    bic: -2 * logl + npar * log(n),
     n,
   };
 }

@@ -1,4 +1,5 @@
 import { normalCdf } from "../../math/distributions.ts";
+import { exp } from "../../math/fdlibm.ts";
 
 /**
  * The standard bivariate normal distribution: the CDF by Genz's (2004) algorithm BVND (Drezner &
@@ -50,9 +51,9 @@ function upperOrthant(h: number, k: number, r: number): number {
     const asr = Math.asin(r);
     for (let i = 0; i < x.length; i++) {
       let sn = Math.sin((asr * (1 + x[i])) / 2);
-      bvn += w[i] * Math.exp((sn * hk - hs) / (1 - sn * sn));
+      bvn += w[i] * exp((sn * hk - hs) / (1 - sn * sn));
       sn = Math.sin((asr * (1 - x[i])) / 2);
-      bvn += w[i] * Math.exp((sn * hk - hs) / (1 - sn * sn));
+      bvn += w[i] * exp((sn * hk - hs) / (1 - sn * sn));
     }
     return (bvn * asr) / (2 * TWO_PI) + normalCdf(-h) * normalCdf(-k);
   }
@@ -68,12 +69,12 @@ function upperOrthant(h: number, k: number, r: number): number {
     const d = (12 - hk) / 16;
     bvn =
       a *
-      Math.exp(-(bs / as + hk) / 2) *
+      exp(-(bs / as + hk) / 2) *
       (1 - (c * (bs - as) * (1 - (d * bs) / 5)) / 3 + (c * d * as * as) / 5);
     if (hk > -160) {
       const b = Math.sqrt(bs);
       bvn -=
-        Math.exp(-hk / 2) *
+        exp(-hk / 2) *
         Math.sqrt(TWO_PI) *
         normalCdf(-b / a) *
         b *
@@ -90,8 +91,8 @@ function upperOrthant(h: number, k: number, r: number): number {
           bvn +=
             a *
             w[i] *
-            Math.exp(asr) *
-            (Math.exp((-hk * (1 - rs)) / (2 * (1 + rs))) / rs - (1 + c * xs * (1 + d * xs)));
+            exp(asr) *
+            (exp((-hk * (1 - rs)) / (2 * (1 + rs))) / rs - (1 + c * xs * (1 + d * xs)));
       }
     }
     bvn = -bvn / TWO_PI;
@@ -114,7 +115,7 @@ export function bivariateNormalCdf(x: number, y: number, rho: number): number {
 export function bivariateNormalDensity(x: number, y: number, rho: number): number {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;
   const s = 1 - rho * rho;
-  return Math.exp(-(x * x - 2 * rho * x * y + y * y) / (2 * s)) / (TWO_PI * Math.sqrt(s));
+  return exp(-(x * x - 2 * rho * x * y + y * y) / (2 * s)) / (TWO_PI * Math.sqrt(s));
 }
 
 /** d/drho of the bivariate normal density (0 when x or y is infinite). */
