@@ -3,7 +3,13 @@ import type { ReplicationResult } from "../../../src/replication.ts";
 import { modelFor } from "../../../src/scenario/modelCache.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
 import { type AnalysisRow, GENERATING } from "./rows.ts";
-import { type ModelTestSummary, modelTestSummary, type Summary, summarise } from "./summary.ts";
+import {
+  type ModelTestSummary,
+  modelTestSummary,
+  type Summary,
+  summarise,
+  summaryCells,
+} from "./summary.ts";
 
 /**
  * Per-point summaries of a scenario's analysis models (its `analysis` section): each model's
@@ -81,21 +87,7 @@ export function analysisPowerRows(
           point: pt.index,
           ...pt.settings,
           analysis: m.name,
-          hypothesis: p.hypothesis,
-          path: p.path,
-          population: p.population,
-          composite_value: p.composite_value,
-          mean_estimate: p.mean_estimate,
-          bias: p.bias,
-          empirical_sd: p.empirical_sd,
-          mean_se: p.mean_se,
-          coverage: p.coverage,
-          power: p.power,
-          verdict_match: p.verdict_match,
-          pattern_share: m.summary.model.pattern_share,
-          chisq_rejection: m.summary.model.chisq_rejection,
-          mean_n: m.summary.model.mean_n,
-          replications: m.summary.model.replications,
+          ...summaryCells(p, m.summary.model),
           chisq_analytic_power: m.test?.analytic_power ?? null,
           rmsea_power: m.test?.rmsea_power ?? null,
           close_fit_rejection: m.test?.close_fit_rejection ?? null,

@@ -16,7 +16,7 @@ import {
   ROW_COLUMNS,
   replicationRows,
 } from "./rows.ts";
-import { type Summary, summarise } from "./summary.ts";
+import { type Summary, summarise, summaryCells } from "./summary.ts";
 
 /**
  * The files of `bgsim power`, computed from a power sweep's journal alone (records of the
@@ -175,25 +175,7 @@ export function powerRows(
   const rows: Record<string, number | string | null>[] = [];
   for (const pt of points)
     for (const p of pt.summary.paths)
-      rows.push({
-        point: pt.index,
-        ...pt.settings,
-        hypothesis: p.hypothesis,
-        path: p.path,
-        population: p.population,
-        composite_value: p.composite_value,
-        mean_estimate: p.mean_estimate,
-        bias: p.bias,
-        empirical_sd: p.empirical_sd,
-        mean_se: p.mean_se,
-        coverage: p.coverage,
-        power: p.power,
-        verdict_match: p.verdict_match,
-        pattern_share: pt.summary.model.pattern_share,
-        chisq_rejection: pt.summary.model.chisq_rejection,
-        mean_n: pt.summary.model.mean_n,
-        replications: pt.summary.model.replications,
-      });
+      rows.push({ point: pt.index, ...pt.settings, ...summaryCells(p, pt.summary.model) });
   return rows;
 }
 

@@ -451,3 +451,27 @@ export class SummaryAccumulator {
     };
   }
 }
+
+/** The cells of one path's summary.csv row after the point and its settings (column order). */
+export function summaryCells(
+  p: PathSummary,
+  model: Summary["model"],
+): Record<string, number | string | null> {
+  return {
+    hypothesis: p.hypothesis,
+    path: p.path,
+    population: p.population,
+    composite_value: p.composite_value,
+    mean_estimate: p.mean_estimate,
+    bias: p.bias,
+    empirical_sd: p.empirical_sd,
+    mean_se: p.mean_se,
+    coverage: p.coverage,
+    power: p.power,
+    verdict_match: p.verdict_match,
+    pattern_share: model.pattern_share,
+    chisq_rejection: model.chisq_rejection,
+    mean_n: model.mean_n,
+    replications: model.replications,
+  };
+}
