@@ -142,49 +142,18 @@ function nonzeroColumns(
  * and z = p = NaN, as lavaan prints them. Same definitions otherwise.
  */
 function constrainedEstimates(res: MLResult): ParameterEstimate[] {
-  const { table, theta, Sigma, dSigmaDiag, vcov } = res;
+  const { table, theta, vcov } = res;
   const q = theta.length;
-  const p = table.p;
-  const params = table.params;
-  const varPos = new Array<Position | undefined>(p);
-  for (const x of table.positions) if (x.kind === "variance") varPos[x.i] = x;
+  const varPos = variancePositions(res);
   const val = (x: Position) => (x.k < 0 ? x.value : theta[x.k]);
-  const exo = new Set(table.exogenous);
-  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const random = randomParams(res);
   const vars = table.variables;
   const grad = new Float64Array(q);
   return table.positions.map((pos) => {
     const { i, j, k } = pos;
     const value = val(pos);
-    grad.fill(0);
-    let std: number;
-    if (pos.kind === "path") {
-      const sii = Sigma[i * p + i];
-      const sjj = Sigma[j * p + j];
-      const ratio = Math.sqrt(sjj / sii);
-      std = value * ratio;
-      for (let l = 0; l < q; l++)
-        grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
-      if (k >= 0) grad[k] += ratio;
-    } else if (pos.kind === "variance") {
-      const sii = Sigma[i * p + i];
-      std = value / sii;
-      for (let l = 0; l < q; l++) grad[l] = (-value * dSigmaDiag[l * p + i]) / (sii * sii);
-      if (k >= 0) grad[k] += 1 / sii;
-    } else {
-      const vi = varPos[i]!;
-      const vj = varPos[j]!;
-      const den = Math.sqrt(val(vi) * val(vj));
-      std = value / den;
-      if (k >= 0) grad[k] += 1 / den;
-      if (vi.k >= 0) grad[vi.k] += (-0.5 * std) / val(vi);
-      if (vj.k >= 0) grad[vj.k] += (-0.5 * std) / val(vj);
-    }
-    let v = 0;
-    for (let a = 0; a < q; a++) {
-      if (!random[a] || grad[a] === 0) continue;
-      for (let b = 0; b < q; b++) if (random[b]) v += grad[a] * vcov[a * q + b] * grad[b];
-    }
+    const std = stdGradient(res, pos, varPos, grad);
+    const v = quadraticForm(grad, vcov, q, random);
     const se = k >= 0 ? Math.sqrt(vcov[k * q + k]) : 0;
     const z = k >= 0 ? value / se : Number.NaN;
     const row: ParameterEstimate = {
@@ -205,6 +174,73 @@ function constrainedEstimates(res: MLResult): ParameterEstimate[] {
   });
 }
 
+/** The variance position of each variable (for the std.all of covariances). */
+function variancePositions(res: MLResult): (Position | undefined)[] {
+  const varPos = new Array<Position | undefined>(res.table.p);
+  for (const x of res.table.positions) if (x.kind === "variance") varPos[x.i] = x;
+  return varPos;
+}
+
+/**
+ * The std.all value of one parameter place, with its gradient with respect to the free
+ * parameters written into `grad` (length q): paths b sd(from)/sd(to), variances as a share of
+ * the implied variance, covariances as correlations, all with model-implied SDs.
+ */
+function stdGradient(
+  res: MLResult,
+  pos: Position,
+  varPos: readonly (Position | undefined)[],
+  grad: Float64Array,
+): number {
+  const { theta, Sigma, dSigmaDiag } = res;
+  const q = theta.length;
+  const p = res.table.p;
+  const val = (x: Position) => (x.k < 0 ? x.value : theta[x.k]);
+  const { i, j, k } = pos;
+  const value = val(pos);
+  grad.fill(0);
+  let std: number;
+  if (pos.kind === "path") {
+    const sii = Sigma[i * p + i];
+    const sjj = Sigma[j * p + j];
+    const ratio = Math.sqrt(sjj / sii);
+    std = value * ratio;
+    for (let l = 0; l < q; l++)
+      grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
+    if (k >= 0) grad[k] += ratio;
+  } else if (pos.kind === "variance") {
+    const sii = Sigma[i * p + i];
+    std = value / sii;
+    for (let l = 0; l < q; l++) grad[l] = (-value * dSigmaDiag[l * p + i]) / (sii * sii);
+    if (k >= 0) grad[k] += 1 / sii;
+  } else {
+    const vi = varPos[i]!;
+    const vj = varPos[j]!;
+    const den = Math.sqrt(val(vi) * val(vj));
+    std = value / den;
+    if (k >= 0) grad[k] += 1 / den;
+    if (vi.k >= 0) grad[vi.k] += (-0.5 * std) / val(vi);
+    if (vj.k >= 0) grad[vj.k] += (-0.5 * std) / val(vj);
+  }
+  return std;
+}
+
+/** g' V g over the random parameters only (exogenous (co)variances count as fixed). */
+function quadraticForm(g: Float64Array, V: Float64Array, q: number, random: boolean[]): number {
+  let v = 0;
+  for (let a = 0; a < q; a++) {
+    if (!random[a] || g[a] === 0) continue;
+    for (let b = 0; b < q; b++) if (random[b]) v += g[a] * V[a * q + b] * g[b];
+  }
+  return v;
+}
+
+/** Free parameters that vary between samples: all but the exogenous (co)variances (fixed.x). */
+function randomParams(res: MLResult): boolean[] {
+  const exo = new Set(res.table.exogenous);
+  return res.table.params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+}
+
 export interface DefinedEstimate {
   name: string;
   expression: string;
@@ -215,12 +251,15 @@ export interface DefinedEstimate {
   p: number;
   /** The expression evaluated at the standardized (std.all) values of the labelled parameters. */
   std: number;
+  /** Delta-method standard error of std (lavaan's standardizedSolution() se of a := row). */
+  stdSe: number;
 }
 
 /**
  * Defined parameters (lavaan's `:=`) at the estimate, with delta-method standard errors from
  * the exact gradient of the expression. `std` applies the expression to the std.all values, as
- * lavaan's standardized solution does.
+ * lavaan's standardized solution does; its SE is the delta method through the std.all values'
+ * own gradients (exogenous (co)variances fixed, as for the parameters' standardized SEs).
  */
 export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]): DefinedEstimate[] {
   const { table, theta, vcov } = res;
@@ -229,16 +268,30 @@ export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]):
   table.positions.forEach((pos, r) => {
     if (pos.name && !named.has(pos.name)) named.set(pos.name, { pos, std: estimates[r].std });
   });
-  const done = new Map<string, { v: number; g: Float64Array; std: number }>();
+  const varPos = variancePositions(res);
+  const random = randomParams(res);
+  const stdGrads = new Map<string, Float64Array>();
+  const stdGradOf = (name: string, pos: Position) => {
+    let g = stdGrads.get(name);
+    if (!g) {
+      g = new Float64Array(q);
+      stdGradient(res, pos, varPos, g);
+      stdGrads.set(name, g);
+    }
+    return g;
+  };
+  const done = new Map<string, { v: number; g: Float64Array; std: number; stdG: Float64Array }>();
   const out: DefinedEstimate[] = [];
   for (const d of table.defined) {
+    const unknown = (name: string): never => {
+      throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+    };
     const raw = evaluate(
       d.expr,
       (name) => {
         const prior = done.get(name);
         if (prior) return prior;
-        const x = named.get(name);
-        if (!x) throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+        const x = named.get(name) ?? unknown(name);
         const g = new Float64Array(q);
         if (x.pos.k >= 0) g[x.pos.k] = 1;
         return { v: x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value, g };
@@ -247,18 +300,20 @@ export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]):
     );
     const std = evaluate(
       d.expr,
-      (name) => ({
-        v: done.get(name)?.std ?? named.get(name)!.std,
-        g: new Float64Array(0),
-      }),
-      0,
-    ).v;
+      (name) => {
+        const prior = done.get(name);
+        if (prior) return { v: prior.std, g: prior.stdG };
+        const x = named.get(name) ?? unknown(name);
+        return { v: x.std, g: stdGradOf(name, x.pos) };
+      },
+      q,
+    );
     let v = 0;
     for (let a = 0; a < q; a++) {
       if (raw.g[a] === 0) continue;
       for (let b = 0; b < q; b++) v += raw.g[a] * vcov[a * q + b] * raw.g[b];
     }
-    done.set(d.name, { ...raw, std });
+    done.set(d.name, { ...raw, std: std.v, stdG: std.g });
     const se = Math.sqrt(Math.max(0, v));
     const z = raw.v / se;
     out.push({
@@ -268,7 +323,8 @@ export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]):
       se,
       z,
       p: twoSidedP(z),
-      std,
+      std: std.v,
+      stdSe: Math.sqrt(Math.max(0, quadraticForm(std.g, vcov, q, random))),
     });
   }
   return out;
