@@ -1,7 +1,7 @@
 import { twoSidedP } from "../math/distributions.ts";
 import { evaluate } from "../syntax/expression.ts";
 import type { MLResult } from "./ml.ts";
-import type { Position } from "./parameters.ts";
+import type { ParamTable, Position } from "./parameters.ts";
 
 export interface ParameterEstimate {
   label: string;
@@ -327,6 +327,35 @@ export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]):
       stdSe: Math.sqrt(Math.max(0, quadraticForm(std.g, vcov, q, random))),
     });
   }
+  return out;
+}
+
+/**
+ * The defined parameters' values at a parameter vector theta (no standard errors): the bootstrap
+ * evaluates them in every resample.
+ */
+export function definedValues(table: ParamTable, theta: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(table.defined.length);
+  if (!out.length) return out;
+  const named = new Map<string, number>();
+  for (const pos of table.positions)
+    if (pos.name && !named.has(pos.name))
+      named.set(pos.name, pos.k >= 0 ? theta[pos.k] : pos.value);
+  const none = new Float64Array(0);
+  table.defined.forEach((d, r) => {
+    const v = evaluate(
+      d.expr,
+      (name) => {
+        const x = named.get(name);
+        if (x === undefined)
+          throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+        return { v: x, g: none };
+      },
+      0,
+    ).v;
+    named.set(d.name, v);
+    out[r] = v;
+  });
   return out;
 }
 
