@@ -165,9 +165,18 @@ export function analysisRows(
   return out;
 }
 
-/** A key of a flattened result that belongs to an analysis model ("<name>.<...>"). */
+/**
+ * A key of a flattened result that belongs to an analysis model: "<name>.<label>.<stat>",
+ * "<name>.fit.<index>", "<name>.scaled.<x>" (three parts). The generating model's own keys have
+ * two ("<path or defined parameter>.<stat>", "fit.<index>"), so a defined parameter named in
+ * lower case ("ind.est") stays the generating model's.
+ */
 export function isAnalysisKey(key: string): boolean {
-  return /^[a-z][a-z0-9_]*\./.test(key) && !key.startsWith("fit.") && !key.startsWith("outcome.");
+  return (
+    /^[a-z][a-z0-9_]*\.[^.]+\.[^.]+$/.test(key) &&
+    !key.startsWith("fit.") &&
+    !key.startsWith("outcome.")
+  );
 }
 
 /** The analysis models' results back from a flattened record (see flattenResult). */

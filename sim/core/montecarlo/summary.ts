@@ -48,6 +48,18 @@ export interface Summary {
   outcomes: Record<string, number>;
 }
 
+/**
+ * Order of a summary's rows: Table 2's paths in its order, then other paths, then defined
+ * parameters (indirect effects; labels without "->"), each alphabetically.
+ */
+function byPathOrder(a: PathSummary, b: PathSummary): number {
+  const order = (p: PathSummary) => {
+    const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
+    return i >= 0 ? i : p.path.includes("->") ? 100 : 200;
+  };
+  return order(a) - order(b) || a.path.localeCompare(b.path);
+}
+
 export function summarise(
   rows: readonly ReplicationRow[],
   alpha: number,
@@ -125,11 +137,7 @@ export function summarise(
       meanOutcomes[`check.${name}.anyFlaggedShare`] =
         flagged.filter((o) => o.value > 0).length / flagged.length;
   }
-  const order = (p: PathSummary) => {
-    const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
-    return i < 0 ? 100 : i;
-  };
-  paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+  paths.sort(byPathOrder);
   return {
     model: {
       replications: R,
@@ -430,11 +438,7 @@ export class SummaryAccumulator {
       const f = this.flagged.get(name);
       if (f?.k) meanOutcomes[`check.${name}.anyFlaggedShare`] = f.yes / f.k;
     }
-    const order = (p: PathSummary) => {
-      const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
-      return i < 0 ? 100 : i;
-    };
-    paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+    paths.sort(byPathOrder);
     const R = this.R;
     return {
       model: {

@@ -16,7 +16,12 @@ import {
 import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { CONSTRUCTS, TABLE2 } from "../../../../src/paper/index.ts";
 import { scenarioModel } from "../../../../src/scenario/validate.ts";
-import { structureFromSyntax } from "../../../../src/syntax/index.ts";
+import {
+  structureFromSyntax,
+  structureRows,
+  toStructure,
+  withIndirectEffects,
+} from "../../../../src/syntax/index.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
@@ -33,13 +38,14 @@ export const estimate: Command = {
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
     n: { type: "string" },
     alpha: { type: "string" },
     estimator: { type: "string" },
+    indirect: { type: "boolean" },
     bootstrap: { type: "string" },
     "bootstrap-ci": { type: "string" },
     seed: { type: "string" },
@@ -68,6 +74,12 @@ Options:
                  Yuan-Bentler scaled chi-square; fit.json then adds lavaan's chisq.scaled,
                  chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
                  tli.robust, rmsea.robust, ... and Mardia's tests
+  --indirect     also the eight specific indirect effects IEO/IMO -> strategy -> PERF and the
+                 two total indirect effects (IEO_GTC_PERF, ..., IEO_total, IMO_total) as
+                 defined parameters with delta-method SEs (and bootstrap intervals with
+                 --bootstrap): the model's paths are labelled IEO_GTC, GTC_PERF, ... as
+                 bgsim replicate --syntax --indirect prints them (a path that has a label
+                 keeps it); estimates.csv then has lavaan's lhs, op, rhs, label columns
   --bootstrap R  (raw data only) also a nonparametric bootstrap with R resamples (${BOOT_MIN} to
                  ${BOOT_MAX.toLocaleString("en-US")}) as lavaan's se = "bootstrap": estimates.csv gains boot_se (SD of
                  the resampled estimates), ci_lower and ci_upper (the 95% bootstrap interval
@@ -135,6 +147,19 @@ Options:
       if (!r.ok) throw new UsageError(`${syntax.source}: ${r.error}`);
       structure = r.structure;
     } else structure = structureOf(spec!);
+    const indirect = values.indirect === true;
+    if (indirect) {
+      const withDefined = toStructure(
+        withIndirectEffects(structureRows(structure)),
+        structure.variables,
+      );
+      if (!withDefined.ok) throw new UsageError(`--indirect: ${withDefined.error}`);
+      if (!withDefined.structure.defined?.length)
+        throw new UsageError(
+          "--indirect: the model has no path IEO or IMO -> GTC, UPD, QF or LFDC -> PERF, so no indirect effect to report",
+        );
+      structure = withDefined.structure;
+    }
     const vars = structure.variables;
     let cov: Mat;
     let n: number;
@@ -221,45 +246,46 @@ Options:
     const defined = rep.defined ?? [];
     // with syntax, lavaan's lhs/op/rhs/label columns and one extra row per defined parameter
     const blankNaN = (x: number) => (Number.isNaN(x) ? "" : x);
-    const out: Record<string, string | number>[] = syntax
-      ? [
-          ...rows.map((row, k) => ({
-            ...row,
-            z: blankNaN(row.z),
-            p: blankNaN(row.p),
-            std_z: blankNaN(row.std_z),
-            std_p: blankNaN(row.std_p),
-            lhs: row.to,
-            op: "~",
-            rhs: row.from,
-            label: rep.paths[k].name ?? "",
-          })),
-          ...defined.map((d) => ({
-            hypothesis: "",
-            from: "",
-            to: "",
-            est: d.est,
-            se: d.se,
-            z: d.z,
-            p: d.p,
-            verdict: verdict(d.est, d.p, alpha),
-            std: d.std,
-            std_se: "",
-            std_z: "",
-            std_p: "",
-            paper_coefficient: "",
-            ...(ciOf ? ciOf(d.name) : {}),
-            lhs: d.name,
-            op: ":=",
-            rhs: d.expression,
-            label: d.name,
-          })),
-        ]
-      : rows;
+    const out: Record<string, string | number>[] =
+      syntax || indirect
+        ? [
+            ...rows.map((row, k) => ({
+              ...row,
+              z: blankNaN(row.z),
+              p: blankNaN(row.p),
+              std_z: blankNaN(row.std_z),
+              std_p: blankNaN(row.std_p),
+              lhs: row.to,
+              op: "~",
+              rhs: row.from,
+              label: rep.paths[k].name ?? "",
+            })),
+            ...defined.map((d) => ({
+              hypothesis: "",
+              from: "",
+              to: "",
+              est: d.est,
+              se: d.se,
+              z: d.z,
+              p: d.p,
+              verdict: verdict(d.est, d.p, alpha),
+              std: d.std,
+              std_se: "",
+              std_z: "",
+              std_p: "",
+              paper_coefficient: "",
+              ...(ciOf ? ciOf(d.name) : {}),
+              lhs: d.name,
+              op: ":=",
+              rhs: d.expression,
+              label: d.name,
+            })),
+          ]
+        : rows;
     writeAtomic(outPath(dir, "estimates.csv"), toCsv(out));
     const modelName = spec ? spec.name : syntax!.source === "--model" ? "syntax" : syntax!.source;
     const extra = {
-      ...(syntax ? { syntax: syntax.text, defined } : {}),
+      ...(syntax ? { syntax: syntax.text, defined } : indirect ? { defined } : {}),
       ...(bootResult ? { bootstrap: bootstrapJson(bootResult, boot!) } : {}),
     };
     const bs = bootResult?.bollenStine

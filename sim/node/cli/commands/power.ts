@@ -62,7 +62,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> [--reps R] --out DIR [--target 0.8 --for H4a] [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--target 0.8 --for H4a] [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--indirect] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -80,6 +80,7 @@ export const power: Command = {
     quiet: { type: "boolean", short: "q" },
     target: { type: "string" },
     for: { type: "string" },
+    indirect: { type: "boolean" },
   },
   help: `Runs R replications (draw -> survey -> estimate) of the scenario at every point of the grid
 given by the list options (their full factorial; none = one point, the scenario as is). The
@@ -111,6 +112,13 @@ and, once all are done, writes
 Progress is shown on stderr. The files are identical for any number of workers, after
 --resume, and after merging shards.
 Options:
+  --indirect   also the paper's indirect effects, in every model fitted that has their paths:
+               the eight specific ones IEO/IMO -> strategy -> PERF and the two totals, as rows
+               beside the paths (path = IEO_GTC_PERF, ..., IEO_total, IMO_total) in
+               replications.csv and summary.csv: est, se, z, p (delta-method Wald test; power
+               = its rejection rate), std, std_se (delta method), coverage of the population
+               value (the product of the generating model's standardized paths) and bias; the
+               same as the scenario's estimation.indirect = true
   --reps R     replications per point (1 to 1,000,000; default: the scenario's replications)
   --start S    first replication index (default 0)
   --workers N  worker threads (default: the machine's available parallelism from 2,000
@@ -135,7 +143,10 @@ interrupted (continue with --resume).`,
   async run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
-    const base = readScenario(positionals[0]);
+    const read = readScenario(positionals[0]);
+    const base: Scenario = values.indirect
+      ? { ...read, estimation: { ...read.estimation, indirect: true } }
+      : read;
     if (values.target !== undefined || values.for !== undefined)
       return runTarget(base, values, positionals[0]);
     const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
