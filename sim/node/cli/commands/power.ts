@@ -12,7 +12,12 @@ import { surveyPlanFor } from "../../../../src/survey/plan.ts";
 import { buildPlan } from "../../../core/designs/plan.ts";
 import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
 import { powerSweep } from "../../../core/montecarlo/power.ts";
-import { requiredN, targetPath } from "../../../core/montecarlo/target.ts";
+import {
+  INDIRECT_NAME,
+  requiredN,
+  targetModelTest,
+  targetPath,
+} from "../../../core/montecarlo/target.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { hashOf } from "../../../core/output/hash.ts";
 import { VERSION } from "../../../core/version.ts";
@@ -131,11 +136,19 @@ Options:
   --out DIR    output directory (must not hold another run's output)
 Required n (no grid options; in this thread):
   --target P --for H  the smallest n (usable responses) at which the Wald test of hypothesis H
-               (H4a, ...) or path FROM->TO reaches power P: an analytic first guess
+               (H4a, ...), path FROM->TO or indirect effect (IEO_GTC_PERF, ..., IEO_total,
+               IMO_total) reaches power P: an analytic first guess
                n0 = ((z_{1-alpha/2} + z_P) / (est / SE_1))^2 from the model fitted to the
                population covariance of the composites (SE_1 = per-observation SE), refined by
                Monte Carlo bisection on n with --reps replications per n tried (default 500;
-               common random numbers). Writes target.json (n, its power with binomial SE and
+               common random numbers).
+  --for chisq  the same for a model's chi-square test (rejection at alpha): the first
+               analysis model's (the generating model's without an analysis section);
+               chisq.scaled the first MLR analysis model's scaled test; <name>.chisq or
+               <name>.chisq.scaled a given model ("generating" or an analysis model). The
+               analytic first guess is the smallest n whose Satorra-Saris power
+               P(chi2_df(n F0) > chi2_df,1-alpha) reaches P, F0 the model's misfit to the
+               population covariance of the composites. Writes target.json (n, its power with binomial SE and
                Wilson 95% interval, the Monte Carlo SE of n, every n tried, the resolved
                scenario, its hash, version, seed) and target.csv (one row per n tried).
 Exit codes: 0 done, 3 some replications failed (see failures.csv), 2 bad input, 130
@@ -250,14 +263,12 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
   const target = numberOption(values.target, "target", 0.01, 0.999, Number.NaN);
   if (Number.isNaN(target)) throw new UsageError("--for needs --target P (e.g. --target 0.8)");
   const forArg = stringOption(values.for, "for");
-  if (forArg === "chisq")
-    throw new UsageError(
-      "--for chisq is not available yet: give a hypothesis (H4a) or a path (IEO->LFDC)",
-    );
-  const path = targetPath(forArg);
+  const test = targetModelTest(base, forArg);
+  if (test && "error" in test) throw new UsageError(test.error);
+  const path = test ? forArg : targetPath(forArg);
   if (!path)
     throw new UsageError(
-      `--for = ${JSON.stringify(forArg)}: expected a hypothesis (${TABLE2.map((t) => t.hypothesis).join(", ")}) or a path FROM->TO`,
+      `--for = ${JSON.stringify(forArg)}: expected a hypothesis (${TABLE2.map((t) => t.hypothesis).join(", ")}), a path FROM->TO, an indirect effect (IEO_GTC_PERF, ..., IEO_total, IMO_total) or a model test (chisq, chisq.scaled, <analysis>.chisq)`,
     );
   const reps = intOption(values.reps, "reps", 20, 1_000_000, 500);
   const dir = stringOption(values.out, "out");
@@ -265,7 +276,12 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
     throw new UsageError(
       "--target needs a cross-section scenario (no analytic first guess in dynamics mode)",
     );
-  const scenario: Scenario = { ...base, survey: { ...base.survey, enabled: true } };
+  const scenario: Scenario = {
+    ...base,
+    survey: { ...base.survey, enabled: true },
+    // an indirect effect is estimated only with estimation.indirect
+    ...(INDIRECT_NAME.test(path) ? { estimation: { ...base.estimation, indirect: true } } : {}),
+  };
   const quiet = values.quiet === true;
   const r = requiredN(scenario, {
     target,
@@ -299,10 +315,16 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
       })),
     ),
   );
-  const what = `${r.hypothesis ? `${r.hypothesis} (${path})` : path}`;
+  const g = r.analytic;
+  const what =
+    "kind" in g
+      ? `the ${g.scaled ? "scaled chi-square" : "chi-square"} test of model "${g.model}" (${path})`
+      : `${r.hypothesis ? `${r.hypothesis} (${path})` : path}`;
   console.log(
     `Required n for power ${target} on ${what} at alpha ${r.alpha} (${reps} replications per n tried):\n` +
-      `  analytic first guess (Wald, population fit of the composites): n0 = ${r.analytic.n} (est ${fmt(r.analytic.est)}, per-observation SE ${fmt(r.analytic.se1)})`,
+      ("kind" in g
+        ? `  analytic first guess (Satorra-Saris noncentral chi-square, lambda = n F0, population fit of the composites): n0 = ${g.n} (df ${g.df}, F0 ${fmt(g.f0, 4)}, population RMSEA ${fmt(g.rmsea)}${g.scaled ? "; the ML test's guess for the scaled test" : ""})`
+        : `  analytic first guess (Wald, population fit of the composites): n0 = ${g.n} (est ${fmt(g.est)}, per-observation SE ${fmt(g.se1)})`),
   );
   if (r.n === null || r.power === null || r.power_ci95 === null)
     console.log(`  not reached up to n = ${Math.max(...r.steps.map((st) => st.n))}`);
