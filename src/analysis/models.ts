@@ -1,3 +1,4 @@
+import { type BootstrapResult, bootstrapPathModel } from "../estimate/bootstrap.ts";
 import { type ParamTable, paramTable } from "../estimate/parameters.ts";
 import { type EstimateResult, estimatePathModel } from "../estimate/report.ts";
 import { BUILTIN_MODELS } from "../model/builtins.ts";
@@ -43,6 +44,9 @@ export function analysisTable(model: string, indirect = false): ParamTable {
   return t;
 }
 
+/** An analysis step's estimate, with its bootstrap when the model has one. */
+export type AnalysisEstimate = EstimateResult & { bootstrap?: BootstrapResult };
+
 /** Fit of one analysis model in one replication (plain data, transferable between workers). */
 export interface AnalysisResult {
   name: string;
@@ -59,7 +63,7 @@ export const ANALYSIS_STEP_PREFIX = "analysis.";
 export function analysisModelStep(
   cfg: AnalysisModelConfig,
   indirect = false,
-): AnalysisStep<EstimateResult> {
+): AnalysisStep<AnalysisEstimate> {
   return {
     key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
     label: `Analysis model "${cfg.name}" (${cfg.estimator})`,
@@ -67,22 +71,33 @@ export function analysisModelStep(
       const table = analysisTable(cfg.model, indirect);
       const cov = inOrder(observed.cov, observed.variables, table.variables);
       let data: Float64Array[] | undefined;
-      if (cfg.estimator === "MLR") {
+      if (cfg.estimator === "MLR" || cfg.bootstrap) {
         const cols = observed.columns;
         if (!cols)
           return {
             ok: false,
-            error: `analysis "${cfg.name}": MLR needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items" or estimator ML`,
+            error: `analysis "${cfg.name}": ${cfg.estimator === "MLR" ? "MLR" : "the bootstrap"} needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items"${cfg.estimator === "MLR" ? " or estimator ML" : " or drop the bootstrap"}`,
           };
         data = table.variables.map((v) => cols[observed.variables.indexOf(v)]);
       }
-      return estimatePathModel(table, cov, observed.n, {
+      const est = estimatePathModel(table, cov, observed.n, {
         alpha: ctx.alpha,
         modification: false,
         rmseaInterval: false,
         estimator: cfg.estimator,
         ...(data ? { data } : {}),
       });
+      if (!est.ok || !cfg.bootstrap || !data) return est;
+      // resamples from derive(seed, replication, "bootstrap"): every bootstrapped model of a
+      // replication resamples the same cases
+      const b = bootstrapPathModel(table, data, {
+        R: cfg.bootstrap.R,
+        seed: ctx.seed ?? 0,
+        replication: ctx.replication,
+        standardized: true,
+      });
+      if (!b.ok) return { ok: false, error: `analysis "${cfg.name}": bootstrap: ${b.error}` };
+      return { ...est, bootstrap: b.result };
     },
   };
 }
@@ -102,7 +117,7 @@ export function analysisSteps(
  */
 export function analysisResult(
   cfg: AnalysisModelConfig,
-  est: EstimateResult,
+  est: AnalysisEstimate,
   population: ReadonlyMap<string, number>,
   indirect = false,
 ): AnalysisResult {
@@ -116,23 +131,36 @@ export function analysisResult(
         r.alpha,
       )
     : [];
+  const paths: PathResult[] = [
+    ...r.paths.map((x) => ({
+      label: x.label,
+      hypothesis: x.hypothesis,
+      population: population.get(x.label) ?? 0,
+      est: x.est,
+      std: x.std,
+      se: x.se,
+      stdSe: x.stdSe,
+      p: x.p,
+      verdict: x.verdict,
+    })),
+    ...defined,
+  ];
+  if (est.bootstrap && cfg.bootstrap) {
+    // the 95% bootstrap interval of each standardized path and defined parameter
+    const type = cfg.bootstrap.ci;
+    const byLabel = new Map(est.bootstrap.intervals.map((x) => [x.label, x[type]]));
+    for (const x of paths) {
+      const ci = byLabel.get(x.label);
+      if (ci) {
+        x.bootLow = ci[0];
+        x.bootHigh = ci[1];
+      }
+    }
+  }
   return {
     name: cfg.name,
     estimator: cfg.estimator,
-    paths: [
-      ...r.paths.map((x) => ({
-        label: x.label,
-        hypothesis: x.hypothesis,
-        population: population.get(x.label) ?? 0,
-        est: x.est,
-        std: x.std,
-        se: x.se,
-        stdSe: x.stdSe,
-        p: x.p,
-        verdict: x.verdict,
-      })),
-      ...defined,
-    ],
+    paths,
     fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
     ...(r.robust
       ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }

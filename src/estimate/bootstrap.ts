@@ -3,8 +3,8 @@ import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { covariance, type Mat } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
-import { definedValues } from "./coefficients.ts";
-import { fitML } from "./ml.ts";
+import { definedValues, standardizedTheta } from "./coefficients.ts";
+import { fitML, type MLResult } from "./ml.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
 
 /**
@@ -35,6 +35,11 @@ export interface BootstrapOptions {
   level?: number;
   /** Also compute the Bollen-Stine p (another R resamples). */
   bollenStine?: boolean;
+  /**
+   * Bootstrap the standardized (std.all) values instead: of the parameters, and the defined
+   * parameters' expressions evaluated at them (as lavaan's standardizedSolution()). Default false.
+   */
+  standardized?: boolean;
 }
 
 export interface BootstrapInterval {
@@ -116,7 +121,8 @@ export function bootstrapPathModel(
   const nDef = table.defined.length;
   const q = table.params.length + nDef;
   // the statistics of one fit: the free parameters, then the defined parameters
-  const stats = (theta: Float64Array, into: number[] | Float64Array, at: number) => {
+  const stats = (fit: MLResult, into: number[] | Float64Array, at: number) => {
+    const theta = options.standardized ? standardizedTheta(fit) : fit.theta;
     const qp = table.params.length;
     for (let k = 0; k < qp; k++) into[at + k] = theta[k];
     if (nDef) {
@@ -131,7 +137,7 @@ export function bootstrapPathModel(
   const full = fitML(table, covariance(cols, n), n);
   if (!full.ok) return { ok: false, error: full.error.message };
   const theta0 = new Float64Array(q);
-  stats(full.result.theta, theta0, 0);
+  stats(full.result, theta0, 0);
   const rep = options.replication ?? 0;
 
   const stream = derive(options.seed, rep, "bootstrap");
@@ -145,7 +151,7 @@ export function bootstrapPathModel(
       failed++;
       continue;
     }
-    stats(f.result.theta, ests, ests.length);
+    stats(f.result, ests, ests.length);
   }
   const ok = R - failed;
   if (ok < 10) return { ok: false, error: `only ${ok} of ${R} bootstrap fits converged` };
@@ -163,7 +169,7 @@ export function bootstrapPathModel(
     const f = fitML(table, covariance(s, n - 1), n - 1);
     if (!f.ok) continue;
     jackOk[i] = 1;
-    stats(f.result.theta, jack, i * q);
+    stats(f.result, jack, i * q);
   }
 
   const lo = (1 - level) / 2;

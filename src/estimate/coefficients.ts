@@ -331,6 +331,21 @@ export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]):
 }
 
 /**
+ * The std.all values of the free parameters at a fit (one per free parameter, in the table's
+ * order): the bootstrap of standardized estimates evaluates them in every resample.
+ */
+export function standardizedTheta(res: MLResult): Float64Array {
+  const varPos = variancePositions(res);
+  const q = res.theta.length;
+  const grad = new Float64Array(q);
+  const first = new Map<number, Position>();
+  for (const pos of res.table.positions) if (pos.k >= 0 && !first.has(pos.k)) first.set(pos.k, pos);
+  const out = new Float64Array(q);
+  for (let k = 0; k < q; k++) out[k] = stdGradient(res, first.get(k)!, varPos, grad);
+  return out;
+}
+
+/**
  * The defined parameters' values at a parameter vector theta (no standard errors): the bootstrap
  * evaluates them in every resample.
  */

@@ -49,6 +49,7 @@ export function replicate(
     model: world.model,
     table: world.table,
     alpha: scenario.estimation.alpha,
+    seed: scenario.seed,
   };
   const outcomes: Record<string, number> = {
     ...worldOutcomes(world),

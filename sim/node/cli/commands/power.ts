@@ -358,6 +358,8 @@ function printPower(points: PowerPointSummary[]): void {
 }
 
 function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
+  const boot = paths.some((p) => p.boot_coverage !== undefined);
+  const opt = (v: number | undefined) => (v === undefined ? "-" : fmt(v));
   return table(
     [
       "hyp",
@@ -371,6 +373,7 @@ function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
       "mean SE",
       "coverage",
       "power",
+      ...(boot ? ["boot cov.", "boot power"] : []),
     ],
     paths.map((p) => [
       p.hypothesis || "-",
@@ -384,6 +387,7 @@ function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
       fmt(p.mean_se),
       fmt(p.coverage),
       fmt(p.power),
+      ...(boot ? [opt(p.boot_coverage), opt(p.boot_power)] : []),
     ]),
   );
 }
