@@ -1,5 +1,5 @@
 import { twoSidedP } from "../math/distributions.ts";
-import { evaluate } from "../syntax/expression.ts";
+import { type Expr, evaluate, exprLabels } from "../syntax/expression.ts";
 import type { MLResult } from "./ml.ts";
 import type { ParamTable, Position } from "./parameters.ts";
 
@@ -264,70 +264,122 @@ export interface DefinedEstimate {
 export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]): DefinedEstimate[] {
   const { table, theta, vcov } = res;
   const q = theta.length;
-  const named = new Map<string, { pos: Position; std: number }>();
+  const nDef = table.defined.length;
+  // label -> its first place, its std.all value and its slot in `buf` (std gradient, lazily)
+  const named = new Map<string, { pos: Position; std: number; slot: number }>();
   table.positions.forEach((pos, r) => {
-    if (pos.name && !named.has(pos.name)) named.set(pos.name, { pos, std: estimates[r].std });
+    if (pos.name && !named.has(pos.name))
+      named.set(pos.name, { pos, std: estimates[r].std, slot: -1 });
   });
   const varPos = variancePositions(res);
   const random = randomParams(res);
-  const stdGrads = new Map<string, Float64Array>();
-  const stdGradOf = (name: string, pos: Position) => {
-    let g = stdGrads.get(name);
-    if (!g) {
-      g = new Float64Array(q);
-      stdGradient(res, pos, varPos, g);
-      stdGrads.set(name, g);
+  // one buffer of q-vectors (typed arrays cost more to allocate than this arithmetic): defined
+  // parameter i's raw gradient at slot 2i, its std gradient at 2i + 1, labels' std gradients after
+  const buf = new Float64Array(q * (2 * nDef + named.size));
+  const scratch = new Float64Array(q);
+  let labelSlots = 2 * nDef;
+  const stdGradSlot = (x: { pos: Position; slot: number }) => {
+    if (x.slot < 0) {
+      stdGradient(res, x.pos, varPos, scratch);
+      x.slot = labelSlots++;
+      buf.set(scratch, x.slot * q);
     }
-    return g;
+    return x.slot;
   };
-  const done = new Map<string, { v: number; g: Float64Array; std: number; stdG: Float64Array }>();
+  const done = new Map<string, { i: number; v: number; std: number }>();
   const out: DefinedEstimate[] = [];
-  for (const d of table.defined) {
+  table.defined.forEach((d, di) => {
     const unknown = (name: string): never => {
       throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
     };
-    const raw = evaluate(
-      d.expr,
-      (name) => {
-        const prior = done.get(name);
-        if (prior) return prior;
-        const x = named.get(name) ?? unknown(name);
-        const g = new Float64Array(q);
-        if (x.pos.k >= 0) g[x.pos.k] = 1;
-        return { v: x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value, g };
-      },
-      q,
-    );
-    const std = evaluate(
-      d.expr,
-      (name) => {
-        const prior = done.get(name);
-        if (prior) return { v: prior.std, g: prior.stdG };
-        const x = named.get(name) ?? unknown(name);
-        return { v: x.std, g: stdGradOf(name, x.pos) };
-      },
-      q,
-    );
+    // the expression's value and gradient with respect to its m labels, then the chain rule to
+    // the q free parameters through each label's own gradient
+    const labels = labelsOf(d.expr);
+    const m = labels.length;
+    const rawV = new Float64Array(m);
+    const stdV = new Float64Array(m);
+    labels.forEach((name, i) => {
+      const prior = done.get(name);
+      if (prior) {
+        rawV[i] = prior.v;
+        stdV[i] = prior.std;
+        return;
+      }
+      const x = named.get(name) ?? unknown(name);
+      rawV[i] = x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value;
+      stdV[i] = x.std;
+    });
+    const units = labels.map((_, i) => {
+      const u = new Float64Array(m);
+      u[i] = 1;
+      return u;
+    });
+    const byLabel = (values: Float64Array) => (name: string) => {
+      const i = labels.indexOf(name);
+      return { v: values[i], g: units[i] };
+    };
+    const rawL = evaluate(d.expr, byLabel(rawV), m);
+    const stdL = evaluate(d.expr, byLabel(stdV), m);
+    const ro = 2 * di * q;
+    const so = ro + q;
+    labels.forEach((name, i) => {
+      const dr = rawL.g[i];
+      const ds = stdL.g[i];
+      const prior = done.get(name);
+      if (prior) {
+        const pr = 2 * prior.i * q;
+        const ps = pr + q;
+        for (let k = 0; k < q; k++) {
+          buf[ro + k] += dr * buf[pr + k];
+          buf[so + k] += ds * buf[ps + k];
+        }
+        return;
+      }
+      const x = named.get(name)!;
+      if (x.pos.k >= 0) buf[ro + x.pos.k] += dr;
+      const lo = stdGradSlot(x) * q;
+      for (let k = 0; k < q; k++) buf[so + k] += ds * buf[lo + k];
+    });
     let v = 0;
+    let vs = 0;
     for (let a = 0; a < q; a++) {
-      if (raw.g[a] === 0) continue;
-      for (let b = 0; b < q; b++) v += raw.g[a] * vcov[a * q + b] * raw.g[b];
+      const ga = buf[ro + a];
+      const sa = buf[so + a];
+      const ra = random[a];
+      if (ga === 0 && (sa === 0 || !ra)) continue;
+      const o = a * q;
+      for (let b = 0; b < q; b++) {
+        const c = vcov[o + b];
+        v += ga * c * buf[ro + b];
+        if (ra && random[b]) vs += sa * c * buf[so + b];
+      }
     }
-    done.set(d.name, { ...raw, std: std.v, stdG: std.g });
+    done.set(d.name, { i: di, v: rawL.v, std: stdL.v });
     const se = Math.sqrt(Math.max(0, v));
-    const z = raw.v / se;
+    const z = rawL.v / se;
     out.push({
       name: d.name,
       expression: d.expression,
-      est: raw.v,
+      est: rawL.v,
       se,
       z,
       p: twoSidedP(z),
-      std: std.v,
-      stdSe: Math.sqrt(Math.max(0, quadraticForm(std.g, vcov, q, random))),
+      std: stdL.v,
+      stdSe: Math.sqrt(Math.max(0, vs)),
     });
-  }
+  });
   return out;
+}
+
+/** An expression's labels, once per parsed expression. */
+const exprLabelCache = new WeakMap<Expr, string[]>();
+function labelsOf(e: Expr): string[] {
+  let l = exprLabelCache.get(e);
+  if (!l) {
+    l = exprLabels(e);
+    exprLabelCache.set(e, l);
+  }
+  return l;
 }
 
 /**
