@@ -135,6 +135,15 @@ export function feasibility(
   return { ok: true, section };
 }
 
+/** The founding correlations (PAIRS order) of a scenario's model (its implied Sigma). */
+export function foundingCorrelations(scenario: Scenario): number[] {
+  const { model } = modelFor(scenario);
+  const names = model.spec.variables;
+  if (names.join() !== CONSTRUCTS.join())
+    throw new Error(`the model's variables ${names.join(", ")} are not ${CONSTRUCTS.join(", ")}`);
+  return correlations(model.Sigma).map(round4);
+}
+
 /** A copy of the scenario whose founding population has the correlations of `section`. */
 export function withFoundingModel(scenario: Scenario, section: FoundingModelSection): Scenario {
   return { ...scenario, model: { ...section } };

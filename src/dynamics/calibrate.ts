@@ -3,7 +3,12 @@ import { normal } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
 import { getAt, setAt } from "../scenario/fieldPath.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { type CalibrationRow, calibrationLoss, calibrationTable } from "./calibration.ts";
+import {
+  type CalibrationRow,
+  calibrationLoss,
+  calibrationTable,
+  calibrationValues,
+} from "./calibration.ts";
 import { simulate } from "./simulate.ts";
 
 /** A calibrated parameter: its path in scenario.dynamics and the range searched. */
@@ -53,18 +58,24 @@ export interface CalibrationResult {
   trace: CalibrationStep[];
 }
 
-/** Evaluate the calibration loss of a scenario, averaged over `replications` replications. */
+/**
+ * Evaluate the calibration loss of a scenario, averaged over `replications` replications, and
+ * the mean share of founded firms in the surveyed frame at the survey date.
+ */
 export function evaluate(
   s: Scenario,
   replications: number,
-): { loss: number; rows: CalibrationRow[] } {
+): { loss: number; rows: CalibrationRow[]; frameShare: number } {
   let loss = 0;
+  let frameShare = 0;
   let rows: CalibrationRow[] = [];
   for (let r = 0; r < replications; r++) {
-    rows = calibrationTable(simulate(s, r));
+    const h = simulate(s, r);
+    rows = calibrationTable(h);
     loss += calibrationLoss(rows);
+    frameShare += calibrationValues(h).frameSize / h.firms.n / replications;
   }
-  return { loss: loss / replications, rows };
+  return { loss: loss / replications, rows, frameShare };
 }
 
 /**
@@ -79,9 +90,19 @@ export function calibrate(
     iterations: number;
     replications?: number;
     seed?: number;
+    /**
+     * Smallest share of the founded firms the surveyed frame must hold (the survey mails
+     * survey.mailed of them: mailed / dynamics.firms); a candidate below it is rejected.
+     */
+    minFrameShare?: number;
     onStep?: (st: CalibrationStep) => void;
   },
 ): CalibrationResult {
+  const minFrame = o.minFrameShare ?? 0;
+  const run = (s: Scenario) => {
+    const e = evaluate(s, reps);
+    return e.frameShare < minFrame ? { ...e, loss: Number.POSITIVE_INFINITY } : e;
+  };
   const params = o.parameters ?? CALIBRATED;
   const reps = o.replications ?? 1;
   const rng = derive(o.seed ?? 1, "calibrate");
@@ -105,7 +126,7 @@ export function calibrate(
       const scale = p.log ? 1 : (p.max - p.min) / 4;
       return toX(p, fromX(p, xi + sigma * scale * normal(rng)));
     });
-    const r = evaluate(withDynamics(scenario, valuesOf(cand)), reps);
+    const r = run(withDynamics(scenario, valuesOf(cand)));
     const accepted = r.loss < best.loss;
     if (accepted) {
       x = cand;

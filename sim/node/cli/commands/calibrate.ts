@@ -3,7 +3,7 @@ import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
 import { getAt, setAt } from "../../../../src/scenario/fieldPath.ts";
 import { writeAtomic } from "../../files/files.ts";
-import { type Command, intOption, UsageError } from "../command.ts";
+import { type Command, intOption, numberOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
 import { calibrationText, readDynamicsScenario } from "./run.ts";
 
@@ -11,12 +11,13 @@ export const calibrateCommand: Command = {
   name: "calibrate",
   summary: "Search the dynamics parameters that bring the calibration targets into their bands",
   usage:
-    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--out best.json]",
+    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--min-frame-share F] [--out best.json]",
   options: {
     iterations: { type: "string" },
     firms: { type: "string" },
     replications: { type: "string" },
     seed: { type: "string" },
+    "min-frame-share": { type: "string" },
     out: { type: "string" },
   },
   help: `How the baseline's "our calibration" values were chosen (docs/ODD.md, Calibration).
@@ -32,6 +33,9 @@ Options:
   --firms       firms per evaluation run (default 10000; the check run uses the scenario's)
   --replications runs averaged per candidate (default 1)
   --seed        seed of the search's own proposals (default 1)
+  --min-frame-share  smallest share of founded firms in the surveyed frame; a candidate below
+                it is rejected (default with the survey enabled: survey.mailed / dynamics.firms,
+                so the survey can mail its firms; 0 otherwise)
   --out FILE    write the best values as JSON {"dynamics": {...}}`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -41,12 +45,20 @@ Options:
     const firms = intOption(values.firms, "firms", 100, 2_000_000, 10_000);
     const reps = intOption(values.replications, "replications", 1, 100, 1);
     const seed = intOption(values.seed, "seed", 0, 4_294_967_295, 1);
+    const minFrameShare = numberOption(
+      values["min-frame-share"],
+      "min-frame-share",
+      0,
+      1,
+      scenario.survey.enabled ? scenario.survey.mailed / scenario.dynamics.firms : 0,
+    );
     const small = withDynamics(scenario, { firms });
     const t0 = performance.now();
     const res = calibrate(small, {
       iterations,
       replications: reps,
       seed,
+      minFrameShare,
       onStep: (st) => {
         if (st.accepted || st.iteration % 20 === 0)
           process.stderr.write(
