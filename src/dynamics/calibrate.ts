@@ -10,6 +10,13 @@ import {
   calibrationValues,
 } from "./calibration.ts";
 import { simulate } from "./simulate.ts";
+import type { DynamicsHistory } from "./types.ts";
+
+/**
+ * A further loss term of one replication, added to the targets' loss (e.g. the gap of the
+ * virtual survey's moments to the paper's: src/calibration/jointLoss.ts).
+ */
+export type ExtraLoss = (s: Scenario, replication: number, history: DynamicsHistory) => number;
 
 /** A calibrated parameter: its path in scenario.dynamics and the range searched. */
 export interface CalibrationParameter {
@@ -65,6 +72,7 @@ export interface CalibrationResult {
 export function evaluate(
   s: Scenario,
   replications: number,
+  extra?: ExtraLoss,
 ): { loss: number; rows: CalibrationRow[]; frameShare: number } {
   let loss = 0;
   let frameShare = 0;
@@ -72,7 +80,7 @@ export function evaluate(
   for (let r = 0; r < replications; r++) {
     const h = simulate(s, r);
     rows = calibrationTable(h);
-    loss += calibrationLoss(rows);
+    loss += calibrationLoss(rows) + (extra ? extra(s, r, h) : 0);
     frameShare += calibrationValues(h).frameSize / h.firms.n / replications;
   }
   return { loss: loss / replications, rows, frameShare };
@@ -95,12 +103,14 @@ export function calibrate(
      * survey.mailed of them: mailed / dynamics.firms); a candidate below it is rejected.
      */
     minFrameShare?: number;
+    /** A further loss term per replication (joint calibration with the survey's moments). */
+    extraLoss?: ExtraLoss;
     onStep?: (st: CalibrationStep) => void;
   },
 ): CalibrationResult {
   const minFrame = o.minFrameShare ?? 0;
   const run = (s: Scenario) => {
-    const e = evaluate(s, reps);
+    const e = evaluate(s, reps, o.extraLoss);
     return e.frameShare < minFrame ? { ...e, loss: Number.POSITIVE_INFINITY } : e;
   };
   const params = o.parameters ?? CALIBRATED;
@@ -114,7 +124,7 @@ export function calibrate(
   let x = params.map((p) => toX(p, Number(getAt(scenario.dynamics, p.path.split(".")))));
   const valuesOf = (xs: number[]) =>
     Object.fromEntries(params.map((p, i) => [p.path, fromX(p, xs[i])]));
-  let best = evaluate(withDynamics(scenario, valuesOf(x)), reps);
+  let best = evaluate(withDynamics(scenario, valuesOf(x)), reps, o.extraLoss);
   const trace: CalibrationStep[] = [
     { iteration: 0, loss: best.loss, accepted: true, values: valuesOf(x) },
   ];

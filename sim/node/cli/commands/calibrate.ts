@@ -1,4 +1,11 @@
-import { CALIBRATED, calibrate, withDynamics } from "../../../../src/dynamics/calibrate.ts";
+import { MECHANISM_FACTORS } from "../../../../src/calibration/selection.ts";
+import { surveyLossTerm } from "../../../../src/calibration/surveyCalibration.ts";
+import {
+  CALIBRATED,
+  type CalibrationParameter,
+  calibrate,
+  withDynamics,
+} from "../../../../src/dynamics/calibrate.ts";
 import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
 import { getAt, setAt } from "../../../../src/scenario/fieldPath.ts";
@@ -11,13 +18,15 @@ export const calibrateCommand: Command = {
   name: "calibrate",
   summary: "Search the dynamics parameters that bring the calibration targets into their bands",
   usage:
-    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--min-frame-share F] [--out best.json]",
+    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--min-frame-share F] [--survey-weight W] [--mechanisms] [--out best.json]",
   options: {
     iterations: { type: "string" },
     firms: { type: "string" },
     replications: { type: "string" },
     seed: { type: "string" },
     "min-frame-share": { type: "string" },
+    "survey-weight": { type: "string" },
+    mechanisms: { type: "boolean" },
     out: { type: "string" },
   },
   help: `How the baseline's "our calibration" values were chosen (docs/ODD.md, Calibration).
@@ -36,6 +45,12 @@ Options:
   --min-frame-share  smallest share of founded firms in the surveyed frame; a candidate below
                 it is rejected (default with the survey enabled: survey.mailed / dynamics.firms,
                 so the survey can mail its firms; 0 otherwise)
+  --survey-weight W  joint calibration with the paper's survey: adds W x the mean over Table 1's
+                21 correlations of ((census of the frame - Table 1) / 0.02)^2 per replication
+                (the scenario's founding correlations held fixed; docs/calibration-survey.md);
+                default 0 (targets only)
+  --mechanisms  also search the uncertain mechanism parameters (the Morris factors of bgsim
+                selection): ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}]`).join(", ")}
   --out FILE    write the best values as JSON {"dynamics": {...}}`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -52,6 +67,15 @@ Options:
       1,
       scenario.survey.enabled ? scenario.survey.mailed / scenario.dynamics.firms : 0,
     );
+    const surveyWeight = numberOption(values["survey-weight"], "survey-weight", 0, 1000, 0);
+    if (surveyWeight > 0 && !scenario.survey.enabled)
+      throw new UsageError("--survey-weight needs a scenario with survey.enabled = true");
+    const parameters: CalibrationParameter[] = [
+      ...CALIBRATED,
+      ...(values.mechanisms === true
+        ? MECHANISM_FACTORS.map((f) => ({ path: f.path, min: f.min, max: f.max, log: false }))
+        : []),
+    ];
     const small = withDynamics(scenario, { firms });
     const t0 = performance.now();
     const res = calibrate(small, {
@@ -59,6 +83,8 @@ Options:
       replications: reps,
       seed,
       minFrameShare,
+      parameters,
+      extraLoss: surveyWeight > 0 ? surveyLossTerm(surveyWeight) : undefined,
       onStep: (st) => {
         if (st.accepted || st.iteration % 20 === 0)
           process.stderr.write(
@@ -76,7 +102,7 @@ Options:
         `Best loss ${fmt(res.loss, 3)} after ${iterations} candidates at ${firms} firms:`,
         table(
           ["parameter", "start", "best"],
-          CALIBRATED.map((p) => {
+          parameters.map((p) => {
             const start = Number(getAt(scenario.dynamics, p.path.split(".")));
             return [p.path, fmt(start, 4), fmt(res.values[p.path], 4)];
           }),
