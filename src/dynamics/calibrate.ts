@@ -66,24 +66,31 @@ export interface CalibrationResult {
 }
 
 /**
- * Evaluate the calibration loss of a scenario, averaged over `replications` replications, and
- * the mean share of founded firms in the surveyed frame at the survey date.
+ * Evaluate the calibration loss of a scenario, averaged over `replications` replications, the
+ * mean share of founded firms in the surveyed frame at the survey date, and whether every
+ * target's mean over the replications lies within its band.
  */
 export function evaluate(
   s: Scenario,
   replications: number,
   extra?: ExtraLoss,
-): { loss: number; rows: CalibrationRow[]; frameShare: number } {
+): { loss: number; rows: CalibrationRow[]; frameShare: number; allInBand: boolean } {
   let loss = 0;
   let frameShare = 0;
   let rows: CalibrationRow[] = [];
+  const sums = new Map<string, number>();
   for (let r = 0; r < replications; r++) {
     const h = simulate(s, r);
     rows = calibrationTable(h);
     loss += calibrationLoss(rows) + (extra ? extra(s, r, h) : 0);
     frameShare += calibrationValues(h).frameSize / h.firms.n / replications;
+    for (const row of rows) sums.set(row.key, (sums.get(row.key) ?? 0) + row.simulated);
   }
-  return { loss: loss / replications, rows, frameShare };
+  const allInBand = rows.every((row) => {
+    const m = (sums.get(row.key) ?? Number.NaN) / replications;
+    return Number.isFinite(m) && m >= row.lo && m <= row.hi;
+  });
+  return { loss: loss / replications, rows, frameShare, allInBand };
 }
 
 /**
@@ -105,13 +112,17 @@ export function calibrate(
     minFrameShare?: number;
     /** A further loss term per replication (joint calibration with the survey's moments). */
     extraLoss?: ExtraLoss;
+    /** Reject a candidate unless every target's mean over the replications is in its band. */
+    requireInBand?: boolean;
     onStep?: (st: CalibrationStep) => void;
   },
 ): CalibrationResult {
   const minFrame = o.minFrameShare ?? 0;
   const run = (s: Scenario) => {
     const e = evaluate(s, reps, o.extraLoss);
-    return e.frameShare < minFrame ? { ...e, loss: Number.POSITIVE_INFINITY } : e;
+    return e.frameShare < minFrame || (o.requireInBand && !e.allInBand)
+      ? { ...e, loss: Number.POSITIVE_INFINITY }
+      : e;
   };
   const params = o.parameters ?? CALIBRATED;
   const reps = o.replications ?? 1;

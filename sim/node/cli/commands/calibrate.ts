@@ -18,7 +18,7 @@ export const calibrateCommand: Command = {
   name: "calibrate",
   summary: "Search the dynamics parameters that bring the calibration targets into their bands",
   usage:
-    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--min-frame-share F] [--survey-weight W] [--mechanisms] [--out best.json]",
+    "bgsim calibrate <scenario.json> [--iterations 200] [--firms 10000] [--replications 1] [--seed 1] [--min-frame-share F] [--survey-weight W] [--mechanisms] [--in-band] [--out best.json]",
   options: {
     iterations: { type: "string" },
     firms: { type: "string" },
@@ -27,6 +27,7 @@ export const calibrateCommand: Command = {
     "min-frame-share": { type: "string" },
     "survey-weight": { type: "string" },
     mechanisms: { type: "boolean" },
+    "in-band": { type: "boolean" },
     out: { type: "string" },
   },
   help: `How the baseline's "our calibration" values were chosen (docs/ODD.md, Calibration).
@@ -49,6 +50,9 @@ Options:
                 21 correlations of ((census of the frame - Table 1) / 0.02)^2 per replication
                 (the scenario's founding correlations held fixed; docs/calibration-survey.md);
                 default 0 (targets only)
+  --in-band     reject a candidate unless every target's mean over the replications lies in
+                its band (with --survey-weight: the closest survey fit among worlds whose
+                targets are all in band)
   --mechanisms  also search the uncertain mechanism parameters (the Morris factors of bgsim
                 selection): ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}]`).join(", ")}
   --out FILE    write the best values as JSON {"dynamics": {...}}`,
@@ -84,6 +88,7 @@ Options:
       seed,
       minFrameShare,
       parameters,
+      requireInBand: values["in-band"] === true,
       extraLoss: surveyWeight > 0 ? surveyLossTerm(surveyWeight) : undefined,
       onStep: (st) => {
         if (st.accepted || st.iteration % 20 === 0)

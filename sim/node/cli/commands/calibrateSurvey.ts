@@ -381,7 +381,9 @@ Options:
  * correction frame - founded. Elementary effects per full range of the parameter.
  */
 export function morrisText(scenario: Scenario, r: number, reps: number): string {
-  const k = MECHANISM_FACTORS.length;
+  // one more factor than there are parameters: a dummy that changes nothing, whose mu* is the
+  // Monte Carlo noise floor of the elementary effects
+  const k = MECHANISM_FACTORS.length + 1;
   const design = morrisDesign(r, k, 4, derive(scenario.seed, "selection-morris"));
   const labels = publishedPathLabels();
   const t0 = performance.now();
@@ -406,9 +408,9 @@ export function morrisText(scenario: Scenario, r: number, reps: number): string 
   const hyp = (l: string) => TABLE2.find((t) => `${t.from}->${t.to}` === l)?.hypothesis ?? "";
   const out: string[] = [
     `Morris screen of the mechanism parameters: ${r} trajectories x ${k + 1} points, ${reps} replications of ${scenario.dynamics.firms} firms per point; elementary effects per full range; output: the published path in the frame (simulated PERF), and the correction (frame - founded)`,
-    `Factors: ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}] (${f.what})`).join("; ")}`,
+    `Factors (and a dummy that changes nothing: its mu* is the noise floor): ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}] (${f.what})`).join("; ")}`,
   ];
-  const header = ["", "path", ...MECHANISM_FACTORS.map((f) => f.path.split(".")[1])];
+  const header = ["", "path", ...MECHANISM_FACTORS.map((f) => f.path), "dummy (noise floor)"];
   const rows = labels.map((l, q) => {
     const idx = morrisIndices(design.unit, design.changed, frame[q], k);
     return [hyp(l), l, ...idx.map((x) => `${fmt(x.muStar, 2)} (${fmt(x.mu, 2)})`)];
