@@ -289,9 +289,10 @@ Options:
   --morris R      also run a Morris screen (R trajectories) of the uncertain mechanism
                   parameters (${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}]`).join(", ")}):
                   mu* and mu of each published path in the frame (simulated PERF) and of
-                  the correction frame - founded, per full range of the parameter
+                  the correction frame - founded, per full range of the parameter; a dummy
+                  factor that only changes the replications gives the noise floor
   --morris-replications  replications averaged per design point (default 2; common random
-                  numbers: replications 0..n-1 at every point)`,
+                  numbers: the same replications at every point, offset by the dummy's level)`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim selection --help)");
@@ -299,6 +300,13 @@ Options:
     if (scenario.mode !== "dynamics")
       throw new UsageError(`${positionals[0]}: not a dynamics scenario`);
     const R = intOption(values.replications, "replications", 2, 10_000, 20);
+    const morris =
+      values.morris === undefined
+        ? null
+        : {
+            r: intOption(values.morris, "morris", 2, 1000, 4),
+            reps: intOption(values["morris-replications"], "morris-replications", 1, 100, 2),
+          };
     const firms = intOption(values.firms, "firms", 1000, 2_000_000, scenario.dynamics.firms);
     scenario = {
       ...scenario,
@@ -366,22 +374,20 @@ Options:
     );
     if (typeof values.out === "string" && values.out)
       writeAtomic(values.out, `${csv.join("\n")}\n`);
-    if (values.morris !== undefined) {
-      const r = intOption(values.morris, "morris", 2, 1000, 4);
-      const mr = intOption(values["morris-replications"], "morris-replications", 1, 100, 2);
-      console.log(`\n${morrisText(scenario, r, mr)}`);
-    }
+    if (morris) console.log(`\n${morrisText(scenario, morris.r, morris.reps)}`);
   },
 };
 
 /**
  * Morris screen of MECHANISM_FACTORS: r trajectories on a 4-level grid (sim/core/designs),
- * each design point simulated at replications 0..reps-1 (common random numbers) without the
- * survey; output per path: the published path in the frame with simulated PERF, and the
+ * each design point simulated at replications d*reps..d*reps+reps-1 (common random numbers;
+ * d = the dummy factor's grid level 0..3, so the dummy's elementary effects are pure Monte
+ * Carlo noise: the noise floor) without the survey; output per path: the published path in the frame with simulated PERF, and the
  * correction frame - founded. Elementary effects per full range of the parameter.
  */
 export function morrisText(scenario: Scenario, r: number, reps: number): string {
-  // one more factor than there are parameters: a dummy that changes nothing, whose mu* is the
+  // one more factor than there are parameters: a dummy that changes no parameter but moves the
+  // point to other replications (other random worlds), whose mu* is the Monte Carlo noise floor
   // Monte Carlo noise floor of the elementary effects
   const k = MECHANISM_FACTORS.length + 1;
   const design = morrisDesign(r, k, 4, derive(scenario.seed, "selection-morris"));
@@ -394,7 +400,8 @@ export function morrisText(scenario: Scenario, r: number, reps: number): string 
       MECHANISM_FACTORS.map((f, j) => [f.path, f.min + u[j] * (f.max - f.min)]),
     );
     const s = withDynamics(scenario, values);
-    const levels = Array.from({ length: reps }, (_, rep) => latentReplication(s, rep));
+    const offset = Math.round(u[k - 1] * 3) * reps;
+    const levels = Array.from({ length: reps }, (_, rep) => latentReplication(s, offset + rep));
     labels.forEach((l, q) => {
       const f = levels.reduce((a, x) => a + x.paths.frame[l], 0) / reps;
       const c = levels.reduce((a, x) => a + x.paths.frame[l] - x.paths.founded[l], 0) / reps;
@@ -408,7 +415,7 @@ export function morrisText(scenario: Scenario, r: number, reps: number): string 
   const hyp = (l: string) => TABLE2.find((t) => `${t.from}->${t.to}` === l)?.hypothesis ?? "";
   const out: string[] = [
     `Morris screen of the mechanism parameters: ${r} trajectories x ${k + 1} points, ${reps} replications of ${scenario.dynamics.firms} firms per point; elementary effects per full range; output: the published path in the frame (simulated PERF), and the correction (frame - founded)`,
-    `Factors (and a dummy that changes nothing: its mu* is the noise floor): ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}] (${f.what})`).join("; ")}`,
+    `Factors (and a dummy that changes no parameter but moves the point to other replications: its mu* is the Monte Carlo noise floor): ${MECHANISM_FACTORS.map((f) => `${f.path} [${f.min}, ${f.max}] (${f.what})`).join("; ")}`,
   ];
   const header = ["", "path", ...MECHANISM_FACTORS.map((f) => f.path), "dummy (noise floor)"];
   const rows = labels.map((l, q) => {
