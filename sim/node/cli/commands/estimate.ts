@@ -1,6 +1,16 @@
 import { csvParseRows } from "d3";
 import { type MardiaTest, mardia, mardiaAdvice } from "../../../../src/estimate/mardia.ts";
-import { estimatePathModel, singularCovariance } from "../../../../src/estimate/report.ts";
+import {
+  estimateWithMissing,
+  MISSING_METHODS,
+  type MissingMethod,
+  type MissingSummary,
+} from "../../../../src/estimate/missing/index.ts";
+import {
+  type EstimationReport,
+  estimatePathModel,
+  singularCovariance,
+} from "../../../../src/estimate/report.ts";
 import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { twoSidedP } from "../../../../src/math/distributions.ts";
 import { covariance, fromRows, type Mat } from "../../../../src/math/linalg.ts";
@@ -27,13 +37,14 @@ export const estimate: Command = {
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--missing listwise|fiml] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
     n: { type: "string" },
     alpha: { type: "string" },
     estimator: { type: "string" },
+    missing: { type: "string" },
     out: { type: "string" },
   },
   help: `Input: a CSV with one column per construct named ${CONSTRUCTS.join(", ")} (other columns are
@@ -59,6 +70,17 @@ Options:
                  Yuan-Bentler scaled chi-square; fit.json then adds lavaan's chisq.scaled,
                  chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
                  tli.robust, rmsea.robust, ... and Mardia's tests
+  --missing M    what to do with missing cells (empty, NA or "." in a model column; raw data
+                 only). Without it, a file with missing cells is refused, saying how many rows
+                 are affected. listwise: drop every row with a missing cell in the model's
+                 columns (lavaan's missing = "listwise"; the count is printed) and estimate
+                 as usual (MLR and Mardia's tests then use the complete rows). fiml:
+                 full-information ML, lavaan's missing = "ml": casewise likelihood with
+                 intercepts, SEs from the observed information, chi-square against the
+                 unrestricted model fitted by EM, baseline model with available-case means
+                 and variances; as lavaan (fixed.x), rows missing an exogenous variable are
+                 dropped (the count is printed); fit.json adds logl, unrestricted.logl, the
+                 intercepts and the missing-data summary; ML only, no modification indices
   --alpha A      significance level of the verdicts (default 0.05)
   --out DIR      output directory`,
   run({ values, positionals }) {
@@ -71,6 +93,18 @@ Options:
     if (estimatorArg !== "ML" && estimatorArg !== "MLR")
       throw new UsageError(`--estimator = "${estimatorArg}": must be ML or MLR`);
     const estimator: "ML" | "MLR" = estimatorArg;
+    const missingArg = values.missing as string | undefined;
+    if (missingArg !== undefined && !(MISSING_METHODS as readonly string[]).includes(missingArg))
+      throw new UsageError(`--missing = "${missingArg}": must be listwise or fiml`);
+    const missing = missingArg as MissingMethod | undefined;
+    if (missing && values["corr-matrix"])
+      throw new UsageError(
+        "--missing applies to raw data; a covariance or correlation matrix has no missing cells",
+      );
+    if (missing === "fiml" && estimator === "MLR")
+      throw new UsageError(
+        "--estimator MLR with --missing fiml is not available yet; use --estimator ML with --missing fiml, or --missing listwise",
+      );
     const modelArg = (values.model as string | undefined) ?? "published";
     let spec: ModelSpec | null = null;
     let syntax: { text: string; source: string } | null = null;
@@ -105,6 +139,8 @@ Options:
     let cov: Mat;
     let n: number;
     let data: Float64Array[] | undefined;
+    let fiml: { columns: Float64Array[]; n: number; incompleteRows: number } | null = null;
+    let listwise: { rows: number; dropped: number } | null = null;
     if (values["corr-matrix"]) {
       if (estimator === "MLR")
         throw new UsageError(
@@ -126,30 +162,71 @@ Options:
     } else {
       if (values.n !== undefined)
         throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
-      const d = parseDataCsv(text, file, vars);
-      n = d.n;
-      if (n < 2)
+      const d = parseDataCsv(text, file, vars, { missing: true });
+      if (d.incompleteRows > 0 && !missing) {
+        const byColumn = vars
+          .map((c, j) => ({ c, k: d.missingByColumn[j] }))
+          .filter((x) => x.k > 0)
+          .map((x) => `${x.c} ${x.k}`)
+          .join(", ");
         throw new UsageError(
-          `${file}: ${n} data rows; need more rows than the model's free parameters`,
+          `${file}: ${d.incompleteRows} of ${d.n} rows have missing values (empty, NA or ".") in the model's columns (missing cells: ${byColumn}); choose --missing listwise (drop those rows) or --missing fiml (full-information ML, lavaan's missing = "ml")`,
         );
-      cov = covariance(d.columns, n);
-      data = d.columns;
-      vars.forEach((c, j) => {
-        const v = cov[j * vars.length + j];
-        if (!Number.isFinite(v))
-          throw new UsageError(
-            `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+      }
+      if (missing === "fiml") {
+        fiml = { columns: d.columns, n: d.n, incompleteRows: d.incompleteRows };
+        n = d.n;
+        cov = new Float64Array(0);
+      } else {
+        let columns = d.columns;
+        n = d.n;
+        if (missing === "listwise" && d.incompleteRows > 0) {
+          const keep: number[] = [];
+          for (let i = 0; i < n; i++) if (!columns.some((c) => Number.isNaN(c[i]))) keep.push(i);
+          columns = columns.map((c) => Float64Array.from(keep, (i) => c[i]));
+          n = keep.length;
+          console.error(
+            `listwise deletion: dropped ${d.incompleteRows} of ${d.n} rows with missing values; ${n} rows used`,
           );
-      });
+          listwise = { rows: d.n, dropped: d.incompleteRows };
+        }
+        if (n < 2)
+          throw new UsageError(
+            `${file}: ${n} ${missing === "listwise" ? "complete " : ""}data rows; need more rows than the model's free parameters`,
+          );
+        cov = covariance(columns, n);
+        data = columns;
+        vars.forEach((c, j) => {
+          const v = cov[j * vars.length + j];
+          if (!Number.isFinite(v))
+            throw new UsageError(
+              `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+            );
+        });
+      }
     }
-    const singular = singularCovariance(cov, vars);
-    if (singular) throw new UsageError(`${file}: ${singular}`);
-    const r = estimatePathModel(structure, cov, n, {
-      alpha,
-      ...(estimator === "MLR" ? { estimator, data } : {}),
-    });
-    if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
-    const rep = r.report;
+    let rep: EstimationReport;
+    let missingSummary: MissingSummary | null = null;
+    if (fiml) {
+      const r = estimateWithMissing(structure, fiml.columns, fiml.n, { method: "fiml", alpha });
+      if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
+      rep = r.report;
+      missingSummary = r.missing;
+      n = r.missing.rowsUsed;
+      const m = r.missing;
+      console.error(
+        `FIML: ${m.incompleteRows} of ${m.rows} rows have missing values (${m.patterns} missing-data patterns among the rows used)${m.rowsDeletedExogenous ? `; ${m.rowsDeletedExogenous} rows missing an exogenous variable were dropped (as lavaan with fixed.x)` : ""}${m.rowsEmpty ? `; ${m.rowsEmpty} rows with no value were dropped` : ""}; ${m.rowsUsed} rows used`,
+      );
+    } else {
+      const singular = singularCovariance(cov, vars);
+      if (singular) throw new UsageError(`${file}: ${singular}`);
+      const r = estimatePathModel(structure, cov, n, {
+        alpha,
+        ...(estimator === "MLR" ? { estimator, data } : {}),
+      });
+      if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
+      rep = r.report;
+    }
     const mardiaTest = data ? mardia(data, n) : null;
     prepareOutputDir(dir, "estimate");
     const rows = rep.paths.map((x) => ({
@@ -207,9 +284,39 @@ Options:
     writeAtomic(outPath(dir, "estimates.csv"), toCsv(out));
     const modelName = spec ? spec.name : syntax!.source === "--model" ? "syntax" : syntax!.source;
     const extra = syntax ? { syntax: syntax.text, defined } : {};
+    const missingJson = missingSummary
+      ? {
+          missing: {
+            method: "fiml",
+            rows: missingSummary.rows,
+            incompleteRows: missingSummary.incompleteRows,
+            rowsUsed: missingSummary.rowsUsed,
+            rowsDeletedExogenous: missingSummary.rowsDeletedExogenous,
+            rowsEmpty: missingSummary.rowsEmpty,
+            patterns: missingSummary.patterns,
+          },
+          intercepts: missingSummary.intercepts,
+        }
+      : listwise
+        ? {
+            missing: {
+              method: "listwise",
+              rows: listwise.rows,
+              rowsDropped: listwise.dropped,
+              rowsUsed: n,
+            },
+          }
+        : {};
+    const fitJson = missingSummary
+      ? {
+          ...rep.fit,
+          logl: missingSummary.logl,
+          "unrestricted.logl": missingSummary.unrestrictedLogl,
+        }
+      : rep.fit;
     writeAtomic(
       outPath(dir, "fit.json"),
-      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: rep.fit, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
+      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...missingJson, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: missingSummary ? FIML_LABEL : "ML (lavaan-compatible), expected information, Wald z", fit: fitJson, ...missingJson, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
     );
     console.log(
       table(
@@ -243,6 +350,16 @@ Options:
         ),
       );
     }
+    const intercepts = missingSummary?.intercepts?.filter((x) => !x.fixed) ?? [];
+    if (intercepts.length) {
+      console.log("\nIntercepts (FIML):");
+      console.log(
+        table(
+          ["variable", "estimate", "se"],
+          intercepts.map((x) => [x.variable, fmt(x.est), fmt(x.se)]),
+        ),
+      );
+    }
     const f = rep.fit;
     console.log(
       `n = ${n}; chi-square = ${fmt(f.chisq, 2)}, df = ${f.df}, p = ${fmt(f.pvalue, 4)}, CFI = ${fmt(f.cfi)}, RMSEA = ${fmt(f.rmsea)}, SRMR = ${fmt(f.srmr)}`,
@@ -263,6 +380,9 @@ Options:
     console.error(`wrote ${outPath(dir, "estimates.csv")} and ${outPath(dir, "fit.json")}`);
   },
 };
+
+const FIML_LABEL =
+  'FIML (lavaan-compatible missing = "ml"): casewise ML with intercepts, observed-information SEs, chi-square against the EM-estimated unrestricted model, Wald z';
 
 const MLR_LABEL =
   'MLR (lavaan-compatible estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z';
