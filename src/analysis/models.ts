@@ -1,3 +1,4 @@
+import { estimateWithMissing } from "../estimate/missing/index.ts";
 import { type ParamTable, paramTable } from "../estimate/parameters.ts";
 import { type EstimateResult, estimatePathModel } from "../estimate/report.ts";
 import { BUILTIN_MODELS } from "../model/builtins.ts";
@@ -52,9 +53,28 @@ export const ANALYSIS_STEP_PREFIX = "analysis.";
 export function analysisModelStep(cfg: AnalysisModelConfig): AnalysisStep<EstimateResult> {
   return {
     key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
-    label: `Analysis model "${cfg.name}" (${cfg.estimator})`,
+    label: `Analysis model "${cfg.name}" (${cfg.missing === "fiml" ? "FIML" : cfg.estimator})`,
     run(observed, ctx) {
       const table = analysisTable(cfg.model);
+      if (cfg.missing === "fiml") {
+        // every respondent, NaN for a missing composite (complete data when nothing is missing)
+        const src =
+          observed.withMissing ??
+          (observed.columns ? { columns: observed.columns, n: observed.n } : null);
+        if (!src)
+          return {
+            ok: false,
+            error: `analysis "${cfg.name}": FIML needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items"`,
+          };
+        const cols = table.variables.map((v) => src.columns[observed.variables.indexOf(v)]);
+        const r = estimateWithMissing(table, cols, src.n, {
+          method: "fiml",
+          alpha: ctx.alpha,
+          modification: false,
+          rmseaInterval: false,
+        });
+        return r.ok ? { ok: true, report: r.report } : r;
+      }
       const cov = inOrder(observed.cov, observed.variables, table.variables);
       let data: Float64Array[] | undefined;
       if (cfg.estimator === "MLR") {

@@ -1,6 +1,6 @@
 import { covariance } from "../../math/linalg.ts";
 import type { ModelStructure } from "../../model/spec.ts";
-import { paramTable } from "../parameters.ts";
+import { type ParamTable, paramTable } from "../parameters.ts";
 import { buildReport, type EstimationReport, estimatePathModel } from "../report.ts";
 import { fitFiml } from "./fiml.ts";
 
@@ -50,7 +50,7 @@ export function incompleteRows(cols: readonly ArrayLike<number>[], n: number): n
 }
 
 export function estimateWithMissing(
-  structure: ModelStructure,
+  structure: ModelStructure | ParamTable,
   cols: readonly ArrayLike<number>[],
   n: number,
   options: {
@@ -84,7 +84,7 @@ export function estimateWithMissing(
       missing: { method: "listwise", rows: n, incompleteRows: incomplete, rowsUsed: m },
     };
   }
-  const r = fitFiml(paramTable(structure), cols, n, {
+  const r = fitFiml("params" in structure ? structure : paramTable(structure), cols, n, {
     ...(options.rmseaInterval === false ? { rmseaInterval: false } : {}),
   });
   if (!r.ok) return r;

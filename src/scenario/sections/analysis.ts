@@ -26,8 +26,19 @@ export const AnalysisModelSchema = z
       description:
         "ML: normal-theory SEs and chi-square; MLR: sandwich SEs and the Yuan-Bentler scaled chi-square (needs raw data: an item-level survey or a population draw)",
     }),
+    missing: z.enum(["listwise", "fiml"]).optional().meta({
+      description:
+        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (estimator ML only)',
+    }),
   })
   .superRefine((a, ctx) => {
+    if (a.missing === "fiml" && a.estimator === "MLR")
+      ctx.addIssue({
+        code: "custom",
+        path: ["missing"],
+        message:
+          '"fiml" is available with estimator ML only (MLR with FIML is not implemented yet)',
+      });
     if (a.model === "published" || a.model === "table1") return;
     const s = structureFromSyntax(a.model, CONSTRUCTS);
     if (!s.ok) ctx.addIssue({ code: "custom", path: ["model"], message: s.error });
@@ -52,7 +63,7 @@ export const AnalysisSection = z
   .optional()
   .meta({
     description:
-      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator }]",
+      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator, missing }]",
   });
 
 export type AnalysisModelConfig = z.output<typeof AnalysisModelSchema>;
