@@ -61,8 +61,21 @@ export function meanSkipProbability(a: number, b: number): number {
   return s;
 }
 
+/** Intercepts by (share, strength): the bisection is costly and the pairs are few. */
+const intercepts = new Map<string, number>();
+
 /** The intercept a with E[logistic(a + b eta)] = share (bisection; share in (0, 1)). */
 export function skipIntercept(share: number, b: number): number {
+  const key = `${share}/${b}`;
+  const known = intercepts.get(key);
+  if (known !== undefined) return known;
+  if (intercepts.size >= 256) intercepts.clear();
+  const a = solveIntercept(share, b);
+  intercepts.set(key, a);
+  return a;
+}
+
+function solveIntercept(share: number, b: number): number {
   let lo = -60;
   let hi = 60;
   for (let it = 0; it < 200 && hi - lo > 1e-13; it++) {

@@ -25,8 +25,8 @@ import {
  *   incomplete data, summed over missing-data patterns) with step halving, from the complete-data
  *   ML fit to the EM covariance matrix;
  * - standard errors: information = "observed" (observed.information = "hessian"): the inverse of
- *   minus the Hessian of the log-likelihood, here by a fourth-order central difference of the
- *   analytic gradient, as lavaan's lav_model_hessian does;
+ *   minus the Hessian of the log-likelihood, here by central differences of the analytic
+ *   gradient (lavaan's lav_model_hessian also differentiates its gradient numerically);
  * - chi-square = 2 (logl_h1 - logl_h0), h1 the unrestricted model fitted by EM (em.ts); the
  *   baseline model (for CFI, TLI) keeps the exogenous block and makes every other variable
  *   independent with its own mean and variance, whose ML estimates are the available-case mean
@@ -131,6 +131,12 @@ function jacobians(s: Setup, A: Mat, Sigma: Mat, mu: Float64Array) {
   return { dS, dM };
 }
 
+/** Position of the pair (a, b), a <= b, in vech order (row by row of the upper triangle). */
+function vechIndex(a: number, b: number, p: number): number {
+  const [i, j] = a <= b ? [a, b] : [b, a];
+  return i * p - (i * (i - 1)) / 2 + (j - i);
+}
+
 /** Gradient of the log-likelihood and, with `withInfo`, the expected information (q x q). */
 function gradient(
   s: Setup,
@@ -141,11 +147,14 @@ function gradient(
   const p = s.table.p;
   const inv = patternInverses(s.patterns, Sigma, p);
   if (!inv) return null;
-  const { dS, dM } = jacobians(s, A, Sigma, mu);
   const q = psi.length;
+  const jac = withInfo ? jacobians(s, A, Sigma, mu) : null;
   const G = zeros(p);
   const gmu = new Float64Array(p);
   const info = withInfo ? new Float64Array(q * q) : null;
+  const nv = (p * (p + 1)) / 2;
+  const Mmu = withInfo ? new Float64Array(p * p) : null;
+  const Mcov = withInfo ? new Float64Array(nv * nv) : null;
   s.patterns.forEach((g, gi) => {
     const o = g.obs;
     const k = o.length;
@@ -174,23 +183,48 @@ function gradient(
         G[o[a] * p + o[b]] += g.n * (t + Wd[a] * Wd[b] - W[a * k + b]);
       }
     }
-    if (!info) return;
-    // 0.5 tr(W dS_k W dS_l) + dmu_k' W dmu_l on the observed block
-    const M = dS.map((D) => {
-      const out = new Float64Array(k * k);
-      for (let a = 0; a < k; a++)
-        for (let b = 0; b < k; b++) {
-          let t = 0;
-          for (let c = 0; c < k; c++) t += W[a * k + c] * D[o[c] * p + o[b]];
-          out[a * k + b] = t;
-        }
+    if (!Mmu || !Mcov) return;
+    // the pattern's information about (mu, vech Sigma), embedded: W for the means and
+    // 0.5 tr(W E_ab W E_cd) = (f_ab f_cd / 4)(W_ad W_bc + W_ac W_bd) for the covariances
+    // (E_ab the symmetric unit matrix of the pair, f_ab = 2 off the diagonal, 1 on it)
+    for (let x = 0; x < k; x++)
+      for (let y = 0; y < k; y++) Mmu[o[x] * p + o[y]] += g.n * W[x * k + y];
+    for (let x = 0; x < k; x++)
+      for (let y = x; y < k; y++) {
+        const u = vechIndex(o[x], o[y], p);
+        const fu = x === y ? 1 : 2;
+        for (let z = 0; z < k; z++)
+          for (let w = z; w < k; w++) {
+            const v = vechIndex(o[z], o[w], p);
+            const fv = z === w ? 1 : 2;
+            Mcov[u * nv + v] +=
+              g.n * fu * fv * 0.25 * (W[x * k + w] * W[y * k + z] + W[x * k + z] * W[y * k + w]);
+          }
+      }
+  });
+  if (info && jac && Mmu && Mcov) {
+    // I = Delta' M Delta, Delta the derivatives of (mu, vech Sigma)
+    const { dS, dM } = jac;
+    const V = dS.map((D) => {
+      const out = new Float64Array(nv);
+      for (let a = 0; a < p; a++)
+        for (let b = a; b < p; b++) out[vechIndex(a, b, p)] = D[a * p + b];
       return out;
     });
-    const WM = dM.map((m) => {
-      const out = new Float64Array(k);
-      for (let a = 0; a < k; a++) {
+    const MV = V.map((vx) => {
+      const out = new Float64Array(nv);
+      for (let u = 0; u < nv; u++) {
         let t = 0;
-        for (let b = 0; b < k; b++) t += W[a * k + b] * m[o[b]];
+        for (let v = 0; v < nv; v++) t += Mcov[u * nv + v] * vx[v];
+        out[u] = t;
+      }
+      return out;
+    });
+    const Mm = dM.map((m) => {
+      const out = new Float64Array(p);
+      for (let a = 0; a < p; a++) {
+        let t = 0;
+        for (let b = 0; b < p; b++) t += Mmu[a * p + b] * m[b];
         out[a] = t;
       }
       return out;
@@ -198,44 +232,70 @@ function gradient(
     for (let x = 0; x < q; x++)
       for (let y = 0; y <= x; y++) {
         let t = 0;
-        const mx = M[x];
-        const my = M[y];
-        for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) t += mx[a * k + b] * my[b * k + a];
-        let u = 0;
-        for (let a = 0; a < k; a++) u += dM[x][o[a]] * WM[y][a];
-        const v = g.n * (0.5 * t + u);
-        info[x * q + y] += v;
-        if (x !== y) info[y * q + x] += v;
+        for (let u = 0; u < nv; u++) t += V[x][u] * MV[y][u];
+        for (let a = 0; a < p; a++) t += dM[x][a] * Mm[y][a];
+        info[x * q + y] = t;
+        info[y * q + x] = t;
       }
-  });
-  const grad = new Float64Array(q);
-  for (let x = 0; x < q; x++) {
-    let t = 0;
-    const D = dS[x];
-    for (let a = 0; a < p * p; a++) t += G[a] * D[a];
-    let u = 0;
-    for (let a = 0; a < p; a++) u += gmu[a] * dM[x][a];
-    grad[x] = 0.5 * t + u;
   }
+  // g_k = 0.5 tr(G dSigma_k) + gmu' dmu_k, with dSigma_k = x y' + y x' for each place of the
+  // parameter (x = A[:, i]; y = Sigma[j, :] for a path j -> i, A[:, j] for a covariance i ~~ j,
+  // A[:, i] / 2 for a variance): 0.5 tr(G dSigma_k) = x' G y; dmu = A[:, i] mu_j for a path
+  const grad = new Float64Array(q);
+  const Gy = new Float64Array(p);
+  s.free.forEach((k, a) => {
+    const par = s.table.params[k];
+    let t = 0;
+    for (const pl of par.also ? [par, ...par.also] : [par]) {
+      const { kind, i, j } = pl;
+      for (let r = 0; r < p; r++) {
+        let u = 0;
+        for (let c = 0; c < p; c++) {
+          const y =
+            kind === "path"
+              ? Sigma[j * p + c]
+              : kind === "variance"
+                ? 0.5 * A[c * p + i]
+                : A[c * p + j];
+          u += G[r * p + c] * y;
+        }
+        Gy[r] = u;
+      }
+      for (let r = 0; r < p; r++) t += A[r * p + i] * Gy[r];
+      if (kind === "path") {
+        let m = 0;
+        for (let r = 0; r < p; r++) m += gmu[r] * A[r * p + i];
+        t += m * mu[j];
+      }
+    }
+    grad[a] = t;
+  });
+  s.endo.forEach((v, b) => {
+    let m = 0;
+    for (let r = 0; r < p; r++) m += gmu[r] * A[r * p + v];
+    grad[s.free.length + b] = m;
+  });
   return { grad, info };
 }
 
-/** Minus the Hessian of the log-likelihood by a fourth-order central difference of the gradient. */
-function observedInformation(s: Setup, psi: Float64Array, h = 1e-4): Float64Array | null {
+/**
+ * Minus the Hessian of the log-likelihood by central differences of the analytic gradient,
+ * step h (relative to the parameter's size), symmetrised.
+ */
+function observedInformation(s: Setup, psi: Float64Array, h = 1e-5): Float64Array | null {
   const q = psi.length;
   const H = new Float64Array(q * q);
   for (let c = 0; c < q; c++) {
+    const step = h * Math.max(1, Math.abs(psi[c]));
     const at = (delta: number) => {
       const x = Float64Array.from(psi);
       x[c] += delta;
       return gradient(s, x, false)?.grad ?? null;
     };
-    const l2 = at(-2 * h);
-    const l1 = at(-h);
-    const r1 = at(h);
-    const r2 = at(2 * h);
-    if (!l2 || !l1 || !r1 || !r2) return null;
-    for (let r = 0; r < q; r++) H[r * q + c] = -(l2[r] - 8 * l1[r] + 8 * r1[r] - r2[r]) / (12 * h);
+    const l1 = at(-step);
+    const r1 = at(step);
+    if (!l1 || !r1) return null;
+    for (let r = 0; r < q; r++) H[r * q + c] = -(r1[r] - l1[r]) / (2 * step);
   }
   for (let r = 0; r < q; r++)
     for (let c = 0; c < r; c++) {
