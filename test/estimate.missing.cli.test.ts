@@ -25,7 +25,7 @@ describe("bgsim estimate --missing", () => {
     const r = bgsim("estimate", mar, "--out", join(tmp(), "o"));
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      '129 of 250 rows have missing values (empty, NA or ".") in the model\'s columns (missing cells: GTC 43, UPD 50, QF 50, PERF 41); choose --missing listwise (drop those rows) or --missing fiml',
+      '129 of 250 rows have missing values (empty, NA, NaN or ".") in the model\'s columns (missing cells: GTC 43, UPD 50, QF 50, PERF 41); choose --missing listwise (drop those rows) or --missing fiml',
     );
   });
 

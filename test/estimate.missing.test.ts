@@ -137,11 +137,11 @@ describe("listwise deletion agrees with lavaan's missing = 'listwise'", () => {
 describe("data with missing cells", () => {
   const head = CONSTRUCTS.join(",");
   const row = "1,2,3,4,5,6,7";
-  it("reads empty, NA and '.' cells as missing and counts the rows", () => {
-    const text = `${head}\n${row}\n1,2,,4,5,6,7\n1,NA,3,4,.,6,7\n${row}\n`;
+  it("reads empty, NA, NaN and '.' cells as missing and counts the rows", () => {
+    const text = `${head}\n${row}\n1,2,,4,5,6,7\n1,NA,3,4,.,6,7\n${row}\n1,2,3,4,5,6,NaN\n`;
     const d = parseDataCsv(text, "f.csv", CONSTRUCTS, { missing: true });
-    expect(d.incompleteRows).toBe(2);
-    expect(d.missingByColumn).toEqual([0, 1, 1, 0, 1, 0, 0]);
+    expect(d.incompleteRows).toBe(3);
+    expect(d.missingByColumn).toEqual([0, 1, 1, 0, 1, 0, 1]);
     expect(d.columns[2][1]).toBeNaN();
     expect(d.columns[4][2]).toBeNaN();
   });
@@ -154,7 +154,7 @@ describe("data with missing cells", () => {
     expect(() =>
       parseDataCsv(`${head}\n1,2,n/a,4,5,6,7\n`, "f.csv", CONSTRUCTS, { missing: true }),
     ).toThrow(
-      'row 2, column GTC: "n/a" is not a number (a plain decimal number is expected; a missing value is an empty cell, NA or ".")',
+      'row 2, column GTC: "n/a" is not a number (a plain decimal number is expected; a missing value is an empty cell, NA, NaN or ".")',
     );
   });
 });

@@ -51,15 +51,15 @@ function parseWithHeader(text: string, file: string, needed: readonly string[]) 
 }
 
 /**
- * The cells read as missing with `missing: true`: empty (also only spaces), NA and "." (R's,
- * SPSS's and Stata's usual codes). Anything else that is not a number is an error.
+ * The cells read as missing with `missing: true`: empty (also only spaces), NA, NaN and "."
+ * (the usual codes of spreadsheets, R, SPSS and Stata; bgsim survey writes NaN for a missing
+ * composite). Anything else that is not a number is an error.
  */
-export const MISSING_CELLS = ["", "NA", "."] as const;
+export const MISSING_CELLS = ["", "NA", "NaN", "."] as const;
 
 export function isMissingCell(cell: string | undefined): boolean {
   if (cell === undefined) return false;
-  const t = cell.trim();
-  return t === "" || t === "NA" || t === ".";
+  return (MISSING_CELLS as readonly string[]).includes(cell.trim());
 }
 
 export interface DataColumns {
@@ -72,7 +72,7 @@ export interface DataColumns {
 }
 
 /**
- * The needed columns as numbers. With `missing`, empty, NA and "." cells are NaN (counted);
+ * The needed columns as numbers. With `missing`, empty, NA, NaN and "." cells are NaN (counted);
  * without it, they are errors like any other cell that is not a number.
  */
 export function parseDataCsv(
@@ -99,7 +99,7 @@ export function parseDataCsv(
       const x = cellNumber(cell);
       if (!Number.isFinite(x))
         throw new UsageError(
-          `${file}: row ${i + 2}, column ${c}: "${shown(cell ?? "")}" is not a number${cell !== undefined && DECIMAL.test(cell) ? " of finite size" : ` (a plain decimal number is expected${options.missing ? '; a missing value is an empty cell, NA or "."' : ""})`}`,
+          `${file}: row ${i + 2}, column ${c}: "${shown(cell ?? "")}" is not a number${cell !== undefined && DECIMAL.test(cell) ? " of finite size" : ` (a plain decimal number is expected${options.missing ? '; a missing value is an empty cell, NA, NaN or "."' : ""})`}`,
         );
       columns[j][i] = x;
     });

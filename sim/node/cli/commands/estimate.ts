@@ -70,8 +70,8 @@ Options:
                  Yuan-Bentler scaled chi-square; fit.json then adds lavaan's chisq.scaled,
                  chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
                  tli.robust, rmsea.robust, ... and Mardia's tests
-  --missing M    what to do with missing cells (empty, NA or "." in a model column; raw data
-                 only). Without it, a file with missing cells is refused, saying how many rows
+  --missing M    what to do with missing cells (empty, NA, NaN or "." in a model column; raw
+                 data only). Without it, a file with missing cells is refused, saying how many rows
                  are affected. listwise: drop every row with a missing cell in the model's
                  columns (lavaan's missing = "listwise"; the count is printed) and estimate
                  as usual (MLR and Mardia's tests then use the complete rows). fiml:
@@ -170,7 +170,7 @@ Options:
           .map((x) => `${x.c} ${x.k}`)
           .join(", ");
         throw new UsageError(
-          `${file}: ${d.incompleteRows} of ${d.n} rows have missing values (empty, NA or ".") in the model's columns (missing cells: ${byColumn}); choose --missing listwise (drop those rows) or --missing fiml (full-information ML, lavaan's missing = "ml")`,
+          `${file}: ${d.incompleteRows} of ${d.n} rows have missing values (empty, NA, NaN or ".") in the model's columns (missing cells: ${byColumn}); choose --missing listwise (drop those rows) or --missing fiml (full-information ML, lavaan's missing = "ml")`,
         );
       }
       if (missing === "fiml") {
