@@ -82,4 +82,18 @@ describe("bgsim estimate --missing", () => {
     expect(mlr.code).toBe(2);
     expect(mlr.err).toContain("--estimator MLR with --missing fiml is not available yet");
   });
+
+  it("bgsim survey --cfa refuses a survey with item non-response, naming the field", () => {
+    const r = bgsim(
+      "survey",
+      "scenarios/missing/item-nonresponse-mar.json",
+      "--cfa",
+      "--out",
+      join(tmp(), "o"),
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "--cfa needs every item answered, but the scenario's survey.itemNonresponse",
+    );
+  });
 });
