@@ -38,7 +38,7 @@ export function run(): void {
   const d = parseDataCsv(readFileSync(FILE, "utf8"), FILE, structure.variables, {
     missing: true,
   });
-  const fit = (method: "fiml" | "listwise") => () => {
+  const fitWith = (method: "fiml" | "listwise") => () => {
     const r = estimateWithMissing(structure, d.columns, d.n, {
       method,
       modification: false,
@@ -46,8 +46,8 @@ export function run(): void {
     });
     if (!r.ok) throw new Error(r.error);
   };
-  const fiml = medianMs(fit("fiml"), 50, 5);
-  const listwise = medianMs(fit("listwise"), 200, 20);
+  const fiml = medianMs(fitWith("fiml"), 50, 5);
+  const listwise = medianMs(fitWith("listwise"), 200, 20);
   console.log(`FIML, published model, n = 250 (129 incomplete): ${fiml.toFixed(2)} ms per fit`);
   console.log(`listwise deletion, same data: ${(listwise * 1000).toFixed(0)} us per fit`);
   const r = spawnSync("Rscript", ["-e", LAVAAN, FILE, "20"], { encoding: "utf8" });
