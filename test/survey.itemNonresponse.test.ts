@@ -235,5 +235,8 @@ describe("item non-response in the virtual survey", () => {
     expect(lw.paths.map((x) => x.est)).toEqual(a.paths.map((x) => x.est));
     expect(fiml.paths.map((x) => x.est)).not.toEqual(lw.paths.map((x) => x.est));
     expect(a.outcomes["survey.nComplete"]).toBe(a.n);
+    // FIML's own n (every respondent with IEO and IMO) is recorded beside the listwise n
+    expect(fiml.fit.n).toBeGreaterThan(a.n);
+    expect(lw.fit.n).toBeUndefined();
   });
 });

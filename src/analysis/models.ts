@@ -42,7 +42,8 @@ export interface AnalysisResult {
   name: string;
   estimator: "ML" | "MLR";
   paths: PathResult[];
-  fit: ReplicationResult["fit"];
+  /** With missing "fiml", also n: the rows FIML used (the observation's n is listwise). */
+  fit: ReplicationResult["fit"] & { n?: number };
   /** MLR only: the Yuan-Bentler scaled chi-square and its p-value. */
   scaled?: { chisq: number; pvalue: number };
 }
@@ -125,7 +126,15 @@ export function analysisResult(
       p: x.p,
       verdict: x.verdict,
     })),
-    fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
+    fit: {
+      chisq: f.chisq,
+      df: f.df,
+      pvalue: f.pvalue,
+      cfi: f.cfi,
+      rmsea: f.rmsea,
+      srmr: f.srmr,
+      ...(cfg.missing === "fiml" ? { n: r.n } : {}),
+    },
     ...(r.robust
       ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }
       : {}),
