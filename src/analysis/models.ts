@@ -1,4 +1,5 @@
 import { type BootstrapResult, bootstrapPathModel } from "../estimate/bootstrap.ts";
+import { estimateWithMissing } from "../estimate/missing/index.ts";
 import { type ParamTable, paramTable } from "../estimate/parameters.ts";
 import { type EstimateResult, estimatePathModel } from "../estimate/report.ts";
 import { BUILTIN_MODELS } from "../model/builtins.ts";
@@ -52,7 +53,8 @@ export interface AnalysisResult {
   name: string;
   estimator: "ML" | "MLR";
   paths: PathResult[];
-  fit: ReplicationResult["fit"];
+  /** With missing "fiml", also n: the rows FIML used (the observation's n is listwise). */
+  fit: ReplicationResult["fit"] & { n?: number };
   /** MLR only: the Yuan-Bentler scaled chi-square and its p-value. */
   scaled?: { chisq: number; pvalue: number };
 }
@@ -66,9 +68,28 @@ export function analysisModelStep(
 ): AnalysisStep<AnalysisEstimate> {
   return {
     key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
-    label: `Analysis model "${cfg.name}" (${cfg.estimator})`,
+    label: `Analysis model "${cfg.name}" (${cfg.missing === "fiml" ? "FIML" : cfg.estimator})`,
     run(observed, ctx) {
       const table = analysisTable(cfg.model, indirect);
+      if (cfg.missing === "fiml") {
+        // every respondent, NaN for a missing composite (complete data when nothing is missing)
+        const src =
+          observed.withMissing ??
+          (observed.columns ? { columns: observed.columns, n: observed.n } : null);
+        if (!src)
+          return {
+            ok: false,
+            error: `analysis "${cfg.name}": FIML needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items"`,
+          };
+        const cols = table.variables.map((v) => src.columns[observed.variables.indexOf(v)]);
+        const r = estimateWithMissing(table, cols, src.n, {
+          method: "fiml",
+          alpha: ctx.alpha,
+          modification: false,
+          rmseaInterval: false,
+        });
+        return r.ok ? { ok: true, report: r.report } : r;
+      }
       const cov = inOrder(observed.cov, observed.variables, table.variables);
       let data: Float64Array[] | undefined;
       if (cfg.estimator === "MLR" || cfg.bootstrap) {
@@ -161,7 +182,15 @@ export function analysisResult(
     name: cfg.name,
     estimator: cfg.estimator,
     paths,
-    fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
+    fit: {
+      chisq: f.chisq,
+      df: f.df,
+      pvalue: f.pvalue,
+      cfi: f.cfi,
+      rmsea: f.rmsea,
+      srmr: f.srmr,
+      ...(cfg.missing === "fiml" ? { n: r.n } : {}),
+    },
     ...(r.robust
       ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }
       : {}),

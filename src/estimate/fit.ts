@@ -75,7 +75,6 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const npar = table.params.length - (px * (px + 1)) / 2;
   const df = (p * (p + 1)) / 2 - table.params.length;
   const chisq = Math.max(0, n * res.fmin);
-  const pvalue = df > 0 ? chiSquareUpper(chisq, df) : Number.NaN;
 
   // baseline: exogenous block as observed, everything else independent
   const base = new Float64Array(p * p);
@@ -88,6 +87,30 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const baselineChisq = n * (logdet(base, p) - logdet(S, p));
   const baselineDf = (p * (p + 1)) / 2 - ((px * (px + 1)) / 2 + (p - px));
 
+  return fitFromChiSquares(
+    { chisq, df, baselineChisq, baselineDf, n, npar, srmr: srmrOf(S, Sigma, p) },
+    rmseaInterval,
+  );
+}
+
+/**
+ * The fit indices from the model's and the baseline model's chi-square (lavaan's formulas for
+ * the standard test): p-value, CFI, TLI, RMSEA with its 90% interval (when `rmseaInterval`).
+ */
+export function fitFromChiSquares(
+  x: {
+    chisq: number;
+    df: number;
+    baselineChisq: number;
+    baselineDf: number;
+    n: number;
+    npar: number;
+    srmr: number;
+  },
+  rmseaInterval = true,
+): FitIndices {
+  const { chisq, df, baselineChisq, baselineDf, n, npar, srmr } = x;
+  const pvalue = df > 0 ? chiSquareUpper(chisq, df) : Number.NaN;
   const d = Math.max(chisq - df, 0);
   const dB = Math.max(baselineChisq - baselineDf, 0);
   const cfi = dB === 0 && d === 0 ? 1 : 1 - d / Math.max(d, dB);
@@ -103,7 +126,6 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const rmseaLower = interval.lower;
   const rmseaUpper = interval.upper;
   const rmseaPClose = interval.pClose;
-  const srmr = srmrOf(S, Sigma, p);
   return {
     chisq,
     df,

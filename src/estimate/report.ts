@@ -9,7 +9,7 @@ import {
   rSquared,
 } from "./coefficients.ts";
 import { type FitIndices, fitIndices } from "./fit.ts";
-import { fitML, type MLOptions } from "./ml.ts";
+import { fitML, type MLOptions, type MLResult } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
 import type { ParamTable } from "./parameters.ts";
 import { type RobustFitIndices, robustEstimate } from "./robust.ts";
@@ -101,6 +101,26 @@ export function estimatePathModel(
     result = { ...r.result, vcov: rob.result.vcov };
     robust = rob.result.fit;
   }
+  return {
+    ok: true,
+    report: buildReport(result, fit, {
+      alpha,
+      modification: options.modification === false ? [] : modificationIndices(r.result),
+      ...(robust ? { robust } : {}),
+    }),
+  };
+}
+
+/**
+ * The report of a fitted model from its result (estimates and vcov) and fit indices: parameter
+ * rows with hypotheses and verdicts, R-squared, defined parameters.
+ */
+export function buildReport(
+  result: MLResult,
+  fit: FitIndices,
+  extra: { alpha: number; modification: ModificationIndex[]; robust?: RobustFitIndices },
+): EstimationReport {
+  const { alpha, robust } = extra;
   const all = parameterEstimates(result);
   // the rows are fresh objects: a path row gets its hypothesis and verdict added in place
   const paths: PathEstimate[] = [];
@@ -116,19 +136,19 @@ export function estimatePathModel(
     else variances.push(x);
   }
   const report: EstimationReport = {
-    n,
+    n: result.n,
     alpha,
     paths,
     covariances,
     variances,
     r2: rSquared(result),
     fit,
-    modification: options.modification === false ? [] : modificationIndices(r.result),
-    iterations: r.result.iterations,
+    modification: extra.modification,
+    iterations: result.iterations,
     ...(robust ? { robust } : {}),
   };
   if (result.table.defined.length) report.defined = definedEstimates(result, all);
-  return { ok: true, report };
+  return report;
 }
 
 const fmtCoef = (x: number) =>

@@ -4,6 +4,7 @@ import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { sampleCovariance } from "../random/wishart.ts";
 import type { SurveyConfig } from "./config.ts";
 import type { SurveyUniverse } from "./frame.ts";
+import { completeRowIndices, selectRows } from "./itemNonresponse.ts";
 import { drawPlaceholderFrame } from "./placeholderFrame.ts";
 import { type SurveyPlan, surveyPlanFor } from "./plan.ts";
 import { runSurvey, type SurveyOutput, SurveyRunError } from "./survey.ts";
@@ -21,6 +22,13 @@ export interface SurveyStageResult {
   outcomes: Record<string, number>;
   /** The full survey (null on the Wishart shortcut). */
   output: SurveyOutput | null;
+  /**
+   * With item non-response that left composites missing: every usable respondent's composites
+   * (NaN = missing). `cov` and `n` are then those of the complete rows (listwise deletion, the
+   * default analysis), and `completeColumns` their composites.
+   */
+  withMissing?: { columns: Float64Array[]; n: number; incompleteRows: number };
+  completeColumns?: Float64Array[];
   universe: SurveyUniverse | null;
   plan: SurveyPlan;
 }
@@ -148,10 +156,35 @@ function surveyStage(
       "survey.responseRate",
       `the survey got ${out.n} usable response; raise survey.responseRate or survey.mailed`,
     );
+  const outcomes = surveyOutcomes(out, alpha, placeholder);
+  const keep = out.itemNonresponse ? completeRowIndices(out.composites, out.n) : null;
+  if (out.itemNonresponse) {
+    outcomes["survey.itemMissingShare"] = out.itemNonresponse.itemMissingShare;
+    outcomes["survey.compositeMissingShare"] = out.itemNonresponse.compositeMissingShare;
+    outcomes["survey.nComplete"] = keep ? keep.length : out.n;
+  }
+  if (keep) {
+    if (keep.length < 2)
+      throw new SurveyRunError(
+        "survey.itemNonresponse",
+        `item non-response left ${keep.length} of ${out.n} respondents with every composite; lower survey.itemNonresponse.share or minAnswered`,
+      );
+    const complete = selectRows(out.composites, keep);
+    return {
+      cov: covariance(complete, keep.length),
+      n: keep.length,
+      outcomes,
+      output: out,
+      universe,
+      plan,
+      withMissing: { columns: out.composites, n: out.n, incompleteRows: out.n - keep.length },
+      completeColumns: complete,
+    };
+  }
   return {
     cov: covariance(out.composites, out.n),
     n: out.n,
-    outcomes: surveyOutcomes(out, alpha, placeholder),
+    outcomes,
     output: out,
     universe,
     plan,

@@ -6,6 +6,7 @@ import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import { ATTRIBUTE_NAMES, type FrameCriteria, type SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
+import { applyItemNonresponse, type ItemNonresponseSummary } from "./itemNonresponse.ts";
 import type { SurveyPlan } from "./plan.ts";
 import { correlation, cronbachAlpha } from "./reliability.ts";
 import { answerItems, compositeItemColumns } from "./responses.ts";
@@ -19,7 +20,7 @@ import { type TTest, welch } from "./ttest.ts";
  * paper's check variables).
  *
  * Streams: derive(seed, replication, "survey", stage) for stage = "mailing", "response",
- * "items"; the universe itself is drawn by the caller (placeholder frame or dynamics).
+ * "items", "item-nonresponse"; the universe itself is drawn by the caller (placeholder frame or dynamics).
  */
 export interface SurveyStreams {
   seed: StreamKeyPart;
@@ -44,6 +45,8 @@ export interface SurveyOutput {
   /** Per construct: sample Cronbach's alpha (items level) and squared correlation of the
    * composite with the true score, over the usable respondents. */
   sampleReliability: { construct: string; alpha: number | null; r2True: number }[];
+  /** With item non-response (itemNonresponse.ts): skipped items NaN, composites may be NaN. */
+  itemNonresponse?: ItemNonresponseSummary;
 }
 
 /** A survey that cannot be completed as configured (e.g. no usable responses). */
@@ -142,11 +145,24 @@ export function runSurvey(
   const is = derive(streams.seed, streams.replication, "survey", "items");
   let composites: Float64Array[];
   let items: Float64Array[] | null = null;
+  let itemNonresponse: ItemNonresponseSummary | undefined;
   if (cfg.level === "items") {
     const fmt = cfg.responses;
     const ans = answerItems(plan.instrument, plan.scales, fmt, universe.latent, rows, is);
     composites = ans.composites;
     items = ans.scored;
+    if (cfg.itemNonresponse) {
+      const nr = applyItemNonresponse(
+        plan.instrument,
+        cfg.itemNonresponse,
+        universe.latent,
+        rows,
+        items,
+        derive(streams.seed, streams.replication, "survey", "item-nonresponse"),
+      );
+      composites = nr.composites;
+      itemNonresponse = nr.summary;
+    }
   } else {
     composites = compositeLevel(plan, universe.latent, rows, is);
   }
@@ -201,6 +217,7 @@ export function runSurvey(
     items: options.keepItems || cfg.level === "items" ? items : null,
     checks: { earlyLate, respondents },
     sampleReliability,
+    ...(itemNonresponse ? { itemNonresponse } : {}),
   };
 }
 

@@ -168,7 +168,9 @@ export function analysisRows(
     for (const r of results) {
       const a = r.analyses?.find((x) => x.name === name);
       if (!a) continue;
-      for (const row of replicationRows([{ ...r, paths: a.paths, fit: a.fit }], alpha))
+      // an analysis model's own n when it has one (FIML uses more rows than the observation's n)
+      const n = a.fit.n ?? r.n;
+      for (const row of replicationRows([{ ...r, n, paths: a.paths, fit: a.fit }], alpha))
         out.push({
           analysis: name,
           ...row,

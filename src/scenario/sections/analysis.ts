@@ -52,8 +52,26 @@ export const AnalysisModelSchema = z
         description:
           "Nonparametric bootstrap in every replication (needs raw data: an item-level survey or a population draw): 95% intervals of the standardized paths and defined parameters, whose coverage and power (interval excluding 0) power reports as boot_coverage and boot_power",
       }),
+    missing: z.enum(["listwise", "fiml"]).optional().meta({
+      description:
+        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (estimator ML only)',
+    }),
   })
   .superRefine((a, ctx) => {
+    if (a.missing === "fiml" && a.estimator === "MLR")
+      ctx.addIssue({
+        code: "custom",
+        path: ["missing"],
+        message:
+          '"fiml" is available with estimator ML only (MLR with FIML is not implemented yet)',
+      });
+    if (a.missing === "fiml" && a.bootstrap)
+      ctx.addIssue({
+        code: "custom",
+        path: ["bootstrap"],
+        message:
+          'the bootstrap resamples complete rows: use it with missing "listwise" (the default), not "fiml"',
+      });
     if (a.model === "published" || a.model === "table1") return;
     const s = structureFromSyntax(a.model, CONSTRUCTS);
     if (!s.ok) ctx.addIssue({ code: "custom", path: ["model"], message: s.error });
@@ -78,7 +96,7 @@ export const AnalysisSection = z
   .optional()
   .meta({
     description:
-      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator, bootstrap? }]",
+      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator, missing?, bootstrap? }]",
   });
 
 export type AnalysisModelConfig = z.output<typeof AnalysisModelSchema>;

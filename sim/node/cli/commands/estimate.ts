@@ -1,8 +1,18 @@
 import { csvParseRows } from "d3";
 import { type BootstrapResult, bootstrapPathModel } from "../../../../src/estimate/bootstrap.ts";
 import { type MardiaTest, mardia, mardiaAdvice } from "../../../../src/estimate/mardia.ts";
+import {
+  estimateWithMissing,
+  MISSING_METHODS,
+  type MissingMethod,
+  type MissingSummary,
+} from "../../../../src/estimate/missing/index.ts";
 import { paramTable } from "../../../../src/estimate/parameters.ts";
-import { estimatePathModel, singularCovariance } from "../../../../src/estimate/report.ts";
+import {
+  type EstimationReport,
+  estimatePathModel,
+  singularCovariance,
+} from "../../../../src/estimate/report.ts";
 import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { twoSidedP } from "../../../../src/math/distributions.ts";
 import { covariance, fromRows, type Mat } from "../../../../src/math/linalg.ts";
@@ -38,7 +48,7 @@ export const estimate: Command = {
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--missing listwise|fiml] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
@@ -49,6 +59,7 @@ export const estimate: Command = {
     bootstrap: { type: "string" },
     "bootstrap-ci": { type: "string" },
     seed: { type: "string" },
+    missing: { type: "string" },
     out: { type: "string" },
   },
   help: `Input: a CSV with one column per construct named ${CONSTRUCTS.join(", ")} (other columns are
@@ -93,6 +104,17 @@ Options:
   --bootstrap-ci perc (default, percentile) or bca (bias-corrected and accelerated, Efron 1987)
   --seed S       seed of the resamples (integer, default 1): they come from the stream derived
                  from (S, 0, "bootstrap"), Bollen-Stine's from (S, 0, "bollen-stine")
+  --missing M    what to do with missing cells (empty, NA, NaN or "." in a model column; raw
+                 data only). Without it, a file with missing cells is refused, saying how many rows
+                 are affected. listwise: drop every row with a missing cell in the model's
+                 columns (lavaan's missing = "listwise"; the count is printed) and estimate
+                 as usual (MLR and Mardia's tests then use the complete rows). fiml:
+                 full-information ML, lavaan's missing = "ml": casewise likelihood with
+                 intercepts, SEs from the observed information, chi-square against the
+                 unrestricted model fitted by EM, baseline model with available-case means
+                 and variances; as lavaan (fixed.x), rows missing an exogenous variable are
+                 dropped (the count is printed); fit.json adds logl, unrestricted.logl, the
+                 intercepts and the missing-data summary; ML only, no modification indices
   --alpha A      significance level of the verdicts (default 0.05)
   --out DIR      output directory`,
   run({ values, positionals }) {
@@ -117,6 +139,22 @@ Options:
       for (const o of ["bootstrap-ci", "seed"])
         if (values[o] !== undefined)
           throw new UsageError(`--${o} applies only with --bootstrap R (the number of resamples)`);
+    const missingArg = values.missing as string | undefined;
+    if (missingArg !== undefined && !(MISSING_METHODS as readonly string[]).includes(missingArg))
+      throw new UsageError(`--missing = "${missingArg}": must be listwise or fiml`);
+    const missing = missingArg as MissingMethod | undefined;
+    if (missing && values["corr-matrix"])
+      throw new UsageError(
+        "--missing applies to raw data; a covariance or correlation matrix has no missing cells",
+      );
+    if (missing === "fiml" && estimator === "MLR")
+      throw new UsageError(
+        "--estimator MLR with --missing fiml is not available yet; use --estimator ML with --missing fiml, or --missing listwise",
+      );
+    if (boot && missing === "fiml")
+      throw new UsageError(
+        "--bootstrap resamples complete rows; use it with --missing listwise, not --missing fiml",
+      );
     const modelArg = (values.model as string | undefined) ?? "published";
     let spec: ModelSpec | null = null;
     let syntax: { text: string; source: string } | null = null;
@@ -164,6 +202,8 @@ Options:
     let cov: Mat;
     let n: number;
     let data: Float64Array[] | undefined;
+    let fiml: { columns: Float64Array[]; n: number; incompleteRows: number } | null = null;
+    let listwise: { rows: number; dropped: number } | null = null;
     if (values["corr-matrix"]) {
       if (estimator === "MLR")
         throw new UsageError(
@@ -189,30 +229,71 @@ Options:
     } else {
       if (values.n !== undefined)
         throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
-      const d = parseDataCsv(text, file, vars);
-      n = d.n;
-      if (n < 2)
+      const d = parseDataCsv(text, file, vars, { missing: true });
+      if (d.incompleteRows > 0 && !missing) {
+        const byColumn = vars
+          .map((c, j) => ({ c, k: d.missingByColumn[j] }))
+          .filter((x) => x.k > 0)
+          .map((x) => `${x.c} ${x.k}`)
+          .join(", ");
         throw new UsageError(
-          `${file}: ${n} data rows; need more rows than the model's free parameters`,
+          `${file}: ${d.incompleteRows} of ${d.n} rows have missing values (empty, NA, NaN or ".") in the model's columns (missing cells: ${byColumn}); choose --missing listwise (drop those rows) or --missing fiml (full-information ML, lavaan's missing = "ml")`,
         );
-      cov = covariance(d.columns, n);
-      data = d.columns;
-      vars.forEach((c, j) => {
-        const v = cov[j * vars.length + j];
-        if (!Number.isFinite(v))
-          throw new UsageError(
-            `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+      }
+      if (missing === "fiml") {
+        fiml = { columns: d.columns, n: d.n, incompleteRows: d.incompleteRows };
+        n = d.n;
+        cov = new Float64Array(0);
+      } else {
+        let columns = d.columns;
+        n = d.n;
+        if (missing === "listwise" && d.incompleteRows > 0) {
+          const keep: number[] = [];
+          for (let i = 0; i < n; i++) if (!columns.some((c) => Number.isNaN(c[i]))) keep.push(i);
+          columns = columns.map((c) => Float64Array.from(keep, (i) => c[i]));
+          n = keep.length;
+          console.error(
+            `listwise deletion: dropped ${d.incompleteRows} of ${d.n} rows with missing values; ${n} rows used`,
           );
-      });
+          listwise = { rows: d.n, dropped: d.incompleteRows };
+        }
+        if (n < 2)
+          throw new UsageError(
+            `${file}: ${n} ${missing === "listwise" ? "complete " : ""}data rows; need more rows than the model's free parameters`,
+          );
+        cov = covariance(columns, n);
+        data = columns;
+        vars.forEach((c, j) => {
+          const v = cov[j * vars.length + j];
+          if (!Number.isFinite(v))
+            throw new UsageError(
+              `${file}: column ${c}: its values are too large to compute a variance (keep them below about 1e150)`,
+            );
+        });
+      }
     }
-    const singular = singularCovariance(cov, vars);
-    if (singular) throw new UsageError(`${file}: ${singular}`);
-    const r = estimatePathModel(structure, cov, n, {
-      alpha,
-      ...(estimator === "MLR" ? { estimator, data } : {}),
-    });
-    if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
-    const rep = r.report;
+    let rep: EstimationReport;
+    let missingSummary: MissingSummary | null = null;
+    if (fiml) {
+      const r = estimateWithMissing(structure, fiml.columns, fiml.n, { method: "fiml", alpha });
+      if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
+      rep = r.report;
+      missingSummary = r.missing;
+      n = r.missing.rowsUsed;
+      const m = r.missing;
+      console.error(
+        `FIML: ${m.incompleteRows} of ${m.rows} rows have missing values (${m.patterns} missing-data patterns among the rows used)${m.rowsDeletedExogenous ? `; ${m.rowsDeletedExogenous} rows missing an exogenous variable were dropped (as lavaan with fixed.x)` : ""}${m.rowsEmpty ? `; ${m.rowsEmpty} rows with no value were dropped` : ""}; ${m.rowsUsed} rows used`,
+      );
+    } else {
+      const singular = singularCovariance(cov, vars);
+      if (singular) throw new UsageError(`${file}: ${singular}`);
+      const r = estimatePathModel(structure, cov, n, {
+        alpha,
+        ...(estimator === "MLR" ? { estimator, data } : {}),
+      });
+      if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
+      rep = r.report;
+    }
     const mardiaTest = data ? mardia(data, n) : null;
     let bootResult: BootstrapResult | null = null;
     if (boot && data) {
@@ -291,9 +372,39 @@ Options:
     const bs = bootResult?.bollenStine
       ? { "bollen.stine.pvalue": bootResult.bollenStine.pvalue }
       : {};
+    const missingJson = missingSummary
+      ? {
+          missing: {
+            method: "fiml",
+            rows: missingSummary.rows,
+            incompleteRows: missingSummary.incompleteRows,
+            rowsUsed: missingSummary.rowsUsed,
+            rowsDeletedExogenous: missingSummary.rowsDeletedExogenous,
+            rowsEmpty: missingSummary.rowsEmpty,
+            patterns: missingSummary.patterns,
+          },
+          intercepts: missingSummary.intercepts,
+        }
+      : listwise
+        ? {
+            missing: {
+              method: "listwise",
+              rows: listwise.rows,
+              rowsDropped: listwise.dropped,
+              rowsUsed: n,
+            },
+          }
+        : {};
+    const fitJson = missingSummary
+      ? {
+          ...rep.fit,
+          logl: missingSummary.logl,
+          "unrestricted.logl": missingSummary.unrestrictedLogl,
+        }
+      : { ...rep.fit, ...bs };
     writeAtomic(
       outPath(dir, "fit.json"),
-      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust, ...bs }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: "ML (lavaan-compatible), expected information, Wald z", fit: { ...rep.fit, ...bs }, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
+      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust, ...bs }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...missingJson, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: missingSummary ? FIML_LABEL : "ML (lavaan-compatible), expected information, Wald z", fit: fitJson, ...missingJson, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
     );
     console.log(
       table(
@@ -324,6 +435,16 @@ Options:
             fmt(d.z, 2),
             fmt(d.p),
           ]),
+        ),
+      );
+    }
+    const intercepts = missingSummary?.intercepts?.filter((x) => !x.fixed) ?? [];
+    if (intercepts.length) {
+      console.log("\nIntercepts (FIML):");
+      console.log(
+        table(
+          ["variable", "estimate", "se"],
+          intercepts.map((x) => [x.variable, fmt(x.est), fmt(x.se)]),
         ),
       );
     }
@@ -424,6 +545,8 @@ function bootstrapJson(b: BootstrapResult, o: { R: number; ci: "perc" | "bca"; s
     "bollen.stine": b.bollenStine,
   };
 }
+const FIML_LABEL =
+  'FIML (lavaan-compatible missing = "ml"): casewise ML with intercepts, observed-information SEs, chi-square against the EM-estimated unrestricted model, Wald z';
 
 const MLR_LABEL =
   'MLR (lavaan-compatible estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z';

@@ -238,6 +238,10 @@ Options:
     // --cfa (opt-in; without it nothing here changes): the paper's measurement analysis
     if (values.ordered && !values.cfa)
       throw new UsageError("--ordered goes with --cfa (it selects the ordinal CFA)");
+    if (values.cfa && scenario.survey.itemNonresponse)
+      throw new UsageError(
+        "--cfa needs every item answered, but the scenario's survey.itemNonresponse makes respondents skip items (a CFA with missing items is not implemented); remove itemNonresponse to run the CFA",
+      );
     const cfa = values.cfa
       ? values.ordered
         ? surveyCfaOrdered(t.items)
