@@ -29,23 +29,32 @@ export interface ParameterEstimate {
  * psi_ij / sqrt(psi_ii psi_jj). Standardized SEs by the delta method with the analytic Jacobian;
  * exogenous (co)variances count as fixed at their sample values (lavaan's fixed.x = TRUE).
  */
-export function parameterEstimates(res: MLResult): ParameterEstimate[] {
-  if (res.table.constrained) return constrainedEstimates(res);
+export function parameterEstimates(
+  res: MLResult,
+  kind?: ParameterEstimate["kind"],
+): ParameterEstimate[] {
+  if (res.table.constrained) {
+    const all = constrainedEstimates(res);
+    return kind ? all.filter((x) => x.kind === kind) : all;
+  }
   const { table, theta, Sigma, dSigmaDiag, vcov } = res;
   const q = theta.length;
   const p = table.p;
   const params = table.params;
-  const varIndex = new Int32Array(p).fill(-1);
-  params.forEach((x, k) => {
-    if (x.kind === "variance") varIndex[x.i] = k;
-  });
-  const exo = new Set(table.exogenous);
-  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const { varIndex, random } = tableFacts(res);
   const vars = table.variables;
   // columns of vcov that can contribute (the closed form's vcov is block diagonal); entries of
   // grad that are exact zeros are skipped: neither changes any sum
   const { grad, cols, start } = nonzeroColumns(vcov, q, random);
-  return params.map((par, k) => {
+  const rows: ParameterEstimate[] = [];
+  for (let k = 0; k < params.length; k++) {
+    if (kind && params[k].kind !== kind) continue;
+    rows.push(row(k));
+  }
+  return rows;
+  // one row: every row's numbers depend on its own parameter only (any subset gives the same)
+  function row(k: number): ParameterEstimate {
+    const par = params[k];
     const { i, j } = par;
     grad.fill(0, 0, q);
     let std: number;
@@ -84,7 +93,9 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
       const o = a * q;
       for (let c = start[a]; c < start[a + 1]; c++) {
         const b = cols[c];
-        v += ga * vcov[o + b] * grad[b];
+        const gb = grad[b];
+        // a zero term (gb = 0) leaves v as it is: skipped
+        if (gb !== 0) v += ga * vcov[o + b] * gb;
       }
     }
     const se = Math.sqrt(vcov[k * q + k]);
@@ -103,7 +114,27 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     };
     if (par.name) row.name = par.name;
     return row;
+  }
+}
+
+/** Per parameter table: the variance parameter of each variable, and which parameters are
+ * random (not the exogenous (co)variances, fixed at their sample values as lavaan's fixed.x). */
+const facts = new WeakMap<object, { varIndex: Int32Array; random: Uint8Array }>();
+function tableFacts(res: MLResult): { varIndex: Int32Array; random: Uint8Array } {
+  const hit = facts.get(res.table);
+  if (hit) return hit;
+  const { table } = res;
+  const varIndex = new Int32Array(table.p).fill(-1);
+  table.params.forEach((x, k) => {
+    if (x.kind === "variance") varIndex[x.i] = k;
   });
+  const exo = new Set(table.exogenous);
+  const random = Uint8Array.from(table.params, (x) =>
+    x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)) ? 1 : 0,
+  );
+  const f = { varIndex, random };
+  facts.set(table, f);
+  return f;
 }
 
 /** Scratch for parameterEstimates() (typed arrays beyond 8 numbers are costly to allocate). */
@@ -120,7 +151,7 @@ let scratchStart = new Int32Array(0);
 function nonzeroColumns(
   vcov: Float64Array,
   q: number,
-  random: boolean[],
+  random: Uint8Array,
 ): { grad: Float64Array; cols: Int32Array; start: Int32Array } {
   if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
   if (scratchCols.length < q * q) scratchCols = new Int32Array(q * q);
@@ -130,7 +161,8 @@ function nonzeroColumns(
   let c = 0;
   for (let a = 0; a < q; a++) {
     start[a] = c;
-    for (let b = 0; b < q; b++) if (random[b] && vcov[a * q + b] !== 0) cols[c++] = b;
+    const o = a * q;
+    for (let b = 0; b < q; b++) if (vcov[o + b] !== 0 && random[b] === 1) cols[c++] = b;
   }
   start[q] = c;
   return { grad: scratchGrad, cols, start };

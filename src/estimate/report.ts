@@ -101,33 +101,52 @@ export function estimatePathModel(
     result = { ...r.result, vcov: rob.result.vcov };
     robust = rob.result.fit;
   }
-  const all = parameterEstimates(result);
+  // Only the path rows are computed now (what a Monte Carlo replication reads); the other rows
+  // and R² when first read (each row depends on its own parameter only: the same numbers).
+  const defined = result.table.defined.length > 0;
+  const all = defined ? parameterEstimates(result) : null;
+  const paths = (
+    all ? all.filter((x) => x.kind === "path") : parameterEstimates(result, "path")
+  ) as PathEstimate[];
   // the rows are fresh objects: a path row gets its hypothesis and verdict added in place
-  const paths: PathEstimate[] = [];
-  const covariances: ParameterEstimate[] = [];
-  const variances: ParameterEstimate[] = [];
-  for (const x of all) {
-    if (x.kind === "path") {
-      const row = x as PathEstimate;
-      row.hypothesis = hypothesis(x.from, x.to);
-      row.verdict = verdict(x.est, x.p, alpha);
-      paths.push(row);
-    } else if (x.kind === "covariance") covariances.push(x);
-    else variances.push(x);
+  for (const row of paths) {
+    row.hypothesis = hypothesis(row.from, row.to);
+    row.verdict = verdict(row.est, row.p, alpha);
   }
+  const final = result;
+  const lazy = <T>(make: () => T) => {
+    let v: T | undefined;
+    return () => {
+      v ??= make();
+      return v;
+    };
+  };
+  const covariances = lazy(() =>
+    all ? all.filter((x) => x.kind === "covariance") : parameterEstimates(final, "covariance"),
+  );
+  const variances = lazy(() =>
+    all ? all.filter((x) => x.kind === "variance") : parameterEstimates(final, "variance"),
+  );
+  const r2 = lazy(() => rSquared(final));
   const report: EstimationReport = {
     n,
     alpha,
     paths,
-    covariances,
-    variances,
-    r2: rSquared(result),
+    get covariances() {
+      return covariances();
+    },
+    get variances() {
+      return variances();
+    },
+    get r2() {
+      return r2();
+    },
     fit,
     modification: options.modification === false ? [] : modificationIndices(r.result),
     iterations: r.result.iterations,
     ...(robust ? { robust } : {}),
   };
-  if (result.table.defined.length) report.defined = definedEstimates(result, all);
+  if (all) report.defined = definedEstimates(result, all);
   return { ok: true, report };
 }
 
