@@ -70,6 +70,44 @@ export interface ClosedFormPlan {
 
 const plans = new WeakMap<ParamTable, ClosedFormPlan | null>();
 
+/** Row a's candidate columns of the closed form's vcov at cols[start[a] .. start[a + 1]). */
+export interface VcovSupport {
+  start: Int32Array;
+  cols: Int32Array;
+}
+
+const supports = new WeakMap<ClosedFormPlan, VcovSupport>();
+
+/**
+ * Where the closed form's vcov can be nonzero (every entry fitClosedForm writes: within the
+ * exogenous (co)variances, within each block's (co)variances and within each block's
+ * coefficients), row by row in ascending column order: the delta method visits these instead
+ * of the q x q matrix.
+ */
+export function vcovSupport(plan: ClosedFormPlan, q: number): VcovSupport {
+  const hit = supports.get(plan);
+  if (hit && hit.start.length === q + 1) return hit;
+  const mask = new Uint8Array(q * q);
+  const within = (idx: Int32Array) => {
+    for (const a of idx) for (const b of idx) mask[a * q + b] = 1;
+  };
+  within(plan.exoPsi);
+  for (const blk of plan.blocks) {
+    within(blk.psi);
+    within(blk.coef);
+  }
+  const start = new Int32Array(q + 1);
+  const cols: number[] = [];
+  for (let a = 0; a < q; a++) {
+    start[a] = cols.length;
+    for (let b = 0; b < q; b++) if (mask[a * q + b]) cols.push(b);
+  }
+  start[q] = cols.length;
+  const support = { start, cols: Int32Array.from(cols) };
+  supports.set(plan, support);
+  return support;
+}
+
 /** The closed-form plan of a parameter table, or null when the condition above does not hold. */
 export function closedFormPlan(table: ParamTable): ClosedFormPlan | null {
   const cached = plans.get(table);
@@ -404,12 +442,21 @@ function covarianceVcov(
   e: number,
   C: Float64Array,
 ): void {
+  let symmetric = true;
+  for (let r = 0; r < e && symmetric; r++)
+    for (let s = r + 1; s < e; s++) if (C[r * e + s] !== C[s * e + r]) symmetric = false;
   for (let r = 0; r < e; r++)
     for (let s = r; s < e; s++) {
-      const row = idx[r * e + s] * q;
+      const k = idx[r * e + s];
+      const row = k * q;
       for (let t = 0; t < e; t++)
-        for (let u = t; u < e; u++)
-          vcov[row + idx[t * e + u]] =
-            (C[r * e + t] * C[s * e + u] + C[r * e + u] * C[s * e + t]) / n;
+        for (let u = t; u < e; u++) {
+          // with C symmetric, entry (kl, k) is the same products in the same order: mirrored
+          if (symmetric && (t < r || (t === r && u < s))) continue;
+          const l = idx[t * e + u];
+          const v = (C[r * e + t] * C[s * e + u] + C[r * e + u] * C[s * e + t]) / n;
+          vcov[row + l] = v;
+          if (symmetric) vcov[l * q + k] = v;
+        }
     }
 }

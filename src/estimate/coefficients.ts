@@ -1,6 +1,7 @@
 import { twoSidedP } from "../math/distributions.ts";
 import { evaluate } from "../syntax/expression.ts";
-import type { MLResult } from "./ml.ts";
+import { vcovSupport } from "./closedForm.ts";
+import { ClosedFormResult, type MLResult } from "./ml.ts";
 import type { Position } from "./parameters.ts";
 
 export interface ParameterEstimate {
@@ -43,9 +44,12 @@ export function parameterEstimates(
   const params = table.params;
   const { varIndex, random } = tableFacts(res);
   const vars = table.variables;
-  // columns of vcov that can contribute (the closed form's vcov is block diagonal); entries of
-  // grad that are exact zeros are skipped: neither changes any sum
-  const { grad, cols, start } = nonzeroColumns(vcov, q, random);
+  // columns of vcov that can contribute (the closed form's vcov is block diagonal: where the
+  // plan writes it); terms with an exact zero factor are skipped: none changes any sum
+  const { grad, cols, start } =
+    res instanceof ClosedFormResult
+      ? { grad: gradScratch(q), ...vcovSupport(res.plan, q) }
+      : nonzeroColumns(vcov, q, random);
   const rows: ParameterEstimate[] = [];
   for (let k = 0; k < params.length; k++) {
     if (kind && params[k].kind !== kind) continue;
@@ -94,8 +98,8 @@ export function parameterEstimates(
       for (let c = start[a]; c < start[a + 1]; c++) {
         const b = cols[c];
         const gb = grad[b];
-        // a zero term (gb = 0) leaves v as it is: skipped
-        if (gb !== 0) v += ga * vcov[o + b] * gb;
+        // a zero term (gb = 0 or vcov = 0) leaves v as it is: skipped
+        if (gb !== 0 && random[b] === 1) v += ga * vcov[o + b] * gb;
       }
     }
     const se = Math.sqrt(vcov[k * q + k]);
@@ -153,7 +157,7 @@ function nonzeroColumns(
   q: number,
   random: Uint8Array,
 ): { grad: Float64Array; cols: Int32Array; start: Int32Array } {
-  if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
+  const grad = gradScratch(q);
   if (scratchCols.length < q * q) scratchCols = new Int32Array(q * q);
   if (scratchStart.length < q + 1) scratchStart = new Int32Array(q + 1);
   const cols = scratchCols;
@@ -165,7 +169,12 @@ function nonzeroColumns(
     for (let b = 0; b < q; b++) if (vcov[o + b] !== 0 && random[b] === 1) cols[c++] = b;
   }
   start[q] = c;
-  return { grad: scratchGrad, cols, start };
+  return { grad, cols, start };
+}
+
+function gradScratch(q: number): Float64Array {
+  if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
+  return scratchGrad;
 }
 
 /**

@@ -11,7 +11,12 @@ import {
   zeros,
 } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
-import { type ClosedFormFit, closedFormPlan, fitClosedForm } from "./closedForm.ts";
+import {
+  type ClosedFormFit,
+  type ClosedFormPlan,
+  closedFormPlan,
+  fitClosedForm,
+} from "./closedForm.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
 
 /**
@@ -432,7 +437,7 @@ function tableOf(structure: ModelStructure | ParamTable): ParamTable {
  * The MLResult of the closed form. The expected information is computed when first read (a
  * getter on the class: an object literal with a getter costs more to create than the fit).
  */
-class ClosedFormResult implements MLResult {
+export class ClosedFormResult implements MLResult {
   readonly theta: Float64Array;
   readonly Sigma: Mat;
   readonly S: Mat;
@@ -447,6 +452,8 @@ class ClosedFormResult implements MLResult {
     readonly table: ParamTable,
     readonly n: number,
     cf: ClosedFormFit,
+    /** The plan the fit followed (its vcov is nonzero only on vcovSupport(plan)). */
+    readonly plan: ClosedFormPlan,
   ) {
     this.theta = cf.theta;
     this.Sigma = cf.Sigma;
@@ -494,7 +501,7 @@ export function fitML(
   if (method !== "iterative") {
     const plan = closedFormPlan(table);
     const cf = plan ? fitClosedForm(table, plan, cov, n) : null;
-    if (cf) return { ok: true, result: new ClosedFormResult(table, n, cf) };
+    if (cf && plan) return { ok: true, result: new ClosedFormResult(table, n, cf, plan) };
     if (method === "closed-form")
       return {
         ok: false,
