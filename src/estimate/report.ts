@@ -76,8 +76,9 @@ function hypothesis(from: string, to: string): string | null {
  * every field, in the interface's order (toJSON).
  */
 class Report implements EstimationReport {
-  robust?: RobustFitIndices;
-  defined?: DefinedEstimate[];
+  // absent unless set (as the optional keys of the interface): declared, not defined
+  declare robust?: RobustFitIndices;
+  declare defined?: DefinedEstimate[];
   #result: MLResult;
   #all: ParameterEstimate[] | null;
   #covariances: ParameterEstimate[] | undefined;
