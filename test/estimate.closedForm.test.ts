@@ -151,6 +151,26 @@ describe("closed-form ML", () => {
   });
 });
 
+describe("the closed form's delta method (row plans from the model's structure)", () => {
+  it("gives bit for bit the rows of the general loop over the full vcov, on 150 random models", () => {
+    let models = 0;
+    for (let seed = 1; models < 150; seed++) {
+      const m = randomModel(seed, false);
+      const table = paramTable(m.structure);
+      const n = sizeOf(seed);
+      const fit = fitML(table, randomCovariance(seed, table.p, n), n);
+      if (!fit.ok) continue;
+      expect(fit.result.method).toBe("closed-form");
+      // a plain copy is not a ClosedFormResult: parameterEstimates scans the full vcov
+      const plain = { ...fit.result, information: new Float64Array(0) };
+      expect(parameterEstimates(fit.result)).toEqual(parameterEstimates(plain));
+      for (const kind of ["path", "variance", "covariance"] as const)
+        expect(parameterEstimates(fit.result, kind)).toEqual(parameterEstimates(plain, kind));
+      models++;
+    }
+  });
+});
+
 describe("the report's rows computed when first read", () => {
   it("equal the rows of parameterEstimates (same numbers), and JSON has every field in order", () => {
     const model = buildModelOrThrow(publishedSpec());
