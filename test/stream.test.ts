@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { AleaStream, derive, fillUniforms, streamKey } from "../src/random/stream.ts";
+import { AleaStream, derive, streamKey } from "../src/random/stream.ts";
 
 // derive() runs our transcription of Alea (state in fields, for hot loops); it must give
 // exactly seedrandom's alea numbers for every key, so that no user-visible number changes.
@@ -36,22 +36,5 @@ describe("AleaStream = seedrandom.alea", () => {
     const next = derive(5, "d").next;
     const ref = seedrandom.alea(streamKey(5, "d"));
     expect([next(), next()]).toEqual([ref(), ref()]);
-  });
-  it("fillUniforms gives the numbers next() gives, and leaves the stream after them", () => {
-    const a = derive(8, "fill");
-    const b = derive(8, "fill");
-    const buf = new Float64Array(1000);
-    b.next();
-    fillUniforms(b, buf, 3, 900);
-    a.next();
-    for (let k = 3; k < 900; k++) expect(buf[k]).toBe(a.next());
-    expect(buf[0]).toBe(0);
-    expect(buf[950]).toBe(0);
-    expect(b.next()).toBe(a.next());
-    const plain = { key: "plain", next: seedrandom.alea("plain") };
-    const out = new Float64Array(10);
-    fillUniforms(plain, out);
-    const ref = seedrandom.alea("plain");
-    for (let k = 0; k < 10; k++) expect(out[k]).toBe(ref());
   });
 });

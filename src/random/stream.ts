@@ -11,8 +11,8 @@
  * the key alone: never on what ran before it, on chunking or on which worker ran it.
  *
  * The generator is our own transcription of Alea and its Mash seeding (AleaStream below), with
- * the state in fields instead of a closure, so that hot loops (fillUniforms here, the ziggurat
- * in src/survey/fastNormals.ts) can run it on local variables. It gives exactly seedrandom's
+ * the state in fields instead of a closure, so that hot loops (the ziggurat in
+ * src/survey/fastNormals.ts) can run it on local variables. It gives exactly seedrandom's
  * numbers (test/stream.test.ts compares them key by key).
  */
 export interface Stream {
@@ -81,31 +81,4 @@ export class AleaStream implements Stream {
     this.s2 = t - this.c;
     return this.s2;
   };
-}
-
-/**
- * Fill out[start, end) with the stream's next uniforms (the same numbers as calling next() for
- * each, in order); an Alea stream runs on local variables.
- */
-export function fillUniforms(s: Stream, out: Float64Array, start = 0, end = out.length): void {
-  if (!(s instanceof AleaStream)) {
-    for (let k = start; k < end; k++) out[k] = s.next();
-    return;
-  }
-  let s0 = s.s0;
-  let s1 = s.s1;
-  let s2 = s.s2;
-  let c = s.c;
-  for (let k = start; k < end; k++) {
-    const t = 2091639 * s0 + c * INV32;
-    s0 = s1;
-    s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    out[k] = s2;
-  }
-  s.s0 = s0;
-  s.s1 = s1;
-  s.s2 = s2;
-  s.c = c;
 }
