@@ -1,6 +1,7 @@
 import { twoSidedP } from "../math/distributions.ts";
 import { type Expr, evaluate, exprLabels } from "../syntax/expression.ts";
-import type { MLResult } from "./ml.ts";
+import { type ClosedFormPlan, vcovSupport } from "./closedForm.ts";
+import { ClosedFormResult, type MLResult } from "./ml.ts";
 import type { ParamTable, Position } from "./parameters.ts";
 
 export interface ParameterEstimate {
@@ -29,32 +30,50 @@ export interface ParameterEstimate {
  * psi_ij / sqrt(psi_ii psi_jj). Standardized SEs by the delta method with the analytic Jacobian;
  * exogenous (co)variances count as fixed at their sample values (lavaan's fixed.x = TRUE).
  */
-export function parameterEstimates(res: MLResult): ParameterEstimate[] {
-  if (res.table.constrained) return constrainedEstimates(res);
+export function parameterEstimates(
+  res: MLResult,
+  kind?: ParameterEstimate["kind"],
+): ParameterEstimate[] {
+  if (res.table.constrained) {
+    const all = constrainedEstimates(res);
+    return kind ? all.filter((x) => x.kind === kind) : all;
+  }
   const { table, theta, Sigma, dSigmaDiag, vcov } = res;
   const q = theta.length;
   const p = table.p;
   const params = table.params;
-  const varIndex = new Int32Array(p).fill(-1);
-  params.forEach((x, k) => {
-    if (x.kind === "variance") varIndex[x.i] = k;
-  });
-  const exo = new Set(table.exogenous);
-  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const { varIndex, random } = tableFacts(res);
   const vars = table.variables;
-  // columns of vcov that can contribute (the closed form's vcov is block diagonal); entries of
-  // grad that are exact zeros are skipped: neither changes any sum
-  const { grad, cols, start } = nonzeroColumns(vcov, q, random);
-  return params.map((par, k) => {
+  // columns of vcov that can contribute (the closed form's vcov is block diagonal: where the
+  // plan writes it); terms with an exact zero factor are skipped: none changes any sum
+  const cfPlan = res instanceof ClosedFormResult ? res.plan : null;
+  const plans = cfPlan ? rowPlans(cfPlan, table, random) : null;
+  const { grad, cols, start } = cfPlan
+    ? { grad: gradScratch(q), ...vcovSupport(cfPlan, q) }
+    : nonzeroColumns(vcov, q, random);
+  const rows: ParameterEstimate[] = [];
+  for (let k = 0; k < params.length; k++) {
+    if (kind && params[k].kind !== kind) continue;
+    rows.push(row(k));
+  }
+  return rows;
+  // one row: every row's numbers depend on its own parameter only (any subset gives the same)
+  function row(k: number): ParameterEstimate {
+    const par = params[k];
     const { i, j } = par;
-    grad.fill(0, 0, q);
+    // the gradient's possibly nonzero entries (all of them without a row plan)
+    const cand = plans ? plans.cand[k] : null;
+    const nc = cand ? cand.length : q;
+    if (cand) for (let c = 0; c < nc; c++) grad[cand[c]] = 0;
+    else grad.fill(0, 0, q);
     let std: number;
     if (par.kind === "path") {
       const sii = Sigma[i * p + i];
       const sjj = Sigma[j * p + j];
       const ratio = Math.sqrt(sjj / sii);
       std = theta[k] * ratio;
-      for (let l = 0; l < q; l++) {
+      for (let c = 0; c < nc; c++) {
+        const l = cand ? cand[c] : c;
         const dj = dSigmaDiag[l * p + j];
         const di = dSigmaDiag[l * p + i];
         if (dj !== 0 || di !== 0) grad[l] = 0.5 * std * (dj / sjj - di / sii);
@@ -63,7 +82,8 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     } else if (par.kind === "variance") {
       const sii = Sigma[i * p + i];
       std = theta[k] / sii;
-      for (let l = 0; l < q; l++) {
+      for (let c = 0; c < nc; c++) {
+        const l = cand ? cand[c] : c;
         const di = dSigmaDiag[l * p + i];
         if (di !== 0) grad[l] = (-theta[k] * di) / (sii * sii);
       }
@@ -78,15 +98,29 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
       grad[kj] = (-0.5 * std) / theta[kj];
     }
     let v = 0;
-    for (let a = 0; a < q; a++) {
-      const ga = grad[a];
-      if (!random[a] || ga === 0) continue;
-      const o = a * q;
-      for (let c = start[a]; c < start[a + 1]; c++) {
-        const b = cols[c];
-        v += ga * vcov[o + b] * grad[b];
+    if (plans) {
+      // the same terms in the same order as below, from the row's list of (a, b) pairs
+      const pr = plans.pairs[k];
+      for (let t = 0; t < pr.length; t += 2) {
+        const a = pr[t];
+        const ga = grad[a];
+        if (ga === 0) continue;
+        const b = pr[t + 1];
+        const gb = grad[b];
+        if (gb !== 0) v += ga * vcov[a * q + b] * gb;
       }
-    }
+    } else
+      for (let a = 0; a < q; a++) {
+        const ga = grad[a];
+        if (!random[a] || ga === 0) continue;
+        const o = a * q;
+        for (let c = start[a]; c < start[a + 1]; c++) {
+          const b = cols[c];
+          const gb = grad[b];
+          // a zero term (gb = 0 or vcov = 0) leaves v as it is: skipped
+          if (gb !== 0 && random[b] === 1) v += ga * vcov[o + b] * gb;
+        }
+      }
     const se = Math.sqrt(vcov[k * q + k]);
     const z = theta[k] / se;
     const row: ParameterEstimate = {
@@ -103,7 +137,92 @@ export function parameterEstimates(res: MLResult): ParameterEstimate[] {
     };
     if (par.name) row.name = par.name;
     return row;
+  }
+}
+
+/**
+ * Per closed-form plan, for each parameter k: `cand`, the parameters l whose entry of the
+ * delta-method gradient of row k can be nonzero (dSigmaDiag[l] is zero at every variable that
+ * l's left-hand variable does not reach by paths), ascending; `pairs`, the (a, b) terms of the
+ * quadratic form g' vcov g that can be nonzero (a, b random candidates, vcov[a][b] where the
+ * plan writes it), a ascending then b ascending: the order of the full sum, whose other terms
+ * are exact zeros.
+ */
+interface RowPlans {
+  cand: Int32Array[];
+  pairs: Int32Array[];
+}
+const rowPlanCache = new WeakMap<ClosedFormPlan, RowPlans>();
+function rowPlans(plan: ClosedFormPlan, table: ParamTable, random: Uint8Array): RowPlans {
+  const hit = rowPlanCache.get(plan);
+  if (hit) return hit;
+  const p = table.p;
+  const q = table.params.length;
+  // reach[v * p + r]: v is r or an ancestor of r along paths
+  const parents: number[][] = Array.from({ length: p }, () => []);
+  for (const x of table.params) if (x.kind === "path") parents[x.i].push(x.j);
+  const reach = new Uint8Array(p * p);
+  const mark = (r: number, v: number) => {
+    if (reach[v * p + r]) return;
+    reach[v * p + r] = 1;
+    for (const u of parents[v]) mark(r, u);
+  };
+  for (let r = 0; r < p; r++) mark(r, r);
+  const varIndex = new Int32Array(p).fill(-1);
+  table.params.forEach((x, k) => {
+    if (x.kind === "variance") varIndex[x.i] = k;
   });
+  const { start, cols } = vcovSupport(plan, q);
+  const cand: Int32Array[] = [];
+  const pairs: Int32Array[] = [];
+  table.params.forEach((par, k) => {
+    const inCand = new Uint8Array(q);
+    inCand[k] = 1;
+    if (par.kind === "covariance") {
+      inCand[varIndex[par.i]] = 1;
+      inCand[varIndex[par.j]] = 1;
+    } else
+      table.params.forEach((x, l) => {
+        if (reach[x.i * p + par.i] || (par.kind === "path" && reach[x.i * p + par.j]))
+          inCand[l] = 1;
+      });
+    const c: number[] = [];
+    const pr: number[] = [];
+    for (let a = 0; a < q; a++) {
+      if (!inCand[a]) continue;
+      c.push(a);
+      if (!random[a]) continue;
+      for (let t = start[a]; t < start[a + 1]; t++) {
+        const b = cols[t];
+        if (inCand[b] && random[b]) pr.push(a, b);
+      }
+    }
+    cand.push(Int32Array.from(c));
+    pairs.push(Int32Array.from(pr));
+  });
+  const plans = { cand, pairs };
+  rowPlanCache.set(plan, plans);
+  return plans;
+}
+
+/** Per parameter table: the variance parameter of each variable, and which parameters are
+ * random (not the exogenous (co)variances, fixed at their sample values as lavaan's fixed.x). */
+const facts = new WeakMap<object, { varIndex: Int32Array; random: Uint8Array }>();
+function tableFacts(res: MLResult): { varIndex: Int32Array; random: Uint8Array } {
+  const hit = facts.get(res.table);
+  if (hit) return hit;
+  const { table } = res;
+  const varIndex = new Int32Array(table.p).fill(-1);
+  table.params.forEach((x, k) => {
+    if (x.kind === "variance") varIndex[x.i] = k;
+  });
+  const exo = new Set(table.exogenous);
+  const random = Uint8Array.from(table.params, (x) =>
+    x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)) ? 1 : 0,
+  );
+  const f = { varIndex, random };
+  facts.set(table, f);
+  return f;
 }
 
 /** Scratch for parameterEstimates() (typed arrays beyond 8 numbers are costly to allocate). */
@@ -120,9 +239,9 @@ let scratchStart = new Int32Array(0);
 function nonzeroColumns(
   vcov: Float64Array,
   q: number,
-  random: boolean[],
+  random: Uint8Array,
 ): { grad: Float64Array; cols: Int32Array; start: Int32Array } {
-  if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
+  const grad = gradScratch(q);
   if (scratchCols.length < q * q) scratchCols = new Int32Array(q * q);
   if (scratchStart.length < q + 1) scratchStart = new Int32Array(q + 1);
   const cols = scratchCols;
@@ -130,10 +249,16 @@ function nonzeroColumns(
   let c = 0;
   for (let a = 0; a < q; a++) {
     start[a] = c;
-    for (let b = 0; b < q; b++) if (random[b] && vcov[a * q + b] !== 0) cols[c++] = b;
+    const o = a * q;
+    for (let b = 0; b < q; b++) if (vcov[o + b] !== 0 && random[b] === 1) cols[c++] = b;
   }
   start[q] = c;
-  return { grad: scratchGrad, cols, start };
+  return { grad, cols, start };
+}
+
+function gradScratch(q: number): Float64Array {
+  if (scratchGrad.length < q) scratchGrad = new Float64Array(q);
+  return scratchGrad;
 }
 
 /**

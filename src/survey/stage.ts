@@ -107,18 +107,40 @@ export function surveyOutcomes(
   ] as const) {
     let flagged = 0;
     for (const t of tests) {
-      o[`check.${name}.${t.variable}.t`] = t.t;
-      o[`check.${name}.${t.variable}.p`] = t.p;
+      o[keyOf(name, t.variable, "t")] = t.t;
+      o[keyOf(name, t.variable, "p")] = t.p;
       if (t.p < alpha) flagged++;
     }
-    o[`check.${name}.flagged`] = flagged;
+    o[keyOf(name, "", "flagged")] = flagged;
   }
   for (const r of out.sampleReliability) {
     if (r.alpha !== null && Number.isFinite(r.alpha))
-      o[`reliability.${r.construct}.alpha`] = r.alpha;
-    if (Number.isFinite(r.r2True)) o[`reliability.${r.construct}.r2True`] = r.r2True;
+      o[keyOf("reliability", r.construct, "alpha")] = r.alpha;
+    if (Number.isFinite(r.r2True)) o[keyOf("reliability", r.construct, "r2True")] = r.r2True;
   }
   return o;
+}
+
+/** Outcome key names, built once: check.<family>.<variable>.<stat> (no variable: check.<family>.<stat>), reliability.<construct>.<stat>. */
+const outcomeKeys = new Map<string, Map<string, Map<string, string>>>();
+function keyOf(family: string, name: string, stat: string): string {
+  let a = outcomeKeys.get(family);
+  if (!a) {
+    a = new Map();
+    outcomeKeys.set(family, a);
+  }
+  let b = a.get(name);
+  if (!b) {
+    b = new Map();
+    a.set(name, b);
+  }
+  let k = b.get(stat);
+  if (k === undefined) {
+    const head = family === "reliability" ? family : `check.${family}`;
+    k = name ? `${head}.${name}.${stat}` : `${head}.${stat}`;
+    b.set(stat, k);
+  }
+  return k;
 }
 
 /**
