@@ -53,30 +53,52 @@ export interface PowerFiles {
   points: PowerPointSummary[];
 }
 
+/** Where resultOfRecord finds each part of a record with given keys. */
+interface RecordLayout {
+  outcomes: { i: number; name: string }[];
+  fit: { i: number; name: string }[];
+  pathIndex: number[];
+  pathKeys: string[];
+  n: number;
+}
+
+function recordLayout(keys: readonly string[]): RecordLayout {
+  const L: RecordLayout = { outcomes: [], fit: [], pathIndex: [], pathKeys: [], n: -1 };
+  for (const [i, k] of keys.entries()) {
+    if (k.startsWith("outcome.")) L.outcomes.push({ i, name: k.slice(8) });
+    else if (k.startsWith("fit.")) L.fit.push({ i, name: k.slice(4) });
+    else if (!isAnalysisKey(k)) {
+      if (k === "n") L.n = i;
+      L.pathIndex.push(i);
+      L.pathKeys.push(k);
+    }
+  }
+  return L;
+}
+
+/** Layouts by keys array (records of one layout share theirs), a few hundred at most. */
+const layouts = new WeakMap<readonly string[], RecordLayout>();
+
 /** A journal record of a power run back into the replication result it was flattened from. */
 export function resultOfRecord(
   replication: number,
   keys: readonly string[],
   values: ArrayLike<number>,
 ): ReplicationResult {
+  let L = layouts.get(keys);
+  if (!L) {
+    L = recordLayout(keys);
+    layouts.set(keys, L);
+  }
   const fit: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
-  const pathKeys: string[] = [];
-  const pathValues: number[] = [];
-  let n = Number.NaN;
-  for (const [i, k] of keys.entries()) {
-    if (k.startsWith("outcome.")) outcomes[k.slice(8)] = values[i];
-    else if (k.startsWith("fit.")) fit[k.slice(4)] = values[i];
-    else if (!isAnalysisKey(k)) {
-      if (k === "n") n = values[i];
-      pathKeys.push(k);
-      pathValues.push(values[i]);
-    }
-  }
+  for (const o of L.outcomes) outcomes[o.name] = values[o.i];
+  for (const f of L.fit) fit[f.name] = values[f.i];
+  const pathValues = L.pathIndex.map((i) => values[i]);
   return {
     replication,
-    n,
-    paths: pathsOfKeys(pathKeys, pathValues),
+    n: L.n < 0 ? Number.NaN : values[L.n],
+    paths: pathsOfKeys(L.pathKeys, pathValues),
     fit: fit as ReplicationResult["fit"],
     outcomes,
   };
@@ -140,13 +162,20 @@ const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
  * The lines of one design point's rows in a file whose rows are `{ point, ...settings, ...row }`
  * over fixed columns (as powerFiles built them with toCsv): the point's leading cells are
  * formatted once, and a row is formatted cell by cell from its own fields; a row that has a
- * field of the same name as a leading column takes the general way (the spread object).
+ * field of the same name as a leading column takes the general way (the spread object). Many
+ * cells repeat (a replication's n and chi-square on each of its rows, a path's name and
+ * population value in every replication), so each column keeps the text of its last value, in
+ * any row and in the row at the same place of the previous replication (`slot`).
  */
 class PointLines {
   private readonly lead: string[];
   private readonly rest: string[];
   private readonly prefix: string;
   private readonly head: Record<string, unknown>;
+  private readonly colVal: unknown[];
+  private readonly colText: string[];
+  private slotVal: unknown[] = [];
+  private slotText: string[] = [];
 
   constructor(
     point: number,
@@ -160,18 +189,59 @@ class PointLines {
     let prefix = "";
     for (const c of this.lead) prefix += `${cellOf(this.head[c])},`;
     this.prefix = prefix;
+    this.colVal = this.rest.map(() => Number.NaN);
+    this.colText = this.rest.map(() => "");
   }
 
-  line(r: object): string {
+  /** Where each column's value is among a row's own values (by key order), -1: the point's. */
+  private mapKeys: string[] = [];
+  private map: Int32Array = new Int32Array(0);
+
+  private mapOf(keys: string[]): Int32Array {
+    const k = this.mapKeys;
+    let same = k.length === keys.length;
+    for (let i = 0; same && i < keys.length; i++) same = k[i] === keys[i];
+    if (!same) {
+      this.mapKeys = keys;
+      this.map = Int32Array.from(this.rest, (c) => keys.indexOf(c));
+    }
+    return this.map;
+  }
+
+  /** The CSV line of a row, the `slot`-th row of its replication. */
+  line(r: object, slot: number): string {
     const row = r as Record<string, unknown>;
     for (const c of this.lead)
       if (hasOwn(row, c)) return lineOf({ ...this.head, ...row }, this.columns);
+    const map = this.mapOf(Object.keys(row));
+    const values = Object.values(row);
     let out = this.prefix;
     const rest = this.rest;
-    for (let i = 0; i < rest.length; i++) {
-      const c = rest[i];
-      if (i) out += ",";
-      out += cellOf(hasOwn(row, c) ? row[c] : hasOwn(this.head, c) ? this.head[c] : undefined);
+    const nc = rest.length;
+    const base = slot * nc;
+    if (this.slotVal.length < base + nc) {
+      for (let i = this.slotVal.length; i < base + nc; i++) {
+        this.slotVal.push(Number.NaN);
+        this.slotText.push("");
+      }
+    }
+    const { colVal, colText, slotVal, slotText, head } = this;
+    for (let i = 0; i < nc; i++) {
+      const j = map[i];
+      const v = j >= 0 ? values[j] : hasOwn(head, rest[i]) ? head[rest[i]] : undefined;
+      let t: string;
+      if (v === slotVal[base + i]) t = slotText[base + i];
+      else {
+        if (v === colVal[i]) t = colText[i];
+        else {
+          t = cellOf(v);
+          colVal[i] = v;
+          colText[i] = t;
+        }
+        slotVal[base + i] = v;
+        slotText[base + i] = t;
+      }
+      out += i ? `,${t}` : t;
     }
     return `${out}\n`;
   }
@@ -330,14 +400,16 @@ export class PowerWriter {
       const gen: AnalysisRow[] = [];
       const byModel = st.analyses.map(() => [] as AnalysisRow[]);
       let m = -1;
+      let slot = 0;
       for (const row of analysisRows(results, st.alpha, st.names)) {
+        const line = st.rows.line(row, slot++);
         if (row.analysis === GENERATING) {
           gen.push(row);
-          text += st.rows.line(row);
+          text += line;
           continue;
         }
         if (m < 0 || st.analyses[m].name !== row.analysis) m = st.names.indexOf(row.analysis);
-        st.analyses[m].side.write(st.rows.line(row));
+        st.analyses[m].side.write(line);
         byModel[m].push(row);
       }
       st.analyses.forEach((ms, i) => {
@@ -349,7 +421,7 @@ export class PowerWriter {
       return;
     }
     const rows = replicationRows(results, st.alpha);
-    for (const row of rows) text += st.rows.line(row);
+    for (let i = 0; i < rows.length; i++) text += st.rows.line(rows[i], i);
     this.addGenerating(st, rows, res, text);
   }
 
@@ -373,7 +445,7 @@ export class PowerWriter {
         st.outs = new PointLines(st.index, st.settings, cols, 1 + Object.keys(st.settings).length);
       }
       let o = "";
-      for (const x of outs) o += st.outs.line(x);
+      for (let i = 0; i < outs.length; i++) o += st.outs.line(outs[i], i);
       this.outcomes.write(o);
     }
     st.acc.add(rows, outs);
