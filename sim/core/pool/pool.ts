@@ -54,9 +54,18 @@ export interface Progress {
   etaSec: number;
 }
 
+/**
+ * Run indices given lazily: how many, and an iterator taken as chunks are handed out, so a pool
+ * of any number of runs holds no list of them (e.g. a shard's slice minus finished runs).
+ */
+export interface RunSource {
+  count: number;
+  [Symbol.iterator](): Iterator<number>;
+}
+
 export interface RunOptions {
   /** Run indices to run (default: all of the plan), e.g. a shard's slice minus finished runs. */
-  runs?: ArrayLike<number>;
+  runs?: ArrayLike<number> | RunSource;
   /** Runs per message (default: adaptive, aiming at about 100 ms of work per chunk). */
   chunkSize?: number;
   signal?: AbortSignal;
@@ -174,16 +183,12 @@ export function createPool(options: PoolOptions): Pool {
     async run(opts = {}) {
       if (!plan || !slots.length) throw new Error("pool not prepared (call prepare(sweep) first)");
       const p = plan;
-      const wanted = opts.runs
-        ? Array.from(opts.runs)
-        : Array.from({ length: p.runs }, (_, i) => i);
-      for (const r of wanted)
-        if (!Number.isInteger(r) || r < 0 || r >= p.runs)
-          throw new Error(`run ${r} is not in the sweep (0 to ${p.runs - 1})`);
+      const src = runSource(opts.runs, p.runs);
+      const it = src[Symbol.iterator]();
+      const total = src.count;
       // queue of chunks; an "isolated" chunk is one run retried alone after a worker died
       let next = 0;
       const isolated: number[] = [];
-      const total = wanted.length;
       let done = 0;
       let failed = 0;
       let cancelled = false;
@@ -226,8 +231,8 @@ export function createPool(options: PoolOptions): Pool {
       };
       const takeChunk = (slot: Slot): { runs: number[]; isolated: boolean } | undefined => {
         if (isolated.length) return { runs: [isolated.shift() as number], isolated: true };
-        if (next >= wanted.length) return undefined;
-        const remaining = wanted.length - next;
+        if (next >= total) return undefined;
+        const remaining = total - next;
         let n = opts.chunkSize;
         if (n === undefined) {
           const target = Number.isFinite(slot.secPerRun)
@@ -235,8 +240,16 @@ export function createPool(options: PoolOptions): Pool {
             : 1;
           n = Math.max(1, Math.min(target, 2048, Math.ceil(remaining / (2 * slots.length))));
         }
-        const runs = wanted.slice(next, next + n);
-        next += runs.length;
+        const runs: number[] = [];
+        while (runs.length < n && next < total) {
+          const r = it.next();
+          if (r.done) throw new Error(`the run list ended after ${next} of ${total} runs`);
+          const run = r.value;
+          if (!Number.isInteger(run) || run < 0 || run >= p.runs)
+            throw new Error(`run ${run} is not in the sweep (0 to ${p.runs - 1})`);
+          runs.push(run);
+          next++;
+        }
         return { runs, isolated: false };
       };
       let abortReject: (e: Error) => void = () => {};
@@ -316,6 +329,30 @@ export function createPool(options: PoolOptions): Pool {
       if (cancelled) close();
       progress(true);
       return { total, done, failed, cancelled, elapsedSec: (now() - t0) / 1000 };
+    },
+  };
+}
+
+/** Run indices as a RunSource: a list as given (checked up front), or every run of the plan. */
+function runSource(runs: RunOptions["runs"], planRuns: number): RunSource {
+  if (!runs)
+    return {
+      count: planRuns,
+      *[Symbol.iterator]() {
+        for (let i = 0; i < planRuns; i++) yield i;
+      },
+    };
+  if ("count" in runs) return runs;
+  const list = runs;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (!Number.isInteger(r) || r < 0 || r >= planRuns)
+      throw new Error(`run ${r} is not in the sweep (0 to ${planRuns - 1})`);
+  }
+  return {
+    count: list.length,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < list.length; i++) yield list[i];
     },
   };
 }

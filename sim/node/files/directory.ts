@@ -40,7 +40,7 @@ import {
   type RunSlice,
 } from "../../core/output/journal.ts";
 import type { Spill } from "../../core/output/pointValues.ts";
-import type { RunOutcome } from "../../core/pool/pool.ts";
+import type { RunOutcome, RunSource } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
 import { ensureDir, writeAtomic, writeError } from "./files.ts";
@@ -417,6 +417,21 @@ export class SweepDirectory {
     if (existsSync(jPath)) truncateSync(jPath, validBytes);
     d.fd = openSync(jPath, "a");
     return d;
+  }
+
+  /**
+   * Runs of this slice not yet in the journal, in run order, without listing them (the pool
+   * takes them chunk by chunk; 10^7 runs would be 80 MB as a list).
+   */
+  pendingRuns(): RunSource {
+    const { start, step, length } = this.slice;
+    const done = this.done;
+    return {
+      count: length - done.doneCount,
+      *[Symbol.iterator]() {
+        for (let i = 0, run = start; i < length; i++, run += step) if (!done.has(run)) yield run;
+      },
+    };
   }
 
   /** Runs of this slice not yet in the journal, in run order. */
