@@ -23,7 +23,8 @@ import { browserCores, workerCount } from "./workerCount.ts";
 /** A started worker: its message endpoint, how to stop it, and how it reports dying. */
 export interface WorkerHandle {
   endpoint: Comlink.Endpoint;
-  terminate(): void;
+  /** Stop the worker; a promise, if any, settles once its thread has stopped. */
+  terminate(): Promise<unknown> | undefined;
   /** Register a callback for a worker that fails to load, throws at top level or exits. */
   onFailure(cb: (err: Error) => void): void;
 }
@@ -93,7 +94,12 @@ export interface Pool {
   /** The same for a list of scenarios, each run a number of replications. */
   prepare(list: ScenarioList, faults?: Faults): Promise<RunPlan>;
   run(options?: RunOptions): Promise<RunSummary>;
-  close(): void;
+  /**
+   * Stop every worker. The promise settles once their threads have stopped: a process should
+   * await it before it exits (a Node process ending while a worker thread is still being torn
+   * down can die of a signal instead of exiting with its code).
+   */
+  close(): Promise<void>;
 }
 
 interface Slot {
@@ -152,12 +158,19 @@ export function createPool(options: PoolOptions): Pool {
     return slot;
   };
 
-  const close = () => {
+  // workers being stopped (by this close or an earlier one, e.g. on cancel)
+  let stopping: Promise<unknown>[] = [];
+  const close = (): Promise<void> => {
     for (const s of slots) {
       s.api[Comlink.releaseProxy]?.();
-      s.handle.terminate();
+      const t = s.handle.terminate();
+      if (t) stopping.push(t.catch(() => {}));
     }
     slots = [];
+    const all = stopping;
+    return Promise.all(all).then(() => {
+      stopping = stopping.filter((x) => !all.includes(x));
+    });
   };
 
   return {
@@ -368,6 +381,6 @@ export async function runSweepInPool(
     await p.prepare(sweep, opts.faults);
     return await p.run(opts);
   } finally {
-    p.close();
+    await p.close();
   }
 }

@@ -109,7 +109,8 @@ export async function runToDirectory(
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      pool.close();
+      // wait for the worker threads to stop before going on (and, in the end, exiting)
+      await pool.close();
       dir.checkpoint(true);
     }
   }
