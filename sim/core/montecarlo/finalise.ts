@@ -432,7 +432,7 @@ export class PowerWriter {
     text: string,
   ): void {
     if (text) this.replications.write(text);
-    if (rows.length) st.test.add(rows[0]);
+    if (rows.length && st.names) st.test.add(rows[0]); // the model test: analysis sections only
     const outs = outcomeRows([res]);
     if (outs.length) {
       if (!st.outs) {
