@@ -93,6 +93,29 @@ describe("worker pool (Node worker_threads)", () => {
       }),
     ).rejects.toThrow("run 36 is not in the sweep (0 to 35)");
   });
+  it("close() settles once every worker thread has stopped", async () => {
+    let stopped = 0;
+    const spawn = nodeSpawn();
+    const pool = createPool({
+      size: 2,
+      spawn: (i) => {
+        const h = spawn(i);
+        return {
+          ...h,
+          terminate: () =>
+            h.terminate()?.then(() => {
+              stopped++;
+            }),
+        };
+      },
+    });
+    await pool.prepare(sweep);
+    await pool.run({ runs: [0, 1, 2, 3] });
+    const closing = pool.close();
+    expect(stopped).toBe(0);
+    await closing;
+    expect(stopped).toBe(2);
+  });
   it("reports a run that throws with its seed and parameters and finishes every other run", async () => {
     const { got, summary } = await collect(2, { faults: { throwOn: [7] }, chunkSize: 4 });
     expect(summary).toMatchObject({ done: 36, failed: 1 });
