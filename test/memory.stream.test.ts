@@ -5,9 +5,26 @@ import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { gridPoints } from "../sim/core/designs/grid.ts";
 import { buildPlan } from "../sim/core/designs/plan.ts";
-import { outcomeRows, replicationRows } from "../sim/core/montecarlo/rows.ts";
+import { pointAnalyses } from "../sim/core/montecarlo/analyses.ts";
+import {
+  type PowerPointSummary,
+  powerFiles,
+  powerRows,
+  resultOfRecord,
+} from "../sim/core/montecarlo/finalise.ts";
+import { powerSweep } from "../sim/core/montecarlo/power.ts";
+import {
+  ANALYSIS_ROW_COLUMNS,
+  analysesOfRecord,
+  analysisRows,
+  outcomeRows,
+  ROW_COLUMNS,
+  replicationRows,
+} from "../sim/core/montecarlo/rows.ts";
 import { SummaryAccumulator, summarise } from "../sim/core/montecarlo/summary.ts";
+import { toCsv } from "../sim/core/output/csv.ts";
 import { finalFiles, RunBits, sliceOf } from "../sim/core/output/finalise.ts";
+import { flattenResult } from "../sim/core/output/flatten.ts";
 import {
   crc32Hex,
   inRunOrder,
@@ -18,13 +35,15 @@ import { toRanges } from "../sim/core/output/numbers.ts";
 import { PointValues } from "../sim/core/output/pointValues.ts";
 import {
   fileSpill,
+  fileTextSpill,
   journalLines,
   journalRecords,
   SweepDirectory,
 } from "../sim/node/files/directory.ts";
-import { runReplication } from "../src/replication.ts";
+import { type ReplicationResult, runReplication } from "../src/replication.ts";
 import { validateSweep } from "../src/scenario/sweep.ts";
 import { parseScenarioText } from "../src/scenario/validate.ts";
+import { compositeValues } from "../src/survey/compositeValues.ts";
 
 const work = mkdtempSync(join(os.tmpdir(), "bgsim-memory-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -268,5 +287,135 @@ describe("crc32Hex (slicing by 4)", () => {
       for (const t of [s, s.slice(1), s.slice(i % 5)])
         expect(crc32Hex(t)).toBe(crc32(Buffer.from(t, "utf8")).toString(16).padStart(8, "0"));
     }
+  });
+});
+
+describe("power files streamed one replication at a time", () => {
+  /** The in-memory powerFiles before streaming (every row of a point at once), as reference. */
+  function wholePointFiles(plan: ReturnType<typeof buildPlan>, sorted: JournalRecord[]) {
+    const reps = plan.sweep.replications;
+    const axisCols = plan.sweep.factors.map((f) => f.path);
+    const body = (csv: string) => csv.slice(csv.indexOf("\n") + 1);
+    let replications = "";
+    let outcomes = "";
+    const points: PowerPointSummary[] = [];
+    let k = 0;
+    for (let index = 0; index < plan.pointCount; index++) {
+      const settings: Record<string, number> = {};
+      plan.sweep.factors.forEach((f, j) => {
+        settings[f.path] = plan.pointAt(index)[j];
+      });
+      const sc = plan.scenarioAt(index);
+      if (!sc.ok) throw new Error(sc.message);
+      const models = sc.scenario.analysis;
+      const results: ReplicationResult[] = [];
+      for (; k < sorted.length && sorted[k].run < (index + 1) * reps; k++) {
+        const r = sorted[k];
+        if ("error" in r) continue;
+        const res = resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values);
+        if (models) res.analyses = analysesOfRecord(r.keys, r.values, models);
+        results.push(res);
+      }
+      const alpha = sc.scenario.estimation.alpha;
+      const names = models?.map((a) => a.name);
+      const all = names ? analysisRows(results, alpha, names) : null;
+      const rows = all
+        ? all.filter((r) => r.analysis === "generating")
+        : replicationRows(results, alpha);
+      const outs = outcomeRows(results);
+      const rowCsv = all
+        ? toCsv(
+            all.map((r) => ({ point: index, ...settings, ...r })),
+            ["point", ...axisCols, ...ANALYSIS_ROW_COLUMNS] as never,
+          )
+        : toCsv(
+            rows.map((r) => ({ point: index, ...settings, ...r })),
+            ["point", ...axisCols, ...ROW_COLUMNS] as never,
+          );
+      replications += replications ? body(rowCsv) : rowCsv;
+      if (outs.length) {
+        const outCsv = toCsv(outs.map((o) => ({ point: index, ...settings, ...o })));
+        outcomes += outcomes ? body(outCsv) : outCsv;
+      }
+      const summary = summarise(rows, alpha, outs, compositeValues(sc.scenario));
+      points.push({
+        index,
+        settings,
+        summary,
+        ...(all ? { analyses: pointAnalyses(sc.scenario, all, alpha, summary.model.mean_n) } : {}),
+      });
+    }
+    return {
+      "replications.csv": replications,
+      "outcomes.csv": outcomes || "\n",
+      "summary.csv": toCsv(powerRows(points)),
+    };
+  }
+
+  it("gives the bytes of whole-point files, analysis models and failed runs included, from a shuffled journal on disk", () => {
+    const p = parseScenarioText(
+      readFileSync(
+        new URL("../scenarios/misspecified/omitted-direct-paths-survey.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    if (!p.ok) throw new Error("bad scenario");
+    const v = powerSweep(p.scenario, [{ name: "n", values: [120, 160] }], 5);
+    if (!v.ok) throw new Error("bad power sweep");
+    const plan = buildPlan(v.sweep);
+    const records: JournalRecord[] = [];
+    for (let run = 0; run < plan.runs; run++) {
+      const s = plan.runSpec(run);
+      const sc = plan.scenarioAt(s.point);
+      if (!sc.ok) throw new Error(sc.message);
+      if (run === 3) records.push({ run, error: "failed on purpose" });
+      else
+        records.push({
+          run,
+          ...flattenResult(runReplication(sc.scenario, s.replication), { stdSe: true }),
+        });
+    }
+    const want = wholePointFiles(plan, records);
+    const mem = powerFiles(plan, records).files;
+    const dir = join(work, "power-analysis");
+    const d = SweepDirectory.open(dir, plan, { resume: false, shard: null });
+    for (const run of shuffled(plan.runs)) {
+      const r = records[run];
+      d.append(
+        "error" in r
+          ? { ok: false, spec: plan.runSpec(run), message: r.error }
+          : {
+              ok: true,
+              spec: plan.runSpec(run),
+              keys: r.keys,
+              values: Float64Array.from(r.values),
+            },
+      );
+    }
+    d.finalise();
+    for (const f of ["replications.csv", "outcomes.csv", "summary.csv"] as const) {
+      expect(mem[f], f).toBe(want[f]);
+      expect(readFileSync(join(dir, f), "utf8"), f).toBe(want[f]);
+    }
+    expect(want["replications.csv"]).toContain("\n1,160,published_mlr,");
+    expect(readFileSync(join(dir, "summary.json"), "utf8")).toBe(mem["summary.json"]);
+  });
+
+  it("a text spill gives back what was written, in order, across its file and its buffer", () => {
+    const t = fileTextSpill();
+    for (let round = 0; round < 2; round++) {
+      let want = "";
+      for (let i = 0; i < 60_000; i++) {
+        const s = `${round},${i},é€😀,${"x".repeat(i % 17)}\n`;
+        want += s;
+        t.write(s);
+      }
+      const got: string[] = [];
+      t.drainTo({ write: (s) => got.push(s) });
+      expect(got.length).toBeGreaterThan(1);
+      expect(got.join("")).toBe(want);
+    }
+    t.close();
+    t.close();
   });
 });

@@ -62,6 +62,60 @@ describe("worker pool (Node worker_threads)", () => {
     }
   });
 
+  it("takes runs lazily from a RunSource, chunk by chunk, and names a run outside the sweep", async () => {
+    const want = await collect(1, { runs: [3, 5, 7, 30, 31] });
+    let taken = 0;
+    const lazy = await collect(2, {
+      chunkSize: 2,
+      runs: {
+        count: 5,
+        *[Symbol.iterator]() {
+          for (const r of [3, 5, 7, 30, 31]) {
+            taken++;
+            yield r;
+          }
+        },
+      },
+    });
+    expect(taken).toBe(5);
+    expect(lazy.summary).toMatchObject({ total: 5, done: 5, failed: 0 });
+    for (const run of [3, 5, 7, 30, 31])
+      expect(bits(lazy.got.get(run))).toEqual(bits(want.got.get(run)));
+    await expect(
+      collect(1, {
+        runs: {
+          count: 2,
+          *[Symbol.iterator]() {
+            yield 1;
+            yield 36;
+          },
+        },
+      }),
+    ).rejects.toThrow("run 36 is not in the sweep (0 to 35)");
+  });
+  it("close() settles once every worker thread has stopped", async () => {
+    let stopped = 0;
+    const spawn = nodeSpawn();
+    const pool = createPool({
+      size: 2,
+      spawn: (i) => {
+        const h = spawn(i);
+        return {
+          ...h,
+          terminate: () =>
+            h.terminate()?.then(() => {
+              stopped++;
+            }),
+        };
+      },
+    });
+    await pool.prepare(sweep);
+    await pool.run({ runs: [0, 1, 2, 3] });
+    const closing = pool.close();
+    expect(stopped).toBe(0);
+    await closing;
+    expect(stopped).toBe(2);
+  });
   it("reports a run that throws with its seed and parameters and finishes every other run", async () => {
     const { got, summary } = await collect(2, { faults: { throwOn: [7] }, chunkSize: 4 });
     expect(summary).toMatchObject({ done: 36, failed: 1 });

@@ -4,8 +4,8 @@ import { modelFor } from "../../../src/scenario/modelCache.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
 import { type AnalysisRow, GENERATING } from "./rows.ts";
 import {
+  ModelTestAccumulator,
   type ModelTestSummary,
-  modelTestSummary,
   type Summary,
   summarise,
   summaryCells,
@@ -37,23 +37,52 @@ export function pointAnalyses(
   meanN: number,
 ): PointAnalyses {
   const of = (name: string) => rows.filter((r) => r.analysis === name);
-  const generating_test = modelTestSummary(
-    of(GENERATING),
+  const testOf = (rs: readonly AnalysisRow[]) => {
+    const acc = new ModelTestAccumulator(alpha);
+    const seen = new Set<number>();
+    for (const r of rs)
+      if (!seen.has(r.replication)) {
+        seen.add(r.replication);
+        acc.add(r);
+      }
+    return acc;
+  };
+  return pointAnalysesOf(
+    scenario,
     alpha,
+    meanN,
+    testOf(of(GENERATING)),
+    (scenario.analysis ?? []).map((a) => {
+      const rs = of(a.name);
+      return { summary: summarise(rs, alpha), test: testOf(rs) };
+    }),
+  );
+}
+
+/**
+ * pointAnalyses from what was accumulated over a point's replications (the streamed power
+ * files): the generating model's chi-square test, and each analysis model's path summary and
+ * test, in the scenario's order.
+ */
+export function pointAnalysesOf(
+  scenario: Scenario,
+  alpha: number,
+  meanN: number,
+  generating: ModelTestAccumulator,
+  models: readonly { summary: Summary; test: ModelTestAccumulator }[],
+): PointAnalyses {
+  const generating_test = generating.result(
     { analysis: GENERATING, estimator: "ML", model: scenario.model.base },
     analyticModelTestPower(scenario, modelFor(scenario).table, meanN, alpha),
   );
-  const analyses = (scenario.analysis ?? []).map((a) => {
-    const rs = of(a.name);
-    const summary = summarise(rs, alpha);
+  const analyses = (scenario.analysis ?? []).map((a, i) => {
+    const { summary, test } = models[i];
     return {
       name: a.name,
       estimator: a.estimator,
       model: a.model,
       summary,
-      test: modelTestSummary(
-        rs,
-        alpha,
+      test: test.result(
         { analysis: a.name, estimator: a.estimator, model: a.model },
         analyticModelTestPower(scenario, a.model, meanN, alpha),
       ),

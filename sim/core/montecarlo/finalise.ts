@@ -1,22 +1,28 @@
 import type { ReplicationResult } from "../../../src/replication.ts";
+import type { Scenario } from "../../../src/scenario/schema.ts";
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toCsv } from "../output/csv.ts";
 import { hashOf } from "../output/hash.ts";
 import type { JournalRecord } from "../output/journal.ts";
+import { csvCell } from "../output/numbers.ts";
+import { PointValues, type SpillFactory } from "../output/pointValues.ts";
 import { VERSION } from "../version.ts";
-import { analysisPowerRows, type PointAnalyses, pointAnalyses } from "./analyses.ts";
+import { analysisPowerRows, type PointAnalyses, pointAnalysesOf } from "./analyses.ts";
 import {
   ANALYSIS_ROW_COLUMNS,
+  type AnalysisRow,
   analysesOfRecord,
   analysisRows,
+  GENERATING,
   isAnalysisKey,
   outcomeRows,
   pathsOfKeys,
+  type ReplicationRow,
   ROW_COLUMNS,
   replicationRows,
 } from "./rows.ts";
-import { type Summary, summarise, summaryCells } from "./summary.ts";
+import { ModelTestAccumulator, type Summary, SummaryAccumulator, summaryCells } from "./summary.ts";
 
 /**
  * The files of `bgsim power`, computed from a power sweep's journal alone (records of the
@@ -47,105 +53,416 @@ export interface PowerFiles {
   points: PowerPointSummary[];
 }
 
+/** Where resultOfRecord finds each part of a record with given keys. */
+interface RecordLayout {
+  outcomes: { i: number; name: string }[];
+  fit: { i: number; name: string }[];
+  pathIndex: number[];
+  pathKeys: string[];
+  n: number;
+}
+
+function recordLayout(keys: readonly string[]): RecordLayout {
+  const L: RecordLayout = { outcomes: [], fit: [], pathIndex: [], pathKeys: [], n: -1 };
+  for (const [i, k] of keys.entries()) {
+    if (k.startsWith("outcome.")) L.outcomes.push({ i, name: k.slice(8) });
+    else if (k.startsWith("fit.")) L.fit.push({ i, name: k.slice(4) });
+    else if (!isAnalysisKey(k)) {
+      if (k === "n") L.n = i;
+      L.pathIndex.push(i);
+      L.pathKeys.push(k);
+    }
+  }
+  return L;
+}
+
+/** Layouts by keys array (records of one layout share theirs), a few hundred at most. */
+const layouts = new WeakMap<readonly string[], RecordLayout>();
+
 /** A journal record of a power run back into the replication result it was flattened from. */
 export function resultOfRecord(
   replication: number,
   keys: readonly string[],
   values: ArrayLike<number>,
 ): ReplicationResult {
+  let L = layouts.get(keys);
+  if (!L) {
+    L = recordLayout(keys);
+    layouts.set(keys, L);
+  }
   const fit: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
-  const pathKeys: string[] = [];
-  const pathValues: number[] = [];
-  let n = Number.NaN;
-  for (const [i, k] of keys.entries()) {
-    if (k.startsWith("outcome.")) outcomes[k.slice(8)] = values[i];
-    else if (k.startsWith("fit.")) fit[k.slice(4)] = values[i];
-    else if (!isAnalysisKey(k)) {
-      if (k === "n") n = values[i];
-      pathKeys.push(k);
-      pathValues.push(values[i]);
-    }
-  }
+  for (const o of L.outcomes) outcomes[o.name] = values[o.i];
+  for (const f of L.fit) fit[f.name] = values[f.i];
+  const pathValues = L.pathIndex.map((i) => values[i]);
   return {
     replication,
-    n,
-    paths: pathsOfKeys(pathKeys, pathValues),
+    n: L.n < 0 ? Number.NaN : values[L.n],
+    paths: pathsOfKeys(L.pathKeys, pathValues),
     fit: fit as ReplicationResult["fit"],
     outcomes,
   };
 }
 
-/** CSV text without its header line (the header is written once, by the first chunk). */
-function body(csv: string): string {
-  const nl = csv.indexOf("\n");
-  return csv.slice(nl + 1);
+/** Where a power file's text goes, piece by piece (a file on disk in Node, a string in browsers). */
+export interface PowerSink {
+  write(text: string): void;
 }
 
-export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): PowerFiles {
-  const meta = plan.sweep.power;
-  if (!meta) throw new Error("not a power sweep");
-  const factors = plan.sweep.factors;
-  const reps = plan.sweep.replications;
-  const axisCols = factors.map((f) => f.path);
-  let replications = "";
-  let outcomes = "";
-  const points: PowerPointSummary[] = [];
-  let k = 0;
-  for (let index = 0; index < plan.points.length; index++) {
-    const settings: Record<string, number> = {};
-    factors.forEach((f, j) => {
-      settings[f.path] = plan.points[index][j];
-    });
-    const sc = plan.scenarioAt(index);
-    if (!sc.ok) throw new Error(sc.message);
-    const models = sc.scenario.analysis;
-    const results: ReplicationResult[] = [];
-    const end = (index + 1) * reps;
-    for (; k < sorted.length && sorted[k].run < end; k++) {
-      const r = sorted[k];
-      if ("error" in r) continue;
-      const res = resultOfRecord(plan.runSpec(r.run).replication, r.keys, r.values);
-      if (models) res.analyses = analysesOfRecord(r.keys, r.values, models);
-      results.push(res);
+/**
+ * Text kept aside and written later, in order (the analysis models' rows of a design point,
+ * which follow all of the generating model's rows in replications.csv): in memory by default;
+ * in Node a temporary file beyond a buffer, so memory does not grow with the replications.
+ */
+export interface TextSpill {
+  write(text: string): void;
+  /** Write everything written since the last drain to `sink`, in order, and forget it. */
+  drainTo(sink: PowerSink): void;
+  close(): void;
+}
+
+export type TextSpillFactory = () => TextSpill;
+
+export function memoryTextSpill(): TextSpill {
+  let parts: string[] = [];
+  return {
+    write: (t) => {
+      parts.push(t);
+    },
+    drainTo: (sink) => {
+      if (parts.length) sink.write(parts.join(""));
+      parts = [];
+    },
+    close: () => {
+      parts = [];
+    },
+  };
+}
+
+/** A CSV cell as d3-dsv's csvFormat (toCsv) writes a value: null/undefined empty, quoted if needed. */
+function cellOf(v: unknown): string {
+  if (v == null) return "";
+  if (typeof v === "number") return String(v);
+  return csvCell(String(v));
+}
+
+/** One CSV line of `row` over `columns`, as toCsv writes it. */
+function lineOf(row: Record<string, unknown>, columns: readonly string[]): string {
+  let out = "";
+  for (let i = 0; i < columns.length; i++) {
+    if (i) out += ",";
+    out += cellOf(row[columns[i]]);
+  }
+  return `${out}\n`;
+}
+
+const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
+
+/**
+ * The lines of one design point's rows in a file whose rows are `{ point, ...settings, ...row }`
+ * over fixed columns (as powerFiles built them with toCsv): the point's leading cells are
+ * formatted once, and a row is formatted cell by cell from its own fields; a row that has a
+ * field of the same name as a leading column takes the general way (the spread object). Many
+ * cells repeat (a replication's n and chi-square on each of its rows, a path's name and
+ * population value in every replication), so each column keeps the text of its last value, in
+ * any row and in the row at the same place of the previous replication (`slot`).
+ */
+class PointLines {
+  private readonly lead: string[];
+  private readonly rest: string[];
+  private readonly prefix: string;
+  private readonly head: Record<string, unknown>;
+  private readonly colVal: unknown[];
+  private readonly colText: string[];
+  private slotVal: unknown[] = [];
+  private slotText: string[] = [];
+
+  constructor(
+    point: number,
+    settings: Record<string, number>,
+    private readonly columns: readonly string[],
+    leadCount: number,
+  ) {
+    this.head = { point, ...settings };
+    this.lead = columns.slice(0, leadCount);
+    this.rest = columns.slice(leadCount);
+    let prefix = "";
+    for (const c of this.lead) prefix += `${cellOf(this.head[c])},`;
+    this.prefix = prefix;
+    this.colVal = this.rest.map(() => Number.NaN);
+    this.colText = this.rest.map(() => "");
+  }
+
+  /** Where each column's value is among a row's own values (by key order), -1: the point's. */
+  private mapKeys: string[] = [];
+  private map: Int32Array = new Int32Array(0);
+
+  private mapOf(keys: string[]): Int32Array {
+    const k = this.mapKeys;
+    let same = k.length === keys.length;
+    for (let i = 0; same && i < keys.length; i++) same = k[i] === keys[i];
+    if (!same) {
+      this.mapKeys = keys;
+      this.map = Int32Array.from(this.rest, (c) => keys.indexOf(c));
     }
-    const alpha = sc.scenario.estimation.alpha;
-    const names = models?.map((a) => a.name);
-    const all = names ? analysisRows(results, alpha, names) : null;
-    const rows = all
-      ? all.filter((r) => r.analysis === "generating")
-      : replicationRows(results, alpha);
-    const outs = outcomeRows(results);
-    const rowCsv = all
-      ? toCsv(
-          all.map((r) => ({ point: index, ...settings, ...r })),
-          ["point", ...axisCols, ...ANALYSIS_ROW_COLUMNS] as never,
-        )
-      : toCsv(
-          rows.map((r) => ({ point: index, ...settings, ...r })),
-          ["point", ...axisCols, ...ROW_COLUMNS] as never,
-        );
-    replications += replications ? body(rowCsv) : rowCsv;
-    if (outs.length) {
-      const outCsv = toCsv(outs.map((o) => ({ point: index, ...settings, ...o })));
-      outcomes += outcomes ? body(outCsv) : outCsv;
+    return this.map;
+  }
+
+  /** The CSV line of a row, the `slot`-th row of its replication. */
+  line(r: object, slot: number): string {
+    const row = r as Record<string, unknown>;
+    for (const c of this.lead)
+      if (hasOwn(row, c)) return lineOf({ ...this.head, ...row }, this.columns);
+    const map = this.mapOf(Object.keys(row));
+    const values = Object.values(row);
+    let out = this.prefix;
+    const rest = this.rest;
+    const nc = rest.length;
+    const base = slot * nc;
+    if (this.slotVal.length < base + nc) {
+      for (let i = this.slotVal.length; i < base + nc; i++) {
+        this.slotVal.push(Number.NaN);
+        this.slotText.push("");
+      }
     }
-    const summary = summarise(rows, alpha, outs, compositeValues(sc.scenario));
-    points.push({
-      index,
-      settings,
+    const { colVal, colText, slotVal, slotText, head } = this;
+    for (let i = 0; i < nc; i++) {
+      const j = map[i];
+      const v = j >= 0 ? values[j] : hasOwn(head, rest[i]) ? head[rest[i]] : undefined;
+      let t: string;
+      if (v === slotVal[base + i]) t = slotText[base + i];
+      else {
+        if (v === colVal[i]) t = colText[i];
+        else {
+          t = cellOf(v);
+          colVal[i] = v;
+          colText[i] = t;
+        }
+        slotVal[base + i] = v;
+        slotText[base + i] = t;
+      }
+      out += i ? `,${t}` : t;
+    }
+    return `${out}\n`;
+  }
+}
+
+/** The analysis models of a design point and what is accumulated for each. */
+interface ModelState {
+  name: string;
+  acc: SummaryAccumulator;
+  test: ModelTestAccumulator;
+  side: TextSpill;
+}
+
+/** What the writer holds for the design point being read. */
+interface PointState {
+  index: number;
+  settings: Record<string, number>;
+  scenario: Scenario;
+  alpha: number;
+  models: Scenario["analysis"];
+  names: string[] | undefined;
+  acc: SummaryAccumulator;
+  test: ModelTestAccumulator;
+  rows: PointLines;
+  outs: PointLines | undefined;
+  analyses: ModelState[];
+}
+
+/**
+ * The power files written as a power sweep's records arrive in run order (from the journal, or
+ * from the runs as they finish): the rows of replications.csv and outcomes.csv go straight to
+ * their sinks, each design point is summarised by accumulators (summary.ts: sums and counts,
+ * and the values the exact two-pass figures need, in stores that spill to files in Node), so
+ * memory does not grow with the replications; summary.csv and summary.json are written at the
+ * end. The rows themselves come from rows.ts (replicationRows, analysisRows, outcomeRows) one
+ * replication at a time, so a new column there reaches the files without a change here. The
+ * bytes are those of the earlier in-memory powerFiles (toCsv of every row of a point).
+ */
+export class PowerWriter {
+  readonly points: PowerPointSummary[] = [];
+  private readonly replications: PowerSink;
+  private readonly outcomes: PowerSink;
+  private readonly axisCols: string[];
+  private point = -1;
+  private cur: PointState | undefined;
+  private rowHeader = false;
+  private outHeader = false;
+  /** Value stores, reused point after point: [0] generating paths, [1] generating test, ... */
+  private stores: PointValues[] = [];
+  private sides: TextSpill[] = [];
+
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly open: (name: string) => PowerSink,
+    private readonly spill?: SpillFactory,
+    private readonly textSpill: TextSpillFactory = memoryTextSpill,
+  ) {
+    if (!plan.sweep.power) throw new Error("not a power sweep");
+    this.axisCols = plan.sweep.factors.map((f) => f.path);
+    this.replications = open("replications.csv");
+    this.outcomes = open("outcomes.csv");
+  }
+
+  private store(i: number): PointValues {
+    while (this.stores.length <= i) this.stores.push(new PointValues(this.spill));
+    return this.stores[i];
+  }
+
+  private side(i: number): TextSpill {
+    while (this.sides.length <= i) this.sides.push(this.textSpill());
+    return this.sides[i];
+  }
+
+  /** Start design points up to `index` (a point without a successful run is summarised empty). */
+  private toPoint(index: number): PointState {
+    while (this.point < index) {
+      this.endPoint();
+      this.point++;
+      const p = this.point;
+      const at = this.plan.pointAt(p);
+      const settings: Record<string, number> = {};
+      this.plan.sweep.factors.forEach((f, j) => {
+        settings[f.path] = at[j];
+      });
+      const sc = this.plan.scenarioAt(p);
+      if (!sc.ok) throw new Error(sc.message);
+      const scenario = sc.scenario;
+      const alpha = scenario.estimation.alpha;
+      const models = scenario.analysis;
+      const names = models?.map((a) => a.name);
+      const columns = [
+        "point",
+        ...this.axisCols,
+        ...((names ? ANALYSIS_ROW_COLUMNS : ROW_COLUMNS) as string[]),
+      ];
+      if (!this.rowHeader) {
+        this.replications.write(`${columns.map(cellOf).join(",")}\n`);
+        this.rowHeader = true;
+      }
+      this.cur = {
+        index: p,
+        settings,
+        scenario,
+        alpha,
+        models,
+        names,
+        acc: new SummaryAccumulator(alpha, compositeValues(scenario), this.store(0)),
+        test: new ModelTestAccumulator(alpha, this.store(1)),
+        rows: new PointLines(p, settings, columns, 1 + this.axisCols.length),
+        outs: undefined,
+        analyses: (names ?? []).map((name, i) => ({
+          name,
+          acc: new SummaryAccumulator(alpha, null, this.store(2 + 2 * i)),
+          test: new ModelTestAccumulator(alpha, this.store(3 + 2 * i)),
+          side: this.side(i),
+        })),
+      };
+    }
+    return this.cur as PointState;
+  }
+
+  private endPoint(): void {
+    const st = this.cur;
+    if (!st) return;
+    this.cur = undefined;
+    for (const m of st.analyses) m.side.drainTo(this.replications);
+    const summary = st.acc.result();
+    this.points.push({
+      index: st.index,
+      settings: st.settings,
       summary,
-      ...(all ? { analyses: pointAnalyses(sc.scenario, all, alpha, summary.model.mean_n) } : {}),
+      ...(st.names
+        ? {
+            analyses: pointAnalysesOf(
+              st.scenario,
+              st.alpha,
+              summary.model.mean_n,
+              st.test,
+              st.analyses.map((m) => ({ summary: m.acc.result(), test: m.test })),
+            ),
+          }
+        : {}),
     });
   }
-  if (!outcomes) outcomes = "\n";
-  const s = plan.sweep;
-  return {
-    files: {
-      "replications.csv": replications,
-      "outcomes.csv": outcomes,
-      "summary.csv": toCsv(powerRows(points)),
-      "summary.json": `${JSON.stringify(
+
+  /** A successful run's record (records in run order). */
+  add(r: { run: number; keys: readonly string[]; values: ArrayLike<number> }): void {
+    const spec = this.plan.runSpec(r.run);
+    const st = this.toPoint(spec.point);
+    const res = resultOfRecord(spec.replication, r.keys, r.values);
+    if (st.models) res.analyses = analysesOfRecord(r.keys, r.values, st.models);
+    const results = [res];
+    let text = "";
+    if (st.names) {
+      // the generating model's rows now; each analysis model's rows aside until the point ends
+      const gen: AnalysisRow[] = [];
+      const byModel = st.analyses.map(() => [] as AnalysisRow[]);
+      let m = -1;
+      let slot = 0;
+      for (const row of analysisRows(results, st.alpha, st.names)) {
+        const line = st.rows.line(row, slot++);
+        if (row.analysis === GENERATING) {
+          gen.push(row);
+          text += line;
+          continue;
+        }
+        if (m < 0 || st.analyses[m].name !== row.analysis) m = st.names.indexOf(row.analysis);
+        st.analyses[m].side.write(line);
+        byModel[m].push(row);
+      }
+      st.analyses.forEach((ms, i) => {
+        const rs = byModel[i];
+        ms.acc.add(rs, []);
+        if (rs.length) ms.test.add(rs[0]);
+      });
+      this.addGenerating(st, gen, res, text);
+      return;
+    }
+    const rows = replicationRows(results, st.alpha);
+    for (let i = 0; i < rows.length; i++) text += st.rows.line(rows[i], i);
+    this.addGenerating(st, rows, res, text);
+  }
+
+  private addGenerating(
+    st: PointState,
+    rows: readonly ReplicationRow[],
+    res: ReplicationResult,
+    text: string,
+  ): void {
+    if (text) this.replications.write(text);
+    if (rows.length && st.names) st.test.add(rows[0]); // the model test: analysis sections only
+    const outs = outcomeRows([res]);
+    if (outs.length) {
+      if (!st.outs) {
+        const sample = { point: st.index, ...st.settings, ...outs[0] };
+        const cols = Object.keys(sample);
+        if (!this.outHeader) {
+          this.outcomes.write(`${cols.map(cellOf).join(",")}\n`);
+          this.outHeader = true;
+        }
+        st.outs = new PointLines(st.index, st.settings, cols, 1 + Object.keys(st.settings).length);
+      }
+      let o = "";
+      for (let i = 0; i < outs.length; i++) o += st.outs.line(outs[i], i);
+      this.outcomes.write(o);
+    }
+    st.acc.add(rows, outs);
+  }
+
+  /** Summarise the last design points and write summary.csv and summary.json. */
+  end(): PowerPointSummary[] {
+    this.toPoint(this.plan.pointCount - 1);
+    this.endPoint();
+    if (!this.outHeader) this.outcomes.write("\n");
+    for (const v of this.stores) v.close();
+    for (const t of this.sides) t.close();
+    const s = this.plan.sweep;
+    const meta = s.power as NonNullable<typeof s.power>;
+    this.open("summary.csv").write(toCsv(powerRows(this.points)));
+    this.open("summary.json").write(
+      `${JSON.stringify(
         {
           command: "power",
           version: VERSION,
@@ -153,15 +470,43 @@ export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): P
           // the scenario as run (defaults resolved, survey on) and its hash (canonical JSON)
           scenario_hash: hashOf(s.base),
           seed: s.seed,
-          reps,
+          reps: s.replications,
           start: s.firstReplication ?? 0,
           axes: meta.axes,
-          points,
+          points: this.points,
           resolved_scenario: s.base,
         },
         null,
         2,
       )}\n`,
+    );
+    return this.points;
+  }
+
+  /** Release the stores (after end, or when giving up). */
+  close(): void {
+    for (const v of this.stores) v.close();
+    for (const t of this.sides) t.close();
+  }
+}
+
+/** The power files in memory (browsers, tests): the same bytes as PowerWriter on disk. */
+export function powerFiles(plan: SweepPlan, sorted: readonly JournalRecord[]): PowerFiles {
+  const parts = new Map<string, string[]>();
+  const w = new PowerWriter(plan, (name) => {
+    const p: string[] = [];
+    parts.set(name, p);
+    return { write: (t) => p.push(t) };
+  });
+  for (const r of sorted) if (!("error" in r)) w.add(r);
+  const points = w.end();
+  const text = (n: string) => (parts.get(n) ?? []).join("");
+  return {
+    files: {
+      "replications.csv": text("replications.csv"),
+      "outcomes.csv": text("outcomes.csv"),
+      "summary.csv": text("summary.csv"),
+      "summary.json": text("summary.json"),
     },
     points,
   };
@@ -177,42 +522,4 @@ export function powerRows(
     for (const p of pt.summary.paths)
       rows.push({ point: pt.index, ...pt.settings, ...summaryCells(p, pt.summary.model) });
   return rows;
-}
-
-/** Where a power file's text goes (a file on disk in Node, a string in browsers). */
-interface PowerSink {
-  write(text: string): void;
-}
-
-/**
- * The power files for the streaming finaliser (sim/core/output/finalise.ts): records are
- * taken in run order and the four files are written at the end with powerFiles, so they are
- * the same bytes as the in-memory path. Unlike a sweep's results.csv, power's files are still
- * built in memory from the records (analysis models, the summaries' second pass); see the
- * closing note of issue 15.
- */
-export class PowerWriter {
-  points: PowerPointSummary[] = [];
-  private records: JournalRecord[] = [];
-
-  constructor(
-    private readonly plan: SweepPlan,
-    private readonly open: (name: string) => PowerSink,
-    _values?: unknown,
-  ) {
-    if (!plan.sweep.power) throw new Error("not a power sweep");
-  }
-
-  add(r: JournalRecord): void {
-    this.records.push(r);
-  }
-
-  end(): PowerPointSummary[] {
-    const out = powerFiles(this.plan, this.records);
-    for (const name of ["replications.csv", "outcomes.csv", "summary.csv", "summary.json"] as const)
-      this.open(name).write(out.files[name]);
-    this.points = out.points;
-    this.records = [];
-    return this.points;
-  }
 }

@@ -85,6 +85,6 @@ export async function runPower(
     records.sort((a, b) => a.run - b.run);
     return powerFiles(plan, records).points;
   } finally {
-    pool.close();
+    await pool.close();
   }
 }

@@ -204,53 +204,102 @@ export interface ModelTestSummary {
 }
 
 export function modelTestSummary(
-  rows: readonly {
-    replication: number;
-    df: number;
-    chisq: number;
-    chisq_p: number | null;
-    chisq_scaled_p?: number | null;
-  }[],
+  rows: readonly ModelTestRow[],
   alpha: number,
   id: { analysis: string; estimator: "ML" | "MLR"; model: string },
-  analytic: {
-    f0: number;
-    lambda: number;
-    rmsea: number;
-    power: number;
-    rmseaPower: number;
-    closeCrit: number;
-  } | null,
+  analytic: AnalyticModelTest | null,
 ): ModelTestSummary {
-  const byRep = new Map<number, (typeof rows)[number]>();
+  const byRep = new Map<number, ModelTestRow>();
   for (const r of rows) if (!byRep.has(r.replication)) byRep.set(r.replication, r);
-  const reps = [...byRep.values()];
-  const R = reps.length;
-  const df = R ? reps[0].df : Number.NaN;
-  const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
-  const share = (pred: (r: (typeof rows)[number]) => boolean) =>
-    R && df > 0 ? reps.filter(pred).length / R : null;
-  const rej = share((r) => r.chisq_p !== null && r.chisq_p < alpha);
-  const scaled = reps.some((r) => r.chisq_scaled_p != null)
-    ? share((r) => r.chisq_scaled_p != null && r.chisq_scaled_p < alpha)
-    : null;
-  return {
-    ...id,
-    replications: R,
-    df,
-    chisq_rejection: rej,
-    chisq_rejection_se: rej === null ? null : Math.sqrt((rej * (1 - rej)) / R),
-    scaled_rejection: scaled,
-    close_fit_rejection:
-      analytic && Number.isFinite(analytic.closeCrit)
-        ? share((r) => r.chisq > analytic.closeCrit)
-        : null,
-    f0: fin(analytic?.f0),
-    lambda: fin(analytic?.lambda),
-    population_rmsea: fin(analytic?.rmsea),
-    analytic_power: fin(analytic?.power),
-    rmsea_power: fin(analytic?.rmseaPower),
-  };
+  const acc = new ModelTestAccumulator(alpha);
+  for (const r of byRep.values()) acc.add(r);
+  return acc.result(id, analytic);
+}
+
+/** What modelTestSummary reads of a row (the first row of each replication counts). */
+export interface ModelTestRow {
+  replication: number;
+  df: number;
+  chisq: number;
+  chisq_p: number | null;
+  chisq_scaled_p?: number | null;
+}
+
+/** The analytic test of a model at a point's mean n (analyticModelTestPower). */
+export interface AnalyticModelTest {
+  f0: number;
+  lambda: number;
+  rmsea: number;
+  power: number;
+  rmseaPower: number;
+  closeCrit: number;
+}
+
+/**
+ * modelTestSummary one replication at a time (one row per replication, in any order): counts,
+ * and every chi-square (for the close-fit share, whose critical value depends on the point's
+ * mean n, known at the end) in a PointValues, which spills to a file when given one.
+ */
+export class ModelTestAccumulator {
+  private R = 0;
+  private df = Number.NaN;
+  private rejected = 0;
+  private anyScaled = false;
+  private scaledRejected = 0;
+  private chisqs: PointValues;
+
+  constructor(
+    private readonly alpha: number,
+    values?: PointValues,
+  ) {
+    this.chisqs = values ?? new PointValues();
+    this.chisqs.reset();
+  }
+
+  add(r: ModelTestRow): void {
+    if (this.R === 0) this.df = r.df;
+    this.R++;
+    if (r.chisq_p !== null && r.chisq_p < this.alpha) this.rejected++;
+    if (r.chisq_scaled_p != null) {
+      this.anyScaled = true;
+      if (r.chisq_scaled_p < this.alpha) this.scaledRejected++;
+    }
+    this.chisqs.push(0, r.chisq);
+  }
+
+  result(
+    id: { analysis: string; estimator: "ML" | "MLR"; model: string },
+    analytic: AnalyticModelTest | null,
+  ): ModelTestSummary {
+    const { R, df } = this;
+    const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+    const share = (count: number) => (R && df > 0 ? count / R : null);
+    const rej = share(this.rejected);
+    const scaled = this.anyScaled ? share(this.scaledRejected) : null;
+    let close: number | null = null;
+    if (analytic && Number.isFinite(analytic.closeCrit)) {
+      const crit = analytic.closeCrit;
+      let over = 0;
+      this.chisqs.forEach((_, x) => {
+        if (x > crit) over++;
+      });
+      close = share(over);
+    }
+    return {
+      ...id,
+      replications: R,
+      df,
+      chisq_rejection: rej,
+      chisq_rejection_se: rej === null ? null : Math.sqrt((rej * (1 - rej)) / R),
+      scaled_rejection: scaled,
+      close_fit_rejection: close,
+      f0: fin(analytic?.f0),
+      lambda: fin(analytic?.lambda),
+      population_rmsea: fin(analytic?.rmsea),
+      analytic_power: fin(analytic?.power),
+      rmsea_power: fin(analytic?.rmseaPower),
+    };
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { tCritical } from "../../../src/math/tDistribution.ts";
 import { morrisIndices } from "../designs/morris.ts";
 import type { SweepPlan } from "../designs/plan.ts";
 import { toUnit } from "../designs/unit.ts";
-import { PowerWriter } from "../montecarlo/finalise.ts";
+import { PowerWriter, type TextSpillFactory } from "../montecarlo/finalise.ts";
 import { VERSION } from "../version.ts";
 import { hashOf } from "./hash.ts";
 import { JournalEncoder, type JournalRecord, type RunSlice } from "./journal.ts";
@@ -259,10 +259,11 @@ export function writeFinalFiles(
   src: FinalSource,
   open: SinkFactory,
   spill?: SpillFactory,
+  textSpill?: TextSpillFactory,
 ): string[] {
   const values = new PointValues(spill);
   try {
-    return writeFinal(plan, shard, src, open, values);
+    return writeFinal(plan, shard, src, open, values, { spill, textSpill });
   } finally {
     values.close();
   }
@@ -274,6 +275,7 @@ function writeFinal(
   src: FinalSource,
   open: SinkFactory,
   values: PointValues,
+  stores: { spill?: SpillFactory; textSpill?: TextSpillFactory },
 ): string[] {
   const names: string[] = [];
   const opened = (name: string) => {
@@ -283,14 +285,18 @@ function writeFinal(
   const journal = opened("runs.jsonl");
   const enc = new JournalEncoder();
   if (plan.sweep.power) {
-    const power = shard ? undefined : new PowerWriter(plan, opened, values);
-    const failures = new FailureWriter(plan, () => opened("failures.csv"));
-    for (const r of src.records) {
-      journal.write(enc.encode(r));
-      if ("error" in r) failures.add(r);
-      else power?.add(r);
+    const power = shard ? undefined : new PowerWriter(plan, opened, stores.spill, stores.textSpill);
+    try {
+      const failures = new FailureWriter(plan, () => opened("failures.csv"));
+      for (const r of src.records) {
+        journal.write(enc.encode(r));
+        if ("error" in r) failures.add(r);
+        else power?.add(r);
+      }
+      power?.end();
+    } finally {
+      power?.close();
     }
-    power?.end();
     // the order the in-memory files were listed in before they were streamed
     const order = [
       "runs.jsonl",

@@ -23,7 +23,8 @@ import { browserCores, workerCount } from "./workerCount.ts";
 /** A started worker: its message endpoint, how to stop it, and how it reports dying. */
 export interface WorkerHandle {
   endpoint: Comlink.Endpoint;
-  terminate(): void;
+  /** Stop the worker; a promise, if any, settles once its thread has stopped. */
+  terminate(): Promise<unknown> | undefined;
   /** Register a callback for a worker that fails to load, throws at top level or exits. */
   onFailure(cb: (err: Error) => void): void;
 }
@@ -54,9 +55,18 @@ export interface Progress {
   etaSec: number;
 }
 
+/**
+ * Run indices given lazily: how many, and an iterator taken as chunks are handed out, so a pool
+ * of any number of runs holds no list of them (e.g. a shard's slice minus finished runs).
+ */
+export interface RunSource {
+  count: number;
+  [Symbol.iterator](): Iterator<number>;
+}
+
 export interface RunOptions {
   /** Run indices to run (default: all of the plan), e.g. a shard's slice minus finished runs. */
-  runs?: ArrayLike<number>;
+  runs?: ArrayLike<number> | RunSource;
   /** Runs per message (default: adaptive, aiming at about 100 ms of work per chunk). */
   chunkSize?: number;
   signal?: AbortSignal;
@@ -84,7 +94,12 @@ export interface Pool {
   /** The same for a list of scenarios, each run a number of replications. */
   prepare(list: ScenarioList, faults?: Faults): Promise<RunPlan>;
   run(options?: RunOptions): Promise<RunSummary>;
-  close(): void;
+  /**
+   * Stop every worker. The promise settles once their threads have stopped: a process should
+   * await it before it exits (a Node process ending while a worker thread is still being torn
+   * down can die of a signal instead of exiting with its code).
+   */
+  close(): Promise<void>;
 }
 
 interface Slot {
@@ -143,12 +158,19 @@ export function createPool(options: PoolOptions): Pool {
     return slot;
   };
 
-  const close = () => {
+  // workers being stopped (by this close or an earlier one, e.g. on cancel)
+  let stopping: Promise<unknown>[] = [];
+  const close = (): Promise<void> => {
     for (const s of slots) {
       s.api[Comlink.releaseProxy]?.();
-      s.handle.terminate();
+      const t = s.handle.terminate();
+      if (t) stopping.push(t.catch(() => {}));
     }
     slots = [];
+    const all = stopping;
+    return Promise.all(all).then(() => {
+      stopping = stopping.filter((x) => !all.includes(x));
+    });
   };
 
   return {
@@ -174,16 +196,12 @@ export function createPool(options: PoolOptions): Pool {
     async run(opts = {}) {
       if (!plan || !slots.length) throw new Error("pool not prepared (call prepare(sweep) first)");
       const p = plan;
-      const wanted = opts.runs
-        ? Array.from(opts.runs)
-        : Array.from({ length: p.runs }, (_, i) => i);
-      for (const r of wanted)
-        if (!Number.isInteger(r) || r < 0 || r >= p.runs)
-          throw new Error(`run ${r} is not in the sweep (0 to ${p.runs - 1})`);
+      const src = runSource(opts.runs, p.runs);
+      const it = src[Symbol.iterator]();
+      const total = src.count;
       // queue of chunks; an "isolated" chunk is one run retried alone after a worker died
       let next = 0;
       const isolated: number[] = [];
-      const total = wanted.length;
       let done = 0;
       let failed = 0;
       let cancelled = false;
@@ -226,8 +244,8 @@ export function createPool(options: PoolOptions): Pool {
       };
       const takeChunk = (slot: Slot): { runs: number[]; isolated: boolean } | undefined => {
         if (isolated.length) return { runs: [isolated.shift() as number], isolated: true };
-        if (next >= wanted.length) return undefined;
-        const remaining = wanted.length - next;
+        if (next >= total) return undefined;
+        const remaining = total - next;
         let n = opts.chunkSize;
         if (n === undefined) {
           const target = Number.isFinite(slot.secPerRun)
@@ -235,8 +253,16 @@ export function createPool(options: PoolOptions): Pool {
             : 1;
           n = Math.max(1, Math.min(target, 2048, Math.ceil(remaining / (2 * slots.length))));
         }
-        const runs = wanted.slice(next, next + n);
-        next += runs.length;
+        const runs: number[] = [];
+        while (runs.length < n && next < total) {
+          const r = it.next();
+          if (r.done) throw new Error(`the run list ended after ${next} of ${total} runs`);
+          const run = r.value;
+          if (!Number.isInteger(run) || run < 0 || run >= p.runs)
+            throw new Error(`run ${run} is not in the sweep (0 to ${p.runs - 1})`);
+          runs.push(run);
+          next++;
+        }
         return { runs, isolated: false };
       };
       let abortReject: (e: Error) => void = () => {};
@@ -320,6 +346,30 @@ export function createPool(options: PoolOptions): Pool {
   };
 }
 
+/** Run indices as a RunSource: a list as given (checked up front), or every run of the plan. */
+function runSource(runs: RunOptions["runs"], planRuns: number): RunSource {
+  if (!runs)
+    return {
+      count: planRuns,
+      *[Symbol.iterator]() {
+        for (let i = 0; i < planRuns; i++) yield i;
+      },
+    };
+  if ("count" in runs) return runs;
+  const list = runs;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (!Number.isInteger(r) || r < 0 || r >= planRuns)
+      throw new Error(`run ${r} is not in the sweep (0 to ${planRuns - 1})`);
+  }
+  return {
+    count: list.length,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < list.length; i++) yield list[i];
+    },
+  };
+}
+
 /** Prepare a pool, run a sweep (or the given runs of it) and close the pool. */
 export async function runSweepInPool(
   sweep: ResolvedSweep,
@@ -331,6 +381,6 @@ export async function runSweepInPool(
     await p.prepare(sweep, opts.faults);
     return await p.run(opts);
   } finally {
-    p.close();
+    await p.close();
   }
 }

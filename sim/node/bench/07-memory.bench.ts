@@ -8,10 +8,15 @@
 //    streamed final files are measured at every size without running 10^6 replications;
 //  - "real runs": `bgsim power --workers 1` running every replication (10^4 by default, and
 //    BENCH_MEMORY_REAL=10000,100000 for more; 10^5 takes a minute or more on a loaded machine).
+//  - "running sweeps": `bgsim sweep --workers 1` of 10^5, 10^6 and 10^7 runs, each stopped by
+//    SIGINT after BENCH_MEMORY_SECONDS (default 15) s of running; the peak RSS so far (VmHWM
+//    in /proc) shows what a run holds per run of the sweep before any result is kept (plan,
+//    done-run bits, the pool's run list, now fed lazily). BENCH_MEMORY_RUNNING=100000,... sets
+//    the sizes.
 // BENCH_MEMORY_SIZES=10000,100000 limits the sizes; BENCH_MEMORY_BIN=/other/checkout/sim/node/
 // bin/bgsim.mjs measures another build (the figures before this change, say).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +75,35 @@ function peak(args: string[]): { mb: number; sec: number; ok: boolean; err: stri
   };
 }
 
+/**
+ * Peak RSS in MB (VmHWM) of a bgsim command stopped by SIGINT after `seconds`, and how many
+ * runs its journal holds by then.
+ */
+async function peakRunning(
+  args: string[],
+  seconds: number,
+  journal: string,
+): Promise<{ mb: number; lines: number; code: number | null }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: "ignore" });
+  const exited = new Promise<number | null>((res) => child.on("exit", (c) => res(c)));
+  let mb = Number.NaN;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 250));
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (m) mb = Number(m[1]) / 1024;
+    } catch {}
+  }
+  child.kill("SIGINT");
+  const code = await exited;
+  let lines = 0;
+  try {
+    lines = readFileSync(journal, "utf8").split("\n").length - 1;
+  } catch {}
+  return { mb, lines, code };
+}
+
 /** Fill `dir` with a running sweep whose journal holds every run (records of `sample`). */
 function synthetic(
   dir: string,
@@ -92,7 +126,7 @@ function synthetic(
   d.close();
 }
 
-export function run(): void {
+export async function run(): Promise<void> {
   if (spawnSync("/usr/bin/time", ["true"]).status !== 0) {
     console.log("skipped: /usr/bin/time is needed to measure a process's peak RSS");
     return;
@@ -187,6 +221,37 @@ export function run(): void {
       rmSync(dir, { recursive: true, force: true });
       console.log(
         `  ${String(n).padStart(9)} replications: peak RSS ${p.mb.toFixed(0)} MB in ${p.sec.toFixed(1)} s${p.ok ? "" : ` FAILED: ${p.err}`}`,
+      );
+    }
+    console.log(
+      `running sweeps (bgsim sweep --workers 1, Wishart shortcut, stopped after ${Number(process.env.BENCH_MEMORY_SECONDS ?? 15)} s):`,
+    );
+    for (const n of sizes("BENCH_MEMORY_RUNNING", [100_000, 1_000_000, 10_000_000])) {
+      const input = {
+        name: `running-${n}`,
+        base: WISHART,
+        replications: n / 10,
+        design: {
+          type: "grid",
+          factors: [
+            {
+              path: "estimation.alpha",
+              levels: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1],
+            },
+          ],
+        },
+      };
+      const file = join(work, `running-${n}.json`);
+      writeFileSync(file, JSON.stringify(input));
+      const dir = join(work, `running-${n}`);
+      const r = await peakRunning(
+        ["sweep", file, "--out", dir, "--workers", "1", "--quiet"],
+        Number(process.env.BENCH_MEMORY_SECONDS ?? 15),
+        join(dir, "runs.jsonl"),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      console.log(
+        `  ${String(n).padStart(9)} runs: peak RSS ${r.mb.toFixed(0)} MB with ${r.lines} journal lines written (exit ${r.code})`,
       );
     }
   } finally {

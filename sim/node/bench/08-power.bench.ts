@@ -7,6 +7,8 @@
 //    pool's set-up cancel out and what remains per replication is the replication plus the
 //    journal line (JSON + CRC-32), reading it back and the rows of replications.csv and
 //    outcomes.csv.
+// And, in this process, the parts: the power files written from 1,000 records by PowerWriter,
+// the journal line encoded and decoded (CPU ms per replication).
 // Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is
 // shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,1000).
 import { spawnSync } from "node:child_process";
@@ -15,7 +17,13 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runReplication } from "../../../src/replication.ts";
+import type { Scenario } from "../../../src/scenario/schema.ts";
 import { parseScenarioText } from "../../../src/scenario/validate.ts";
+import { buildPlan } from "../../core/designs/plan.ts";
+import { PowerWriter } from "../../core/montecarlo/finalise.ts";
+import { powerSweep } from "../../core/montecarlo/power.ts";
+import { flattenResult } from "../../core/output/flatten.ts";
+import { JournalEncoder, JournalLineDecoder } from "../../core/output/journal.ts";
 
 const BIN =
   process.env.BENCH_POWER_BIN ?? fileURLToPath(new URL("../bin/bgsim.mjs", import.meta.url));
@@ -56,6 +64,69 @@ function powerSeconds(reps: number, work: string): { wall: number; cpu: number }
   return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : Number.NaN };
 }
 
+/**
+ * The parts of power's overhead in this process (CPU ms per replication, median of 7 after a
+ * warm-up): the power files written by PowerWriter from 1,000 records (copies of 200 real
+ * replications) into sinks that only count, and the journal line's encoding and decoding.
+ */
+function parts(scenario: Scenario): {
+  files: number;
+  kb: number;
+  encode: number;
+  decode: number;
+} {
+  const N = 1000;
+  const v = powerSweep(scenario, [], N);
+  if (!v.ok) throw new Error("power sweep invalid");
+  const plan = buildPlan(v.sweep);
+  const sample = Array.from({ length: 200 }, (_, r) =>
+    flattenResult(runReplication(scenario, r), { stdSe: true }),
+  );
+  const keys = sample[0].keys;
+  const records = Array.from({ length: N }, (_, run) => ({
+    run,
+    keys,
+    values: Float64Array.from(sample[run % sample.length].values),
+  }));
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const time = (f: () => void) => {
+    f();
+    const ts: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const t = cpu();
+      f();
+      ts.push((cpu() - t) / N);
+    }
+    return median(ts);
+  };
+  let bytes = 0;
+  const files = time(() => {
+    bytes = 0;
+    const w = new PowerWriter(plan, () => ({
+      write: (t) => {
+        bytes += t.length;
+      },
+    }));
+    for (const r of records) w.add(r);
+    w.end();
+  });
+  const enc = new JournalEncoder();
+  const encode = time(() => {
+    for (const r of records) enc.encode(r);
+  });
+  const lines = new JournalEncoder();
+  const text = records.map((r) => lines.encode(r)).join("");
+  const all = text.slice(0, -1).split("\n");
+  const decode = time(() => {
+    const d = new JournalLineDecoder();
+    for (let i = 0; i < all.length; i++) d.decode(all[i], i + 1, false);
+  });
+  return { files, kb: bytes / N / 1024, encode, decode };
+}
+
 export function run(): void {
   const times = Number(process.env.BENCH_POWER_TIMES ?? 3);
   const [r1, r2] = (process.env.BENCH_POWER_REPS ?? "200,1000").split(",").map(Number);
@@ -84,6 +155,7 @@ export function run(): void {
       marginal.push(((b.wall - a.wall) * 1000) / (r2 - r1));
       marginalCpu.push(((b.cpu - a.cpu) * 1000) / (r2 - r1));
     }
+    const p = parts(scenario);
     const m = median(marginal);
     const b = median(bare);
     const mc = median(marginalCpu);
@@ -105,6 +177,9 @@ export function run(): void {
     );
     console.log(
       `CPU time (user + system, less sensitive to other jobs): replication ${bc.toFixed(3)} ms, power marginal ${mc.toFixed(3)} ms: overhead ${((100 * (mc - bc)) / bc).toFixed(1)}% (runs ${marginalCpu.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+    console.log(
+      `in this process, CPU per replication: the power files (PowerWriter, ${p.kb.toFixed(1)} KB of text) ${p.files.toFixed(3)} ms, journal line encoded ${p.encode.toFixed(3)} ms, decoded (checksum verified) ${p.decode.toFixed(3)} ms`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

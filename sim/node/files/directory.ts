@@ -15,8 +15,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { ResolvedSweep } from "../../../src/scenario/sweep.ts";
 import type { SweepPlan } from "../../core/designs/plan.ts";
+import type { TextSpill } from "../../core/montecarlo/finalise.ts";
 import {
   columnsOfLayouts,
   type DoneRuns,
@@ -38,7 +40,7 @@ import {
   type RunSlice,
 } from "../../core/output/journal.ts";
 import type { Spill } from "../../core/output/pointValues.ts";
-import type { RunOutcome } from "../../core/pool/pool.ts";
+import type { RunOutcome, RunSource } from "../../core/pool/pool.ts";
 import { VERSION } from "../../core/version.ts";
 import { UsageError } from "../cli/command.ts";
 import { ensureDir, writeAtomic, writeError } from "./files.ts";
@@ -193,6 +195,65 @@ export function fileSpill(): Spill {
 }
 
 /**
+ * A TextSpill (see montecarlo/finalise.ts) that keeps up to 1 MB of text in memory and the rest
+ * in a temporary file under the system's temporary directory, given back in order.
+ */
+export function fileTextSpill(): TextSpill {
+  let parts: string[] = [];
+  let held = 0;
+  let file: { dir: string; path: string; fd: number; size: number } | undefined;
+  const toFile = () => {
+    if (!parts.length) return;
+    if (!file) {
+      const dir = mkdtempSync(join(tmpdir(), "bgsim-rows-"));
+      const path = join(dir, "rows.csv");
+      file = { dir, path, fd: openSync(path, "w+"), size: 0 };
+    }
+    const buf = Buffer.from(parts.join(""), "utf8");
+    parts = [];
+    held = 0;
+    for (let off = 0; off < buf.length; )
+      off += writeSync(file.fd, buf, off, buf.length - off, file.size + off);
+    file.size += buf.length;
+  };
+  return {
+    write(text) {
+      parts.push(text);
+      held += text.length;
+      if (held >= 1 << 20) toFile();
+    },
+    drainTo(sink) {
+      if (file?.size) {
+        toFile();
+        const f = file;
+        const buf = Buffer.allocUnsafe(1 << 20);
+        const dec = new StringDecoder("utf8");
+        for (let pos = 0; pos < f.size; ) {
+          const k = readSync(f.fd, buf, 0, Math.min(buf.length, f.size - pos), pos);
+          if (k <= 0) throw new Error(`${f.path}: short read`);
+          pos += k;
+          const t = dec.write(buf.subarray(0, k));
+          if (t) sink.write(t);
+        }
+        const t = dec.end();
+        if (t) sink.write(t);
+        f.size = 0;
+        ftruncateSync(f.fd, 0);
+      } else if (parts.length) sink.write(parts.join(""));
+      parts = [];
+      held = 0;
+    },
+    close() {
+      parts = [];
+      if (!file) return;
+      closeSync(file.fd);
+      rmSync(file.dir, { recursive: true, force: true });
+      file = undefined;
+    },
+  };
+}
+
+/**
  * Write the final files of a slice into `dir`, streamed from journals (read as often as the
  * run order needs, see inRunOrder): temporary files first, then renamed, runs.jsonl and
  * manifest.json last. Returns the file names written, in that order.
@@ -208,7 +269,14 @@ export function writeFinalFromJournals(
   const tmp = new TempFiles(dir);
   try {
     const records = inRunOrder(sliceOf(plan.runs, shard), journals);
-    const names = writeFinalFiles(plan, shard, { records, columns, done }, tmp.sink, fileSpill);
+    const names = writeFinalFiles(
+      plan,
+      shard,
+      { records, columns, done },
+      tmp.sink,
+      fileSpill,
+      fileTextSpill,
+    );
     const last = ["runs.jsonl", "manifest.json"];
     tmp.commit(last);
     return [...names.filter((n) => !last.includes(n)), ...last];
@@ -349,6 +417,21 @@ export class SweepDirectory {
     if (existsSync(jPath)) truncateSync(jPath, validBytes);
     d.fd = openSync(jPath, "a");
     return d;
+  }
+
+  /**
+   * Runs of this slice not yet in the journal, in run order, without listing them (the pool
+   * takes them chunk by chunk; 10^7 runs would be 80 MB as a list).
+   */
+  pendingRuns(): RunSource {
+    const { start, step, length } = this.slice;
+    const done = this.done;
+    return {
+      count: length - done.doneCount,
+      *[Symbol.iterator]() {
+        for (let i = 0, run = start; i < length; i++, run += step) if (!done.has(run)) yield run;
+      },
+    };
   }
 
   /** Runs of this slice not yet in the journal, in run order. */

@@ -32,7 +32,7 @@ export function nodeSpawn(entry: URL = new URL("./nodeWorker.mjs", import.meta.u
       endpoint: nodeEndpoint(w),
       terminate() {
         ended = true;
-        void w.terminate();
+        return w.terminate();
       },
       onFailure(cb) {
         cbs.push(cb);

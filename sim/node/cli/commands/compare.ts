@@ -181,7 +181,7 @@ export async function compareInPool(
     });
   } finally {
     bar.end();
-    pool.close();
+    await pool.close(); // worker threads stopped before the process exits
   }
   return comparisonFrom(reps, seed, (i, r) => results.get(i * reps + r) ?? { error: "not run" });
 }

@@ -58,15 +58,15 @@ export async function runToDirectory(
 ): Promise<SweepDirectory> {
   const { shard, quiet } = o;
   const dir = SweepDirectory.open(o.out, plan, { resume: o.resume, shard });
-  const pending = dir.pending();
+  const pending = dir.pendingRuns();
   const sliceText = shard ? ` (shard ${shard.index}/${shard.count}: ${dir.slice.length} runs)` : "";
   if (!quiet)
     console.error(
-      `${o.label}: ${plan.pointCount} design point${plan.pointCount > 1 ? "s" : ""} x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.length} to run`,
+      `${o.label}: ${plan.pointCount} design point${plan.pointCount > 1 ? "s" : ""} x ${sw.replications} replications = ${plan.runs} runs${sliceText}; ${dir.doneCount ? `${dir.doneCount} already done, ` : ""}${pending.count} to run`,
     );
   let cancelled = false;
-  if (pending.length) {
-    const size = o.inProcess ? 1 : Math.min(o.workers, pending.length);
+  if (pending.count) {
+    const size = o.inProcess ? 1 : Math.min(o.workers, pending.count);
     const pool = createPool({ size, spawn: o.inProcess ? inProcessSpawn() : nodeSpawn() });
     const controller = new AbortController();
     const onSignal = () => controller.abort();
@@ -109,7 +109,8 @@ export async function runToDirectory(
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      pool.close();
+      // wait for the worker threads to stop before going on (and, in the end, exiting)
+      await pool.close();
       dir.checkpoint(true);
     }
   }
