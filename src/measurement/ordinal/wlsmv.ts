@@ -63,6 +63,10 @@ export interface WlsmvEstimate {
   };
   /** One row per parameter in lavaan's parameterEstimates() terms. */
   params: WlsmvParam[];
+  /** d sigma / d theta of the polychorics (pstar x q, row-major) at the estimate. */
+  deltaStructural: Float64Array;
+  /** (Delta' W Delta)^-1 of the structural parameters (q x q): lavaan's inverted information. */
+  informationInverse: Float64Array;
 }
 
 export type WlsmvOutcome =
@@ -113,6 +117,8 @@ export interface WlsmvOptions {
   tolerance?: number;
   /** Gamma / W if already computed for these statistics. */
   acov?: OrdinalAcov;
+  /** Start values of the structural free parameters (model order), e.g. a nearby fit's. */
+  start?: Float64Array;
 }
 
 export function fitWlsmv(
@@ -159,6 +165,15 @@ export function fitWlsmv(
   const st = startValues(full.model, stats.cor);
   const dropped = new Set(built.drop);
   let theta = Float64Array.from(Array.from(st).filter((_, k) => !dropped.has(k)));
+  if (options.start) {
+    if (options.start.length !== q)
+      return {
+        ok: false,
+        reason: "start",
+        message: `${options.start.length} start values for ${q} free parameters`,
+      };
+    theta = Float64Array.from(options.start);
+  }
   const objective = (th: Float64Array): { f: number; im: Implied } | null => {
     const im = implied(model, th);
     if (!im) return null;
@@ -373,12 +388,14 @@ export function fitWlsmv(
         traceUGamma2: trUG2,
       },
       params,
+      deltaStructural: Ds,
+      informationInverse: Esi,
     },
   };
 }
 
 /** (i, j), i > j, of correlation k in vech-below-diagonal order. */
-function pairOf(k: number, p: number): [number, number] {
+export function pairOf(k: number, p: number): [number, number] {
   let j = 0;
   let rem = k;
   while (rem >= p - 1 - j) {
