@@ -14,6 +14,7 @@ import {
 import { CONSTRUCTS, TABLE2 } from "../../../../src/paper/index.ts";
 import { scenarioModel } from "../../../../src/scenario/validate.ts";
 import { structureFromSyntax } from "../../../../src/syntax/index.ts";
+import { hasLatentVariables } from "../../../../src/syntax/toMeasurement.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
@@ -21,19 +22,21 @@ import { MAX_DATA_BYTES, outPath, readScenario, readText, writeAtomic } from "..
 import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, numberOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
+import { estimateLatent } from "./estimateLatent.ts";
 
 export const estimate: Command = {
   name: "estimate",
   summary:
     "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
     n: { type: "string" },
     alpha: { type: "string" },
     estimator: { type: "string" },
+    ordered: { type: "string" },
     out: { type: "string" },
   },
   help: `Input: a CSV with one column per construct named ${CONSTRUCTS.join(", ")} (other columns are
@@ -60,6 +63,19 @@ Options:
                  chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
                  tli.robust, rmsea.robust, ... and Mardia's tests
   --alpha A      significance level of the verdicts (default 0.05)
+Latent variables: syntax with =~ (e.g. 'F =~ x1 + x2 + x3; G =~ x4 + x5 + x6; G ~ F') is a
+CFA or full SEM on the item columns it names, with lavaan's cfa()/sem() defaults (first
+loading fixed to 1, free residual variances, covariances among exogenous factors). It writes
+DIR/estimates.csv with lavaan's parameterEstimates() columns (lhs, op, rhs, label, est, se, z,
+p, verdict, std = std.all, std_se, std_z, std_p; thresholds as op "|") and DIR/fit.json with
+lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --n) or WLSMV:
+  --ordered all|ITEM,...  the items are ordinal (all of the model's items): thresholds,
+                 polychoric correlations, WLSMV as lavaan's cfa(ordered = TRUE, estimator =
+                 "WLSMV"): DWLS, robust SEs, scaled-shifted chi-square; fit.json has chisq.scaled,
+                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR is not
+                 available for latent-variable models (refused). A factor with one indicator, a
+                 factor without indicators, or an item not in the data is refused before
+                 estimation, naming it.
   --out DIR      output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -67,11 +83,40 @@ Options:
     const file = positionals[0];
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
-    const estimatorArg = (values.estimator as string | undefined) ?? "ML";
-    if (estimatorArg !== "ML" && estimatorArg !== "MLR")
-      throw new UsageError(`--estimator = "${estimatorArg}": must be ML or MLR`);
-    const estimator: "ML" | "MLR" = estimatorArg;
     const modelArg = (values.model as string | undefined) ?? "published";
+    const latentSyntax = latentModelSyntax(modelArg);
+    if (latentSyntax) {
+      const text = readText(file, MAX_DATA_BYTES);
+      const header =
+        csvParseRows(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1))[0] ?? [];
+      if (values.n !== undefined && !values["corr-matrix"])
+        throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
+      estimateLatent({
+        file,
+        text,
+        columns: header.map((c) => c.trim()),
+        syntax: latentSyntax,
+        estimator: values.estimator as string | undefined,
+        ordered: values.ordered as string | undefined,
+        corrMatrix: values["corr-matrix"] === true,
+        n: values["corr-matrix"] ? intOption(values.n, "n", 8, 10_000_000) : undefined,
+        alpha,
+        dir,
+      });
+      return;
+    }
+    if (values.ordered !== undefined)
+      throw new UsageError(
+        "--ordered applies to models with latent variables (f =~ item1 + item2 + ...) fitted on item answers",
+      );
+    const estimatorArg = (values.estimator as string | undefined) ?? "ML";
+    if (estimatorArg === "WLSMV")
+      throw new UsageError(
+        "--estimator WLSMV applies to models with latent variables (=~) on ordinal items (--ordered); path models take ML or MLR",
+      );
+    if (estimatorArg !== "ML" && estimatorArg !== "MLR")
+      throw new UsageError(`--estimator = "${estimatorArg}": must be ML, MLR or WLSMV`);
+    const estimator: "ML" | "MLR" = estimatorArg;
     let spec: ModelSpec | null = null;
     let syntax: { text: string; source: string } | null = null;
     if (modelArg in BUILTIN_MODELS) spec = BUILTIN_MODELS[modelArg as BuiltinModelName]();
@@ -263,6 +308,17 @@ Options:
     console.error(`wrote ${outPath(dir, "estimates.csv")} and ${outPath(dir, "fit.json")}`);
   },
 };
+
+/** The model syntax (text and where it came from) if --model is syntax with latent variables. */
+function latentModelSyntax(modelArg: string): { text: string; source: string } | null {
+  if (modelArg in BUILTIN_MODELS || modelArg.endsWith(".json")) return null;
+  const s = /~|:=/.test(modelArg)
+    ? { text: modelArg, source: "--model" }
+    : modelArg.endsWith(".lav")
+      ? { text: readText(modelArg), source: modelArg }
+      : null;
+  return s && hasLatentVariables(s.text) ? s : null;
+}
 
 const MLR_LABEL =
   'MLR (lavaan-compatible estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z';
