@@ -82,7 +82,6 @@ export function estimateLatent(input: LatentEstimateInput): void {
   let rows: Row[];
   let fitJson: Record<string, unknown>;
   let summary: string;
-  let printed: string[][];
   let n: number;
   if (estimator === "ML") {
     let est: CfaEstimate;
@@ -146,14 +145,6 @@ export function estimateLatent(input: LatentEstimateInput): void {
     summary = `n = ${n}; chi-square = ${fmt(fm.chisq, 2)}, df = ${fm.df}, p = ${fmt(fm.pvalue, 4)}, CFI = ${fmt(fm.cfi)}, TLI = ${fmt(fm.tli)}, RMSEA = ${fmt(fm.rmsea)}, SRMR = ${fmt(fm.srmr)}`;
     if (est.problems.length)
       summary += `\nProblems: ${est.problems.map((x) => ("parameter" in x ? `${x.kind} ${x.parameter} = ${fmt(x.value)}` : x.kind)).join("; ")}`;
-    printed = table.map((x) => [
-      `${x.lhs} ${x.op} ${x.rhs}`,
-      fmt(x.est),
-      x.free ? fmt(x.se) : "fixed",
-      x.free ? fmt(x.z, 2) : "-",
-      x.free ? fmt(x.pvalue) : "-",
-      fmt(x.stdAll),
-    ]);
   } else {
     if (input.corrMatrix)
       throw new UsageError(
@@ -197,18 +188,19 @@ export function estimateLatent(input: LatentEstimateInput): void {
       iterations: e.iterations,
     };
     summary = `n = ${n}; chi-square = ${fmt(fm.chisq, 2)} (DWLS), scaled-shifted ${fmt(fm["chisq.scaled"], 2)}, df = ${fm.df}, p = ${fmt(fm["pvalue.scaled"], 4)}; scaled CFI = ${fmt(fm["cfi.scaled"])}, TLI = ${fmt(fm["tli.scaled"])}, RMSEA = ${fmt(fm["rmsea.scaled"])}; robust CFI = ${fmt(fm["cfi.robust"])}, RMSEA = ${fmt(fm["rmsea.robust"])}; SRMR = ${fmt(fm.srmr)}`;
-    printed = e.params
-      .filter((x) => x.op !== "|")
-      .map((x) => [
-        `${x.lhs} ${x.op} ${x.rhs}`,
-        fmt(x.est),
-        x.free ? fmt(x.se) : "fixed",
-        x.free ? fmt(x.est / x.se, 2) : "-",
-        x.free ? fmt(twoSidedP(x.est / x.se)) : "-",
-        fmt(x.stdAll),
-      ]);
   }
   rows = lavaanOrder(rows, r.spec.factors);
+  const num = (v: string | number, digits?: number) => (v === "" ? "-" : fmt(Number(v), digits));
+  const printed = rows
+    .filter((x) => x.op !== "|")
+    .map((x) => [
+      `${x.lhs} ${x.op} ${x.rhs}`,
+      num(x.est),
+      x.se === "" ? "fixed" : num(x.se),
+      num(x.z, 2),
+      num(x.p),
+      num(x.std),
+    ]);
   prepareOutputDir(dir, "estimate");
   writeAtomic(outPath(dir, "estimates.csv"), toCsv(rows));
   const modelName = syntax.source === "--model" ? "syntax" : syntax.source;
