@@ -158,21 +158,22 @@ function traceUGamma(free: WlsmvEstimate, fixed: WlsmvEstimate, k: number): numb
   const nth = free.stats.thresholds.length;
   const d = free.acov.dim;
   const w = free.acov.wlsV;
-  const G = free.acov.gamma;
   const v = new Float64Array(pstar);
   for (let r = 0; r < pstar; r++) {
     let s = 0;
     for (let i = 0; i < q1; i++) s += D1[r * q1 + i] * EiA[i];
     v[r] = s * w[nth + r];
   }
+  // v' Gamma v = n sum_i (y_i . v)^2, y_i the polychoric part of the casewise scores
+  const { scores: Z, n } = free.acov;
   let vGv = 0;
-  for (let r = 0; r < pstar; r++) {
-    if (v[r] === 0) continue;
-    const o = (nth + r) * d + nth;
+  for (let i = 0; i < n; i++) {
+    const o = i * d + nth;
     let s = 0;
-    for (let c2 = 0; c2 < pstar; c2++) s += G[o + c2] * v[c2];
-    vGv += v[r] * s;
+    for (let r = 0; r < pstar; r++) s += Z[o + r] * v[r];
+    vGv += s * s;
   }
+  vGv *= n;
   return vGv / APA;
 }
 

@@ -255,8 +255,8 @@ export function fitWlsmv(
   const Q = q + nth;
   const Ds = deltaRows(model, im);
   const Wd = acov.wlsV;
-  const G = acov.gamma;
-  // E = Delta' W Delta: block diagonal (structural | thresholds)
+  const Z = acov.scores;
+  // E = Delta' W Delta: block diagonal (structural | thresholds: W itself)
   const Es = new Float64Array(q * q);
   for (let k = 0; k < pstar; k++) {
     const wk = Wd[nth + k];
@@ -269,56 +269,8 @@ export function fitWlsmv(
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  // Einv Delta' W as a Q x d matrix P (rows: parameters)
-  const P = new Float64Array(Q * d);
-  for (let a = 0; a < q; a++)
-    for (let k = 0; k < pstar; k++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
-      P[a * d + nth + k] = s * Wd[nth + k];
-    }
-  for (let t = 0; t < nth; t++) P[(q + t) * d + t] = 1; // E^-1 W for the identity block
-  // vcov = P Gamma P' / n
-  const PG = new Float64Array(Q * d);
-  for (let a = 0; a < Q; a++)
-    for (let c = 0; c < d; c++) {
-      const pc = P[a * d + c];
-      if (pc === 0) continue;
-      const o = c * d;
-      for (let e = 0; e < d; e++) PG[a * d + e] += pc * G[o + e];
-    }
-  const se = new Float64Array(q);
-  const thresholdSe = new Float64Array(nth);
-  for (let a = 0; a < Q; a++) {
-    let v = 0;
-    for (let e = 0; e < d; e++) v += PG[a * d + e] * P[a * d + e];
-    const s = Math.sqrt(Math.max(v, 0) / (n - 1));
-    if (a < q) se[a] = s;
-    else thresholdSe[a - q] = s;
-  }
-  // UG = W Gamma - W Delta P Gamma = W (Gamma - Delta PG)
-  const UG = new Float64Array(d * d);
-  for (let c = 0; c < d; c++) {
-    const wc = Wd[c];
-    for (let e = 0; e < d; e++) {
-      let s = G[c * d + e];
-      if (c < nth) s -= PG[(q + c) * d + e];
-      else {
-        const o = (c - nth) * q;
-        for (let a = 0; a < q; a++) {
-          const da = Ds[o + a];
-          if (da !== 0) s -= da * PG[a * d + e];
-        }
-      }
-      UG[c * d + e] = wc * s;
-    }
-  }
-  let trUG = 0;
-  let trUG2 = 0;
-  for (let c = 0; c < d; c++) {
-    trUG += UG[c * d + c];
-    for (let e = 0; e < d; e++) trUG2 += UG[c * d + e] * UG[e * d + c];
-  }
+  const { se, thresholdSe } = robustSe(Z, n, d, nth, Ds, Esi, Wd);
+  const { trUG, trUG2 } = traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -392,6 +344,166 @@ export function fitWlsmv(
       informationInverse: Esi,
     },
   };
+}
+
+/**
+ * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
+ * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
+ * thresholds, so vcov_aa = n sum_i (P z_i)_a^2 / (n - 1).
+ */
+function robustSe(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  Ds: Float64Array,
+  Esi: Float64Array,
+  w: Float64Array,
+): { se: Float64Array; thresholdSe: Float64Array } {
+  const q = Esi.length === 0 ? 0 : Math.round(Math.sqrt(Esi.length));
+  const pstar = d - nth;
+  // PcT (pstar x q): row k = w_k E^-1 Delta_s[k, .]'
+  const PcT = new Float64Array(pstar * q);
+  for (let k = 0; k < pstar; k++) {
+    const wk = w[nth + k];
+    for (let a = 0; a < q; a++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
+      PcT[k * q + a] = s * wk;
+    }
+  }
+  const acc = new Float64Array(q);
+  const row = new Float64Array(q);
+  const tacc = new Float64Array(nth);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    row.fill(0);
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + nth + k];
+      if (y === 0) continue;
+      const r = k * q;
+      for (let a = 0; a < q; a++) row[a] += y * PcT[r + a];
+    }
+    for (let a = 0; a < q; a++) acc[a] += row[a] * row[a];
+    for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
+  }
+  const f = n / (n - 1);
+  return {
+    se: acc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+    thresholdSe: tacc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+  };
+}
+
+/**
+ * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
+ * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
+ * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
+ *   n <= p*: K = Y U_c Y' (n x n), tr(U Gamma) = n tr K, tr((U Gamma)^2) = n^2 sum K_ij^2;
+ *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
+ */
+export function traceUGamma(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  Ds: Float64Array,
+  Esi: Float64Array,
+  w: Float64Array,
+): { trUG: number; trUG2: number } {
+  const q = Math.round(Math.sqrt(Esi.length));
+  const pstar = d - nth;
+  if (n <= pstar) {
+    // B = Y W_c (n x p*), C = B Delta_s (n x q), K = B Y' - C E^-1 C'
+    const B = new Float64Array(n * pstar);
+    const C = new Float64Array(n * q);
+    for (let i = 0; i < n; i++) {
+      const o = i * d + nth;
+      for (let k = 0; k < pstar; k++) {
+        const b = Z[o + k] * w[nth + k];
+        B[i * pstar + k] = b;
+        if (b === 0) continue;
+        const r = k * q;
+        for (let a = 0; a < q; a++) C[i * q + a] += b * Ds[r + a];
+      }
+    }
+    const CE = new Float64Array(n * q);
+    for (let i = 0; i < n; i++)
+      for (let a = 0; a < q; a++) {
+        let s = 0;
+        for (let b = 0; b < q; b++) s += C[i * q + b] * Esi[b * q + a];
+        CE[i * q + a] = s;
+      }
+    let tr = 0;
+    let tr2 = 0;
+    for (let i = 0; i < n; i++) {
+      const bi = i * pstar;
+      for (let j = i; j < n; j++) {
+        const yj = j * d + nth;
+        let s = 0;
+        for (let k = 0; k < pstar; k++) s += B[bi + k] * Z[yj + k];
+        let c = 0;
+        for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
+        const kij = s - c;
+        if (i === j) {
+          tr += kij;
+          tr2 += kij * kij;
+        } else tr2 += 2 * kij * kij;
+      }
+    }
+    return { trUG: n * tr, trUG2: n * n * tr2 };
+  }
+  // G_c = n Y'Y
+  const G = new Float64Array(pstar * pstar);
+  for (let i = 0; i < n; i++) {
+    const o = i * d + nth;
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + k];
+      if (y === 0) continue;
+      const r = k * pstar;
+      for (let l = k; l < pstar; l++) G[r + l] += y * Z[o + l];
+    }
+  }
+  for (let k = 0; k < pstar; k++)
+    for (let l = k; l < pstar; l++) {
+      const v = G[k * pstar + l] * n;
+      G[k * pstar + l] = v;
+      G[l * pstar + k] = v;
+    }
+  // Pc = E^-1 Delta_s' W_c (q x p*), PG = Pc G (q x p*)
+  const Pc = new Float64Array(q * pstar);
+  for (let a = 0; a < q; a++)
+    for (let k = 0; k < pstar; k++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
+      Pc[a * pstar + k] = s * w[nth + k];
+    }
+  const PG = new Float64Array(q * pstar);
+  for (let a = 0; a < q; a++)
+    for (let k = 0; k < pstar; k++) {
+      const pc = Pc[a * pstar + k];
+      if (pc === 0) continue;
+      const r = k * pstar;
+      for (let l = 0; l < pstar; l++) PG[a * pstar + l] += pc * G[r + l];
+    }
+  const UG = new Float64Array(pstar * pstar);
+  for (let k = 0; k < pstar; k++) {
+    const wk = w[nth + k];
+    for (let l = 0; l < pstar; l++) {
+      let s = G[k * pstar + l];
+      for (let a = 0; a < q; a++) {
+        const da = Ds[k * q + a];
+        if (da !== 0) s -= da * PG[a * pstar + l];
+      }
+      UG[k * pstar + l] = wk * s;
+    }
+  }
+  let trUG = 0;
+  let trUG2 = 0;
+  for (let k = 0; k < pstar; k++) {
+    trUG += UG[k * pstar + k];
+    for (let l = 0; l < pstar; l++) trUG2 += UG[k * pstar + l] * UG[l * pstar + k];
+  }
+  return { trUG, trUG2 };
 }
 
 /** (i, j), i > j, of correlation k in vech-below-diagonal order. */

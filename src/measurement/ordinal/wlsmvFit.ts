@@ -2,7 +2,7 @@ import { srmrOf } from "../../estimate/fit.ts";
 import { cfiOf, robustRmseaInterval, tliOf } from "../../estimate/robust.ts";
 import { chiSquareUpper } from "../../math/distributions.ts";
 import { cholesky, inverseFromCholesky, logdetFromCholesky } from "../../math/linalg.ts";
-import { pairOf, type WlsmvEstimate } from "./wlsmv.ts";
+import { pairOf, traceUGamma, type WlsmvEstimate } from "./wlsmv.ts";
 
 /**
  * lavaan's fitMeasures() for a WLSMV fit of ordinal items (lavaan 0.6-14, names as lavaan's):
@@ -95,25 +95,20 @@ export function wlsmvFitMeasures(
   const pstar = (p * (p - 1)) / 2;
   const d = acov.dim;
   const w = acov.wlsV;
-  const G = acov.gamma;
   const df = test.df;
   const x2 = test.chisq;
   const x2s = test.chisqScaled;
   const R = stats.cor;
   // baseline: T0 = (n - 1) sum w r^2; scaled-shifted with tr(UG) = pstar, tr(UG^2) below
   let x2b = 0;
-  let trUG2b = 0;
   for (let k = 0; k < pstar; k++) {
     const [i, j] = pairOf(k, p);
     const r = R[i * p + j];
-    const wk = w[nth + k];
-    x2b += wk * r * r;
-    const row = (nth + k) * d + nth;
-    for (let l = 0; l < pstar; l++) {
-      const g = G[row + l];
-      trUG2b += wk * w[nth + l] * g * g;
-    }
+    x2b += w[nth + k] * r * r;
   }
+  // the baseline's U Gamma is W_c Gamma_c: traceUGamma without structural parameters
+  const empty = new Float64Array(0);
+  const { trUG2: trUG2b } = traceUGamma(acov.scores, acov.n, d, nth, empty, empty, w);
   x2b *= n - 1;
   const dfb = pstar;
   const ab = Math.sqrt(dfb / trUG2b);
