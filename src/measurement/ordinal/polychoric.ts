@@ -1,6 +1,6 @@
 import { normalCdf } from "../../math/distributions.ts";
 import {
-  bivariateNormalCdf,
+  bivariateNormalCdfGrid,
   bivariateNormalDensity,
   bivariateNormalDensityDrho,
 } from "./bivariateNormal.ts";
@@ -38,6 +38,14 @@ export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
   return { a, b, freq, emptyCells: freq.some((f) => f === 0) };
 }
 
+/** -inf, the item's thresholds, +inf. */
+function extended(item: OrdinalItem): Float64Array {
+  const k = item.thresholds.length;
+  const out = new Float64Array(k + 2);
+  for (let t = -1; t <= k; t++) out[t + 1] = thresholdAt(item, t);
+  return out;
+}
+
 /** pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b. */
 export function cellProbabilities(
   a: OrdinalItem,
@@ -48,21 +56,25 @@ export function cellProbabilities(
   const ka = a.levels.length;
   const kb = b.levels.length;
   // cumulative grid at the extended thresholds -inf, tau_1..tau_K-1, +inf
+  const xs = extended(a);
+  const ys = extended(b);
   const cdf = new Float64Array((ka + 1) * (kb + 1));
   const den = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
   const dden = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
-  for (let i = 0; i <= ka; i++) {
-    const x = thresholdAt(a, i - 1);
-    for (let j = 0; j <= kb; j++) {
-      const y = thresholdAt(b, j - 1);
-      const k = i * (kb + 1) + j;
-      cdf[k] = rho === 0 ? normalCdf(x) * normalCdf(y) : bivariateNormalCdf(x, y, rho);
-      if (derivatives) {
+  if (rho === 0) {
+    for (let i = 0; i <= ka; i++)
+      for (let j = 0; j <= kb; j++) cdf[i * (kb + 1) + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
+  } else bivariateNormalCdfGrid(xs, ys, rho, cdf);
+  if (derivatives)
+    for (let i = 0; i <= ka; i++) {
+      const x = xs[i];
+      for (let j = 0; j <= kb; j++) {
+        const y = ys[j];
+        const k = i * (kb + 1) + j;
         den[k] = bivariateNormalDensity(x, y, rho);
         dden[k] = bivariateNormalDensityDrho(x, y, rho);
       }
     }
-  }
   const rect = (g: Float64Array, i: number, j: number) =>
     g[(i + 1) * (kb + 1) + j + 1] -
     g[i * (kb + 1) + j + 1] -
