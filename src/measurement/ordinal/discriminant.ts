@@ -69,7 +69,7 @@ export function wlsmvDiscriminantTests(
       let best: WlsmvEstimate | null = null;
       let message = "";
       for (const start of starts) {
-        const o = fitWlsmv(fixedSpec, free.stats, { acov: free.acov, start });
+        const o = fitWlsmv(fixedSpec, free.stats, { acov: free.acov, start, estimatesOnly: true });
         if (o.ok) {
           if (!best || o.estimate.fmin < best.fmin) best = o.estimate;
         } else message = o.message;

@@ -119,6 +119,12 @@ export interface WlsmvOptions {
   acov?: OrdinalAcov;
   /** Start values of the structural free parameters (model order), e.g. a nearby fit's. */
   start?: Float64Array;
+  /**
+   * Estimates and the DWLS chi-square only: the robust SEs and the scaled-shifted test (the
+   * costly part after convergence) are skipped and NaN, e.g. for the constrained refits of a
+   * difference test.
+   */
+  estimatesOnly?: boolean;
 }
 
 export function fitWlsmv(
@@ -269,8 +275,15 @@ export function fitWlsmv(
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const { se, thresholdSe } = robustSe(Z, n, d, nth, Ds, Esi, Wd);
-  const { trUG, trUG2 } = traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
+  const { se, thresholdSe } = options.estimatesOnly
+    ? {
+        se: new Float64Array(q).fill(Number.NaN),
+        thresholdSe: new Float64Array(nth).fill(Number.NaN),
+      }
+    : robustSe(Z, n, d, nth, Ds, Esi, Wd);
+  const { trUG, trUG2 } = options.estimatesOnly
+    ? { trUG: Number.NaN, trUG2: Number.NaN }
+    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
