@@ -211,32 +211,13 @@ function catmlRobust(
   const F = logdetFromCholesky(LS, p) + trRSi - logdetFromCholesky(LR, p) - p;
   const chisq = n * F;
   const chisqNull = -n * logdetFromCholesky(LR, p);
-  // polychoric block of Gamma and W
-  const Gc = new Float64Array(pstar * pstar);
-  let trG = 0;
-  for (let k = 0; k < pstar; k++) {
-    Gc.set(acov.gamma.subarray((nth + k) * d + nth, (nth + k) * d + nth + pstar), k * pstar);
-    trG += Gc[k * pstar + k];
-  }
+  // From the casewise scores (Gamma = n Z'Z, never formed): with y_i the polychoric part of z_i
+  // and U = I - D K, K = E^-1 D' W_c (q x p*),
+  //   tr(U' V U Gamma_c) = n sum_i u_i' V u_i,  u_i = U y_i,
+  // and u' V u = tr(M S^-1 M S^-1) / 2 for M the symmetric zero-diagonal matrix holding u
+  // (V_(ij)(kl) = s^ik s^jl + s^il s^jk); tr(Gamma_c) = n sum_i |y_i|^2.
+  const { scores: Z } = acov;
   const w = acov.wlsV.subarray(nth);
-  // V (pstar x pstar)
-  const pairs = new Int32Array(2 * pstar);
-  for (let k = 0; k < pstar; k++) {
-    const [i, j] = pairOf(k, p);
-    pairs[2 * k] = i;
-    pairs[2 * k + 1] = j;
-  }
-  const V = new Float64Array(pstar * pstar);
-  for (let a = 0; a < pstar; a++) {
-    const i = pairs[2 * a] * p;
-    const j = pairs[2 * a + 1] * p;
-    for (let b = 0; b < pstar; b++) {
-      const k = pairs[2 * b];
-      const l = pairs[2 * b + 1];
-      V[a * pstar + b] = Si[i + k] * Si[j + l] + Si[i + l] * Si[j + k];
-    }
-  }
-  // U = I - D K, K = E^-1 D' W (q x pstar); tr(V U G U') = tr(VG) - 2 tr(VD KG) + tr(D'VD KGK')
   const D = est.deltaStructural;
   const Ei = est.informationInverse;
   const K = new Float64Array(q * pstar);
@@ -246,39 +227,46 @@ function catmlRobust(
       for (let b = 0; b < q; b++) s += Ei[a * q + b] * D[k * q + b];
       K[a * pstar + k] = s * w[k];
     }
-  const VD = mulRect(V, D, pstar, pstar, q);
-  const KG = mulRect(K, Gc, q, pstar, pstar);
-  let trVG = 0;
-  for (let i = 0; i < pstar * pstar; i++) trVG += V[i] * Gc[i];
-  let trVDKG = 0;
-  for (let k = 0; k < pstar; k++)
-    for (let a = 0; a < q; a++) trVDKG += VD[k * q + a] * KG[a * pstar + k];
-  // D'VD (q x q) and KGK' (q x q)
-  let tr4 = 0;
-  for (let a = 0; a < q; a++)
-    for (let b = 0; b < q; b++) {
-      let dvd = 0;
-      let kgk = 0;
-      for (let k = 0; k < pstar; k++) {
-        dvd += D[k * q + a] * VD[k * q + b];
-        kgk += KG[b * pstar + k] * K[a * pstar + k];
+  const pairs = new Int32Array(2 * pstar);
+  for (let k = 0; k < pstar; k++) {
+    const [i, j] = pairOf(k, p);
+    pairs[2 * k] = i;
+    pairs[2 * k + 1] = j;
+  }
+  const ky = new Float64Array(q);
+  const M = new Float64Array(p * p);
+  const A = new Float64Array(p * p);
+  let ks = 0;
+  let trG = 0;
+  for (let r = 0; r < n; r++) {
+    const o = r * d + nth;
+    ky.fill(0);
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + k];
+      trG += y * y;
+      if (y === 0) continue;
+      for (let a = 0; a < q; a++) ky[a] += K[a * pstar + k] * y;
+    }
+    for (let k = 0; k < pstar; k++) {
+      let u = Z[o + k];
+      for (let a = 0; a < q; a++) u -= D[k * q + a] * ky[a];
+      const i = pairs[2 * k];
+      const j = pairs[2 * k + 1];
+      M[i * p + j] = u;
+      M[j * p + i] = u;
+    }
+    // A = M S^-1, then tr(A A)
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) {
+        let s = 0;
+        for (let l = 0; l < p; l++) s += M[i * p + l] * Si[l * p + j];
+        A[i * p + j] = s;
       }
-      tr4 += dvd * kgk;
-    }
-  const ks = trVG - 2 * trVDKG + tr4;
+    let t = 0;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) t += A[i * p + j] * A[j * p + i];
+    ks += t / 2;
+  }
+  ks *= n;
+  trG *= n;
   return { chisq, chisqNull, c: ks / test.df, cNull: trG / pstar };
-}
-
-/** (r x m) times (m x c), row-major. */
-function mulRect(A: Float64Array, B: Float64Array, r: number, m: number, c: number): Float64Array {
-  const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++)
-    for (let k = 0; k < m; k++) {
-      const a = A[i * m + k];
-      if (a === 0) continue;
-      const o = k * c;
-      const oi = i * c;
-      for (let j = 0; j < c; j++) out[oi + j] += a * B[o + j];
-    }
-  return out;
 }
