@@ -156,13 +156,14 @@ function runWlsmv(lavaan: boolean): void {
         `cpu <- function(e) { s <- system.time(e); s[["user.self"]] + s[["sys.self"]] }; ` +
         `t <- sapply(1:3, function(k) cpu(f())); cat(1000 * median(t))`,
     ],
-    { encoding: "utf8" },
+    { encoding: "utf8", maxBuffer: 1 << 24 },
   );
-  const lavMs = Number(r.stdout.trim());
+  if (r.error) console.log(`lavaan: could not run Rscript (${r.error.message})`);
+  const lavMs = Number((r.stdout ?? "").trim());
   console.log(
     Number.isFinite(lavMs) && lavMs > 0
       ? `lavaan cfa(ordered = TRUE, estimator = "WLSMV"), same model, n = 203: ${lavMs.toFixed(0)} ms cpu per fit (median of 3) -> ours ${(lavMs / ours).toFixed(1)}x faster (cpu time on both sides)`
-      : `lavaan WLSMV: timing failed (${r.stderr.trim().split("\n").pop()})`,
+      : `lavaan WLSMV: timing failed (${(r.stderr ?? "").trim().split("\n").pop()})`,
   );
 }
 
@@ -236,12 +237,13 @@ function runMl(lavaan: boolean): void {
         `cpu <- function(e) { s <- system.time(e); s[["user.self"]] + s[["sys.self"]] }; ` +
         `invisible(cfa(m, data = d)); t <- sapply(1:20, function(k) cpu(cfa(m, data = d))); cat(1000 * median(t))`,
     ],
-    { encoding: "utf8" },
+    { encoding: "utf8", maxBuffer: 1 << 24 },
   );
-  const lavMs = Number(r.stdout.trim());
+  if (r.error) console.log(`lavaan: could not run Rscript (${r.error.message})`);
+  const lavMs = Number((r.stdout ?? "").trim());
   console.log(
     Number.isFinite(lavMs) && lavMs > 0
       ? `lavaan cfa() on the same model, n = 203: ${lavMs.toFixed(0)} ms cpu per fit (median of 20) -> ours ${(lavMs / ours).toFixed(0)}x faster (cpu time on both sides)`
-      : `lavaan: timing failed (${r.stderr.trim().split("\n").pop()})`,
+      : `lavaan: timing failed (${(r.stderr ?? "").trim().split("\n").pop()})`,
   );
 }

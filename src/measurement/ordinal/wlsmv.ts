@@ -198,19 +198,26 @@ export function fitWlsmv(
   const tol = options.tolerance ?? 1e-11;
   let it = 0;
   let converged = false;
+  const rowOf = new Int32Array(pstar);
+  const colOf = new Int32Array(pstar);
+  for (let k = 0; k < pstar; k++) [rowOf[k], colOf[k]] = pairOf(k, p);
   for (; it < maxIt; it++) {
     const D = deltaRows(model, cur.im);
     const H = new Float64Array(q * q);
     const g = new Float64Array(q);
+    // Delta is sparse (a polychoric depends on a few parameters): skip its zeros (same sums)
+    const nz = sparseRows(D, pstar, q);
     for (let k = 0; k < pstar; k++) {
-      const [i, j] = pairOf(k, p);
-      const e = r[k] - cur.im.Sigma[i * p + j];
+      const e = r[k] - cur.im.Sigma[rowOf[k] * p + colOf[k]];
       const o = k * q;
-      for (let a = 0; a < q; a++) {
+      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+        const a = nz.idx[t];
         const da = D[o + a] * w[k];
-        if (da === 0) continue;
         g[a] += da * e;
-        for (let b = 0; b < q; b++) H[a * q + b] += da * D[o + b];
+        for (let u = nz.ptr[k]; u < nz.ptr[k + 1]; u++) {
+          const b = nz.idx[u];
+          H[a * q + b] += da * D[o + b];
+        }
       }
     }
     const Hi = inverseSPD(H, q);
@@ -264,12 +271,16 @@ export function fitWlsmv(
   const Z = acov.scores;
   // E = Delta' W Delta: block diagonal (structural | thresholds: W itself)
   const Es = new Float64Array(q * q);
+  const nzs = sparseRows(Ds, pstar, q);
   for (let k = 0; k < pstar; k++) {
     const wk = Wd[nth + k];
-    for (let a = 0; a < q; a++) {
+    for (let t = nzs.ptr[k]; t < nzs.ptr[k + 1]; t++) {
+      const a = nzs.idx[t];
       const da = Ds[k * q + a] * wk;
-      if (da === 0) continue;
-      for (let b = 0; b < q; b++) Es[a * q + b] += da * Ds[k * q + b];
+      for (let u = nzs.ptr[k]; u < nzs.ptr[k + 1]; u++) {
+        const b = nzs.idx[u];
+        Es[a * q + b] += da * Ds[k * q + b];
+      }
     }
   }
   const Esi = inverseSPD(Es, q);
@@ -359,6 +370,25 @@ export function fitWlsmv(
   };
 }
 
+/** The column indices of the non-zero entries of each row of D (rows x q), CSR-style. */
+function sparseRows(
+  D: Float64Array,
+  rows: number,
+  q: number,
+): { idx: Int32Array; ptr: Int32Array } {
+  const ptr = new Int32Array(rows + 1);
+  let count = 0;
+  for (let i = 0; i < D.length; i++) if (D[i] !== 0) count++;
+  const idx = new Int32Array(count);
+  let m = 0;
+  for (let k = 0; k < rows; k++) {
+    ptr[k] = m;
+    for (let a = 0; a < q; a++) if (D[k * q + a] !== 0) idx[m++] = a;
+  }
+  ptr[rows] = m;
+  return { idx, ptr };
+}
+
 /**
  * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
  * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
@@ -426,6 +456,7 @@ export function traceUGamma(
   const q = Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
   if (n <= pstar) {
+    const nz = sparseRows(Ds, pstar, q);
     // B = Y W_c (n x p*), C = B Delta_s (n x q), K = B Y' - C E^-1 C'
     const B = new Float64Array(n * pstar);
     const C = new Float64Array(n * q);
@@ -436,7 +467,10 @@ export function traceUGamma(
         B[i * pstar + k] = b;
         if (b === 0) continue;
         const r = k * q;
-        for (let a = 0; a < q; a++) C[i * q + a] += b * Ds[r + a];
+        for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+          const a = nz.idx[t];
+          C[i * q + a] += b * Ds[r + a];
+        }
       }
     }
     const CE = new Float64Array(n * q);
