@@ -55,6 +55,36 @@ describe("bgsim estimate with latent variables (=~)", () => {
       ).toBeLessThan(1e-6);
   }, 60_000);
 
+  it("ML from a covariance matrix (--corr-matrix --n) gives the raw data's estimates", () => {
+    const raw = csvParse(readFileSync(fixture("cfa-hs.csv"), "utf8"));
+    const names = raw.columns;
+    const cols = names.map((c) => raw.map((r) => Number(r[c])));
+    const n = raw.length;
+    const mean = cols.map((c) => c.reduce((a, b) => a + b, 0) / n);
+    const lines = [`,${names.join(",")}`];
+    names.forEach((a, i) => {
+      const row = names.map((_, j) => {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += (cols[i][k] - mean[i]) * (cols[j][k] - mean[j]);
+        return String(s / (n - 1));
+      });
+      lines.push(`${a},${row.join(",")}`);
+    });
+    const file = join(tmp("bgsim-latent-"), "hs-cov.csv");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const m = run(file, "--model", HS, "--corr-matrix", "--n", String(n));
+    expect(m.code).toBe(0);
+    const r = run(fixture("cfa-hs.csv"), "--model", HS);
+    const a = readRows(m.dir);
+    const b = readRows(r.dir);
+    a.forEach((x, k) => {
+      expect(Math.abs(Number(x.est) - Number(b[k].est))).toBeLessThan(1e-9);
+    });
+    const ord = run(file, "--model", HS, "--corr-matrix", "--n", String(n), "--ordered", "all");
+    expect(ord.code).toBe(2);
+    expect(ord.err).toMatch(/--ordered needs the raw answers/);
+  }, 60_000);
+
   it("WLSMV SEM from a .lav file with --ordered all: estimates, SEs and scaled fit as lavaan", () => {
     const lav = join(tmp("bgsim-latent-"), "sem.lav");
     writeFileSync(lav, `# the wlsmv.R SEM\n${SEM}\n`);
