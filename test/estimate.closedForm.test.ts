@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { closedFormPlan } from "../src/estimate/closedForm.ts";
+import { parameterEstimates } from "../src/estimate/coefficients.ts";
 import { fitML } from "../src/estimate/ml.ts";
 import { paramTable } from "../src/estimate/parameters.ts";
 import { type EstimationReport, estimatePathModel } from "../src/estimate/report.ts";
 import { fromRows } from "../src/math/linalg.ts";
-import { publishedSpec, structureOf, table1Spec } from "../src/model/index.ts";
+import { buildModelOrThrow, publishedSpec, structureOf, table1Spec } from "../src/model/index.ts";
 import { TABLE1_CORRELATIONS } from "../src/paper/table1.ts";
 import { randomCovariance, randomModel } from "./estimate.closedForm.helpers.ts";
 
@@ -147,5 +148,52 @@ describe("closed-form ML", () => {
     let worst = 0;
     for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
     expect(worst).toBeLessThan(1e-10);
+  });
+});
+
+describe("the closed form's delta method (row plans from the model's structure)", () => {
+  it("gives bit for bit the rows of the general loop over the full vcov, on 150 random models", () => {
+    let models = 0;
+    for (let seed = 1; models < 150; seed++) {
+      const m = randomModel(seed, false);
+      const table = paramTable(m.structure);
+      const n = sizeOf(seed);
+      const fit = fitML(table, randomCovariance(seed, table.p, n), n);
+      if (!fit.ok) continue;
+      expect(fit.result.method).toBe("closed-form");
+      // a plain copy is not a ClosedFormResult: parameterEstimates scans the full vcov
+      const plain = { ...fit.result, information: new Float64Array(0) };
+      expect(parameterEstimates(fit.result)).toEqual(parameterEstimates(plain));
+      for (const kind of ["path", "variance", "covariance"] as const)
+        expect(parameterEstimates(fit.result, kind)).toEqual(parameterEstimates(plain, kind));
+      models++;
+    }
+  });
+});
+
+describe("the report's rows computed when first read", () => {
+  it("equal the rows of parameterEstimates (same numbers), and JSON has every field in order", () => {
+    const model = buildModelOrThrow(publishedSpec());
+    const structure = structureOf(model.spec);
+    const r = estimatePathModel(structure, model.Sigma, 203, { modification: false });
+    const fit = fitML(structure, model.Sigma, 203);
+    if (!r.ok || !fit.ok) throw new Error("fit failed");
+    const all = parameterEstimates(fit.result);
+    expect(r.report.covariances).toEqual(all.filter((x) => x.kind === "covariance"));
+    expect(r.report.variances).toEqual(all.filter((x) => x.kind === "variance"));
+    expect(r.report.paths.map(({ hypothesis: _h, verdict: _v, ...x }) => x)).toEqual(
+      all.filter((x) => x.kind === "path"),
+    );
+    expect(Object.keys(JSON.parse(JSON.stringify(r.report)))).toEqual([
+      "n",
+      "alpha",
+      "paths",
+      "covariances",
+      "variances",
+      "r2",
+      "fit",
+      "modification",
+      "iterations",
+    ]);
   });
 });

@@ -158,6 +158,9 @@ describe("bgsim estimate with latent variables (=~)", () => {
     );
     expect(ml.code).toBe(2);
     expect(ml.err).toMatch(/fitted by WLSMV/);
+    const fiml = run(fixture("cfa-hs.csv"), "--model", HS, "--missing", "fiml");
+    expect(fiml.code).toBe(2);
+    expect(fiml.err).toMatch(/--missing is not available for models with latent variables/);
     const path = run(fixture("cfa-hs.csv"), "--model", "x1 ~ x2", "--ordered", "all");
     expect(path.code).toBe(2);
     expect(path.err).toMatch(/--ordered applies to models with latent variables/);

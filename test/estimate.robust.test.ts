@@ -134,6 +134,11 @@ describe("MLR plumbing", () => {
     if (!a.ok || !b.ok) throw new Error("fit failed");
     expect(a.report.robust).toBeUndefined();
     expect(b.report).toEqual(a.report);
+    // the rows computed when first read (not own properties of the report)
+    expect(b.report.covariances).toEqual(a.report.covariances);
+    expect(b.report.variances).toEqual(a.report.variances);
+    expect(b.report.r2).toEqual(a.report.r2);
+    expect(JSON.stringify(b.report)).toBe(JSON.stringify(a.report));
   });
   it("MLR changes SEs but not estimates", () => {
     const a = estimatePathModel(structure, covariance(cols, n), n);

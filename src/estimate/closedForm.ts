@@ -1,5 +1,5 @@
 import { log } from "../math/fdlibm.ts";
-import type { Mat } from "../math/linalg.ts";
+import { choleskyInto, freshFloat64, type Mat } from "../math/linalg.ts";
 import { topologicalOrder } from "../model/graph.ts";
 import type { ParamTable } from "./parameters.ts";
 
@@ -69,6 +69,44 @@ export interface ClosedFormPlan {
 }
 
 const plans = new WeakMap<ParamTable, ClosedFormPlan | null>();
+
+/** Row a's candidate columns of the closed form's vcov at cols[start[a] .. start[a + 1]). */
+export interface VcovSupport {
+  start: Int32Array;
+  cols: Int32Array;
+}
+
+const supports = new WeakMap<ClosedFormPlan, VcovSupport>();
+
+/**
+ * Where the closed form's vcov can be nonzero (every entry fitClosedForm writes: within the
+ * exogenous (co)variances, within each block's (co)variances and within each block's
+ * coefficients), row by row in ascending column order: the delta method visits these instead
+ * of the q x q matrix.
+ */
+export function vcovSupport(plan: ClosedFormPlan, q: number): VcovSupport {
+  const hit = supports.get(plan);
+  if (hit && hit.start.length === q + 1) return hit;
+  const mask = new Uint8Array(q * q);
+  const within = (idx: Int32Array) => {
+    for (const a of idx) for (const b of idx) mask[a * q + b] = 1;
+  };
+  within(plan.exoPsi);
+  for (const blk of plan.blocks) {
+    within(blk.psi);
+    within(blk.coef);
+  }
+  const start = new Int32Array(q + 1);
+  const cols: number[] = [];
+  for (let a = 0; a < q; a++) {
+    start[a] = cols.length;
+    for (let b = 0; b < q; b++) if (mask[a * q + b]) cols.push(b);
+  }
+  start[q] = cols.length;
+  const support = { start, cols: Int32Array.from(cols) };
+  supports.set(plan, support);
+  return support;
+}
 
 /** The closed-form plan of a parameter table, or null when the condition above does not hold. */
 export function closedFormPlan(table: ParamTable): ClosedFormPlan | null {
@@ -178,30 +216,51 @@ function detect(table: ParamTable): ClosedFormPlan | null {
 
 /**
  * Scratch buffers, reused by every call (typed arrays longer than 8 numbers are allocated off
- * the heap, at a cost of the order of the whole closed-form fit).
+ * the heap, at a cost of the order of the whole closed-form fit): Sp, L, A, then per block at
+ * most p x p each, and a column; the views are made once per p.
  */
-let scratch = new Float64Array(0);
-function scratchOf(size: number): Float64Array {
-  if (scratch.length < size) scratch = new Float64Array(size);
-  return scratch;
+interface ScratchViews {
+  p: number;
+  Sp: Float64Array;
+  L: Float64Array;
+  A: Float64Array;
+  spp: Float64Array;
+  vpp: Float64Array;
+  lpp: Float64Array;
+  lvv: Float64Array;
+  Bb: Float64Array;
+  Psi: Float64Array;
+  vinv: Float64Array;
+  col: Float64Array;
+}
+let views: ScratchViews | null = null;
+function scratchViews(p: number): ScratchViews {
+  const pp = p * p;
+  if (!views || views.p !== p) {
+    const w = new Float64Array(10 * pp + p);
+    const at = (k: number) => w.subarray(k * pp, (k + 1) * pp);
+    views = {
+      p,
+      Sp: at(0),
+      L: at(1),
+      A: at(2),
+      spp: at(3),
+      vpp: at(4),
+      lpp: at(5),
+      lvv: at(6),
+      Bb: at(7),
+      Psi: at(8),
+      vinv: at(9),
+      col: w.subarray(10 * pp, 10 * pp + p),
+    };
+  }
+  views.Sp.fill(0);
+  views.L.fill(0);
+  views.A.fill(0);
+  return views;
 }
 
-/** Cholesky factor of the SPD matrix a (m x m) into l; null when not positive definite. */
-function chol(a: Float64Array, m: number, l: Float64Array): Float64Array | null {
-  for (let j = 0; j < m; j++) {
-    let d = a[j * m + j];
-    for (let k = 0; k < j; k++) d -= l[j * m + k] * l[j * m + k];
-    if (!(d > 0)) return null;
-    const ljj = Math.sqrt(d);
-    l[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let s = a[i * m + j];
-      for (let k = 0; k < j; k++) s -= l[i * m + k] * l[j * m + k];
-      l[i * m + j] = s / ljj;
-    }
-  }
-  return l;
-}
+const chol = choleskyInto;
 
 /** Solve L L' x = b in place (b[o .. o + m)). */
 function cholSolve(l: Float64Array, m: number, b: Float64Array, o = 0): void {
@@ -253,27 +312,15 @@ export function fitClosedForm(
   const pp = p * p;
   const { order, exo, exoPsi, blocks, kinds } = plan;
   // the results share one buffer: S, theta, Sigma, vcov, dSigmaDiag
-  const out = new Float64Array(2 * pp + q + q * q + q * p);
+  const out = freshFloat64(2 * pp + q + q * q + q * p);
   const S = out.subarray(0, pp);
   const Sigma = out.subarray(pp, 2 * pp);
   const theta = out.subarray(2 * pp, 2 * pp + q);
   const vcov = out.subarray(2 * pp + q, 2 * pp + q + q * q);
   const dSigmaDiag = out.subarray(2 * pp + q + q * q);
   // scratch: Sp, L, A, then per block at most p x p each
-  const w = scratchOf(10 * pp + 2 * p);
-  w.fill(0, 0, 3 * pp);
-  const Sp = w.subarray(0, pp);
-  const L = w.subarray(pp, 2 * pp);
-  const A = w.subarray(2 * pp, 3 * pp);
-  const spp = w.subarray(3 * pp, 4 * pp);
-  const vpp = w.subarray(4 * pp, 5 * pp);
-  const lpp = w.subarray(5 * pp, 6 * pp);
-  const lvv = w.subarray(6 * pp, 7 * pp);
-  const Bb = w.subarray(7 * pp, 8 * pp);
-  const Psi = w.subarray(8 * pp, 9 * pp);
-  const vinv = w.subarray(9 * pp, 10 * pp);
+  const { Sp, L, A, spp, vpp, lpp, lvv, Bb, Psi, vinv, col } = scratchViews(p);
   const lpsi = Sp; // free once L is known
-  const col = w.subarray(10 * pp, 10 * pp + p);
   for (let a = 0; a < pp; a++) S[a] = (cov[a] * (n - 1)) / n;
   // Cholesky factor of S in the block order: its diagonal gives the full conditional variances
   for (let a = 0; a < p; a++)
@@ -395,12 +442,21 @@ function covarianceVcov(
   e: number,
   C: Float64Array,
 ): void {
+  let symmetric = true;
+  for (let r = 0; r < e && symmetric; r++)
+    for (let s = r + 1; s < e; s++) if (C[r * e + s] !== C[s * e + r]) symmetric = false;
   for (let r = 0; r < e; r++)
     for (let s = r; s < e; s++) {
-      const row = idx[r * e + s] * q;
+      const k = idx[r * e + s];
+      const row = k * q;
       for (let t = 0; t < e; t++)
-        for (let u = t; u < e; u++)
-          vcov[row + idx[t * e + u]] =
-            (C[r * e + t] * C[s * e + u] + C[r * e + u] * C[s * e + t]) / n;
+        for (let u = t; u < e; u++) {
+          // with C symmetric, entry (kl, k) is the same products in the same order: mirrored
+          if (symmetric && (t < r || (t === r && u < s))) continue;
+          const l = idx[t * e + u];
+          const v = (C[r * e + t] * C[s * e + u] + C[r * e + u] * C[s * e + t]) / n;
+          vcov[row + l] = v;
+          if (symmetric) vcov[l * q + k] = v;
+        }
     }
 }

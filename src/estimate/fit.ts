@@ -1,5 +1,5 @@
 import { bisect, chiSquareUpper, noncentralChiSquareCdf } from "../math/distributions.ts";
-import { cholesky, logdetFromCholesky, type Mat } from "../math/linalg.ts";
+import { choleskyInto, logdetFromCholesky, type Mat } from "../math/linalg.ts";
 import type { MLResult } from "./ml.ts";
 
 /**
@@ -27,9 +27,17 @@ export interface FitIndices {
   n: number;
 }
 
+/** log|m| (NaN when not positive definite), the Cholesky factor in reused scratch. */
 function logdet(m: Mat, p: number): number {
-  const l = cholesky(m, p);
+  const l = choleskyInto(m, p, scratchOf(2 * p * p).subarray(p * p, 2 * p * p));
   return l ? logdetFromCholesky(l, p) : Number.NaN;
+}
+
+/** Scratch of fitIndices: the baseline matrix, then a Cholesky factor (reused by every call). */
+let scratch = new Float64Array(0);
+function scratchOf(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
 }
 
 /** `rmseaInterval: false` skips the 90% interval and p-close (NaN), which dominate the cost in Monte Carlo loops. */
@@ -75,19 +83,39 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const npar = table.params.length - (px * (px + 1)) / 2;
   const df = (p * (p + 1)) / 2 - table.params.length;
   const chisq = Math.max(0, n * res.fmin);
-  const pvalue = df > 0 ? chiSquareUpper(chisq, df) : Number.NaN;
 
   // baseline: exogenous block as observed, everything else independent
-  const base = new Float64Array(p * p);
-  const isExo = new Set(exo);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j < p; j++) {
-      if (i === j || (isExo.has(i) && isExo.has(j))) base[i * p + j] = S[i * p + j];
-    }
-  }
+  const base = scratchOf(2 * p * p).subarray(0, p * p);
+  base.fill(0);
+  for (let i = 0; i < p; i++) base[i * p + i] = S[i * p + i];
+  for (const i of exo) for (const j of exo) base[i * p + j] = S[i * p + j];
   const baselineChisq = n * (logdet(base, p) - logdet(S, p));
   const baselineDf = (p * (p + 1)) / 2 - ((px * (px + 1)) / 2 + (p - px));
 
+  return fitFromChiSquares(
+    { chisq, df, baselineChisq, baselineDf, n, npar, srmr: srmrOf(S, Sigma, p) },
+    rmseaInterval,
+  );
+}
+
+/**
+ * The fit indices from the model's and the baseline model's chi-square (lavaan's formulas for
+ * the standard test): p-value, CFI, TLI, RMSEA with its 90% interval (when `rmseaInterval`).
+ */
+export function fitFromChiSquares(
+  x: {
+    chisq: number;
+    df: number;
+    baselineChisq: number;
+    baselineDf: number;
+    n: number;
+    npar: number;
+    srmr: number;
+  },
+  rmseaInterval = true,
+): FitIndices {
+  const { chisq, df, baselineChisq, baselineDf, n, npar, srmr } = x;
+  const pvalue = df > 0 ? chiSquareUpper(chisq, df) : Number.NaN;
   const d = Math.max(chisq - df, 0);
   const dB = Math.max(baselineChisq - baselineDf, 0);
   const cfi = dB === 0 && d === 0 ? 1 : 1 - d / Math.max(d, dB);
@@ -103,7 +131,6 @@ export function fitIndices(res: MLResult, rmseaInterval = true): FitIndices {
   const rmseaLower = interval.lower;
   const rmseaUpper = interval.upper;
   const rmseaPClose = interval.pClose;
-  const srmr = srmrOf(S, Sigma, p);
   return {
     chisq,
     df,

@@ -11,7 +11,12 @@ import {
   zeros,
 } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
-import { closedFormPlan, fitClosedForm } from "./closedForm.ts";
+import {
+  type ClosedFormFit,
+  type ClosedFormPlan,
+  closedFormPlan,
+  fitClosedForm,
+} from "./closedForm.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
 
 /**
@@ -429,6 +434,41 @@ function tableOf(structure: ModelStructure | ParamTable): ParamTable {
 }
 
 /**
+ * The MLResult of the closed form. The expected information is computed when first read (a
+ * getter on the class: an object literal with a getter costs more to create than the fit).
+ */
+export class ClosedFormResult implements MLResult {
+  readonly theta: Float64Array;
+  readonly Sigma: Mat;
+  readonly S: Mat;
+  readonly fmin: number;
+  readonly iterations = 0;
+  readonly converged = true;
+  readonly method = "closed-form" as const;
+  readonly dSigmaDiag: Float64Array;
+  readonly vcov: Float64Array;
+  private info: Float64Array | undefined;
+  constructor(
+    readonly table: ParamTable,
+    readonly n: number,
+    cf: ClosedFormFit,
+    /** The plan the fit followed (its vcov is nonzero only on vcovSupport(plan)). */
+    readonly plan: ClosedFormPlan,
+  ) {
+    this.theta = cf.theta;
+    this.Sigma = cf.Sigma;
+    this.S = cf.S;
+    this.fmin = cf.fmin;
+    this.dSigmaDiag = cf.dSigmaDiag;
+    this.vcov = cf.vcov;
+  }
+  get information(): Float64Array {
+    this.info ??= expectedInformation(this.table, this.theta);
+    return this.info;
+  }
+}
+
+/**
  * Fit `structure` to the covariance matrix `cov` (divisor n - 1, as sample covariances are
  * usually reported) of n observations.
  */
@@ -461,30 +501,7 @@ export function fitML(
   if (method !== "iterative") {
     const plan = closedFormPlan(table);
     const cf = plan ? fitClosedForm(table, plan, cov, n) : null;
-    if (cf) {
-      let information: Float64Array | undefined;
-      const theta = cf.theta;
-      return {
-        ok: true,
-        result: {
-          table,
-          theta,
-          Sigma: cf.Sigma,
-          S: cf.S,
-          n,
-          fmin: cf.fmin,
-          iterations: 0,
-          converged: true,
-          get information() {
-            information ??= expectedInformation(table, theta);
-            return information;
-          },
-          method: "closed-form",
-          dSigmaDiag: cf.dSigmaDiag,
-          vcov: cf.vcov,
-        },
-      };
-    }
+    if (cf && plan) return { ok: true, result: new ClosedFormResult(table, n, cf, plan) };
     if (method === "closed-form")
       return {
         ok: false,

@@ -9,7 +9,7 @@ import {
   rSquared,
 } from "./coefficients.ts";
 import { type FitIndices, fitIndices } from "./fit.ts";
-import { fitML, type MLOptions } from "./ml.ts";
+import { fitML, type MLOptions, type MLResult } from "./ml.ts";
 import { type ModificationIndex, modificationIndices } from "./modification.ts";
 import type { ParamTable } from "./parameters.ts";
 import { type RobustFitIndices, robustEstimate } from "./robust.ts";
@@ -69,6 +69,68 @@ function hypothesis(from: string, to: string): string | null {
   return h;
 }
 
+/**
+ * An EstimationReport whose covariance and variance rows and R² are computed when first read
+ * (getters on the class: own getters on an object literal cost more to create than a
+ * closed-form fit). Its own enumerable properties are the eager fields; JSON.stringify gives
+ * every field, in the interface's order (toJSON).
+ */
+class Report implements EstimationReport {
+  // absent unless set (as the optional keys of the interface): declared, not defined
+  declare robust?: RobustFitIndices;
+  declare defined?: DefinedEstimate[];
+  #result: MLResult;
+  #all: ParameterEstimate[] | null;
+  #covariances: ParameterEstimate[] | undefined;
+  #variances: ParameterEstimate[] | undefined;
+  #r2: Record<string, number> | undefined;
+  constructor(
+    readonly n: number,
+    readonly alpha: number,
+    readonly paths: PathEstimate[],
+    readonly fit: FitIndices,
+    readonly modification: ModificationIndex[],
+    readonly iterations: number,
+    result: MLResult,
+    all: ParameterEstimate[] | null,
+  ) {
+    this.#result = result;
+    this.#all = all;
+  }
+  #rows(kind: "covariance" | "variance"): ParameterEstimate[] {
+    return this.#all
+      ? this.#all.filter((x) => x.kind === kind)
+      : parameterEstimates(this.#result, kind);
+  }
+  get covariances(): ParameterEstimate[] {
+    this.#covariances ??= this.#rows("covariance");
+    return this.#covariances;
+  }
+  get variances(): ParameterEstimate[] {
+    this.#variances ??= this.#rows("variance");
+    return this.#variances;
+  }
+  get r2(): Record<string, number> {
+    this.#r2 ??= rSquared(this.#result);
+    return this.#r2;
+  }
+  toJSON(): EstimationReport {
+    return {
+      n: this.n,
+      alpha: this.alpha,
+      paths: this.paths,
+      covariances: this.covariances,
+      variances: this.variances,
+      r2: this.r2,
+      fit: this.fit,
+      modification: this.modification,
+      iterations: this.iterations,
+      ...(this.robust ? { robust: this.robust } : {}),
+      ...(this.defined ? { defined: this.defined } : {}),
+    };
+  }
+}
+
 export type EstimateResult = { ok: true; report: EstimationReport } | { ok: false; error: string };
 
 /** Fit a path model to a covariance (or correlation) matrix of n observations and report it. */
@@ -98,37 +160,54 @@ export function estimatePathModel(
       };
     const rob = robustEstimate(r.result, options.data, fit);
     if (!rob.ok) return rob;
-    result = { ...r.result, vcov: rob.result.vcov };
+    // (the closed form's result is a class instance: its lazy information is not an own property)
+    result = { ...r.result, information: r.result.information, vcov: rob.result.vcov };
     robust = rob.result.fit;
   }
-  const all = parameterEstimates(result);
+  return {
+    ok: true,
+    report: buildReport(result, fit, {
+      alpha,
+      modification: options.modification === false ? [] : modificationIndices(r.result),
+      ...(robust ? { robust } : {}),
+    }),
+  };
+}
+
+/**
+ * The report of a fitted model from its result (estimates and vcov) and fit indices: parameter
+ * rows with hypotheses and verdicts, R-squared, defined parameters.
+ */
+export function buildReport(
+  result: MLResult,
+  fit: FitIndices,
+  extra: { alpha: number; modification: ModificationIndex[]; robust?: RobustFitIndices },
+): EstimationReport {
+  const { alpha, robust } = extra;
+  // Only the path rows are computed now (what a Monte Carlo replication reads); the other rows
+  // and R² when first read (each row depends on its own parameter only: the same numbers).
+  const all = result.table.defined.length > 0 ? parameterEstimates(result) : null;
+  const paths = (
+    all ? all.filter((x) => x.kind === "path") : parameterEstimates(result, "path")
+  ) as PathEstimate[];
   // the rows are fresh objects: a path row gets its hypothesis and verdict added in place
-  const paths: PathEstimate[] = [];
-  const covariances: ParameterEstimate[] = [];
-  const variances: ParameterEstimate[] = [];
-  for (const x of all) {
-    if (x.kind === "path") {
-      const row = x as PathEstimate;
-      row.hypothesis = hypothesis(x.from, x.to);
-      row.verdict = verdict(x.est, x.p, alpha);
-      paths.push(row);
-    } else if (x.kind === "covariance") covariances.push(x);
-    else variances.push(x);
+  for (const row of paths) {
+    row.hypothesis = hypothesis(row.from, row.to);
+    row.verdict = verdict(row.est, row.p, alpha);
   }
-  const report: EstimationReport = {
-    n,
+  const report = new Report(
+    result.n,
     alpha,
     paths,
-    covariances,
-    variances,
-    r2: rSquared(result),
     fit,
-    modification: options.modification === false ? [] : modificationIndices(r.result),
-    iterations: r.result.iterations,
-    ...(robust ? { robust } : {}),
-  };
-  if (result.table.defined.length) report.defined = definedEstimates(result, all);
-  return { ok: true, report };
+    extra.modification,
+    result.iterations,
+    result,
+    all,
+  );
+  if (robust) report.robust = robust;
+  if (all) report.defined = definedEstimates(result, all);
+  return report;
 }
 
 const fmtCoef = (x: number) =>

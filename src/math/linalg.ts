@@ -11,6 +11,27 @@ export function zeros(p: number): Mat {
   return new Float64Array(p * p);
 }
 
+/**
+ * A new zero-filled Float64Array of length n for results of hot loops (a Monte Carlo
+ * replication's covariance matrix and ML fit): a view carved from a shared 512 KB block, never
+ * handed out twice, instead of its own buffer. Typed arrays longer than 8 numbers get their own
+ * off-heap buffer, whose allocation and collection cost more than a closed-form fit. A block
+ * lives while any view into it does; do not transfer or detach `.buffer` of such an array.
+ */
+export function freshFloat64(n: number): Float64Array {
+  if (n > BLOCK / 8) return new Float64Array(n);
+  if (blockUsed + n > BLOCK) {
+    block = new ArrayBuffer(BLOCK * 8);
+    blockUsed = 0;
+  }
+  const v = new Float64Array(block, blockUsed * 8, n);
+  blockUsed += n;
+  return v;
+}
+const BLOCK = 1 << 16;
+let block = new ArrayBuffer(0);
+let blockUsed = BLOCK;
+
 export function identity(p: number): Mat {
   const m = zeros(p);
   for (let i = 0; i < p; i++) m[i * p + i] = 1;
@@ -49,7 +70,18 @@ export function sandwich(a: Mat, b: Mat, p: number): Mat {
 
 /** Lower Cholesky factor of a symmetric matrix, or null if it is not positive definite. */
 export function cholesky(a: Mat, p: number): Mat | null {
-  const l = zeros(p);
+  return choleskyInto(a, p, zeros(p));
+}
+
+/**
+ * cholesky() into a given p x p buffer (e.g. reused scratch): writes the lower triangle with the
+ * diagonal and leaves the upper triangle as it is; null when a is not positive definite.
+ */
+export function choleskyInto(
+  a: ArrayLike<number>,
+  p: number,
+  l: Float64Array,
+): Float64Array | null {
   for (let j = 0; j < p; j++) {
     let d = a[j * p + j];
     for (let k = 0; k < j; k++) d -= l[j * p + k] * l[j * p + k];

@@ -29,7 +29,13 @@ export interface Observed {
   /** Construct scores or composites, one column per variable; null when the survey drew the
    * covariance matrix directly (its Wishart shortcut). */
   columns: Float64Array[] | null;
-  /** Scored item answers, one column per instrument item (item-level survey only). */
+  /**
+   * With survey item non-response that left composites missing: every respondent's composites
+   * with NaN for the missing ones (FIML uses them). `cov`, `n` and `columns` are then the
+   * complete rows' (listwise deletion). Absent or null otherwise.
+   */
+  withMissing?: { columns: Float64Array[]; n: number; incompleteRows: number } | null;
+  /** Scored item answers, one column per instrument item (item-level survey only; NaN = skipped). */
   items: Float64Array[] | null;
   /** The survey's full stage result (plan, universe, respondents), when a survey ran. */
   survey: SurveyStageResult | null;
@@ -81,7 +87,8 @@ export function observe(world: World, plan: ObservationPlan = observationPlan(wo
       n: s.n,
       variables: CONSTRUCTS,
       cov: s.cov,
-      columns: s.output?.composites ?? null,
+      columns: s.completeColumns ?? s.output?.composites ?? null,
+      ...(s.withMissing ? { withMissing: s.withMissing } : {}),
       items: s.output?.items ?? null,
       survey: s,
       outcomes: s.outcomes,

@@ -1,5 +1,3 @@
-import seedrandom from "seedrandom";
-
 /**
  * Seeded random streams.
  *
@@ -11,6 +9,11 @@ import seedrandom from "seedrandom";
  *
  * A stream is identified by a key (seed, replication, purpose, ...parts). Its numbers depend on
  * the key alone: never on what ran before it, on chunking or on which worker ran it.
+ *
+ * The generator is our own transcription of Alea and its Mash seeding (AleaStream below), with
+ * the state in fields instead of a closure, so that hot loops (the ziggurat in
+ * src/survey/fastNormals.ts) can run it on local variables. It gives exactly seedrandom's
+ * numbers (test/stream.test.ts compares them key by key).
  */
 export interface Stream {
   /** Uniform deviate in [0, 1). */
@@ -28,7 +31,54 @@ export function streamKey(seed: StreamKeyPart, ...parts: StreamKeyPart[]): strin
 
 /** A stream derived from (seed, ...parts), e.g. derive(42, rep, "population", block). */
 export function derive(seed: StreamKeyPart, ...parts: StreamKeyPart[]): Stream {
-  const key = streamKey(seed, ...parts);
-  const prng = seedrandom.alea(key);
-  return { next: prng, key } as Stream;
+  return new AleaStream(streamKey(seed, ...parts));
+}
+
+/** 2^-32 */
+const INV32 = 2.3283064365386963e-10;
+
+/**
+ * Alea (Baagoe 2010) seeded by Mash of the key, as seedrandom.alea(key): the multiply-with-carry
+ * step t = 2091639 s0 + c 2^-32; (s0, s1, s2) <- (s1, s2, t - floor(t)); c <- floor(t).
+ * `next` is an arrow property so that it may be called detached (const f = s.next).
+ */
+export class AleaStream implements Stream {
+  s0: number;
+  s1: number;
+  s2: number;
+  c = 1;
+  constructor(readonly key: string) {
+    // Mash: one running hash state n over ' ', ' ', ' ', key, key, key
+    let n = 0xefc8249d;
+    const mash = (data: string): number => {
+      for (let i = 0; i < data.length; i++) {
+        n += data.charCodeAt(i);
+        let h = 0.02519603282416938 * n;
+        n = h >>> 0;
+        h -= n;
+        h *= n;
+        n = h >>> 0;
+        h -= n;
+        n += h * 0x100000000;
+      }
+      return (n >>> 0) * INV32;
+    };
+    this.s0 = mash(" ");
+    this.s1 = mash(" ");
+    this.s2 = mash(" ");
+    this.s0 -= mash(key);
+    if (this.s0 < 0) this.s0 += 1;
+    this.s1 -= mash(key);
+    if (this.s1 < 0) this.s1 += 1;
+    this.s2 -= mash(key);
+    if (this.s2 < 0) this.s2 += 1;
+  }
+  next = (): number => {
+    const t = 2091639 * this.s0 + this.c * INV32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
+  };
 }

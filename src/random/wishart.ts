@@ -1,5 +1,4 @@
-import type { Mat } from "../math/linalg.ts";
-import { zeros } from "../math/linalg.ts";
+import { freshFloat64, type Mat } from "../math/linalg.ts";
 import { chiSquare, normal } from "./deviates.ts";
 import type { Stream } from "./stream.ts";
 
@@ -11,13 +10,15 @@ import type { Stream } from "./stream.ts";
  */
 export function sampleCovariance(s: Stream, cholSigma: Mat, p: number, n: number): Mat {
   const df = n - 1;
-  const t = zeros(p);
+  if (scratch.length < 2 * p * p) scratch = new Float64Array(2 * p * p);
+  const t = scratch.subarray(0, p * p);
+  const a = scratch.subarray(p * p, 2 * p * p);
+  t.fill(0);
   for (let i = 0; i < p; i++) {
     t[i * p + i] = Math.sqrt(chiSquare(s, df - i));
     for (let j = 0; j < i; j++) t[i * p + j] = normal(s);
   }
-  // A = L T (lower triangular), S = A A' / df
-  const a = zeros(p);
+  // A = L T (lower triangular), S = A A' / df (every entry of A used is written)
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = 0;
@@ -25,7 +26,7 @@ export function sampleCovariance(s: Stream, cholSigma: Mat, p: number, n: number
       a[i * p + j] = sum;
     }
   }
-  const out = zeros(p);
+  const out = freshFloat64(p * p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = 0;
@@ -36,3 +37,6 @@ export function sampleCovariance(s: Stream, cholSigma: Mat, p: number, n: number
   }
   return out;
 }
+
+/** T and A of sampleCovariance, reused by every call (the result is a fresh array). */
+let scratch = new Float64Array(0);

@@ -1,5 +1,5 @@
 import { exp, log } from "../math/fdlibm.ts";
-import type { Stream } from "../random/stream.ts";
+import { AleaStream, type Stream } from "../random/stream.ts";
 
 /**
  * Standard normal deviates by the ziggurat method (Marsaglia & Tsang 2000, in Doornik's 2005
@@ -55,6 +55,10 @@ export function zigguratNormal(s: Stream): number {
 
 /** Fill out[start, end) with standard normal deviates (ziggurat). */
 export function fillNormalsFast(s: Stream, out: Float64Array, start = 0, end = out.length): void {
+  if (s instanceof AleaStream) {
+    fillNormalsAlea(s, out, start, end);
+    return;
+  }
   for (let k = start; k < end; k++) {
     const j = Math.floor(s.next() * TWO32);
     const i = j & 127;
@@ -70,4 +74,42 @@ function slow(s: Stream, i: number, u: number): number {
   const f1 = exp(-0.5 * (X[i + 1] * X[i + 1] - x * x));
   if (f1 + s.next() * (f0 - f1) < 1) return x;
   return zigguratNormal(s);
+}
+
+/**
+ * fillNormalsFast on an Alea stream with its state in local variables (the step of
+ * AleaStream.next, inlined): the same deviates, about a third faster. The rare slow path
+ * (2% of draws) hands the state back to the stream and continues through slow().
+ */
+function fillNormalsAlea(a: AleaStream, out: Float64Array, start: number, end: number): void {
+  let s0 = a.s0;
+  let s1 = a.s1;
+  let s2 = a.s2;
+  let c = a.c;
+  for (let k = start; k < end; k++) {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const j = Math.floor(s2 * TWO32);
+    const i = j & 127;
+    const u = ((j >>> 7) + 0.5) * SCALE - 1;
+    if (Math.abs(u) < RATIO[i]) out[k] = u * X[i];
+    else {
+      a.s0 = s0;
+      a.s1 = s1;
+      a.s2 = s2;
+      a.c = c;
+      out[k] = slow(a, i, u);
+      s0 = a.s0;
+      s1 = a.s1;
+      s2 = a.s2;
+      c = a.c;
+    }
+  }
+  a.s0 = s0;
+  a.s1 = s1;
+  a.s2 = s2;
+  a.c = c;
 }

@@ -170,68 +170,124 @@ export function answerItems(
   const items = ins.items;
   const q = items.length;
   const likert = format === "likert";
-  // Per item: value = A + Bl * eta + Bm * M + Bu * e in the scored direction, then rounding.
-  const A = new Float64Array(q);
-  const Bl = new Float64Array(q);
-  const Bm = new Float64Array(q);
-  const Bu = new Float64Array(q);
-  const lo = new Float64Array(q);
-  const hi = new Float64Array(q);
-  const col: ArrayLike<number>[] = [];
-  items.forEach((it, j) => {
-    const { a, b } = onScale(it, scales.mu[it.c], scales.sigma[it.c]);
-    const sign = it.reverse ? -1 : 1;
-    A[j] = a;
-    Bl[j] = b * sign * it.loading;
-    Bm[j] = b * sign * it.method;
-    Bu[j] = b * sign * it.unique;
-    lo[j] = it.scale.min;
-    hi[j] = it.scale.max;
-    col.push(latent[it.c]);
-  });
+  const coef = itemCoefficients(ins, scales);
   // Normals in column blocks: [M for every respondent | item 0 errors | item 1 errors | ...],
   // so that every loop below runs down contiguous columns.
-  const z = new Float64Array(n * (q + 1));
-  fillNormals(stream, z);
-  const eta = new Float64Array(n);
+  const z = scratchOf(n * (q + 1));
+  fillNormals(stream, z, 0, n * (q + 1));
+  // construct scores of the respondents, gathered once per construct
+  const nc = latent.length;
+  const eta = scratchEta(n * nc);
+  for (let c = 0; c < nc; c++) {
+    const col = latent[c];
+    const o = c * n;
+    for (let i = 0; i < n; i++) eta[o + i] = col[rows[i]];
+  }
   const buf = new Float64Array(n * q);
   const scored: Float64Array[] = [];
+  const composites = ins.composite.map(() => new Float64Array(n));
   for (let j = 0; j < q; j++) {
-    const c = col[j];
-    for (let i = 0; i < n; i++) eta[i] = c[rows[i]];
     const out = buf.subarray(j * n, (j + 1) * n);
-    const a = A[j];
-    const bl = Bl[j];
-    const bm = Bm[j];
-    const bu = Bu[j];
-    const l = lo[j];
-    const h = hi[j];
+    const a = coef.A[j];
+    const bl = coef.Bl[j];
+    const bm = coef.Bm[j];
+    const bu = coef.Bu[j];
+    const l = coef.lo[j];
+    const h = coef.hi[j];
+    const eo = coef.c[j] * n;
     const e0 = (j + 1) * n;
     if (likert) {
       for (let i = 0; i < n; i++) {
-        const v = a + bl * eta[i] + bm * z[i] + bu * z[e0 + i];
+        const v = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
         // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
         // biome-ignore lint/complexity/useMathMinMax: the hot loop of every item answer; the ternary is faster
         out[i] = Math.floor((v < l ? l : v > h ? h : v) + 0.5);
       }
     } else {
-      for (let i = 0; i < n; i++) out[i] = a + bl * eta[i] + bm * z[i] + bu * z[e0 + i];
+      for (let i = 0; i < n; i++) out[i] = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
     }
     scored.push(out);
-  }
-  const composites = ins.composite.map((idx) => {
-    const col = new Float64Array(n);
-    const k = idx.length;
-    for (const j of idx) {
+    // its composite's running sum (items in instrument order, as the composite lists them)
+    if (!items[j].inComposite) continue;
+    const col = composites[items[j].c];
+    if (l === 1 && h === 7) for (let i = 0; i < n; i++) col[i] += out[i];
+    else {
       const it = items[j];
-      const s = scored[j];
-      if (it.scale.min === 1 && it.scale.max === 7) for (let i = 0; i < n; i++) col[i] += s[i];
-      else for (let i = 0; i < n; i++) col[i] += toComposite(it, s[i]);
+      for (let i = 0; i < n; i++) col[i] += toComposite(it, out[i]);
     }
+  }
+  ins.composite.forEach((idx, c) => {
+    const col = composites[c];
+    const k = idx.length;
     for (let i = 0; i < n; i++) col[i] /= k;
-    return col;
   });
   return { n, scored, composites };
+}
+
+/** Per item: value = A + Bl * eta + Bm * M + Bu * e in the scored direction, clamped to lo..hi. */
+interface ItemCoefficients {
+  A: Float64Array;
+  Bl: Float64Array;
+  Bm: Float64Array;
+  Bu: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  /** The item's construct. */
+  c: Int32Array;
+}
+
+const coefficientCache = new WeakMap<Instrument, WeakMap<ItemScales, ItemCoefficients>>();
+
+/** The items' coefficients for these scales (computed once per instrument and scales). */
+function itemCoefficients(ins: Instrument, scales: ItemScales): ItemCoefficients {
+  let byScales = coefficientCache.get(ins);
+  if (!byScales) {
+    byScales = new WeakMap();
+    coefficientCache.set(ins, byScales);
+  }
+  const hit = byScales.get(scales);
+  if (hit) return hit;
+  const q = ins.items.length;
+  const r: ItemCoefficients = {
+    A: new Float64Array(q),
+    Bl: new Float64Array(q),
+    Bm: new Float64Array(q),
+    Bu: new Float64Array(q),
+    lo: new Float64Array(q),
+    hi: new Float64Array(q),
+    c: new Int32Array(q),
+  };
+  ins.items.forEach((it, j) => {
+    const { a, b } = onScale(it, scales.mu[it.c], scales.sigma[it.c]);
+    const sign = it.reverse ? -1 : 1;
+    r.A[j] = a;
+    r.Bl[j] = b * sign * it.loading;
+    r.Bm[j] = b * sign * it.method;
+    r.Bu[j] = b * sign * it.unique;
+    r.lo[j] = it.scale.min;
+    r.hi[j] = it.scale.max;
+    r.c[j] = it.c;
+  });
+  byScales.set(scales, r);
+  return r;
+}
+
+/**
+ * Scratch buffers of answerItems, reused by every call up to SCRATCH_MAX numbers (a survey's
+ * size; nothing returned points into them). Larger calls (calibration) allocate their own.
+ */
+const SCRATCH_MAX = 1 << 17;
+let scratchZ = new Float64Array(0);
+let scratchE = new Float64Array(0);
+function scratchOf(size: number): Float64Array {
+  if (size > SCRATCH_MAX) return new Float64Array(size);
+  if (scratchZ.length < size) scratchZ = new Float64Array(size);
+  return scratchZ;
+}
+function scratchEta(size: number): Float64Array {
+  if (size > SCRATCH_MAX) return new Float64Array(size);
+  if (scratchE.length < size) scratchE = new Float64Array(size);
+  return scratchE;
 }
 
 /** The scored item columns of construct c's composite, on the composite's 1-7 scale. */

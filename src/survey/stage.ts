@@ -4,6 +4,7 @@ import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { sampleCovariance } from "../random/wishart.ts";
 import type { SurveyConfig } from "./config.ts";
 import type { SurveyUniverse } from "./frame.ts";
+import { completeRowIndices, selectRows } from "./itemNonresponse.ts";
 import { drawPlaceholderFrame } from "./placeholderFrame.ts";
 import { type SurveyPlan, surveyPlanFor } from "./plan.ts";
 import { runSurvey, type SurveyOutput, SurveyRunError } from "./survey.ts";
@@ -21,6 +22,13 @@ export interface SurveyStageResult {
   outcomes: Record<string, number>;
   /** The full survey (null on the Wishart shortcut). */
   output: SurveyOutput | null;
+  /**
+   * With item non-response that left composites missing: every usable respondent's composites
+   * (NaN = missing). `cov` and `n` are then those of the complete rows (listwise deletion, the
+   * default analysis), and `completeColumns` their composites.
+   */
+  withMissing?: { columns: Float64Array[]; n: number; incompleteRows: number };
+  completeColumns?: Float64Array[];
   universe: SurveyUniverse | null;
   plan: SurveyPlan;
 }
@@ -99,18 +107,40 @@ export function surveyOutcomes(
   ] as const) {
     let flagged = 0;
     for (const t of tests) {
-      o[`check.${name}.${t.variable}.t`] = t.t;
-      o[`check.${name}.${t.variable}.p`] = t.p;
+      o[keyOf(name, t.variable, "t")] = t.t;
+      o[keyOf(name, t.variable, "p")] = t.p;
       if (t.p < alpha) flagged++;
     }
-    o[`check.${name}.flagged`] = flagged;
+    o[keyOf(name, "", "flagged")] = flagged;
   }
   for (const r of out.sampleReliability) {
     if (r.alpha !== null && Number.isFinite(r.alpha))
-      o[`reliability.${r.construct}.alpha`] = r.alpha;
-    if (Number.isFinite(r.r2True)) o[`reliability.${r.construct}.r2True`] = r.r2True;
+      o[keyOf("reliability", r.construct, "alpha")] = r.alpha;
+    if (Number.isFinite(r.r2True)) o[keyOf("reliability", r.construct, "r2True")] = r.r2True;
   }
   return o;
+}
+
+/** Outcome key names, built once: check.<family>.<variable>.<stat> (no variable: check.<family>.<stat>), reliability.<construct>.<stat>. */
+const outcomeKeys = new Map<string, Map<string, Map<string, string>>>();
+function keyOf(family: string, name: string, stat: string): string {
+  let a = outcomeKeys.get(family);
+  if (!a) {
+    a = new Map();
+    outcomeKeys.set(family, a);
+  }
+  let b = a.get(name);
+  if (!b) {
+    b = new Map();
+    a.set(name, b);
+  }
+  let k = b.get(stat);
+  if (k === undefined) {
+    const head = family === "reliability" ? family : `check.${family}`;
+    k = name ? `${head}.${name}.${stat}` : `${head}.${stat}`;
+    b.set(stat, k);
+  }
+  return k;
 }
 
 /**
@@ -148,10 +178,35 @@ function surveyStage(
       "survey.responseRate",
       `the survey got ${out.n} usable response; raise survey.responseRate or survey.mailed`,
     );
+  const outcomes = surveyOutcomes(out, alpha, placeholder);
+  const keep = out.itemNonresponse ? completeRowIndices(out.composites, out.n) : null;
+  if (out.itemNonresponse) {
+    outcomes["survey.itemMissingShare"] = out.itemNonresponse.itemMissingShare;
+    outcomes["survey.compositeMissingShare"] = out.itemNonresponse.compositeMissingShare;
+    outcomes["survey.nComplete"] = keep ? keep.length : out.n;
+  }
+  if (keep) {
+    if (keep.length < 2)
+      throw new SurveyRunError(
+        "survey.itemNonresponse",
+        `item non-response left ${keep.length} of ${out.n} respondents with every composite; lower survey.itemNonresponse.share or minAnswered`,
+      );
+    const complete = selectRows(out.composites, keep);
+    return {
+      cov: covariance(complete, keep.length),
+      n: keep.length,
+      outcomes,
+      output: out,
+      universe,
+      plan,
+      withMissing: { columns: out.composites, n: out.n, incompleteRows: out.n - keep.length },
+      completeColumns: complete,
+    };
+  }
   return {
     cov: covariance(out.composites, out.n),
     n: out.n,
-    outcomes: surveyOutcomes(out, alpha, placeholder),
+    outcomes,
     output: out,
     universe,
     plan,

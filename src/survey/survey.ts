@@ -6,6 +6,7 @@ import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
 import { ATTRIBUTE_NAMES, type FrameCriteria, type SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
+import { applyItemNonresponse, type ItemNonresponseSummary } from "./itemNonresponse.ts";
 import type { SurveyPlan } from "./plan.ts";
 import { correlation, cronbachAlpha } from "./reliability.ts";
 import { answerItems, compositeItemColumns } from "./responses.ts";
@@ -19,7 +20,7 @@ import { type TTest, welch } from "./ttest.ts";
  * paper's check variables).
  *
  * Streams: derive(seed, replication, "survey", stage) for stage = "mailing", "response",
- * "items"; the universe itself is drawn by the caller (placeholder frame or dynamics).
+ * "items", "item-nonresponse"; the universe itself is drawn by the caller (placeholder frame or dynamics).
  */
 export interface SurveyStreams {
   seed: StreamKeyPart;
@@ -44,6 +45,8 @@ export interface SurveyOutput {
   /** Per construct: sample Cronbach's alpha (items level) and squared correlation of the
    * composite with the true score, over the usable respondents. */
   sampleReliability: { construct: string; alpha: number | null; r2True: number }[];
+  /** With item non-response (itemNonresponse.ts): skipped items NaN, composites may be NaN. */
+  itemNonresponse?: ItemNonresponseSummary;
 }
 
 /** A survey that cannot be completed as configured (e.g. no usable responses). */
@@ -91,26 +94,30 @@ export function runSurvey(
   const cut =
     cfg.responseRate >= 1 ? Number.NEGATIVE_INFINITY : normalQuantile(1 - cfg.responseRate);
   const sq = Math.sqrt(1 - rho * rho);
-  const resp: { k: number; key: number }[] = [];
+  // respondents in mailing order: their mailing position and their propensity (the sort key)
+  const respK = new Int32Array(M);
+  const respKey = new Float64Array(M);
   const responded = new Uint8Array(M);
+  let R = 0;
   for (let k = 0; k < M; k++) {
     const u = rho * b[k] + sq * e[k];
     if (u > cut) {
       responded[k] = 1;
-      resp.push({ k, key: u });
+      respK[R] = k;
+      respKey[R++] = u;
     }
   }
   // Waves: the continuum of resistance, keener firms answer earlier (plus timing noise).
-  const timing = new Float64Array(resp.length);
+  const timing = new Float64Array(R);
   fillNormals(derive(streams.seed, streams.replication, "survey", "waves"), timing);
-  for (let j = 0; j < resp.length; j++) resp[j].key += 0.5 * timing[j];
-  const R = resp.length;
+  for (let j = 0; j < R; j++) respKey[j] += 0.5 * timing[j];
   if (R === 0)
     throw new SurveyRunError(
       "survey.responseRate",
       `the survey of ${M} firms got no usable responses at a response rate of ${cfg.responseRate}; raise survey.responseRate or survey.mailed`,
     );
-  resp.sort((x, y) => y.key - x.key);
+  // keenest first; equal keys keep the mailing order (a stable sort)
+  const order = sortDescending(respKey, R);
   const waveOf = new Int8Array(R);
   const w1 = Math.round(cfg.waves[0] * R);
   const w2 = Math.round((cfg.waves[0] + cfg.waves[1]) * R);
@@ -133,7 +140,7 @@ export function runSurvey(
   const rows = new Int32Array(n);
   const wave = new Int8Array(n);
   for (let j = 0; j < n; j++) {
-    rows[j] = mailed[resp[use[j]].k];
+    rows[j] = mailed[respK[order[use[j]]]];
     wave[j] = waveOf[use[j]];
   }
 
@@ -142,11 +149,24 @@ export function runSurvey(
   const is = derive(streams.seed, streams.replication, "survey", "items");
   let composites: Float64Array[];
   let items: Float64Array[] | null = null;
+  let itemNonresponse: ItemNonresponseSummary | undefined;
   if (cfg.level === "items") {
     const fmt = cfg.responses;
     const ans = answerItems(plan.instrument, plan.scales, fmt, universe.latent, rows, is);
     composites = ans.composites;
     items = ans.scored;
+    if (cfg.itemNonresponse) {
+      const nr = applyItemNonresponse(
+        plan.instrument,
+        cfg.itemNonresponse,
+        universe.latent,
+        rows,
+        items,
+        derive(streams.seed, streams.replication, "survey", "item-nonresponse"),
+      );
+      composites = nr.composites;
+      itemNonresponse = nr.summary;
+    }
   } else {
     composites = compositeLevel(plan, universe.latent, rows, is);
   }
@@ -201,7 +221,36 @@ export function runSurvey(
     items: options.keepItems || cfg.level === "items" ? items : null,
     checks: { earlyLate, respondents },
     sampleReliability,
+    ...(itemNonresponse ? { itemNonresponse } : {}),
   };
+}
+
+/**
+ * Positions 0..R-1 ordered by key[] descending, equal keys in ascending position (what a stable
+ * sort with the comparator (x, y) => key[y] - key[x] gives): a bottom-up merge sort on typed
+ * arrays, no comparator calls.
+ */
+function sortDescending(key: Float64Array, R: number): Int32Array {
+  let a = new Int32Array(R);
+  let b = new Int32Array(R);
+  for (let i = 0; i < R; i++) a[i] = i;
+  for (let w = 1; w < R; w *= 2) {
+    for (let lo = 0; lo < R; lo += 2 * w) {
+      const mid = Math.min(lo + w, R);
+      const hi = Math.min(lo + 2 * w, R);
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      // take from the right run only when its key is strictly larger (stability)
+      while (i < mid && j < hi) b[o++] = key[a[j]] > key[a[i]] ? a[j++] : a[i++];
+      while (i < mid) b[o++] = a[i++];
+      while (j < hi) b[o++] = a[j++];
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
 /**

@@ -50,26 +50,62 @@ function parseWithHeader(text: string, file: string, needed: readonly string[]) 
   return rows;
 }
 
+/**
+ * The cells read as missing with `missing: true`: empty (also only spaces), NA, NaN and "."
+ * (the usual codes of spreadsheets, R, SPSS and Stata; bgsim survey writes NaN for a missing
+ * composite). Anything else that is not a number is an error.
+ */
+export const MISSING_CELLS = ["", "NA", "NaN", "."] as const;
+
+export function isMissingCell(cell: string | undefined): boolean {
+  if (cell === undefined) return false;
+  return (MISSING_CELLS as readonly string[]).includes(cell.trim());
+}
+
+export interface DataColumns {
+  columns: Float64Array[];
+  n: number;
+  /** Rows with at least one missing cell in the needed columns (0 unless `missing`). */
+  incompleteRows: number;
+  /** Missing cells per needed column. */
+  missingByColumn: number[];
+}
+
+/**
+ * The needed columns as numbers. With `missing`, empty, NA, NaN and "." cells are NaN (counted);
+ * without it, they are errors like any other cell that is not a number.
+ */
 export function parseDataCsv(
   text: string,
   file: string,
   needed: readonly string[],
-): { columns: Float64Array[]; n: number } {
+  options: { missing?: boolean } = {},
+): DataColumns {
   const rows = parseWithHeader(text, file, needed);
   const n = rows.length;
   const columns = needed.map(() => new Float64Array(n));
+  const missingByColumn = needed.map(() => 0);
+  let incompleteRows = 0;
   for (let i = 0; i < n; i++) {
+    let incomplete = false;
     needed.forEach((c, j) => {
       const cell = rows[i][c];
+      if (options.missing && isMissingCell(cell)) {
+        columns[j][i] = Number.NaN;
+        missingByColumn[j]++;
+        incomplete = true;
+        return;
+      }
       const x = cellNumber(cell);
       if (!Number.isFinite(x))
         throw new UsageError(
-          `${file}: row ${i + 2}, column ${c}: "${shown(cell ?? "")}" is not a number${cell !== undefined && DECIMAL.test(cell) ? " of finite size" : " (a plain decimal number is expected)"}`,
+          `${file}: row ${i + 2}, column ${c}: "${shown(cell ?? "")}" is not a number${cell !== undefined && DECIMAL.test(cell) ? " of finite size" : ` (a plain decimal number is expected${options.missing ? '; a missing value is an empty cell, NA, NaN or "."' : ""})`}`,
         );
       columns[j][i] = x;
     });
+    if (incomplete) incompleteRows++;
   }
-  return { columns, n };
+  return { columns, n, incompleteRows, missingByColumn };
 }
 
 export function parseMatrixCsv(text: string, file: string, needed: readonly string[]): number[][] {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONSTRUCTS } from "../../paper/constructs.ts";
 import { ITEMS } from "../../paper/items.ts";
 import { SAMPLE } from "../../paper/sample.ts";
 import { buildInstrument, DEFAULT_INSTRUMENT, SurveyConfigError } from "../../survey/instrument.ts";
@@ -132,6 +133,44 @@ export const SurveySection = z
       })
       .prefault({})
       .meta({ description: "Non-response bias" }),
+    itemNonresponse: z
+      .strictObject({
+        share: num(
+          0.1,
+          0,
+          0.9,
+          "Share of answers skipped, for every asked item (items overrides it per item)",
+        ),
+        items: z
+          .partialRecord(
+            z.enum(itemIds as [string, ...string[]]),
+            z.number().min(0).max(0.9).meta({ description: "skip share of this item, 0 - 0.9" }),
+          )
+          .default({})
+          .meta({ description: 'Per-item skip shares replacing `share` ("PERF1": 0.3)' }),
+        dependsOn: z
+          .enum(["none", ...CONSTRUCTS])
+          .default("none")
+          .meta({
+            description:
+              "none: missing completely at random; a construct: missing at random, P(skip) = logistic(a + strength * true score), a set so that the population share equals the item's share",
+          }),
+        strength: num(
+          1,
+          -5,
+          5,
+          "Logit slope of skipping per SD of the true score on dependsOn (> 0: high scorers skip more)",
+        ),
+        minAnswered: z.number().gt(0).max(1).default(0.5).meta({
+          description:
+            "A composite is the mean of the answered items when at least this share of its items (rounded up, at least one) are answered, else it is missing",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Item non-response (absent: every respondent answers every item); needs level items. See docs/survey.md",
+      }),
     waves: z
       .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
       .default([0.5, 0.3, 0.2]) // our calibration: a typical three-wave mailing (the paper gives no split)
@@ -139,6 +178,13 @@ export const SurveySection = z
   })
   .superRefine((s, ctx) => {
     // Cross-field checks; ranges of single fields are the schema's (no duplicate messages).
+    if (s.itemNonresponse && s.level !== "items")
+      ctx.addIssue({
+        code: "custom",
+        path: ["itemNonresponse"],
+        message:
+          'item non-response needs level "items" (composites are then scored from the answered items)',
+      });
     if (!(s.responseRate > 0 && s.responseRate <= 1)) return;
     for (const p of surveyConfigProblems(s))
       ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
