@@ -48,7 +48,7 @@ const BOOT_MAX = 100_000;
 export const estimate: Command = {
   name: "estimate",
   summary:
-    "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
+    "Estimate a path model, or a CFA / latent-variable SEM on item columns (=~), on your own data (raw scores or a covariance/correlation matrix)",
   usage:
     "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--missing listwise|fiml] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
   options: {
