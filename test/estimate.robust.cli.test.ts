@@ -61,6 +61,9 @@ describe("bgsim estimate --estimator", () => {
     expect(m.err).toMatch(/needs raw data/);
     const u = bgsim("estimate", data, "--estimator", "WLSMV", "--out", join(dir, "b"));
     expect(u.code).not.toBe(0);
-    expect(u.err).toMatch(/must be ML or MLR/);
+    expect(u.err).toMatch(/--estimator WLSMV applies to models with latent variables/);
+    const v = bgsim("estimate", data, "--estimator", "GLS", "--out", join(dir, "c"));
+    expect(v.code).toBe(2);
+    expect(v.err).toMatch(/must be ML, MLR or WLSMV/);
   });
 });

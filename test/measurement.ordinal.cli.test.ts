@@ -33,6 +33,18 @@ describe("bgsim survey --cfa --ordered", () => {
     expect(j.reliability).toHaveLength(7);
     expect(ord.out).toContain("items as ordinal (WLSMV");
     expect(ord.out).toMatch(/scaled-shifted/);
+    // fit beside the paper's and the 21 discriminant tests (lavaan agreement:
+    // measurement.wlsmv.test.ts)
+    expect(j.fit.df).toBe(681);
+    for (const k of ["cfi.scaled", "tli.scaled", "rmsea.scaled", "cfi.robust", "rmsea.robust"])
+      expect(Number.isFinite(j.fit[k])).toBe(true);
+    expect(j.fit["cfi.scaled"]).toBeGreaterThan(0.9);
+    expect(j.discriminant).toHaveLength(21);
+    expect(j.discriminant[0]).toMatchObject({ a: "IEO", b: "IMO" });
+    expect(j.discriminant.every((t: { deltaChisq: number }) => t.deltaChisq > 0)).toBe(true);
+    expect(ord.out).toMatch(/CFI .* 0\.92/);
+    expect(ord.out).toMatch(/RMSEA .* 0\.046/);
+    expect(ord.out).toMatch(/Discriminant validity .*: \d+ of 21 pairs distinct/);
   }, 120_000);
   it("--ordered without --cfa is refused", () => {
     const r = bgsim(

@@ -370,14 +370,16 @@ export interface RobustResult {
   fit: RobustFitIndices;
 }
 
-function cfiOf(x2: number, df: number, x2b: number, dfb: number, c = 1, cb = 1): number {
+/** lavaan's lav_fit_cfi: with c != 1, the robust (Brosseau-Liard & Savalei) version. */
+export function cfiOf(x2: number, df: number, x2b: number, dfb: number, c = 1, cb = 1): number {
   if (![x2, df, x2b, dfb, c, cb].every(Number.isFinite)) return Number.NaN;
   const t1 = Math.max(x2 - c * df, 0);
   const t2 = Math.max(x2 - c * df, x2b - cb * dfb, 0);
   return Math.abs(t1) < 1.5e-8 && Math.abs(t2) < 1.5e-8 ? 1 : 1 - t1 / t2;
 }
 
-function tliOf(x2: number, df: number, x2b: number, dfb: number, c = 1, cb = 1): number {
+/** lavaan's lav_fit_tli (= NNFI): with c != 1, the robust version. */
+export function tliOf(x2: number, df: number, x2b: number, dfb: number, c = 1, cb = 1): number {
   if (![x2, df, x2b, dfb, c, cb].every(Number.isFinite)) return Number.NaN;
   const t1 = (x2 - c * df) * dfb;
   const t2 = (x2b - cb * dfb) * df;
@@ -394,6 +396,36 @@ function lambdaAt(x2: number, df: number, target: number, hi: number): number {
     else up = mid;
   }
   return 0.5 * (lo + up);
+}
+
+/**
+ * lavaan's robust RMSEA interval and close-fit p-value (lav_fit_rmsea_ci / _closefit with c.hat):
+ * the noncentrality bounds of the scaled statistic `x2s` on `df`, times c, over n df.
+ */
+export function robustRmseaInterval(
+  x2s: number,
+  df: number,
+  n: number,
+  c: number,
+): { lower: number; upper: number; pClose: number } {
+  let lower = 0;
+  let upper = 0;
+  let pClose = Number.NaN;
+  if (df > 0 && Number.isFinite(x2s)) {
+    if (df >= 1 && noncentralChiSquareCdf(x2s, df, 0) - 0.95 >= 0) {
+      lower = Math.sqrt((c * lambdaAt(x2s, df, 0.95, x2s)) / (n * df));
+    }
+    const nR = Math.max(n, 4 * x2s);
+    if (
+      df >= 1 &&
+      !(noncentralChiSquareCdf(x2s, df, nR) - 0.05 > 0) &&
+      noncentralChiSquareCdf(x2s, df, 0) - 0.05 >= 0
+    ) {
+      upper = Math.sqrt((c * lambdaAt(x2s, df, 0.05, nR)) / (n * df));
+    }
+    pClose = 1 - noncentralChiSquareCdf(x2s, df, (n * df * 0.05 * 0.05) / c);
+  }
+  return { lower, upper, pClose };
 }
 
 /**
@@ -424,23 +456,7 @@ export function robustEstimate(
   const x2s = df > 0 ? x2 / c : x2;
   const x2bs = dfb > 0 ? x2b / cb : x2b;
   const rmseaRobust = df > 0 ? Math.sqrt(Math.max(x2 / n / df - c / n, 0)) : 0;
-  let lower = 0;
-  let upper = 0;
-  let pClose = Number.NaN;
-  if (df > 0 && Number.isFinite(x2s)) {
-    if (df >= 1 && noncentralChiSquareCdf(x2s, df, 0) - 0.95 >= 0) {
-      lower = Math.sqrt((c * lambdaAt(x2s, df, 0.95, x2s)) / (n * df));
-    }
-    const nR = Math.max(n, 4 * x2s);
-    if (
-      df >= 1 &&
-      !(noncentralChiSquareCdf(x2s, df, nR) - 0.05 > 0) &&
-      noncentralChiSquareCdf(x2s, df, 0) - 0.05 >= 0
-    ) {
-      upper = Math.sqrt((c * lambdaAt(x2s, df, 0.05, nR)) / (n * df));
-    }
-    pClose = 1 - noncentralChiSquareCdf(x2s, df, (n * df * 0.05 * 0.05) / c);
-  }
+  const { lower, upper, pClose } = robustRmseaInterval(x2s, df, n, c);
   const fit: RobustFitIndices = {
     "chisq.scaled": x2s,
     "df.scaled": df,

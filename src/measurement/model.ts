@@ -55,7 +55,8 @@ export type BuildResult = { ok: true; model: MeasurementModel } | { ok: false; m
 
 /**
  * Validate and build. Refused with a message naming the factor or item: a factor without
- * indicators, a single-indicator factor (not identified without a constraint), a name used as
+ * indicators, a single-indicator factor (not identified without a constraint), a two-indicator
+ * factor with nothing to covary with (alone, or every covariance fixed to 0), a name used as
  * both factor and item, a regression on an unknown factor, an item listed twice in one factor.
  */
 export function buildModel(spec: ModelSpec): BuildResult {
@@ -91,9 +92,16 @@ export function buildModel(spec: ModelSpec): BuildResult {
     endogenous.add(r.lhs);
   }
   const stdLv = spec.stdLv ?? false;
+  const inRegression = new Set(regs.flatMap((r) => [r.lhs, ...r.rhs]));
+  const zeroCov = new Set(
+    (spec.fixedLatentCovariances ?? [])
+      .filter((c) => c.value === 0)
+      .map((c) => [c.a, c.b].sort().join("\u0000")),
+  );
   for (const f of spec.factors) {
-    // a single-indicator factor is not identified unless its residual variance is fixed
-    if (f.indicators.length === 1 && !endogenous.has(f.name))
+    // a single-indicator factor is not identified unless its residual variance is fixed (which
+    // a specification cannot say), whether it is exogenous or regressed on other factors
+    if (f.indicators.length === 1)
       return {
         ok: false,
         message: `factor ${f.name} has one indicator (${f.indicators[0]}) and no constraint: not identified`,
@@ -102,6 +110,18 @@ export function buildModel(spec: ModelSpec): BuildResult {
       return {
         ok: false,
         message: `factor ${f.name} has two indicators and no other factor: not identified`,
+      };
+    // two indicators identify a factor only through its covariance with another factor
+    if (
+      f.indicators.length === 2 &&
+      !inRegression.has(f.name) &&
+      spec.factors.every(
+        (g) => g.name === f.name || zeroCov.has([f.name, g.name].sort().join("\u0000")),
+      )
+    )
+      return {
+        ok: false,
+        message: `factor ${f.name} has two indicators and its covariances with every other factor are fixed to 0: not identified`,
       };
   }
   const free: ModelParam[] = [];

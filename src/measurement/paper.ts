@@ -140,10 +140,11 @@ export function discriminantTests(free: CfaEstimate): DiscriminantTest[] {
 /**
  * A start for the model with factors `dom` and `other` perfectly correlated, in the basin where
  * `dom` carries the common factor: `other`'s loadings halved (the variance moved to its items'
- * residuals) and its correlations with the remaining factors set to `dom`'s.
+ * residuals, where they are parameters) and its correlations with the remaining factors set to
+ * `dom`'s. `free` is the std.lv fit of the same model without the constraint (ML or WLSMV).
  */
-function dominantStart(
-  free: CfaEstimate,
+export function dominantStart(
+  free: Pick<CfaEstimate, "model" | "theta">,
   fixed: MeasurementModel,
   dom: number,
   other: number,

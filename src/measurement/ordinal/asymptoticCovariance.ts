@@ -17,11 +17,18 @@ import { corIndex, type OrdinalSampleStats } from "./sampleStatistics.ts";
  * W = diag(1 / diag(Gamma)) (lavaan's WLS.V, `lavInspect(fit, "wls.v")`).
  */
 export interface OrdinalAcov {
-  /** Gamma, d x d row-major, d = thresholds + p(p-1)/2 (lavInspect(fit, "gamma")). */
-  gamma: Float64Array;
+  /**
+   * Gamma, d x d row-major, d = thresholds + p(p-1)/2 (lavInspect(fit, "gamma")). Formed on
+   * first use (O(n d^2)): the WLSMV fit and its tests work from `scores`.
+   */
+  readonly gamma: Float64Array;
   /** Diagonal DWLS weight 1 / diag(Gamma). */
   wlsV: Float64Array;
   dim: number;
+  /** The casewise z_i (n x d, row-major): Gamma = n sum_i z_i z_i'. */
+  scores: Float64Array;
+  /** Respondents (rows of `scores`). */
+  n: number;
 }
 
 export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
@@ -89,6 +96,27 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
         Z[i * d + col] = s / a22;
       }
     }
+  const wlsV = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let r = 0; r < d; r++) wlsV[r] += Z[o + r] * Z[o + r];
+  }
+  for (let r = 0; r < d; r++) wlsV[r] = 1 / (wlsV[r] * n);
+  let gamma: Float64Array | null = null;
+  return {
+    get gamma() {
+      gamma ??= gammaFromScores(Z, n, d);
+      return gamma;
+    },
+    wlsV,
+    dim: d,
+    scores: Z,
+    n,
+  };
+}
+
+/** Gamma = n Z'Z from the casewise scores (n x d). */
+export function gammaFromScores(Z: Float64Array, n: number, d: number): Float64Array {
   const gamma = new Float64Array(d * d);
   for (let i = 0; i < n; i++) {
     const o = i * d;
@@ -105,7 +133,5 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
       gamma[r * d + c] = v;
       gamma[c * d + r] = v;
     }
-  const wlsV = new Float64Array(d);
-  for (let r = 0; r < d; r++) wlsV[r] = 1 / gamma[r * d + r];
-  return { gamma, wlsV, dim: d };
+  return gamma;
 }

@@ -111,6 +111,64 @@ export function bivariateNormalCdf(x: number, y: number, rho: number): number {
   return upperOrthant(-x, -y, rho);
 }
 
+/**
+ * The CDF on the grid xs x ys (row-major, xs.length x ys.length; entries may be ±∞), as
+ * bivariateNormalCdf at every point but with the quadrature's sines (they depend on rho only)
+ * and the marginal CDFs computed once: the same arithmetic, so the same bits.
+ */
+export function bivariateNormalCdfGrid(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  rho: number,
+  out: Float64Array,
+): void {
+  const nx = xs.length;
+  const ny = ys.length;
+  const ar = Math.abs(rho);
+  if (ar >= 0.925) {
+    for (let i = 0; i < nx; i++)
+      for (let j = 0; j < ny; j++) out[i * ny + j] = bivariateNormalCdf(xs[i], ys[j], rho);
+    return;
+  }
+  const { x, w } = ar < 0.3 ? GL[0] : ar < 0.75 ? GL[1] : GL[2];
+  const m = x.length;
+  const asr = Math.asin(rho);
+  const sn = new Float64Array(2 * m);
+  const den = new Float64Array(2 * m);
+  for (let i = 0; i < m; i++) {
+    const a = Math.sin((asr * (1 + x[i])) / 2);
+    const b = Math.sin((asr * (1 - x[i])) / 2);
+    sn[2 * i] = a;
+    den[2 * i] = 1 - a * a;
+    sn[2 * i + 1] = b;
+    den[2 * i + 1] = 1 - b * b;
+  }
+  const py = new Float64Array(ny);
+  for (let j = 0; j < ny; j++) py[j] = Number.isFinite(ys[j]) ? normalCdf(ys[j]) : 0;
+  for (let i = 0; i < nx; i++) {
+    const xi = xs[i];
+    const finiteX = Number.isFinite(xi);
+    const px = finiteX ? normalCdf(xi) : 0;
+    for (let j = 0; j < ny; j++) {
+      const yj = ys[j];
+      if (!finiteX || !Number.isFinite(yj)) {
+        out[i * ny + j] = bivariateNormalCdf(xi, yj, rho);
+        continue;
+      }
+      const h = -xi;
+      const k = -yj;
+      const hk = h * k;
+      const hs = (h * h + k * k) / 2;
+      let bvn = 0;
+      for (let q = 0; q < m; q++) {
+        bvn += w[q] * exp((sn[2 * q] * hk - hs) / den[2 * q]);
+        bvn += w[q] * exp((sn[2 * q + 1] * hk - hs) / den[2 * q + 1]);
+      }
+      out[i * ny + j] = (bvn * asr) / (2 * TWO_PI) + px * py[j];
+    }
+  }
+}
+
 /** The standard bivariate normal density at (x, y) (0 when x or y is infinite). */
 export function bivariateNormalDensity(x: number, y: number, rho: number): number {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;

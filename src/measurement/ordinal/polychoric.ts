@@ -1,9 +1,5 @@
 import { normalCdf } from "../../math/distributions.ts";
-import {
-  bivariateNormalCdf,
-  bivariateNormalDensity,
-  bivariateNormalDensityDrho,
-} from "./bivariateNormal.ts";
+import { bivariateNormalCdfGrid, bivariateNormalDensity } from "./bivariateNormal.ts";
 import { type OrdinalItem, thresholdAt } from "./categories.ts";
 
 /**
@@ -38,28 +34,78 @@ export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
   return { a, b, freq, emptyCells: freq.some((f) => f === 0) };
 }
 
-/** pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b. */
+/** -inf, the item's thresholds, +inf. */
+function extended(item: OrdinalItem): Float64Array {
+  const k = item.thresholds.length;
+  const out = new Float64Array(k + 2);
+  for (let t = -1; t <= k; t++) out[t + 1] = thresholdAt(item, t);
+  return out;
+}
+
+/** Work arrays of cellProbabilities for one pair, reused across its Newton steps. */
+export interface CellScratch {
+  xs: Float64Array;
+  ys: Float64Array;
+  cdf: Float64Array;
+  den: Float64Array;
+  dden: Float64Array;
+  pi: Float64Array;
+  d1: Float64Array;
+  d2: Float64Array;
+}
+
+export function cellScratch(a: OrdinalItem, b: OrdinalItem): CellScratch {
+  const g = (a.levels.length + 1) * (b.levels.length + 1);
+  const c = a.levels.length * b.levels.length;
+  return {
+    xs: extended(a),
+    ys: extended(b),
+    cdf: new Float64Array(g),
+    den: new Float64Array(g),
+    dden: new Float64Array(g),
+    pi: new Float64Array(c),
+    d1: new Float64Array(c),
+    d2: new Float64Array(c),
+  };
+}
+
+/**
+ * pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b. With `scratch`
+ * (cellScratch(a, b)) the results live in its arrays, overwritten by the next call.
+ */
 export function cellProbabilities(
   a: OrdinalItem,
   b: OrdinalItem,
   rho: number,
   derivatives = false,
+  scratch?: CellScratch,
 ): { pi: Float64Array; d1: Float64Array; d2: Float64Array } {
   const ka = a.levels.length;
   const kb = b.levels.length;
+  const w = scratch ?? cellScratch(a, b);
   // cumulative grid at the extended thresholds -inf, tau_1..tau_K-1, +inf
-  const cdf = new Float64Array((ka + 1) * (kb + 1));
-  const den = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
-  const dden = derivatives ? new Float64Array((ka + 1) * (kb + 1)) : cdf;
-  for (let i = 0; i <= ka; i++) {
-    const x = thresholdAt(a, i - 1);
-    for (let j = 0; j <= kb; j++) {
-      const y = thresholdAt(b, j - 1);
-      const k = i * (kb + 1) + j;
-      cdf[k] = rho === 0 ? normalCdf(x) * normalCdf(y) : bivariateNormalCdf(x, y, rho);
-      if (derivatives) {
-        den[k] = bivariateNormalDensity(x, y, rho);
-        dden[k] = bivariateNormalDensityDrho(x, y, rho);
+  const { xs, ys, cdf } = w;
+  const den = derivatives ? w.den : cdf;
+  const dden = derivatives ? w.dden : cdf;
+  if (rho === 0) {
+    for (let i = 0; i <= ka; i++)
+      for (let j = 0; j <= kb; j++) cdf[i * (kb + 1) + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
+  } else bivariateNormalCdfGrid(xs, ys, rho, cdf);
+  if (derivatives) {
+    const s = 1 - rho * rho;
+    for (let i = 0; i <= ka; i++) {
+      const x = xs[i];
+      for (let j = 0; j <= kb; j++) {
+        const y = ys[j];
+        const k = i * (kb + 1) + j;
+        const f = bivariateNormalDensity(x, y, rho);
+        den[k] = f;
+        // bivariateNormalDensityDrho without evaluating the density again (same arithmetic)
+        if (!Number.isFinite(x) || !Number.isFinite(y)) dden[k] = 0;
+        else {
+          const q = x * x - 2 * rho * x * y + y * y;
+          dden[k] = f * (rho / s + (x * y * s - rho * q) / (s * s));
+        }
       }
     }
   }
@@ -68,9 +114,9 @@ export function cellProbabilities(
     g[i * (kb + 1) + j + 1] -
     g[(i + 1) * (kb + 1) + j] +
     g[i * (kb + 1) + j];
-  const pi = new Float64Array(ka * kb);
-  const d1 = new Float64Array(derivatives ? ka * kb : 0);
-  const d2 = new Float64Array(derivatives ? ka * kb : 0);
+  const { pi } = w;
+  const d1 = derivatives ? w.d1 : new Float64Array(0);
+  const d2 = derivatives ? w.d2 : new Float64Array(0);
   for (let i = 0; i < ka; i++)
     for (let j = 0; j < kb; j++) {
       pi[i * kb + j] = Math.max(PI_FLOOR, rect(cdf, i, j));
@@ -123,8 +169,13 @@ function twoByTwo(t: PairTable, freq: Float64Array): number | undefined {
 }
 
 /** Gradient and Hessian of l(rho) / n. */
-function derivatives(t: PairTable, freq: Float64Array, rho: number): { g: number; h: number } {
-  const { pi, d1, d2 } = cellProbabilities(t.a, t.b, rho, true);
+function derivatives(
+  t: PairTable,
+  freq: Float64Array,
+  rho: number,
+  scratch: CellScratch,
+): { g: number; h: number } {
+  const { pi, d1, d2 } = cellProbabilities(t.a, t.b, rho, true, scratch);
   let g = 0;
   let h = 0;
   for (let k = 0; k < freq.length; k++) {
@@ -143,8 +194,9 @@ export function polychoricPair(t: PairTable): number {
   let lo = -RHO_BOUND;
   let hi = RHO_BOUND;
   let rho = Math.max(lo, Math.min(hi, pearson(t.a.y, t.b.y)));
+  const scratch = cellScratch(t.a, t.b);
   for (let it = 0; it < 200; it++) {
-    const { g, h } = derivatives(t, freq, rho);
+    const { g, h } = derivatives(t, freq, rho, scratch);
     if (g > 0) lo = rho;
     else if (g < 0) hi = rho;
     else return rho;

@@ -63,6 +63,10 @@ export interface WlsmvEstimate {
   };
   /** One row per parameter in lavaan's parameterEstimates() terms. */
   params: WlsmvParam[];
+  /** d sigma / d theta of the polychorics (pstar x q, row-major) at the estimate. */
+  deltaStructural: Float64Array;
+  /** (Delta' W Delta)^-1 of the structural parameters (q x q): lavaan's inverted information. */
+  informationInverse: Float64Array;
 }
 
 export type WlsmvOutcome =
@@ -113,6 +117,14 @@ export interface WlsmvOptions {
   tolerance?: number;
   /** Gamma / W if already computed for these statistics. */
   acov?: OrdinalAcov;
+  /** Start values of the structural free parameters (model order), e.g. a nearby fit's. */
+  start?: Float64Array;
+  /**
+   * Estimates and the DWLS chi-square only: the robust SEs and the scaled-shifted test (the
+   * costly part after convergence) are skipped and NaN, e.g. for the constrained refits of a
+   * difference test.
+   */
+  estimatesOnly?: boolean;
 }
 
 export function fitWlsmv(
@@ -159,6 +171,15 @@ export function fitWlsmv(
   const st = startValues(full.model, stats.cor);
   const dropped = new Set(built.drop);
   let theta = Float64Array.from(Array.from(st).filter((_, k) => !dropped.has(k)));
+  if (options.start) {
+    if (options.start.length !== q)
+      return {
+        ok: false,
+        reason: "start",
+        message: `${options.start.length} start values for ${q} free parameters`,
+      };
+    theta = Float64Array.from(options.start);
+  }
   const objective = (th: Float64Array): { f: number; im: Implied } | null => {
     const im = implied(model, th);
     if (!im) return null;
@@ -177,19 +198,26 @@ export function fitWlsmv(
   const tol = options.tolerance ?? 1e-11;
   let it = 0;
   let converged = false;
+  const rowOf = new Int32Array(pstar);
+  const colOf = new Int32Array(pstar);
+  for (let k = 0; k < pstar; k++) [rowOf[k], colOf[k]] = pairOf(k, p);
   for (; it < maxIt; it++) {
     const D = deltaRows(model, cur.im);
     const H = new Float64Array(q * q);
     const g = new Float64Array(q);
+    // Delta is sparse (a polychoric depends on a few parameters): skip its zeros (same sums)
+    const nz = sparseRows(D, pstar, q);
     for (let k = 0; k < pstar; k++) {
-      const [i, j] = pairOf(k, p);
-      const e = r[k] - cur.im.Sigma[i * p + j];
+      const e = r[k] - cur.im.Sigma[rowOf[k] * p + colOf[k]];
       const o = k * q;
-      for (let a = 0; a < q; a++) {
+      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+        const a = nz.idx[t];
         const da = D[o + a] * w[k];
-        if (da === 0) continue;
         g[a] += da * e;
-        for (let b = 0; b < q; b++) H[a * q + b] += da * D[o + b];
+        for (let u = nz.ptr[k]; u < nz.ptr[k + 1]; u++) {
+          const b = nz.idx[u];
+          H[a * q + b] += da * D[o + b];
+        }
       }
     }
     const Hi = inverseSPD(H, q);
@@ -240,70 +268,33 @@ export function fitWlsmv(
   const Q = q + nth;
   const Ds = deltaRows(model, im);
   const Wd = acov.wlsV;
-  const G = acov.gamma;
-  // E = Delta' W Delta: block diagonal (structural | thresholds)
+  const Z = acov.scores;
+  // E = Delta' W Delta: block diagonal (structural | thresholds: W itself)
   const Es = new Float64Array(q * q);
+  const nzs = sparseRows(Ds, pstar, q);
   for (let k = 0; k < pstar; k++) {
     const wk = Wd[nth + k];
-    for (let a = 0; a < q; a++) {
+    for (let t = nzs.ptr[k]; t < nzs.ptr[k + 1]; t++) {
+      const a = nzs.idx[t];
       const da = Ds[k * q + a] * wk;
-      if (da === 0) continue;
-      for (let b = 0; b < q; b++) Es[a * q + b] += da * Ds[k * q + b];
+      for (let u = nzs.ptr[k]; u < nzs.ptr[k + 1]; u++) {
+        const b = nzs.idx[u];
+        Es[a * q + b] += da * Ds[k * q + b];
+      }
     }
   }
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  // Einv Delta' W as a Q x d matrix P (rows: parameters)
-  const P = new Float64Array(Q * d);
-  for (let a = 0; a < q; a++)
-    for (let k = 0; k < pstar; k++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
-      P[a * d + nth + k] = s * Wd[nth + k];
-    }
-  for (let t = 0; t < nth; t++) P[(q + t) * d + t] = 1; // E^-1 W for the identity block
-  // vcov = P Gamma P' / n
-  const PG = new Float64Array(Q * d);
-  for (let a = 0; a < Q; a++)
-    for (let c = 0; c < d; c++) {
-      const pc = P[a * d + c];
-      if (pc === 0) continue;
-      const o = c * d;
-      for (let e = 0; e < d; e++) PG[a * d + e] += pc * G[o + e];
-    }
-  const se = new Float64Array(q);
-  const thresholdSe = new Float64Array(nth);
-  for (let a = 0; a < Q; a++) {
-    let v = 0;
-    for (let e = 0; e < d; e++) v += PG[a * d + e] * P[a * d + e];
-    const s = Math.sqrt(Math.max(v, 0) / (n - 1));
-    if (a < q) se[a] = s;
-    else thresholdSe[a - q] = s;
-  }
-  // UG = W Gamma - W Delta P Gamma = W (Gamma - Delta PG)
-  const UG = new Float64Array(d * d);
-  for (let c = 0; c < d; c++) {
-    const wc = Wd[c];
-    for (let e = 0; e < d; e++) {
-      let s = G[c * d + e];
-      if (c < nth) s -= PG[(q + c) * d + e];
-      else {
-        const o = (c - nth) * q;
-        for (let a = 0; a < q; a++) {
-          const da = Ds[o + a];
-          if (da !== 0) s -= da * PG[a * d + e];
-        }
+  const { se, thresholdSe } = options.estimatesOnly
+    ? {
+        se: new Float64Array(q).fill(Number.NaN),
+        thresholdSe: new Float64Array(nth).fill(Number.NaN),
       }
-      UG[c * d + e] = wc * s;
-    }
-  }
-  let trUG = 0;
-  let trUG2 = 0;
-  for (let c = 0; c < d; c++) {
-    trUG += UG[c * d + c];
-    for (let e = 0; e < d; e++) trUG2 += UG[c * d + e] * UG[e * d + c];
-  }
+    : robustSe(Z, n, d, nth, Ds, Esi, Wd);
+  const { trUG, trUG2 } = options.estimatesOnly
+    ? { trUG: Number.NaN, trUG2: Number.NaN }
+    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -373,12 +364,197 @@ export function fitWlsmv(
         traceUGamma2: trUG2,
       },
       params,
+      deltaStructural: Ds,
+      informationInverse: Esi,
     },
   };
 }
 
+/** The column indices of the non-zero entries of each row of D (rows x q), CSR-style. */
+function sparseRows(
+  D: Float64Array,
+  rows: number,
+  q: number,
+): { idx: Int32Array; ptr: Int32Array } {
+  const ptr = new Int32Array(rows + 1);
+  let count = 0;
+  for (let i = 0; i < D.length; i++) if (D[i] !== 0) count++;
+  const idx = new Int32Array(count);
+  let m = 0;
+  for (let k = 0; k < rows; k++) {
+    ptr[k] = m;
+    for (let a = 0; a < q; a++) if (D[k * q + a] !== 0) idx[m++] = a;
+  }
+  ptr[rows] = m;
+  return { idx, ptr };
+}
+
+/**
+ * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
+ * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
+ * thresholds, so vcov_aa = n sum_i (P z_i)_a^2 / (n - 1).
+ */
+function robustSe(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  Ds: Float64Array,
+  Esi: Float64Array,
+  w: Float64Array,
+): { se: Float64Array; thresholdSe: Float64Array } {
+  const q = Esi.length === 0 ? 0 : Math.round(Math.sqrt(Esi.length));
+  const pstar = d - nth;
+  // PcT (pstar x q): row k = w_k E^-1 Delta_s[k, .]'
+  const PcT = new Float64Array(pstar * q);
+  for (let k = 0; k < pstar; k++) {
+    const wk = w[nth + k];
+    for (let a = 0; a < q; a++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
+      PcT[k * q + a] = s * wk;
+    }
+  }
+  const acc = new Float64Array(q);
+  const row = new Float64Array(q);
+  const tacc = new Float64Array(nth);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    row.fill(0);
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + nth + k];
+      if (y === 0) continue;
+      const r = k * q;
+      for (let a = 0; a < q; a++) row[a] += y * PcT[r + a];
+    }
+    for (let a = 0; a < q; a++) acc[a] += row[a] * row[a];
+    for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
+  }
+  const f = n / (n - 1);
+  return {
+    se: acc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+    thresholdSe: tacc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+  };
+}
+
+/**
+ * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
+ * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
+ * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
+ *   n <= p*: K = Y U_c Y' (n x n), tr(U Gamma) = n tr K, tr((U Gamma)^2) = n^2 sum K_ij^2;
+ *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
+ */
+export function traceUGamma(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  Ds: Float64Array,
+  Esi: Float64Array,
+  w: Float64Array,
+): { trUG: number; trUG2: number } {
+  const q = Math.round(Math.sqrt(Esi.length));
+  const pstar = d - nth;
+  if (n <= pstar) {
+    const nz = sparseRows(Ds, pstar, q);
+    // B = Y W_c (n x p*), C = B Delta_s (n x q), K = B Y' - C E^-1 C'
+    const B = new Float64Array(n * pstar);
+    const C = new Float64Array(n * q);
+    for (let i = 0; i < n; i++) {
+      const o = i * d + nth;
+      for (let k = 0; k < pstar; k++) {
+        const b = Z[o + k] * w[nth + k];
+        B[i * pstar + k] = b;
+        if (b === 0) continue;
+        const r = k * q;
+        for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+          const a = nz.idx[t];
+          C[i * q + a] += b * Ds[r + a];
+        }
+      }
+    }
+    const CE = new Float64Array(n * q);
+    for (let i = 0; i < n; i++)
+      for (let a = 0; a < q; a++) {
+        let s = 0;
+        for (let b = 0; b < q; b++) s += C[i * q + b] * Esi[b * q + a];
+        CE[i * q + a] = s;
+      }
+    let tr = 0;
+    let tr2 = 0;
+    for (let i = 0; i < n; i++) {
+      const bi = i * pstar;
+      for (let j = i; j < n; j++) {
+        const yj = j * d + nth;
+        let s = 0;
+        for (let k = 0; k < pstar; k++) s += B[bi + k] * Z[yj + k];
+        let c = 0;
+        for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
+        const kij = s - c;
+        if (i === j) {
+          tr += kij;
+          tr2 += kij * kij;
+        } else tr2 += 2 * kij * kij;
+      }
+    }
+    return { trUG: n * tr, trUG2: n * n * tr2 };
+  }
+  // G_c = n Y'Y
+  const G = new Float64Array(pstar * pstar);
+  for (let i = 0; i < n; i++) {
+    const o = i * d + nth;
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + k];
+      if (y === 0) continue;
+      const r = k * pstar;
+      for (let l = k; l < pstar; l++) G[r + l] += y * Z[o + l];
+    }
+  }
+  for (let k = 0; k < pstar; k++)
+    for (let l = k; l < pstar; l++) {
+      const v = G[k * pstar + l] * n;
+      G[k * pstar + l] = v;
+      G[l * pstar + k] = v;
+    }
+  // Pc = E^-1 Delta_s' W_c (q x p*), PG = Pc G (q x p*)
+  const Pc = new Float64Array(q * pstar);
+  for (let a = 0; a < q; a++)
+    for (let k = 0; k < pstar; k++) {
+      let s = 0;
+      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
+      Pc[a * pstar + k] = s * w[nth + k];
+    }
+  const PG = new Float64Array(q * pstar);
+  for (let a = 0; a < q; a++)
+    for (let k = 0; k < pstar; k++) {
+      const pc = Pc[a * pstar + k];
+      if (pc === 0) continue;
+      const r = k * pstar;
+      for (let l = 0; l < pstar; l++) PG[a * pstar + l] += pc * G[r + l];
+    }
+  const UG = new Float64Array(pstar * pstar);
+  for (let k = 0; k < pstar; k++) {
+    const wk = w[nth + k];
+    for (let l = 0; l < pstar; l++) {
+      let s = G[k * pstar + l];
+      for (let a = 0; a < q; a++) {
+        const da = Ds[k * q + a];
+        if (da !== 0) s -= da * PG[a * pstar + l];
+      }
+      UG[k * pstar + l] = wk * s;
+    }
+  }
+  let trUG = 0;
+  let trUG2 = 0;
+  for (let k = 0; k < pstar; k++) {
+    trUG += UG[k * pstar + k];
+    for (let l = 0; l < pstar; l++) trUG2 += UG[k * pstar + l] * UG[l * pstar + k];
+  }
+  return { trUG, trUG2 };
+}
+
 /** (i, j), i > j, of correlation k in vech-below-diagonal order. */
-function pairOf(k: number, p: number): [number, number] {
+export function pairOf(k: number, p: number): [number, number] {
   let j = 0;
   let rem = k;
   while (rem >= p - 1 - j) {

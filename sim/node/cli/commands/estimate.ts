@@ -32,6 +32,7 @@ import {
   toStructure,
   withIndirectEffects,
 } from "../../../../src/syntax/index.ts";
+import { hasLatentVariables } from "../../../../src/syntax/toMeasurement.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
 import { parseDataCsv, parseMatrixCsv } from "../../files/data.ts";
@@ -39,6 +40,7 @@ import { MAX_DATA_BYTES, outPath, readScenario, readText, writeAtomic } from "..
 import { prepareOutputDir } from "../../files/outputDir.ts";
 import { type Command, intOption, numberOption, stringOption, UsageError } from "../command.ts";
 import { fmt, table } from "../format.ts";
+import { estimateLatent } from "./estimateLatent.ts";
 
 const BOOT_MIN = 10;
 const BOOT_MAX = 100_000;
@@ -46,15 +48,16 @@ const BOOT_MAX = 100_000;
 export const estimate: Command = {
   name: "estimate",
   summary:
-    "Estimate the path model on your own data (raw scores or a covariance/correlation matrix)",
+    "Estimate a path model, or a CFA / latent-variable SEM on item columns (=~), on your own data (raw scores or a covariance/correlation matrix)",
   usage:
-    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR] [--missing listwise|fiml] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
+    "bgsim estimate <data.csv> [--model published|table1|scenario.json|FILE.lav|'<syntax>'] [--corr-matrix --n N] [--estimator ML|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--missing listwise|fiml] [--indirect] [--bootstrap R [--bootstrap-ci perc|bca] [--seed S]] [--alpha A] --out DIR",
   options: {
     model: { type: "string" },
     "corr-matrix": { type: "boolean" },
     n: { type: "string" },
     alpha: { type: "string" },
     estimator: { type: "string" },
+    ordered: { type: "string" },
     indirect: { type: "boolean" },
     bootstrap: { type: "string" },
     "bootstrap-ci": { type: "string" },
@@ -116,6 +119,19 @@ Options:
                  dropped (the count is printed); fit.json adds logl, unrestricted.logl, the
                  intercepts and the missing-data summary; ML only, no modification indices
   --alpha A      significance level of the verdicts (default 0.05)
+Latent variables: syntax with =~ (e.g. 'F =~ x1 + x2 + x3; G =~ x4 + x5 + x6; G ~ F') is a
+CFA or full SEM on the item columns it names, with lavaan's cfa()/sem() defaults (first
+loading fixed to 1, free residual variances, covariances among exogenous factors). It writes
+DIR/estimates.csv with lavaan's parameterEstimates() columns (lhs, op, rhs, label, est, se, z,
+p, verdict, std = std.all, std_se, std_z, std_p; thresholds as op "|") and DIR/fit.json with
+lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --n) or WLSMV:
+  --ordered all|ITEM,...  the items are ordinal (all of the model's items): thresholds,
+                 polychoric correlations, WLSMV as lavaan's cfa(ordered = TRUE, estimator =
+                 "WLSMV"): DWLS, robust SEs, scaled-shifted chi-square; fit.json has chisq.scaled,
+                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR is not
+                 available for latent-variable models (refused). A factor with one indicator, a
+                 factor without indicators, or an item not in the data is refused before
+                 estimation, naming it.
   --out DIR      output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)
@@ -123,9 +139,44 @@ Options:
     const file = positionals[0];
     const dir = stringOption(values.out, "out");
     const alpha = numberOption(values.alpha, "alpha", 1e-6, 0.5, 0.05);
+    const modelArg = (values.model as string | undefined) ?? "published";
+    const latentSyntax = latentModelSyntax(modelArg);
+    if (latentSyntax) {
+      const text = readText(file, MAX_DATA_BYTES);
+      const header =
+        csvParseRows(text.slice(0, (text.indexOf("\n") + 1 || text.length + 1) - 1))[0] ?? [];
+      if (values.n !== undefined && !values["corr-matrix"])
+        throw new UsageError("--n applies only with --corr-matrix (raw data give their own n)");
+      for (const o of ["missing", "indirect", "bootstrap", "bootstrap-ci", "seed"])
+        if (values[o] !== undefined)
+          throw new UsageError(
+            `--${o} is not available for models with latent variables (=~) yet; it applies to path models`,
+          );
+      estimateLatent({
+        file,
+        text,
+        columns: header.map((c) => c.trim()),
+        syntax: latentSyntax,
+        estimator: values.estimator as string | undefined,
+        ordered: values.ordered as string | undefined,
+        corrMatrix: values["corr-matrix"] === true,
+        n: values["corr-matrix"] ? intOption(values.n, "n", 8, 10_000_000) : undefined,
+        alpha,
+        dir,
+      });
+      return;
+    }
+    if (values.ordered !== undefined)
+      throw new UsageError(
+        "--ordered applies to models with latent variables (f =~ item1 + item2 + ...) fitted on item answers",
+      );
     const estimatorArg = (values.estimator as string | undefined) ?? "ML";
+    if (estimatorArg === "WLSMV")
+      throw new UsageError(
+        "--estimator WLSMV applies to models with latent variables (=~) on ordinal items (--ordered); path models take ML or MLR",
+      );
     if (estimatorArg !== "ML" && estimatorArg !== "MLR")
-      throw new UsageError(`--estimator = "${estimatorArg}": must be ML or MLR`);
+      throw new UsageError(`--estimator = "${estimatorArg}": must be ML, MLR or WLSMV`);
     const estimator: "ML" | "MLR" = estimatorArg;
     const boot =
       values.bootstrap === undefined
@@ -155,7 +206,6 @@ Options:
       throw new UsageError(
         "--bootstrap resamples complete rows; use it with --missing listwise, not --missing fiml",
       );
-    const modelArg = (values.model as string | undefined) ?? "published";
     let spec: ModelSpec | null = null;
     let syntax: { text: string; source: string } | null = null;
     if (modelArg in BUILTIN_MODELS) spec = BUILTIN_MODELS[modelArg as BuiltinModelName]();
@@ -495,6 +545,17 @@ Options:
     console.error(`wrote ${outPath(dir, "estimates.csv")} and ${outPath(dir, "fit.json")}`);
   },
 };
+
+/** The model syntax (text and where it came from) if --model is syntax with latent variables. */
+function latentModelSyntax(modelArg: string): { text: string; source: string } | null {
+  if (modelArg in BUILTIN_MODELS || modelArg.endsWith(".json")) return null;
+  const s = /~|:=/.test(modelArg)
+    ? { text: modelArg, source: "--model" }
+    : modelArg.endsWith(".lav")
+      ? { text: readText(modelArg), source: modelArg }
+      : null;
+  return s && hasLatentVariables(s.text) ? s : null;
+}
 
 function bootCiOption(v: string | boolean | undefined): "perc" | "bca" {
   if (v === undefined) return "perc";

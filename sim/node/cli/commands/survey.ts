@@ -213,7 +213,9 @@ Options:
                    CR/AVE, the 21 discriminant-validity tests), and print the comparison
   --ordered        with --cfa: treat the answers as ordinal (thresholds, polychoric
                    correlations, WLSMV as lavaan's cfa(ordered = TRUE)): cfa.csv/cfa.json
-                   hold the WLSMV loadings, scaled-shifted chi-square and CR/AVE instead
+                   hold the WLSMV loadings, scaled-shifted chi-square, CFI/NNFI/RMSEA
+                   (unscaled, scaled, robust), CR/AVE and the 21 discriminant tests
+                   (lavaan's scaled difference test for WLSMV) instead
   --out DIR        output directory`,
   run({ values, positionals }) {
     if (positionals.length !== 1)

@@ -1,8 +1,13 @@
 import {
   fitMeasurementModel,
+  fitWlsmv,
+  type WlsmvDiscriminantTest,
   type WlsmvEstimate,
+  type WlsmvFitMeasures,
+  wlsmvDiscriminantTests,
+  wlsmvFitMeasures,
 } from "../../../../src/measurement/ordinal/index.ts";
-import { paperCfaSpec } from "../../../../src/measurement/paper.ts";
+import { PAPER_CFA_FIT, paperCfaSpec } from "../../../../src/measurement/paper.ts";
 import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
 import { RETAINED_ITEMS } from "../../../../src/paper/items.ts";
 import { compositeReliability } from "../../../../src/survey/reliability.ts";
@@ -14,11 +19,15 @@ import { fmt, table } from "../format.ts";
  * `bgsim survey --cfa --ordered`: the paper's CFA (same model as --cfa) with the item answers
  * treated as ordinal: thresholds, polychoric correlations and WLSMV (src/measurement/ordinal/,
  * lavaan's cfa(..., ordered = TRUE, estimator = "WLSMV")). Reported: the chi-square and its
- * scaled-and-shifted version, standardized loadings beside the Appendix, CR/AVE from them.
- * Not reported (not implemented for WLSMV): CFI/NNFI/RMSEA and the discriminant-validity tests.
+ * scaled-and-shifted version; CFI, NNFI (TLI) and RMSEA unscaled, scaled and robust (lavaan's
+ * fitMeasures() for WLSMV) beside the paper's; standardized loadings beside the Appendix,
+ * CR/AVE from them; the 21 discriminant-validity tests (correlation fixed to 1, std.lv, with
+ * lavTestLRT's scaled difference test for WLSMV).
  */
 export function surveyCfaOrdered(items: readonly Record<string, string | number | null>[] | null): {
   estimate: WlsmvEstimate;
+  fit: WlsmvFitMeasures;
+  discriminant: WlsmvDiscriminantTest[];
   csv: string;
   json: string;
   text: string;
@@ -58,6 +67,11 @@ export function surveyCfaOrdered(items: readonly Record<string, string | number 
     };
   });
   const t = e.test;
+  const fit = wlsmvFitMeasures(e);
+  // the discriminant tests on the std.lv form of the same model (same fit, correlations free)
+  const stdLvSpec = paperCfaSpec(true);
+  const free = fitWlsmv(stdLvSpec, e.stats, { acov: e.acov });
+  const discriminant = free.ok ? wlsmvDiscriminantTests(stdLvSpec, free.estimate) : [];
   const csv = toCsv(loadings);
   const json = `${JSON.stringify(
     {
@@ -66,6 +80,11 @@ export function surveyCfaOrdered(items: readonly Record<string, string | number 
       n: e.n,
       estimator: "WLSMV",
       test: t,
+      fit,
+      paper: PAPER_CFA_FIT,
+      discriminantTest:
+        "lavTestLRT(free, fixed) for WLSMV: method satorra.2000, scaled.shifted (lavaan's default); deltaChisq is lavaan's 'Chisq diff'",
+      discriminant,
       npar: e.npar,
       thresholds: e.stats.thresholds.length,
       emptyCellPairs: e.stats.emptyCellPairs.length,
@@ -91,6 +110,34 @@ export function surveyCfaOrdered(items: readonly Record<string, string | number 
     ),
     "",
     table(
+      ["measure", "DWLS", "scaled", "robust", "paper (ML, LISREL 8)"],
+      [
+        [
+          "CFI",
+          fmt(fit.cfi),
+          fmt(fit["cfi.scaled"]),
+          fmt(fit["cfi.robust"]),
+          fmt(PAPER_CFA_FIT.cfi, 2),
+        ],
+        [
+          "NNFI (TLI)",
+          fmt(fit.tli),
+          fmt(fit["tli.scaled"]),
+          fmt(fit["tli.robust"]),
+          fmt(PAPER_CFA_FIT.nnfi, 2),
+        ],
+        [
+          "RMSEA",
+          fmt(fit.rmsea),
+          fmt(fit["rmsea.scaled"]),
+          fmt(fit["rmsea.robust"]),
+          fmt(PAPER_CFA_FIT.rmsea),
+        ],
+        ["SRMR", fmt(fit.srmr), "-", "-", "-"],
+      ],
+    ),
+    "",
+    table(
       ["construct", "CR", "AVE"],
       reliability.map((x) => [x.construct, fmt(x.cr), fmt(x.ave)]),
     ),
@@ -99,6 +146,25 @@ export function surveyCfaOrdered(items: readonly Record<string, string | number 
       ["item", "std loading", "Appendix"],
       loadings.map((l) => [l.item, fmt(l.std_all), fmt(l.appendix_loading, 2)]),
     ),
+    "",
+    discriminantLine(discriminant, free.ok ? "" : free.message),
   ].join("\n");
-  return { estimate: e, csv, json, text };
+  return { estimate: e, fit, discriminant, csv, json, text };
+}
+
+function discriminantLine(tests: readonly WlsmvDiscriminantTest[], failure: string): string {
+  if (!tests.length) return `Discriminant validity: not tested (the std.lv fit failed: ${failure})`;
+  const ok = tests.filter((x) => Number.isFinite(x.deltaChisq));
+  const d = ok.map((x) => x.deltaChisq);
+  const failed = tests.filter((x) => x.failure);
+  return (
+    `Discriminant validity (correlation fixed to 1 vs free, scaled chi-square difference on 1 df as lavaan's lavTestLRT for WLSMV): ${tests.filter((x) => x.distinct).length} of ${tests.length} pairs distinct at 0.05` +
+    (d.length
+      ? `, scaled delta chi-square ${fmt(Math.min(...d), 1)} to ${fmt(Math.max(...d), 1)}`
+      : "") +
+    ` (paper, ML: 21 of 21, ${PAPER_CFA_FIT.discriminantDeltaChisqRange[0]} to ${PAPER_CFA_FIT.discriminantDeltaChisqRange[1]})` +
+    (failed.length
+      ? `\nNot fitted: ${failed.map((x) => `${x.a}-${x.b} (${x.failure})`).join("; ")}`
+      : "")
+  );
 }
