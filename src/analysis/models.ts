@@ -7,8 +7,13 @@ import { CONSTRUCTS } from "../paper/constructs.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
 import { inOrder } from "../pipeline/3-analysis.ts";
 import type { PathResult, ReplicationResult } from "../replicationResult.ts";
-import type { AnalysisModelConfig } from "../scenario/sections/analysis.ts";
+import {
+  type AnalysisEstimator,
+  type AnalysisModelConfig,
+  isLatentAnalysis,
+} from "../scenario/sections/analysis.ts";
 import { structureFromSyntax } from "../syntax/toSpec.ts";
+import { latentModelStep } from "./latent.ts";
 
 /**
  * Analysis models separate from the generating model (issue 11, item 1). A scenario's
@@ -39,10 +44,10 @@ export function analysisTable(model: string): ParamTable {
 /** Fit of one analysis model in one replication (plain data, transferable between workers). */
 export interface AnalysisResult {
   name: string;
-  estimator: "ML" | "MLR";
+  estimator: AnalysisEstimator;
   paths: PathResult[];
   fit: ReplicationResult["fit"];
-  /** MLR only: the Yuan-Bentler scaled chi-square and its p-value. */
+  /** MLR: the Yuan-Bentler scaled chi-square and its p-value; WLSMV: the scaled-shifted one. */
   scaled?: { chisq: number; pvalue: number };
 }
 
@@ -70,7 +75,7 @@ export function analysisModelStep(cfg: AnalysisModelConfig): AnalysisStep<Estima
         alpha: ctx.alpha,
         modification: false,
         rmseaInterval: false,
-        estimator: cfg.estimator,
+        estimator: cfg.estimator === "MLR" ? "MLR" : "ML",
         ...(data ? { data } : {}),
       });
     },
@@ -79,7 +84,9 @@ export function analysisModelStep(cfg: AnalysisModelConfig): AnalysisStep<Estima
 
 /** The steps of a scenario's analysis section (none without one). */
 export function analysisSteps(list: readonly AnalysisModelConfig[] | undefined): AnalysisStep[] {
-  return (list ?? []).map(analysisModelStep);
+  return (list ?? []).map((cfg) =>
+    isLatentAnalysis(cfg) ? latentModelStep(cfg) : analysisModelStep(cfg),
+  );
 }
 
 /** An analysis step's estimate as plain data; throws (naming the model) when it failed. */

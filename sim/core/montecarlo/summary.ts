@@ -1,5 +1,6 @@
 import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
+import type { AnalysisEstimator } from "../../../src/scenario/sections/analysis.ts";
 import { PointValues } from "../output/pointValues.ts";
 import type { ReplicationRow } from "./rows.ts";
 
@@ -153,7 +154,7 @@ export function summarise(
  */
 export interface ModelTestSummary {
   analysis: string;
-  estimator: "ML" | "MLR";
+  estimator: AnalysisEstimator;
   model: string;
   replications: number;
   df: number;
@@ -182,7 +183,7 @@ export function modelTestSummary(
     chisq_scaled_p?: number | null;
   }[],
   alpha: number,
-  id: { analysis: string; estimator: "ML" | "MLR"; model: string },
+  id: { analysis: string; estimator: AnalysisEstimator; model: string },
   analytic: {
     f0: number;
     lambda: number;
@@ -473,5 +474,26 @@ export function summaryCells(
     chisq_rejection: model.chisq_rejection,
     mean_n: model.mean_n,
     replications: model.replications,
+  };
+}
+
+/** summaryCells for a model-level row of a model without paths (a CFA): path figures empty. */
+export function modelLevelCells(replications: number): Record<string, number | string | null> {
+  return {
+    hypothesis: "",
+    path: "",
+    population: null,
+    composite_value: null,
+    mean_estimate: null,
+    bias: null,
+    empirical_sd: null,
+    mean_se: null,
+    coverage: null,
+    power: null,
+    verdict_match: null,
+    pattern_share: null,
+    chisq_rejection: null,
+    mean_n: null,
+    replications,
   };
 }

@@ -40,6 +40,8 @@ export interface WlsmvEstimate {
   /** Structural free parameters, model order. */
   theta: Float64Array;
   se: Float64Array;
+  /** Robust covariance matrix of the structural estimates (q x q, model order). */
+  vcov: Float64Array;
   thresholdSe: Float64Array;
   /** Residual variances 1 - diag(Lambda Phi Lambda') (not free: delta parameterization). */
   residualVariances: Float64Array;
@@ -281,6 +283,14 @@ export function fitWlsmv(
     if (a < q) se[a] = s;
     else thresholdSe[a - q] = s;
   }
+  const vcov = new Float64Array(q * q);
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b <= a; b++) {
+      let v = 0;
+      for (let e = 0; e < d; e++) v += PG[a * d + e] * P[b * d + e];
+      vcov[a * q + b] = v / (n - 1);
+      vcov[b * q + a] = v / (n - 1);
+    }
   // UG = W Gamma - W Delta P Gamma = W (Gamma - Delta PG)
   const UG = new Float64Array(d * d);
   for (let c = 0; c < d; c++) {
@@ -354,6 +364,7 @@ export function fitWlsmv(
       acov,
       theta,
       se,
+      vcov,
       thresholdSe,
       residualVariances,
       implied: im,
