@@ -395,7 +395,7 @@ function printAnalyses(
       [a.generating_test, ...a.analyses.map((x) => x.test)].map((t) => [
         t.analysis,
         t.estimator,
-        String(t.df),
+        Number.isFinite(t.df) ? String(t.df) : "-",
         opt(t.population_rmsea),
         opt(t.lambda, 2),
         opt(t.chisq_rejection),
