@@ -14,6 +14,9 @@ export interface PathResult {
   stdSe: number;
   p: number;
   verdict: "S" | "NS";
+  /** Analysis models with a bootstrap: the 95% bootstrap interval of std (perc or BCa). */
+  bootLow?: number;
+  bootHigh?: number;
 }
 
 export interface ReplicationResult {

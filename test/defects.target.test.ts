@@ -120,16 +120,22 @@ describe("bgsim power --target 0.8 --for H4a", () => {
     expect(t.n).toBeGreaterThan(t.analytic.n);
   }, 120_000);
 
-  it("refuses grid options, chisq and unknown targets", () => {
+  it("refuses grid options, untestable model tests and unknown targets", () => {
     const dir = tmp("bgsim-target-");
     for (const [args, msg] of [
       [["--target", "0.8", "--for", "H4a", "--n", "100"], /--n cannot be combined/],
       [["--target", "0.8", "--for", "H9"], /expected a hypothesis/],
-      [["--target", "0.8", "--for", "chisq"], /not available yet/],
+      [["--target", "0.8", "--for", "chisq"], /model "table1" is saturated \(df = 0\)/],
+      [["--target", "0.8", "--for", "chisq.scaled"], /needs an analysis model with estimator MLR/],
+      [["--target", "0.8", "--for", "nope.chisq"], /no model "nope"; the models are generating/],
       [["--target", "1.5", "--for", "H4a"], /--target = "1.5"/],
       [["--for", "H4a"], /needs --target/],
     ] as [string[], RegExp][]) {
-      const r = bgsim("power", "scenarios/baseline.json", ...args, "--out", join(dir, "x"));
+      // extra-direct-paths: "chisq" is its first analysis model's test, table1's (saturated)
+      const file = args.includes("chisq")
+        ? "scenarios/misspecified/extra-direct-paths.json"
+        : "scenarios/baseline.json";
+      const r = bgsim("power", file, ...args, "--out", join(dir, "x"));
       expect(r.code).toBe(2);
       expect(r.err).toMatch(msg);
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bootstrapPathModel, normInter } from "../src/estimate/bootstrap.ts";
 import { BUILTIN_MODELS, structureOf } from "../src/model/index.ts";
 import { CONSTRUCTS } from "../src/paper/index.ts";
+import { bootstrapBoundSd } from "./helpers/bootstrapError.ts";
 
 // Reference: test/fixtures/lavaan/bootstrap.R (lavaan 0.6-14, R = 1000 resamples of its own).
 const ref = JSON.parse(
@@ -55,28 +56,15 @@ describe("nonparametric and Bollen-Stine bootstrap against lavaan (within Monte 
     expect(other.result.intervals[0].perc).not.toEqual(same.result.intervals[0].perc);
   });
 
-  // A quantile at level a of R resamples has Monte Carlo SD sqrt(a (1 - a) / R) / f(q), f the
-  // density of the bootstrap distribution at q; two independent bootstraps differ by sqrt(2)
-  // times that. a and 1/f (the slope of the quantile function) are read off our own resamples
-  // at each bound (BCa bounds sit at adjusted levels, often far in a skewed tail).
-  // Tolerance: 4 such SDs; the largest measured difference is printed.
+  // Tolerance: 4 Monte Carlo SDs of the difference of two bootstraps' bounds
+  // (test/helpers/bootstrapError.ts); the largest measured difference is printed.
   const q = res.intervals.length;
   const column = (k: number) => {
     const t = new Float64Array(res.R);
     for (let b = 0; b < res.R; b++) t[b] = res.estimates[b * q + k];
     return t.sort();
   };
-  const mcSd = (t: Float64Array, bound: number) => {
-    const R = t.length;
-    let below = 0;
-    for (const x of t) if (x < bound) below++;
-    const a = Math.min(Math.max(below / R, 1 / R), 1 - 1 / R);
-    const h = 0.01;
-    const lo = Math.max(0, Math.floor((a - h) * R));
-    const hi = Math.min(R - 1, Math.ceil((a + h) * R));
-    const slope = (t[hi] - t[lo]) / ((hi - lo) / R);
-    return Math.sqrt(2) * Math.sqrt((a * (1 - a)) / R) * slope;
-  };
+  const mcSd = bootstrapBoundSd;
   for (const type of ["perc", "bca"] as const) {
     it(`${type} intervals of every parameter`, () => {
       let worst = 0;

@@ -1,8 +1,9 @@
+import { type BootstrapResult, bootstrapPathModel } from "../estimate/bootstrap.ts";
 import { type ParamTable, paramTable } from "../estimate/parameters.ts";
 import { type EstimateResult, estimatePathModel } from "../estimate/report.ts";
 import { BUILTIN_MODELS } from "../model/builtins.ts";
 import { pathLabel } from "../model/pathLabel.ts";
-import { structureOf } from "../model/spec.ts";
+import { type ModelStructure, structureOf } from "../model/spec.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
 import { inOrder } from "../pipeline/3-analysis.ts";
@@ -13,6 +14,7 @@ import {
   isLatentAnalysis,
 } from "../scenario/sections/analysis.ts";
 import { structureFromSyntax } from "../syntax/toSpec.ts";
+import { definedPopulation, definedResults, indirectTable } from "./indirect.ts";
 import { latentModelStep } from "./latent.ts";
 
 /**
@@ -23,23 +25,32 @@ import { latentModelStep } from "./latent.ts";
  * the generating model's population values, 0 for a path the truth does not have; the fit).
  */
 
-/** The estimator's parameter table of an analysis model, built once per model text. */
+/**
+ * The estimator's parameter table of an analysis model, built once per model text; with
+ * `indirect`, the paper's indirect effects defined in it (src/analysis/indirect.ts).
+ */
 const tables = new Map<string, ParamTable>();
-export function analysisTable(model: string): ParamTable {
-  let t = tables.get(model);
+export function analysisTable(model: string, indirect = false): ParamTable {
+  const key = indirect ? `indirect\u0000${model}` : model;
+  let t = tables.get(key);
   if (!t) {
+    let structure: ModelStructure;
     if (model === "published" || model === "table1") {
-      t = paramTable(structureOf(BUILTIN_MODELS[model]()));
+      structure = structureOf(BUILTIN_MODELS[model]());
     } else {
       const s = structureFromSyntax(model, CONSTRUCTS);
       if (!s.ok) throw new Error(`analysis model: ${s.error}`);
-      t = paramTable(s.structure);
+      structure = s.structure;
     }
+    t = indirect ? indirectTable(structure) : paramTable(structure);
     if (tables.size >= 64) tables.delete(tables.keys().next().value as string);
-    tables.set(model, t);
+    tables.set(key, t);
   }
   return t;
 }
+
+/** An analysis step's estimate, with its bootstrap when the model has one. */
+export type AnalysisEstimate = EstimateResult & { bootstrap?: BootstrapResult };
 
 /** Fit of one analysis model in one replication (plain data, transferable between workers). */
 export interface AnalysisResult {
@@ -54,54 +65,81 @@ export interface AnalysisResult {
 export const ANALYSIS_STEP_PREFIX = "analysis.";
 
 /** The AnalysisStep fitting one configured model (ML, or MLR on the observation's raw columns). */
-export function analysisModelStep(cfg: AnalysisModelConfig): AnalysisStep<EstimateResult> {
+export function analysisModelStep(
+  cfg: AnalysisModelConfig,
+  indirect = false,
+): AnalysisStep<AnalysisEstimate> {
   return {
     key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
     label: `Analysis model "${cfg.name}" (${cfg.estimator})`,
     run(observed, ctx) {
-      const table = analysisTable(cfg.model);
+      const table = analysisTable(cfg.model, indirect);
       const cov = inOrder(observed.cov, observed.variables, table.variables);
       let data: Float64Array[] | undefined;
-      if (cfg.estimator === "MLR") {
+      if (cfg.estimator === "MLR" || cfg.bootstrap) {
         const cols = observed.columns;
         if (!cols)
           return {
             ok: false,
-            error: `analysis "${cfg.name}": MLR needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items" or estimator ML`,
+            error: `analysis "${cfg.name}": ${cfg.estimator === "MLR" ? "MLR" : "the bootstrap"} needs raw data, but the survey drew the covariance matrix directly (its Wishart shortcut); use survey.level "items"${cfg.estimator === "MLR" ? " or estimator ML" : " or drop the bootstrap"}`,
           };
         data = table.variables.map((v) => cols[observed.variables.indexOf(v)]);
       }
-      return estimatePathModel(table, cov, observed.n, {
+      const est = estimatePathModel(table, cov, observed.n, {
         alpha: ctx.alpha,
         modification: false,
         rmseaInterval: false,
         estimator: cfg.estimator === "MLR" ? "MLR" : "ML",
         ...(data ? { data } : {}),
       });
+      if (!est.ok || !cfg.bootstrap || !data) return est;
+      // resamples from derive(seed, replication, "bootstrap"): every bootstrapped model of a
+      // replication resamples the same cases
+      const b = bootstrapPathModel(table, data, {
+        R: cfg.bootstrap.R,
+        seed: ctx.seed ?? 0,
+        replication: ctx.replication,
+        standardized: true,
+      });
+      if (!b.ok) return { ok: false, error: `analysis "${cfg.name}": bootstrap: ${b.error}` };
+      return { ...est, bootstrap: b.result };
     },
   };
 }
 
 /** The steps of a scenario's analysis section (none without one). */
-export function analysisSteps(list: readonly AnalysisModelConfig[] | undefined): AnalysisStep[] {
+export function analysisSteps(
+  list: readonly AnalysisModelConfig[] | undefined,
+  indirect = false,
+): AnalysisStep[] {
   return (list ?? []).map((cfg) =>
-    isLatentAnalysis(cfg) ? latentModelStep(cfg) : analysisModelStep(cfg),
+    isLatentAnalysis(cfg) ? latentModelStep(cfg) : analysisModelStep(cfg, indirect),
   );
 }
 
-/** An analysis step's estimate as plain data; throws (naming the model) when it failed. */
+/**
+ * An analysis step's estimate as plain data; throws (naming the model) when it failed. Its
+ * defined parameters (the model's `:=`, and the indirect effects with `indirect`) follow the
+ * paths, their population values from the generating model's paths.
+ */
 export function analysisResult(
   cfg: AnalysisModelConfig,
-  est: EstimateResult,
+  est: AnalysisEstimate,
   population: ReadonlyMap<string, number>,
+  indirect = false,
 ): AnalysisResult {
   if (!est.ok) throw new Error(`analysis "${cfg.name}": ${est.error}`);
   const r = est.report;
   const f = r.fit;
-  return {
-    name: cfg.name,
-    estimator: cfg.estimator,
-    paths: r.paths.map((x) => ({
+  const defined = r.defined
+    ? definedResults(
+        r.defined,
+        definedPopulation(analysisTable(cfg.model, indirect), population),
+        r.alpha,
+      )
+    : [];
+  const paths: PathResult[] = [
+    ...r.paths.map((x) => ({
       label: x.label,
       hypothesis: x.hypothesis,
       population: population.get(x.label) ?? 0,
@@ -112,6 +150,24 @@ export function analysisResult(
       p: x.p,
       verdict: x.verdict,
     })),
+    ...defined,
+  ];
+  if (est.bootstrap && cfg.bootstrap) {
+    // the 95% bootstrap interval of each standardized path and defined parameter
+    const type = cfg.bootstrap.ci;
+    const byLabel = new Map(est.bootstrap.intervals.map((x) => [x.label, x[type]]));
+    for (const x of paths) {
+      const ci = byLabel.get(x.label);
+      if (ci) {
+        x.bootLow = ci[0];
+        x.bootHigh = ci[1];
+      }
+    }
+  }
+  return {
+    name: cfg.name,
+    estimator: cfg.estimator,
+    paths,
     fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
     ...(r.robust
       ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }

@@ -135,6 +135,15 @@ export function feasibility(
   return { ok: true, section };
 }
 
+/** The founding correlations (PAIRS order) of a scenario's model (its implied Sigma). */
+export function foundingCorrelations(scenario: Scenario): number[] {
+  const { model } = modelFor(scenario);
+  const names = model.spec.variables;
+  if (names.join() !== CONSTRUCTS.join())
+    throw new Error(`the model's variables ${names.join(", ")} are not ${CONSTRUCTS.join(", ")}`);
+  return correlations(model.Sigma).map(round4);
+}
+
 /** A copy of the scenario whose founding population has the correlations of `section`. */
 export function withFoundingModel(scenario: Scenario, section: FoundingModelSection): Scenario {
   return { ...scenario, model: { ...section } };
@@ -154,7 +163,16 @@ export interface CensusMoment {
  */
 export function censusMoment(scenario: Scenario, replication: number): CensusMoment {
   const { model } = modelFor(scenario);
-  const history = simulate(scenario, replication, { model });
+  return censusMomentOf(scenario, replication, simulate(scenario, replication, { model }));
+}
+
+/** The census moment of an already simulated replication. */
+export function censusMomentOf(
+  scenario: Scenario,
+  replication: number,
+  history: DynamicsHistory,
+): CensusMoment {
+  const { model } = modelFor(scenario);
   const universe = surveyUniverse(history, scenario.seed, replication);
   const f = scenario.survey.frame;
   let frame = 0;
@@ -412,4 +430,19 @@ export function targetsWithin(values: Record<string, number>): number {
     const v = values[t.key];
     return Number.isFinite(v) && v >= t.lo && v <= t.hi;
   }).length;
+}
+
+/**
+ * The survey term of a joint calibration of the dynamics parameters (bgsim calibrate
+ * --survey-weight): weight x the mean over Table 1's 21 correlations of ((census - Table 1) /
+ * tolerance)^2 in one replication, the founding correlations held fixed. Added to the targets'
+ * loss, it makes the search prefer dynamics whose selection lets the surveyed correlations reach
+ * Table 1.
+ */
+export function surveyLossTerm(weight: number, tolerance = 0.02) {
+  const T = table1Vector();
+  return (s: Scenario, replication: number, history: DynamicsHistory): number => {
+    const m = censusMomentOf(s, replication, history);
+    return (weight * m.r.reduce((a, v, k) => a + ((v - T[k]) / tolerance) ** 2, 0)) / T.length;
+  };
 }

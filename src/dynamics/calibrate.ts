@@ -3,8 +3,20 @@ import { normal } from "../random/deviates.ts";
 import { derive } from "../random/stream.ts";
 import { getAt, setAt } from "../scenario/fieldPath.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { type CalibrationRow, calibrationLoss, calibrationTable } from "./calibration.ts";
+import {
+  type CalibrationRow,
+  calibrationLoss,
+  calibrationTable,
+  calibrationValues,
+} from "./calibration.ts";
 import { simulate } from "./simulate.ts";
+import type { DynamicsHistory } from "./types.ts";
+
+/**
+ * A further loss term of one replication, added to the targets' loss (e.g. the gap of the
+ * virtual survey's moments to the paper's: src/calibration/jointLoss.ts).
+ */
+export type ExtraLoss = (s: Scenario, replication: number, history: DynamicsHistory) => number;
 
 /** A calibrated parameter: its path in scenario.dynamics and the range searched. */
 export interface CalibrationParameter {
@@ -53,18 +65,32 @@ export interface CalibrationResult {
   trace: CalibrationStep[];
 }
 
-/** Evaluate the calibration loss of a scenario, averaged over `replications` replications. */
+/**
+ * Evaluate the calibration loss of a scenario, averaged over `replications` replications, the
+ * mean share of founded firms in the surveyed frame at the survey date, and whether every
+ * target's mean over the replications lies within its band.
+ */
 export function evaluate(
   s: Scenario,
   replications: number,
-): { loss: number; rows: CalibrationRow[] } {
+  extra?: ExtraLoss,
+): { loss: number; rows: CalibrationRow[]; frameShare: number; allInBand: boolean } {
   let loss = 0;
+  let frameShare = 0;
   let rows: CalibrationRow[] = [];
+  const sums = new Map<string, number>();
   for (let r = 0; r < replications; r++) {
-    rows = calibrationTable(simulate(s, r));
-    loss += calibrationLoss(rows);
+    const h = simulate(s, r);
+    rows = calibrationTable(h);
+    loss += calibrationLoss(rows) + (extra ? extra(s, r, h) : 0);
+    frameShare += calibrationValues(h).frameSize / h.firms.n / replications;
+    for (const row of rows) sums.set(row.key, (sums.get(row.key) ?? 0) + row.simulated);
   }
-  return { loss: loss / replications, rows };
+  const allInBand = rows.every((row) => {
+    const m = (sums.get(row.key) ?? Number.NaN) / replications;
+    return Number.isFinite(m) && m >= row.lo && m <= row.hi;
+  });
+  return { loss: loss / replications, rows, frameShare, allInBand };
 }
 
 /**
@@ -79,9 +105,25 @@ export function calibrate(
     iterations: number;
     replications?: number;
     seed?: number;
+    /**
+     * Smallest share of the founded firms the surveyed frame must hold (the survey mails
+     * survey.mailed of them: mailed / dynamics.firms); a candidate below it is rejected.
+     */
+    minFrameShare?: number;
+    /** A further loss term per replication (joint calibration with the survey's moments). */
+    extraLoss?: ExtraLoss;
+    /** Reject a candidate unless every target's mean over the replications is in its band. */
+    requireInBand?: boolean;
     onStep?: (st: CalibrationStep) => void;
   },
 ): CalibrationResult {
+  const minFrame = o.minFrameShare ?? 0;
+  const run = (s: Scenario) => {
+    const e = evaluate(s, reps, o.extraLoss);
+    return e.frameShare < minFrame || (o.requireInBand && !e.allInBand)
+      ? { ...e, loss: Number.POSITIVE_INFINITY }
+      : e;
+  };
   const params = o.parameters ?? CALIBRATED;
   const reps = o.replications ?? 1;
   const rng = derive(o.seed ?? 1, "calibrate");
@@ -93,7 +135,7 @@ export function calibrate(
   let x = params.map((p) => toX(p, Number(getAt(scenario.dynamics, p.path.split(".")))));
   const valuesOf = (xs: number[]) =>
     Object.fromEntries(params.map((p, i) => [p.path, fromX(p, xs[i])]));
-  let best = evaluate(withDynamics(scenario, valuesOf(x)), reps);
+  let best = evaluate(withDynamics(scenario, valuesOf(x)), reps, o.extraLoss);
   const trace: CalibrationStep[] = [
     { iteration: 0, loss: best.loss, accepted: true, values: valuesOf(x) },
   ];
@@ -105,7 +147,7 @@ export function calibrate(
       const scale = p.log ? 1 : (p.max - p.min) / 4;
       return toX(p, fromX(p, xi + sigma * scale * normal(rng)));
     });
-    const r = evaluate(withDynamics(scenario, valuesOf(cand)), reps);
+    const r = run(withDynamics(scenario, valuesOf(cand)));
     const accepted = r.loss < best.loss;
     if (accepted) {
       x = cand;

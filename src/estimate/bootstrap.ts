@@ -3,7 +3,8 @@ import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { covariance, type Mat } from "../math/linalg.ts";
 import type { ModelStructure } from "../model/spec.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
-import { fitML } from "./ml.ts";
+import { definedValues, standardizedTheta } from "./coefficients.ts";
+import { fitML, type MLResult } from "./ml.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
 
 /**
@@ -11,6 +12,8 @@ import { type ParamTable, paramTable } from "./parameters.ts";
  * parameterEstimates(boot.ci.type = "perc" | "bca")), and the Bollen-Stine (1992) bootstrap p
  * for chi-square (lavaan's test = "bollen.stine"):
  *
+ * - intervals for every free parameter, then every defined parameter (lavaan's `:=`, evaluated
+ *   in each resample; `label` is its name);
  * - R resamples of n cases with replacement, drawn from the stream derive(seed, replication,
  *   "bootstrap") (Bollen-Stine: derive(seed, replication, "bollen-stine")); each is refitted by
  *   ML; resamples whose fit fails are dropped and counted, as lavaan does;
@@ -32,6 +35,11 @@ export interface BootstrapOptions {
   level?: number;
   /** Also compute the Bollen-Stine p (another R resamples). */
   bollenStine?: boolean;
+  /**
+   * Bootstrap the standardized (std.all) values instead: of the parameters, and the defined
+   * parameters' expressions evaluated at them (as lavaan's standardizedSolution()). Default false.
+   */
+  standardized?: boolean;
 }
 
 export interface BootstrapInterval {
@@ -110,14 +118,26 @@ export function bootstrapPathModel(
   const table = "params" in structure ? structure : paramTable(structure);
   const n = cols[0]?.length ?? 0;
   const p = table.p;
-  const q = table.params.length;
+  const nDef = table.defined.length;
+  const q = table.params.length + nDef;
+  // the statistics of one fit: the free parameters, then the defined parameters
+  const stats = (fit: MLResult, into: number[] | Float64Array, at: number) => {
+    const theta = options.standardized ? standardizedTheta(fit) : fit.theta;
+    const qp = table.params.length;
+    for (let k = 0; k < qp; k++) into[at + k] = theta[k];
+    if (nDef) {
+      const d = definedValues(table, theta);
+      for (let k = 0; k < nDef; k++) into[at + qp + k] = d[k];
+    }
+  };
   const level = options.level ?? 0.95;
   const R = options.R;
   if (!(Number.isInteger(R) && R >= 10))
     return { ok: false, error: "the bootstrap needs at least 10 resamples" };
   const full = fitML(table, covariance(cols, n), n);
   if (!full.ok) return { ok: false, error: full.error.message };
-  const theta0 = full.result.theta;
+  const theta0 = new Float64Array(q);
+  stats(full.result, theta0, 0);
   const rep = options.replication ?? 0;
 
   const stream = derive(options.seed, rep, "bootstrap");
@@ -131,7 +151,7 @@ export function bootstrapPathModel(
       failed++;
       continue;
     }
-    for (let k = 0; k < q; k++) ests.push(f.result.theta[k]);
+    stats(f.result, ests, ests.length);
   }
   const ok = R - failed;
   if (ok < 10) return { ok: false, error: `only ${ok} of ${R} bootstrap fits converged` };
@@ -149,14 +169,15 @@ export function bootstrapPathModel(
     const f = fitML(table, covariance(s, n - 1), n - 1);
     if (!f.ok) continue;
     jackOk[i] = 1;
-    for (let k = 0; k < q; k++) jack[i * q + k] = f.result.theta[k];
+    stats(f.result, jack, i * q);
   }
 
   const lo = (1 - level) / 2;
   const hi = 1 - lo;
   const zlo = normalQuantile(lo);
   const zhi = normalQuantile(hi);
-  const intervals: BootstrapInterval[] = table.params.map((par, k) => {
+  const labels = [...table.params.map((x) => x.label), ...table.defined.map((d) => d.name)];
+  const intervals: BootstrapInterval[] = labels.map((label, k) => {
     const t = new Float64Array(ok);
     for (let b = 0; b < ok; b++) t[b] = estimates[b * q + k];
     t.sort();
@@ -192,7 +213,7 @@ export function bootstrapPathModel(
       const adj = (z: number) => normalCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
       bca = [normInter(t, adj(zlo)), normInter(t, adj(zhi))];
     }
-    return { label: par.label, est: theta0[k], se, perc, bca };
+    return { label, est: theta0[k], se, perc, bca };
   });
 
   let bollenStine: BootstrapResult["bollenStine"] = null;

@@ -1,7 +1,7 @@
 import { twoSidedP } from "../math/distributions.ts";
-import { evaluate } from "../syntax/expression.ts";
+import { type Expr, evaluate, exprLabels } from "../syntax/expression.ts";
 import type { MLResult } from "./ml.ts";
-import type { Position } from "./parameters.ts";
+import type { ParamTable, Position } from "./parameters.ts";
 
 export interface ParameterEstimate {
   label: string;
@@ -142,49 +142,18 @@ function nonzeroColumns(
  * and z = p = NaN, as lavaan prints them. Same definitions otherwise.
  */
 function constrainedEstimates(res: MLResult): ParameterEstimate[] {
-  const { table, theta, Sigma, dSigmaDiag, vcov } = res;
+  const { table, theta, vcov } = res;
   const q = theta.length;
-  const p = table.p;
-  const params = table.params;
-  const varPos = new Array<Position | undefined>(p);
-  for (const x of table.positions) if (x.kind === "variance") varPos[x.i] = x;
+  const varPos = variancePositions(res);
   const val = (x: Position) => (x.k < 0 ? x.value : theta[x.k]);
-  const exo = new Set(table.exogenous);
-  const random = params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+  const random = randomParams(res);
   const vars = table.variables;
   const grad = new Float64Array(q);
   return table.positions.map((pos) => {
     const { i, j, k } = pos;
     const value = val(pos);
-    grad.fill(0);
-    let std: number;
-    if (pos.kind === "path") {
-      const sii = Sigma[i * p + i];
-      const sjj = Sigma[j * p + j];
-      const ratio = Math.sqrt(sjj / sii);
-      std = value * ratio;
-      for (let l = 0; l < q; l++)
-        grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
-      if (k >= 0) grad[k] += ratio;
-    } else if (pos.kind === "variance") {
-      const sii = Sigma[i * p + i];
-      std = value / sii;
-      for (let l = 0; l < q; l++) grad[l] = (-value * dSigmaDiag[l * p + i]) / (sii * sii);
-      if (k >= 0) grad[k] += 1 / sii;
-    } else {
-      const vi = varPos[i]!;
-      const vj = varPos[j]!;
-      const den = Math.sqrt(val(vi) * val(vj));
-      std = value / den;
-      if (k >= 0) grad[k] += 1 / den;
-      if (vi.k >= 0) grad[vi.k] += (-0.5 * std) / val(vi);
-      if (vj.k >= 0) grad[vj.k] += (-0.5 * std) / val(vj);
-    }
-    let v = 0;
-    for (let a = 0; a < q; a++) {
-      if (!random[a] || grad[a] === 0) continue;
-      for (let b = 0; b < q; b++) if (random[b]) v += grad[a] * vcov[a * q + b] * grad[b];
-    }
+    const std = stdGradient(res, pos, varPos, grad);
+    const v = quadraticForm(grad, vcov, q, random);
     const se = k >= 0 ? Math.sqrt(vcov[k * q + k]) : 0;
     const z = k >= 0 ? value / se : Number.NaN;
     const row: ParameterEstimate = {
@@ -205,6 +174,73 @@ function constrainedEstimates(res: MLResult): ParameterEstimate[] {
   });
 }
 
+/** The variance position of each variable (for the std.all of covariances). */
+function variancePositions(res: MLResult): (Position | undefined)[] {
+  const varPos = new Array<Position | undefined>(res.table.p);
+  for (const x of res.table.positions) if (x.kind === "variance") varPos[x.i] = x;
+  return varPos;
+}
+
+/**
+ * The std.all value of one parameter place, with its gradient with respect to the free
+ * parameters written into `grad` (length q): paths b sd(from)/sd(to), variances as a share of
+ * the implied variance, covariances as correlations, all with model-implied SDs.
+ */
+function stdGradient(
+  res: MLResult,
+  pos: Position,
+  varPos: readonly (Position | undefined)[],
+  grad: Float64Array,
+): number {
+  const { theta, Sigma, dSigmaDiag } = res;
+  const q = theta.length;
+  const p = res.table.p;
+  const val = (x: Position) => (x.k < 0 ? x.value : theta[x.k]);
+  const { i, j, k } = pos;
+  const value = val(pos);
+  grad.fill(0);
+  let std: number;
+  if (pos.kind === "path") {
+    const sii = Sigma[i * p + i];
+    const sjj = Sigma[j * p + j];
+    const ratio = Math.sqrt(sjj / sii);
+    std = value * ratio;
+    for (let l = 0; l < q; l++)
+      grad[l] = 0.5 * std * (dSigmaDiag[l * p + j] / sjj - dSigmaDiag[l * p + i] / sii);
+    if (k >= 0) grad[k] += ratio;
+  } else if (pos.kind === "variance") {
+    const sii = Sigma[i * p + i];
+    std = value / sii;
+    for (let l = 0; l < q; l++) grad[l] = (-value * dSigmaDiag[l * p + i]) / (sii * sii);
+    if (k >= 0) grad[k] += 1 / sii;
+  } else {
+    const vi = varPos[i]!;
+    const vj = varPos[j]!;
+    const den = Math.sqrt(val(vi) * val(vj));
+    std = value / den;
+    if (k >= 0) grad[k] += 1 / den;
+    if (vi.k >= 0) grad[vi.k] += (-0.5 * std) / val(vi);
+    if (vj.k >= 0) grad[vj.k] += (-0.5 * std) / val(vj);
+  }
+  return std;
+}
+
+/** g' V g over the random parameters only (exogenous (co)variances count as fixed). */
+function quadraticForm(g: Float64Array, V: Float64Array, q: number, random: boolean[]): number {
+  let v = 0;
+  for (let a = 0; a < q; a++) {
+    if (!random[a] || g[a] === 0) continue;
+    for (let b = 0; b < q; b++) if (random[b]) v += g[a] * V[a * q + b] * g[b];
+  }
+  return v;
+}
+
+/** Free parameters that vary between samples: all but the exogenous (co)variances (fixed.x). */
+function randomParams(res: MLResult): boolean[] {
+  const exo = new Set(res.table.exogenous);
+  return res.table.params.map((x) => x.kind === "path" || !(exo.has(x.i) && exo.has(x.j)));
+}
+
 export interface DefinedEstimate {
   name: string;
   expression: string;
@@ -215,62 +251,178 @@ export interface DefinedEstimate {
   p: number;
   /** The expression evaluated at the standardized (std.all) values of the labelled parameters. */
   std: number;
+  /** Delta-method standard error of std (lavaan's standardizedSolution() se of a := row). */
+  stdSe: number;
 }
 
 /**
  * Defined parameters (lavaan's `:=`) at the estimate, with delta-method standard errors from
  * the exact gradient of the expression. `std` applies the expression to the std.all values, as
- * lavaan's standardized solution does.
+ * lavaan's standardized solution does; its SE is the delta method through the std.all values'
+ * own gradients (exogenous (co)variances fixed, as for the parameters' standardized SEs).
  */
 export function definedEstimates(res: MLResult, estimates: ParameterEstimate[]): DefinedEstimate[] {
   const { table, theta, vcov } = res;
   const q = theta.length;
-  const named = new Map<string, { pos: Position; std: number }>();
+  const nDef = table.defined.length;
+  // label -> its first place, its std.all value and its slot in `buf` (std gradient, lazily)
+  const named = new Map<string, { pos: Position; std: number; slot: number }>();
   table.positions.forEach((pos, r) => {
-    if (pos.name && !named.has(pos.name)) named.set(pos.name, { pos, std: estimates[r].std });
+    if (pos.name && !named.has(pos.name))
+      named.set(pos.name, { pos, std: estimates[r].std, slot: -1 });
   });
-  const done = new Map<string, { v: number; g: Float64Array; std: number }>();
-  const out: DefinedEstimate[] = [];
-  for (const d of table.defined) {
-    const raw = evaluate(
-      d.expr,
-      (name) => {
-        const prior = done.get(name);
-        if (prior) return prior;
-        const x = named.get(name);
-        if (!x) throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
-        const g = new Float64Array(q);
-        if (x.pos.k >= 0) g[x.pos.k] = 1;
-        return { v: x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value, g };
-      },
-      q,
-    );
-    const std = evaluate(
-      d.expr,
-      (name) => ({
-        v: done.get(name)?.std ?? named.get(name)!.std,
-        g: new Float64Array(0),
-      }),
-      0,
-    ).v;
-    let v = 0;
-    for (let a = 0; a < q; a++) {
-      if (raw.g[a] === 0) continue;
-      for (let b = 0; b < q; b++) v += raw.g[a] * vcov[a * q + b] * raw.g[b];
+  const varPos = variancePositions(res);
+  const random = randomParams(res);
+  // one buffer of q-vectors (typed arrays cost more to allocate than this arithmetic): defined
+  // parameter i's raw gradient at slot 2i, its std gradient at 2i + 1, labels' std gradients after
+  const buf = new Float64Array(q * (2 * nDef + named.size));
+  const scratch = new Float64Array(q);
+  let labelSlots = 2 * nDef;
+  const stdGradSlot = (x: { pos: Position; slot: number }) => {
+    if (x.slot < 0) {
+      stdGradient(res, x.pos, varPos, scratch);
+      x.slot = labelSlots++;
+      buf.set(scratch, x.slot * q);
     }
-    done.set(d.name, { ...raw, std });
+    return x.slot;
+  };
+  const done = new Map<string, { i: number; v: number; std: number }>();
+  const out: DefinedEstimate[] = [];
+  table.defined.forEach((d, di) => {
+    const unknown = (name: string): never => {
+      throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+    };
+    // the expression's value and gradient with respect to its m labels, then the chain rule to
+    // the q free parameters through each label's own gradient
+    const labels = labelsOf(d.expr);
+    const m = labels.length;
+    const rawV = new Float64Array(m);
+    const stdV = new Float64Array(m);
+    labels.forEach((name, i) => {
+      const prior = done.get(name);
+      if (prior) {
+        rawV[i] = prior.v;
+        stdV[i] = prior.std;
+        return;
+      }
+      const x = named.get(name) ?? unknown(name);
+      rawV[i] = x.pos.k >= 0 ? theta[x.pos.k] : x.pos.value;
+      stdV[i] = x.std;
+    });
+    const units = labels.map((_, i) => {
+      const u = new Float64Array(m);
+      u[i] = 1;
+      return u;
+    });
+    const byLabel = (values: Float64Array) => (name: string) => {
+      const i = labels.indexOf(name);
+      return { v: values[i], g: units[i] };
+    };
+    const rawL = evaluate(d.expr, byLabel(rawV), m);
+    const stdL = evaluate(d.expr, byLabel(stdV), m);
+    const ro = 2 * di * q;
+    const so = ro + q;
+    labels.forEach((name, i) => {
+      const dr = rawL.g[i];
+      const ds = stdL.g[i];
+      const prior = done.get(name);
+      if (prior) {
+        const pr = 2 * prior.i * q;
+        const ps = pr + q;
+        for (let k = 0; k < q; k++) {
+          buf[ro + k] += dr * buf[pr + k];
+          buf[so + k] += ds * buf[ps + k];
+        }
+        return;
+      }
+      const x = named.get(name)!;
+      if (x.pos.k >= 0) buf[ro + x.pos.k] += dr;
+      const lo = stdGradSlot(x) * q;
+      for (let k = 0; k < q; k++) buf[so + k] += ds * buf[lo + k];
+    });
+    let v = 0;
+    let vs = 0;
+    for (let a = 0; a < q; a++) {
+      const ga = buf[ro + a];
+      const sa = buf[so + a];
+      const ra = random[a];
+      if (ga === 0 && (sa === 0 || !ra)) continue;
+      const o = a * q;
+      for (let b = 0; b < q; b++) {
+        const c = vcov[o + b];
+        v += ga * c * buf[ro + b];
+        if (ra && random[b]) vs += sa * c * buf[so + b];
+      }
+    }
+    done.set(d.name, { i: di, v: rawL.v, std: stdL.v });
     const se = Math.sqrt(Math.max(0, v));
-    const z = raw.v / se;
+    const z = rawL.v / se;
     out.push({
       name: d.name,
       expression: d.expression,
-      est: raw.v,
+      est: rawL.v,
       se,
       z,
       p: twoSidedP(z),
-      std,
+      std: stdL.v,
+      stdSe: Math.sqrt(Math.max(0, vs)),
     });
+  });
+  return out;
+}
+
+/** An expression's labels, once per parsed expression. */
+const exprLabelCache = new WeakMap<Expr, string[]>();
+function labelsOf(e: Expr): string[] {
+  let l = exprLabelCache.get(e);
+  if (!l) {
+    l = exprLabels(e);
+    exprLabelCache.set(e, l);
   }
+  return l;
+}
+
+/**
+ * The std.all values of the free parameters at a fit (one per free parameter, in the table's
+ * order): the bootstrap of standardized estimates evaluates them in every resample.
+ */
+export function standardizedTheta(res: MLResult): Float64Array {
+  const varPos = variancePositions(res);
+  const q = res.theta.length;
+  const grad = new Float64Array(q);
+  const first = new Map<number, Position>();
+  for (const pos of res.table.positions) if (pos.k >= 0 && !first.has(pos.k)) first.set(pos.k, pos);
+  const out = new Float64Array(q);
+  for (let k = 0; k < q; k++) out[k] = stdGradient(res, first.get(k)!, varPos, grad);
+  return out;
+}
+
+/**
+ * The defined parameters' values at a parameter vector theta (no standard errors): the bootstrap
+ * evaluates them in every resample.
+ */
+export function definedValues(table: ParamTable, theta: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(table.defined.length);
+  if (!out.length) return out;
+  const named = new Map<string, number>();
+  for (const pos of table.positions)
+    if (pos.name && !named.has(pos.name))
+      named.set(pos.name, pos.k >= 0 ? theta[pos.k] : pos.value);
+  const none = new Float64Array(0);
+  table.defined.forEach((d, r) => {
+    const v = evaluate(
+      d.expr,
+      (name) => {
+        const x = named.get(name);
+        if (x === undefined)
+          throw new Error(`unknown label "${name}" in ${d.name} := ${d.expression}`);
+        return { v: x, g: none };
+      },
+      0,
+    ).v;
+    named.set(d.name, v);
+    out[r] = v;
+  });
   return out;
 }
 

@@ -19,6 +19,9 @@ export interface AnalysisContext {
   /** Parameter table of the model the step estimates (the generating model's by default). */
   table: ParamTable;
   alpha: number;
+  /** The scenario's master seed: a step's own random draws (the bootstrap's resamples) come
+   * from streams derived from (seed, replication, purpose). */
+  seed?: number;
 }
 
 export interface AnalysisStep<R = unknown> {

@@ -1,3 +1,4 @@
+import { definedPopulation, definedResults, indirectTable } from "../analysis/indirect.ts";
 import { type LatentFit, latentAnalysisResult, latentFacts } from "../analysis/latent.ts";
 import {
   ANALYSIS_STEP_PREFIX,
@@ -5,6 +6,7 @@ import {
   analysisSteps,
   populationPaths,
 } from "../analysis/models.ts";
+import type { ParamTable } from "../estimate/parameters.ts";
 import type { EstimateResult } from "../estimate/report.ts";
 import { type ReplicationResult, replicationResult } from "../replicationResult.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -49,6 +51,7 @@ export function replicate(
     model: world.model,
     table: world.table,
     alpha: scenario.estimation.alpha,
+    seed: scenario.seed,
   };
   const outcomes: Record<string, number> = {
     ...worldOutcomes(world),
@@ -56,32 +59,56 @@ export function replicate(
   };
   const observed = observe(world, options.observation?.(world) ?? observationPlan(world));
   Object.assign(outcomes, observed.outcomes);
-  const pathModel = (options.pathModel ?? pathModelML()).run(observed, ctx);
+  const indirect = scenario.estimation.indirect === true;
+  const fitted = indirect ? { ...ctx, table: fittedTable(world) } : ctx;
+  const pathModel = (options.pathModel ?? pathModelML()).run(observed, fitted);
   const analyses = analyse(
-    [...(options.analyses ?? []), ...analysisSteps(scenario.analysis)],
+    [...(options.analyses ?? []), ...analysisSteps(scenario.analysis, indirect)],
     observed,
-    ctx,
+    fitted,
   );
   return { world, observed, pathModel, analyses, outcomes };
+}
+
+/**
+ * The parameter table the generating model is fitted with: the world's, or with the scenario's
+ * `estimation.indirect` the same model with the paper's indirect effects defined.
+ */
+export function fittedTable(world: World): ParamTable {
+  return world.scenario.estimation.indirect === true
+    ? indirectTable(world.model.spec)
+    : world.table;
 }
 
 /** The replication's plain-data result (throws when the path model could not be fitted). */
 export function resultOf(r: Replication): ReplicationResult {
   if (!r.pathModel.ok) throw new Error(`replication ${r.world.replication}: ${r.pathModel.error}`);
+  const report = r.pathModel.report;
   const result = replicationResult(
     r.world.replication,
     r.observed.n,
-    r.pathModel.report,
+    report,
     r.world.model.spec,
     r.outcomes,
   );
   const list = r.world.scenario.analysis;
-  if (!list) return result;
   const population = populationPaths(r.world.model.spec);
+  // defined parameters (the model's :=, the indirect effects) follow the paths
+  if (report.defined)
+    result.paths.push(
+      ...definedResults(
+        report.defined,
+        definedPopulation(fittedTable(r.world), population),
+        report.alpha,
+      ),
+    );
+  if (!list) return result;
+  const indirect = r.world.scenario.estimation.indirect === true;
   try {
     result.analyses = list.map((cfg) => {
       const est = r.analyses[`${ANALYSIS_STEP_PREFIX}${cfg.name}`];
-      if (!isLatentAnalysis(cfg)) return analysisResult(cfg, est as EstimateResult, population);
+      if (!isLatentAnalysis(cfg))
+        return analysisResult(cfg, est as EstimateResult, population, indirect);
       // a latent fit never throws on data: its facts (converged, Heywood, fit) are outcomes
       const fit = est as LatentFit;
       result.outcomes = {

@@ -39,6 +39,11 @@ export interface ReplicationRow {
   df: number;
   /** Empty (null) for a saturated model (df = 0), which the chi-square test cannot reject. */
   chisq_p: number | null;
+  /**
+   * Analysis models with a bootstrap only (not columns of replications.csv): the bootstrap
+   * interval of std, whether it covers the population value and whether it excludes 0.
+   */
+  boot?: { low: number; high: number; covered: 0 | 1; significant: 0 | 1 };
 }
 
 export const ROW_COLUMNS: (keyof ReplicationRow)[] = [
@@ -99,6 +104,16 @@ export function replicationRows(
         chisq: r.fit.chisq,
         df: r.fit.df,
         chisq_p: r.fit.df > 0 && Number.isFinite(r.fit.pvalue) ? r.fit.pvalue : null,
+        ...(x.bootLow !== undefined && x.bootHigh !== undefined
+          ? {
+              boot: {
+                low: x.bootLow,
+                high: x.bootHigh,
+                covered: x.bootLow <= x.population && x.population <= x.bootHigh ? 1 : 0,
+                significant: x.bootLow > 0 || x.bootHigh < 0 ? 1 : 0,
+              },
+            }
+          : {}),
       });
     }
   }
@@ -166,9 +181,18 @@ export function analysisRows(
   return out;
 }
 
-/** A key of a flattened result that belongs to an analysis model ("<name>.<...>"). */
+/**
+ * A key of a flattened result that belongs to an analysis model: "<name>.<label>.<stat>",
+ * "<name>.fit.<index>", "<name>.scaled.<x>" (three parts). The generating model's own keys have
+ * two ("<path or defined parameter>.<stat>", "fit.<index>"), so a defined parameter named in
+ * lower case ("ind.est") stays the generating model's.
+ */
 export function isAnalysisKey(key: string): boolean {
-  return /^[a-z][a-z0-9_]*\./.test(key) && !key.startsWith("fit.") && !key.startsWith("outcome.");
+  return (
+    /^[a-z][a-z0-9_]*\.[^.]+\.[^.]+$/.test(key) &&
+    !key.startsWith("fit.") &&
+    !key.startsWith("outcome.")
+  );
 }
 
 /** The analysis models' results back from a flattened record (see flattenResult). */
@@ -224,7 +248,7 @@ export function pathsOfKeys(keys: readonly string[], values: readonly number[]):
       return v;
     };
     const ends = parsePathLabel(label);
-    paths.push({
+    const path: PathResult = {
       label,
       hypothesis: ends ? (hypothesisOf(ends.from, ends.to) ?? null) : null,
       population: get("pop"),
@@ -234,7 +258,14 @@ export function pathsOfKeys(keys: readonly string[], values: readonly number[]):
       stdSe: get("std_se"),
       p: get("p"),
       verdict: get("sig") === 1 ? "S" : "NS",
-    });
+    };
+    const lo = at.get(`${label}.boot_lo`);
+    const hi = at.get(`${label}.boot_hi`);
+    if (lo !== undefined && hi !== undefined) {
+      path.bootLow = lo;
+      path.bootHigh = hi;
+    }
+    paths.push(path);
   }
   return paths;
 }

@@ -26,6 +26,10 @@ export interface PathSummary {
   power: number;
   /** Share of replications whose verdict equals the paper's. */
   verdict_match: number | null;
+  /** Analysis models with a bootstrap: share of bootstrap intervals covering the population
+   * value, and share excluding 0 (the bootstrap test's power). */
+  boot_coverage?: number;
+  boot_power?: number;
 }
 
 export interface ModelSummary {
@@ -47,6 +51,35 @@ export interface Summary {
   paths: PathSummary[];
   /** Mean of each numeric outcome (survey facts, checks) over replications. */
   outcomes: Record<string, number>;
+}
+
+/**
+ * Order of a summary's rows: Table 2's paths in its order, then other paths, then defined
+ * parameters (indirect effects; labels without "->"), each alphabetically.
+ */
+function byPathOrder(a: PathSummary, b: PathSummary): number {
+  const order = (p: PathSummary) => {
+    const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
+    return i >= 0 ? i : p.path.includes("->") ? 100 : 200;
+  };
+  return order(a) - order(b) || a.path.localeCompare(b.path);
+}
+
+/** boot_coverage and boot_power over a path's replications (none without a bootstrap). */
+function bootShares(boots: readonly ({ covered: number; significant: number } | undefined)[]): {
+  boot_coverage?: number;
+  boot_power?: number;
+} {
+  let k = 0;
+  let covered = 0;
+  let significant = 0;
+  for (const b of boots) {
+    if (!b) continue;
+    k++;
+    covered += b.covered;
+    significant += b.significant;
+  }
+  return k ? { boot_coverage: covered / k, boot_power: significant / k } : {};
 }
 
 export function summarise(
@@ -83,6 +116,7 @@ export function summarise(
       coverage: rs.reduce((s, r) => s + r.covered, 0) / k,
       power: rs.reduce((s, r) => s + r.significant, 0) / k,
       verdict_match: paper ? rs.filter((r) => r.verdict === paper.verdict).length / k : null,
+      ...bootShares(rs.map((r) => r.boot)),
     });
   }
   let pattern = 0;
@@ -126,11 +160,7 @@ export function summarise(
       meanOutcomes[`check.${name}.anyFlaggedShare`] =
         flagged.filter((o) => o.value > 0).length / flagged.length;
   }
-  const order = (p: PathSummary) => {
-    const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
-    return i < 0 ? 100 : i;
-  };
-  paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+  paths.sort(byPathOrder);
   return {
     model: {
       replications: R,
@@ -244,6 +274,8 @@ export class SummaryAccumulator {
       paperVerdict: string | undefined;
       paperCoef: number | null;
       match: number;
+      /** Bootstrap intervals seen, covering, excluding 0. */
+      boot: { k: number; covered: number; significant: number };
     }
   >();
   private R = 0;
@@ -284,6 +316,7 @@ export class SummaryAccumulator {
         r.covered,
         r.significant,
         r.verdict,
+        r.boot,
       );
     if (rows.length) {
       let hyp = 0;
@@ -308,6 +341,7 @@ export class SummaryAccumulator {
     covered: number,
     significant: number,
     verdict: string,
+    boot?: { covered: number; significant: number },
   ): void {
     let p = this.byPath.get(path);
     if (!p) {
@@ -324,6 +358,7 @@ export class SummaryAccumulator {
         paperVerdict: paper?.verdict,
         paperCoef: paper?.coefficient ?? null,
         match: 0,
+        boot: { k: 0, covered: 0, significant: 0 },
       };
       this.byPath.set(path, p);
     }
@@ -334,6 +369,11 @@ export class SummaryAccumulator {
     p.covered += covered;
     p.significant += significant;
     if (p.paperVerdict !== undefined && verdict === p.paperVerdict) p.match++;
+    if (boot) {
+      p.boot.k++;
+      p.boot.covered += boot.covered;
+      p.boot.significant += boot.significant;
+    }
   }
 
   /**
@@ -422,6 +462,9 @@ export class SummaryAccumulator {
         coverage: p.covered / k,
         power: p.significant / k,
         verdict_match: p.paperVerdict !== undefined ? p.match / k : null,
+        ...(p.boot.k
+          ? { boot_coverage: p.boot.covered / p.boot.k, boot_power: p.boot.significant / p.boot.k }
+          : {}),
       });
     }
     const meanOutcomes: Record<string, number> = {};
@@ -431,11 +474,7 @@ export class SummaryAccumulator {
       const f = this.flagged.get(name);
       if (f?.k) meanOutcomes[`check.${name}.anyFlaggedShare`] = f.yes / f.k;
     }
-    const order = (p: PathSummary) => {
-      const i = TABLE2.findIndex((t) => pathLabel(t.from, t.to) === p.path);
-      return i < 0 ? 100 : i;
-    };
-    paths.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path));
+    paths.sort(byPathOrder);
     const R = this.R;
     return {
       model: {
@@ -474,6 +513,9 @@ export function summaryCells(
     chisq_rejection: model.chisq_rejection,
     mean_n: model.mean_n,
     replications: model.replications,
+    ...(p.boot_coverage !== undefined
+      ? { boot_coverage: p.boot_coverage, boot_power: p.boot_power ?? null }
+      : {}),
   };
 }
 

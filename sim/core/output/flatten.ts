@@ -7,7 +7,8 @@ import type { ReplicationResult } from "../../../src/replication.ts";
  *   outcome.<name> for every scalar outcome the run's mode reports. With stdSe (power runs),
  *   <path>.std_se, the standardized estimate's SE, follows each path's .pop.
  *   With a scenario `analysis` section, each analysis model's numbers follow under its name:
- *   <name>.<path>.est/... as above, <name>.fit.<index>, and for MLR <name>.scaled.chisq/pvalue.
+ *   <name>.<path>.est/... as above, <name>.fit.<index>, and for MLR <name>.scaled.chisq/pvalue;
+ *   with a bootstrap, <name>.<path>.boot_lo/.boot_hi (the bootstrap interval of std).
  */
 export function flattenResult(
   r: ReplicationResult,
@@ -52,6 +53,10 @@ function pushPaths(
     if (stdSe) {
       keys.push(`${l}.std_se`);
       values.push(p.stdSe);
+    }
+    if (p.bootLow !== undefined && p.bootHigh !== undefined) {
+      keys.push(`${l}.boot_lo`, `${l}.boot_hi`);
+      values.push(p.bootLow, p.bootHigh);
     }
   }
 }

@@ -24,6 +24,12 @@ export function isLatentAnalysis(a: { model: string }): boolean {
 /** Names an analysis model may not take: they are the other key families of a result. */
 export const RESERVED_ANALYSIS_NAMES = ["fit", "outcome", "generating", "n"] as const;
 
+/**
+ * Bounds of an analysis model's bootstrap resamples per replication: a power run of 1,000
+ * replications at R = 2,000 is already 2 million refits per analysis model.
+ */
+export const BOOTSTRAP_R = { min: 10, max: 2000 } as const;
+
 /** One analysis model: fitted to every replication's observed data, beside the generating model. */
 export const AnalysisModelSchema = z
   .strictObject({
@@ -56,6 +62,26 @@ export const AnalysisModelSchema = z
       description:
         'Latent CFA with ML: run the 21 chi-square-difference tests of discriminant validity per replication (default: true for "paper-cfa", false otherwise; the 21 refits take about 0.5 s per replication)',
     }),
+    bootstrap: z
+      .strictObject({
+        R: z
+          .number()
+          .int()
+          .min(BOOTSTRAP_R.min)
+          .max(BOOTSTRAP_R.max)
+          .meta({
+            description: `Resamples per replication (${BOOTSTRAP_R.min} to ${BOOTSTRAP_R.max}): each is one more fit of the model, BCa adds n leave-one-out fits`,
+          }),
+        ci: z.enum(["perc", "bca"]).default("perc").meta({
+          description:
+            "perc: percentile interval; bca: bias-corrected and accelerated (Efron 1987)",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Nonparametric bootstrap in every replication (needs raw data: an item-level survey or a population draw): 95% intervals of the standardized paths and defined parameters, whose coverage and power (interval excluding 0) power reports as boot_coverage and boot_power",
+      }),
   })
   .superRefine((a, ctx) => {
     const issue = (path: string, message: string) =>
@@ -68,6 +94,8 @@ export const AnalysisModelSchema = z
         );
       if (a.ordered !== undefined && a.estimator !== "WLSMV")
         issue("ordered", "ordered items need estimator WLSMV");
+      if (a.bootstrap)
+        issue("bootstrap", "the bootstrap is for composite path models; not for latent models yet");
       if (LATENT_BUILTINS.includes(a.model)) return;
       const s = measurementSpecFromSyntax(
         a.model,
@@ -115,7 +143,7 @@ export const AnalysisSection = z
   .optional()
   .meta({
     description:
-      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator, ordered?, discriminant? }]",
+      "Analysis models fitted to every replication beside the generating model: [{ name, model, estimator, bootstrap?, ordered?, discriminant? }]",
   });
 
 export type AnalysisModelConfig = z.output<typeof AnalysisModelSchema>;

@@ -26,5 +26,9 @@ export const EstimationSection = z
       .lt(0.5)
       .default(0.05)
       .meta({ description: "Significance level of the hypothesis verdicts" }),
+    indirect: z.boolean().optional().meta({
+      description:
+        "Also report the eight specific indirect effects IEO/IMO -> strategy -> PERF and the two total indirect effects (IEO_GTC_PERF, ..., IEO_total, IMO_total; delta-method SEs) of every model fitted that has those paths, as rows beside the paths in power, survey and sweep outputs (bgsim power/survey --indirect)",
+    }),
   })
   .default({ alpha: 0.05 });

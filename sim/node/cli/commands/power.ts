@@ -14,7 +14,12 @@ import { buildPlan } from "../../../core/designs/plan.ts";
 import { latentCells } from "../../../core/montecarlo/analyses.ts";
 import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
 import { powerSweep } from "../../../core/montecarlo/power.ts";
-import { requiredN, targetPath } from "../../../core/montecarlo/target.ts";
+import {
+  INDIRECT_NAME,
+  requiredN,
+  targetModelTest,
+  targetPath,
+} from "../../../core/montecarlo/target.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { hashOf } from "../../../core/output/hash.ts";
 import { VERSION } from "../../../core/version.ts";
@@ -64,7 +69,7 @@ export const power: Command = {
   name: "power",
   summary: "Monte Carlo power, bias and coverage of H1-H5 for a scenario, optionally over a grid",
   usage:
-    "bgsim power <scenario.json> [--reps R] --out DIR [--target 0.8 --for H4a] [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
+    "bgsim power <scenario.json> [--reps R] --out DIR [--target 0.8 --for H4a] [--n 100,203,400] [--coef FROM->TO=0.05,0.1] [--reliability 0.7,0.8] [--cmv 0,0.3] [--bias 0,0.4] [--cutoff 0,0.25] [--indirect] [--start S] [--workers N] [--resume] [--shard k/N] [--quiet]",
   options: {
     reps: { type: "string" },
     out: { type: "string" },
@@ -82,6 +87,7 @@ export const power: Command = {
     quiet: { type: "boolean", short: "q" },
     target: { type: "string" },
     for: { type: "string" },
+    indirect: { type: "boolean" },
   },
   help: `Runs R replications (draw -> survey -> estimate) of the scenario at every point of the grid
 given by the list options (their full factorial; none = one point, the scenario as is). The
@@ -113,6 +119,13 @@ and, once all are done, writes
 Progress is shown on stderr. The files are identical for any number of workers, after
 --resume, and after merging shards.
 Options:
+  --indirect   also the paper's indirect effects, in every model fitted that has their paths:
+               the eight specific ones IEO/IMO -> strategy -> PERF and the two totals, as rows
+               beside the paths (path = IEO_GTC_PERF, ..., IEO_total, IMO_total) in
+               replications.csv and summary.csv: est, se, z, p (delta-method Wald test; power
+               = its rejection rate), std, std_se (delta method), coverage of the population
+               value (the product of the generating model's standardized paths) and bias; the
+               same as the scenario's estimation.indirect = true
   --reps R     replications per point (1 to 1,000,000; default: the scenario's replications)
   --start S    first replication index (default 0)
   --workers N  worker threads (default: the machine's available parallelism from 2,000
@@ -125,11 +138,19 @@ Options:
   --out DIR    output directory (must not hold another run's output)
 Required n (no grid options; in this thread):
   --target P --for H  the smallest n (usable responses) at which the Wald test of hypothesis H
-               (H4a, ...) or path FROM->TO reaches power P: an analytic first guess
+               (H4a, ...), path FROM->TO or indirect effect (IEO_GTC_PERF, ..., IEO_total,
+               IMO_total) reaches power P: an analytic first guess
                n0 = ((z_{1-alpha/2} + z_P) / (est / SE_1))^2 from the model fitted to the
                population covariance of the composites (SE_1 = per-observation SE), refined by
                Monte Carlo bisection on n with --reps replications per n tried (default 500;
-               common random numbers). Writes target.json (n, its power with binomial SE and
+               common random numbers).
+  --for chisq  the same for a model's chi-square test (rejection at alpha): the first
+               analysis model's (the generating model's without an analysis section);
+               chisq.scaled the first MLR analysis model's scaled test; <name>.chisq or
+               <name>.chisq.scaled a given model ("generating" or an analysis model). The
+               analytic first guess is the smallest n whose Satorra-Saris power
+               P(chi2_df(n F0) > chi2_df,1-alpha) reaches P, F0 the model's misfit to the
+               population covariance of the composites. Writes target.json (n, its power with binomial SE and
                Wilson 95% interval, the Monte Carlo SE of n, every n tried, the resolved
                scenario, its hash, version, seed) and target.csv (one row per n tried).
 Exit codes: 0 done, 3 some replications failed (see failures.csv), 2 bad input, 130
@@ -137,7 +158,10 @@ interrupted (continue with --resume).`,
   async run({ values, positionals }) {
     if (positionals.length !== 1)
       throw new UsageError("expected one scenario file (see bgsim power --help)");
-    const base = readScenario(positionals[0]);
+    const read = readScenario(positionals[0]);
+    const base: Scenario = values.indirect
+      ? { ...read, estimation: { ...read.estimation, indirect: true } }
+      : read;
     if (values.target !== undefined || values.for !== undefined)
       return runTarget(base, values, positionals[0]);
     const reps = intOption(values.reps, "reps", 1, 1_000_000, base.replications);
@@ -241,14 +265,12 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
   const target = numberOption(values.target, "target", 0.01, 0.999, Number.NaN);
   if (Number.isNaN(target)) throw new UsageError("--for needs --target P (e.g. --target 0.8)");
   const forArg = stringOption(values.for, "for");
-  if (forArg === "chisq")
-    throw new UsageError(
-      "--for chisq is not available yet: give a hypothesis (H4a) or a path (IEO->LFDC)",
-    );
-  const path = targetPath(forArg);
+  const test = targetModelTest(base, forArg);
+  if (test && "error" in test) throw new UsageError(test.error);
+  const path = test ? forArg : targetPath(forArg);
   if (!path)
     throw new UsageError(
-      `--for = ${JSON.stringify(forArg)}: expected a hypothesis (${TABLE2.map((t) => t.hypothesis).join(", ")}) or a path FROM->TO`,
+      `--for = ${JSON.stringify(forArg)}: expected a hypothesis (${TABLE2.map((t) => t.hypothesis).join(", ")}), a path FROM->TO, an indirect effect (IEO_GTC_PERF, ..., IEO_total, IMO_total) or a model test (chisq, chisq.scaled, <analysis>.chisq)`,
     );
   const reps = intOption(values.reps, "reps", 20, 1_000_000, 500);
   const dir = stringOption(values.out, "out");
@@ -256,7 +278,12 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
     throw new UsageError(
       "--target needs a cross-section scenario (no analytic first guess in dynamics mode)",
     );
-  const scenario: Scenario = { ...base, survey: { ...base.survey, enabled: true } };
+  const scenario: Scenario = {
+    ...base,
+    survey: { ...base.survey, enabled: true },
+    // an indirect effect is estimated only with estimation.indirect
+    ...(INDIRECT_NAME.test(path) ? { estimation: { ...base.estimation, indirect: true } } : {}),
+  };
   const quiet = values.quiet === true;
   const r = requiredN(scenario, {
     target,
@@ -290,10 +317,16 @@ function runTarget(base: Scenario, values: ParsedArgs["values"], file: string): 
       })),
     ),
   );
-  const what = `${r.hypothesis ? `${r.hypothesis} (${path})` : path}`;
+  const g = r.analytic;
+  const what =
+    "kind" in g
+      ? `the ${g.scaled ? "scaled chi-square" : "chi-square"} test of model "${g.model}" (${path})`
+      : `${r.hypothesis ? `${r.hypothesis} (${path})` : path}`;
   console.log(
     `Required n for power ${target} on ${what} at alpha ${r.alpha} (${reps} replications per n tried):\n` +
-      `  analytic first guess (Wald, population fit of the composites): n0 = ${r.analytic.n} (est ${fmt(r.analytic.est)}, per-observation SE ${fmt(r.analytic.se1)})`,
+      ("kind" in g
+        ? `  analytic first guess (Satorra-Saris noncentral chi-square, lambda = n F0, population fit of the composites): n0 = ${g.n} (df ${g.df}, F0 ${fmt(g.f0, 4)}, population RMSEA ${fmt(g.rmsea)}${g.scaled ? "; the ML test's guess for the scaled test" : ""})`
+        : `  analytic first guess (Wald, population fit of the composites): n0 = ${g.n} (est ${fmt(g.est)}, per-observation SE ${fmt(g.se1)})`),
   );
   if (r.n === null || r.power === null || r.power_ci95 === null)
     console.log(`  not reached up to n = ${Math.max(...r.steps.map((st) => st.n))}`);
@@ -327,6 +360,8 @@ function printPower(points: PowerPointSummary[]): void {
 }
 
 function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
+  const boot = paths.some((p) => p.boot_coverage !== undefined);
+  const opt = (v: number | undefined) => (v === undefined ? "-" : fmt(v));
   return table(
     [
       "hyp",
@@ -340,6 +375,7 @@ function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
       "mean SE",
       "coverage",
       "power",
+      ...(boot ? ["boot cov.", "boot power"] : []),
     ],
     paths.map((p) => [
       p.hypothesis || "-",
@@ -353,6 +389,7 @@ function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
       fmt(p.mean_se),
       fmt(p.coverage),
       fmt(p.power),
+      ...(boot ? [opt(p.boot_coverage), opt(p.boot_power)] : []),
     ]),
   );
 }

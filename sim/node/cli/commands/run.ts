@@ -1,6 +1,13 @@
+import {
+  SELECTION_LABELS,
+  SELECTION_LEVELS,
+  selectionReplication,
+} from "../../../../src/calibration/selection.ts";
 import { calibrationTable } from "../../../../src/dynamics/calibration.ts";
 import { simulate } from "../../../../src/dynamics/simulate.ts";
 import { surveyDateCounts } from "../../../../src/dynamics/status.ts";
+import type { DynamicsHistory } from "../../../../src/dynamics/types.ts";
+import { TABLE2 } from "../../../../src/paper/table2.ts";
 import { replicate, resultOf } from "../../../../src/pipeline/replication.ts";
 import { modelFor, type ReplicationResult } from "../../../../src/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
@@ -46,6 +53,31 @@ export function readDynamicsScenario(path: string, marketsFile?: string): Scenar
     );
   }
   return r.scenario;
+}
+
+/**
+ * For a world whose founding population is not the published model (model.base "empty", e.g.
+ * the survey-calibrated world): the published model's paths fitted at every stage of selection
+ * of this replication (src/calibration/selection.ts; bgsim selection gives them over
+ * replications with intervals).
+ */
+function selectionCorrectedText(scenario: Scenario, rep: number, history: DynamicsHistory): string {
+  const s = selectionReplication(scenario, rep, history);
+  return [
+    `Selection-corrected paths of the published model (Table 2's 12 paths), replication ${rep}; n: ${SELECTION_LEVELS.map((lv) => `${lv} ${s.n[lv]}`).join(", ")} (over replications with intervals: bgsim selection)`,
+    table(
+      ["", "path", "Table 2", ...SELECTION_LEVELS.map((lv) => SELECTION_LABELS[lv])],
+      TABLE2.map((t) => {
+        const l = `${t.from}->${t.to}`;
+        return [
+          t.hypothesis,
+          l,
+          fmt(t.coefficient, 2),
+          ...SELECTION_LEVELS.map((lv) => fmt(s.paths[lv][l], 3)),
+        ];
+      }),
+    ),
+  ].join("\n");
 }
 
 export function calibrationText(rows: ReturnType<typeof calibrationTable>, frameN: number): string {
@@ -174,6 +206,8 @@ Options:
         ),
       );
     } else lines.push("", `Path estimates unavailable: ${surveyError}`);
+    if (result && scenario.model.base === "empty" && scenario.survey.enabled && frameN > 0)
+      lines.push("", selectionCorrectedText(scenario, rep, history));
     const st = history.stats;
     if (
       st.policyCost > 0 ||

@@ -1,9 +1,11 @@
+import { definedPopulation } from "../../../../src/analysis/indirect.ts";
+import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { twoSidedP } from "../../../../src/math/distributions.ts";
 import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { CONSTRUCTS } from "../../../../src/paper/constructs.ts";
 import { TABLE2 } from "../../../../src/paper/table2.ts";
 import { pathModelML } from "../../../../src/pipeline/3-analysis.ts";
-import { type Replication, replicate } from "../../../../src/pipeline/replication.ts";
+import { fittedTable, type Replication, replicate } from "../../../../src/pipeline/replication.ts";
 import type { Scenario } from "../../../../src/scenario/schema.ts";
 import { ATTRIBUTE_NAMES } from "../../../../src/survey/frame.ts";
 import { SurveyConfigError } from "../../../../src/survey/instrument.ts";
@@ -101,6 +103,28 @@ export function surveyTables(scenario: Scenario, replication: number) {
       paper_verdict: paper?.verdict ?? null,
     };
   });
+  // defined parameters (the model's :=, the indirect effects with estimation.indirect)
+  if (est.report.defined) {
+    const pop = definedPopulation(fittedTable(rep.world), popValue);
+    est.report.defined.forEach((d, i) => {
+      estimates.push({
+        hypothesis: null,
+        path: d.name,
+        population: pop[i],
+        est: d.est,
+        se: d.se,
+        z: d.z,
+        p: d.p,
+        verdict: verdict(d.est, d.p, scenario.estimation.alpha),
+        std: d.std,
+        std_se: d.stdSe,
+        std_z: d.std / d.stdSe,
+        std_p: twoSidedP(d.std / d.stdSe),
+        paper_coefficient: null,
+        paper_verdict: null,
+      });
+    });
+  }
   const checks: Row[] = [
     ...out.checks.earlyLate.map((t) => ({ comparison: "early vs late respondents", ...t })),
     ...out.checks.respondents.map((t) => ({ comparison: "respondents vs non-respondents", ...t })),
@@ -152,13 +176,15 @@ export function surveyTables(scenario: Scenario, replication: number) {
 export const survey: Command = {
   name: "survey",
   summary: "Run one virtual survey of a scenario and write its answers, composites and estimates",
-  usage: "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S] [--cfa [--ordered]]",
+  usage:
+    "bgsim survey <scenario.json> --out DIR [--replication R] [--seed S] [--indirect] [--cfa [--ordered]]",
   options: {
     out: { type: "string" },
     replication: { type: "string" },
     seed: { type: "string" },
     cfa: { type: "boolean" },
     ordered: { type: "boolean" },
+    indirect: { type: "boolean" },
   },
   help: `Fields the paper's questionnaire to the scenario's frame (docs/survey.md): a random mailing,
 non-response, three waves, item answers, composites, reliability and the non-response checks,
@@ -177,6 +203,11 @@ Writes to DIR (only after everything succeeded):
 Options:
   --replication R  which replication's streams to use (default 0)
   --seed S         master seed (default: the scenario's seed)
+  --indirect       also the eight specific indirect effects IEO/IMO -> strategy -> PERF and
+                   the two total indirect effects as rows of estimates.csv (path =
+                   IEO_GTC_PERF, ..., IEO_total, IMO_total; population = the product of the
+                   generating model's paths; delta-method SEs), as the scenario's
+                   estimation.indirect = true
   --cfa            also run the paper's CFA on the items (docs/survey.md, "Measurement model"):
                    cfa.csv (loadings beside the Appendix), cfa.json (fit beside the paper's,
                    CR/AVE, the 21 discriminant-validity tests), and print the comparison
@@ -197,7 +228,12 @@ Options:
       );
     if (!base.survey.enabled)
       console.error("note: survey.enabled is false in the scenario; running the survey anyway");
-    const scenario: Scenario = { ...base, seed, survey: { ...base.survey, enabled: true } };
+    const scenario: Scenario = {
+      ...base,
+      seed,
+      survey: { ...base.survey, enabled: true },
+      ...(values.indirect ? { estimation: { ...base.estimation, indirect: true } } : {}),
+    };
     const t = surveyTables(scenario, replication);
     // --cfa (opt-in; without it nothing here changes): the paper's measurement analysis
     if (values.ordered && !values.cfa)
