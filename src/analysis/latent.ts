@@ -370,9 +370,11 @@ export function latentFacts(
   const put = (k: (typeof LATENT_FACTS)[number], v: number) => {
     if (Number.isFinite(v)) o[`${cfg.name}.${k}`] = v;
   };
-  const paper = cfg.model === "paper-cfa";
+  // the paper's fit values are CFI, NNFI and RMSEA, which WLSMV does not report yet
+  const paper = cfg.model === "paper-cfa" && cfg.estimator !== "WLSMV";
   const wantDiscriminant =
-    (cfg.discriminant ?? paper) && DISCRIMINANT_TESTS[cfg.estimator === "WLSMV" ? "WLSMV" : "ML"];
+    (cfg.discriminant ?? cfg.model === "paper-cfa") &&
+    DISCRIMINANT_TESTS[cfg.estimator === "WLSMV" ? "WLSMV" : "ML"];
   if (!fit.ok) {
     put("nonconverged", 1);
     put("failure", failureCode(fit.reason));
