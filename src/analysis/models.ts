@@ -9,9 +9,14 @@ import { CONSTRUCTS } from "../paper/constructs.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
 import { inOrder } from "../pipeline/3-analysis.ts";
 import type { PathResult, ReplicationResult } from "../replicationResult.ts";
-import type { AnalysisModelConfig } from "../scenario/sections/analysis.ts";
+import {
+  type AnalysisEstimator,
+  type AnalysisModelConfig,
+  isLatentAnalysis,
+} from "../scenario/sections/analysis.ts";
 import { structureFromSyntax } from "../syntax/toSpec.ts";
 import { definedPopulation, definedResults, indirectTable } from "./indirect.ts";
+import { latentModelStep } from "./latent.ts";
 
 /**
  * Analysis models separate from the generating model (issue 11, item 1). A scenario's
@@ -51,11 +56,11 @@ export type AnalysisEstimate = EstimateResult & { bootstrap?: BootstrapResult };
 /** Fit of one analysis model in one replication (plain data, transferable between workers). */
 export interface AnalysisResult {
   name: string;
-  estimator: "ML" | "MLR";
+  estimator: AnalysisEstimator;
   paths: PathResult[];
   /** With missing "fiml", also n: the rows FIML used (the observation's n is listwise). */
   fit: ReplicationResult["fit"] & { n?: number };
-  /** MLR only: the Yuan-Bentler scaled chi-square and its p-value. */
+  /** MLR: the Yuan-Bentler scaled chi-square and its p-value; WLSMV: the scaled-shifted one. */
   scaled?: { chisq: number; pvalue: number };
 }
 
@@ -105,7 +110,7 @@ export function analysisModelStep(
         alpha: ctx.alpha,
         modification: false,
         rmseaInterval: false,
-        estimator: cfg.estimator,
+        estimator: cfg.estimator === "MLR" ? "MLR" : "ML",
         ...(data ? { data } : {}),
       });
       if (!est.ok || !cfg.bootstrap || !data) return est;
@@ -128,7 +133,9 @@ export function analysisSteps(
   list: readonly AnalysisModelConfig[] | undefined,
   indirect = false,
 ): AnalysisStep[] {
-  return (list ?? []).map((cfg) => analysisModelStep(cfg, indirect));
+  return (list ?? []).map((cfg) =>
+    isLatentAnalysis(cfg) ? latentModelStep(cfg) : analysisModelStep(cfg, indirect),
+  );
 }
 
 /**

@@ -45,6 +45,9 @@ export interface ModelSpec {
   regressions?: readonly { lhs: string; rhs: readonly string[] }[];
   /** Free residual covariances between items (`x1 ~~ x5`). */
   residualCovariances?: readonly (readonly [string, string])[];
+  /** Free covariances between latent (residual) variables beyond the exogenous ones, e.g. the
+   * residuals of endogenous factors (`f ~~ g` with f or g regressed on others). */
+  latentCovariances?: readonly (readonly [string, string])[];
   /** Latent covariances fixed to a value (`f ~~ 1*g`), e.g. for discriminant-validity tests. */
   fixedLatentCovariances?: readonly { a: string; b: string; value: number }[];
   /** lavaan's std.lv: identify each factor by fixing its (residual) variance to 1. */
@@ -187,6 +190,21 @@ export function buildModel(spec: ModelSpec): BuildResult {
         fc ? fc.value : undefined,
       );
     }
+  }
+  for (const [a, b] of spec.latentCovariances ?? []) {
+    const i = latentIndex.get(a);
+    const j = latentIndex.get(b);
+    if (i === undefined || j === undefined)
+      return {
+        ok: false,
+        message: `latent covariance ${a} ~~ ${b}: ${i === undefined ? a : b} is not a factor`,
+      };
+    if (i === j)
+      return { ok: false, message: `latent covariance ${a} ~~ ${b}: use two different factors` };
+    const row = Math.max(i, j);
+    const col = Math.min(i, j);
+    if (free.some((x) => x.matrix === "psi" && x.row === row && x.col === col)) continue;
+    add({ lhs: a, op: "~~", rhs: b, matrix: "psi", row, col });
   }
   const p = observed.length;
   if (free.length > (p * (p + 1)) / 2)

@@ -1,4 +1,5 @@
 import { definedPopulation, definedResults, indirectTable } from "../analysis/indirect.ts";
+import { type LatentFit, latentAnalysisResult, latentFacts } from "../analysis/latent.ts";
 import {
   ANALYSIS_STEP_PREFIX,
   analysisResult,
@@ -9,6 +10,7 @@ import type { ParamTable } from "../estimate/parameters.ts";
 import type { EstimateResult } from "../estimate/report.ts";
 import { type ReplicationResult, replicationResult } from "../replicationResult.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import { isLatentAnalysis } from "../scenario/sections/analysis.ts";
 import { buildWorld, type World, type WorldOptions } from "./1-world.ts";
 import { type ObservationPlan, type Observed, observationPlan, observe } from "./2-observation.ts";
 import { type AnalysisContext, type AnalysisStep, analyse, pathModelML } from "./3-analysis.ts";
@@ -103,14 +105,18 @@ export function resultOf(r: Replication): ReplicationResult {
   if (!list) return result;
   const indirect = r.world.scenario.estimation.indirect === true;
   try {
-    result.analyses = list.map((cfg) =>
-      analysisResult(
-        cfg,
-        r.analyses[`${ANALYSIS_STEP_PREFIX}${cfg.name}`] as EstimateResult,
-        population,
-        indirect,
-      ),
-    );
+    result.analyses = list.map((cfg) => {
+      const est = r.analyses[`${ANALYSIS_STEP_PREFIX}${cfg.name}`];
+      if (!isLatentAnalysis(cfg))
+        return analysisResult(cfg, est as EstimateResult, population, indirect);
+      // a latent fit never throws on data: its facts (converged, Heywood, fit) are outcomes
+      const fit = est as LatentFit;
+      result.outcomes = {
+        ...result.outcomes,
+        ...latentFacts(cfg, fit, r.world.scenario.estimation.alpha),
+      };
+      return latentAnalysisResult(cfg, fit, population);
+    });
   } catch (e) {
     throw new Error(`replication ${r.world.replication}: ${(e as Error).message}`);
   }

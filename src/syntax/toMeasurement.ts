@@ -9,7 +9,8 @@ import { type ParRow, type ParsedModel, parseModel } from "./parse.ts";
  *
  * Accepted: `f =~ x1 + x2 + ...` (the first loading may be written `1*x1`), `f ~ g + h`
  * (regressions among factors), `x1 ~~ x2` (residual covariances of items), `f ~~ g` (free
- * covariance of two exogenous factors, the default) or `f ~~ 0*g` / `f ~~ 1*g` (fixed),
+ * covariance of two exogenous factors, the default; with an endogenous factor, the covariance of
+ * its residual) or `f ~~ 0*g` / `f ~~ 1*g` (fixed),
  * `x ~~ x` / `f ~~ f` written free (the default). Refused, with the line and column and the
  * name: labels, other fixed values, `:=`, intercepts, observed variables in regressions, a
  * factor without indicators, a factor with one indicator (not identified without a constraint,
@@ -99,6 +100,7 @@ export function measurementSpec(
   const regressions = new Map<string, string[]>();
   const residualCovariances: [string, string][] = [];
   const fixedLatentCovariances: { a: string; b: string; value: number }[] = [];
+  const latentCovariances: [string, string][] = [];
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
     if (r.op === "=~") continue;
@@ -153,15 +155,14 @@ export function measurementSpec(
       residualCovariances.push([r.lhs, r.rhs]);
     } else if (r.fixed !== null)
       fixedLatentCovariances.push({ a: r.lhs, b: r.rhs, value: r.fixed });
+    else latentCovariances.push([r.lhs, r.rhs]);
   }
-  for (const [lhs] of regressions)
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k];
-      if (r.op === "~~" && r.lhs !== r.rhs && isFactor(r.lhs) && (r.lhs === lhs || r.rhs === lhs))
-        return fail(
-          `${name(r)}${where(k)}: ${lhs} is endogenous (regressed on other factors); covariances of its residual are not supported yet`,
-        );
-    }
+  // free covariances of exogenous factors are the default; one with an endogenous factor is the
+  // covariance of its residual (lavaan's psi), freed explicitly
+  const endogenous = new Set(regressions.keys());
+  const residualOfEndogenous = latentCovariances.filter(
+    ([x, y]) => endogenous.has(x) || endogenous.has(y),
+  );
   const spec: MeasurementSpec = {
     factors,
     ...(regressions.size
@@ -169,6 +170,7 @@ export function measurementSpec(
       : {}),
     ...(residualCovariances.length ? { residualCovariances } : {}),
     ...(fixedLatentCovariances.length ? { fixedLatentCovariances } : {}),
+    ...(residualOfEndogenous.length ? { latentCovariances: residualOfEndogenous } : {}),
   };
   return { ok: true, spec, items };
 }

@@ -2,10 +2,15 @@ import { analyticModelTestPower } from "../../../src/analysis/modelTest.ts";
 import type { ReplicationResult } from "../../../src/replication.ts";
 import { modelFor } from "../../../src/scenario/modelCache.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
+import {
+  type AnalysisEstimator,
+  isLatentAnalysis,
+} from "../../../src/scenario/sections/analysis.ts";
 import { type AnalysisRow, GENERATING } from "./rows.ts";
 import {
   ModelTestAccumulator,
   type ModelTestSummary,
+  modelLevelCells,
   type Summary,
   summarise,
   summaryCells,
@@ -18,7 +23,7 @@ import {
  */
 export interface AnalysisPointSummary {
   name: string;
-  estimator: "ML" | "MLR";
+  estimator: AnalysisEstimator;
   model: string;
   summary: Summary;
   test: ModelTestSummary;
@@ -84,7 +89,8 @@ export function pointAnalysesOf(
       summary,
       test: test.result(
         { analysis: a.name, estimator: a.estimator, model: a.model },
-        analyticModelTestPower(scenario, a.model, meanN, alpha),
+        // the analytic power is of composite path models (no closed form for latent ones here)
+        isLatentAnalysis(a) ? null : analyticModelTestPower(scenario, a.model, meanN, alpha),
       ),
     };
   });
@@ -110,21 +116,66 @@ export function analysisPowerRows(
         test: a.test,
       })),
     ];
-    for (const m of models)
-      for (const p of m.summary.paths)
+    const latent = models.map((m) => latentCells(m.name, pt.summary.outcomes));
+    const anyLatent = latent.some((c) => c !== null);
+    models.forEach((m, i) => {
+      const tests = {
+        chisq_analytic_power: m.test?.analytic_power ?? null,
+        rmsea_power: m.test?.rmsea_power ?? null,
+        close_fit_rejection: m.test?.close_fit_rejection ?? null,
+        scaled_rejection: m.test?.scaled_rejection ?? null,
+      };
+      const extra = anyLatent ? (latent[i] ?? noLatentCells()) : {};
+      const head = { point: pt.index, ...pt.settings, analysis: m.name };
+      if (latent[i] && m.summary.paths.length === 0)
+        // a latent model without regressions (a CFA): one model-level row
         rows.push({
-          point: pt.index,
-          ...pt.settings,
-          analysis: m.name,
-          ...summaryCells(p, m.summary.model),
-          chisq_analytic_power: m.test?.analytic_power ?? null,
-          rmsea_power: m.test?.rmsea_power ?? null,
-          close_fit_rejection: m.test?.close_fit_rejection ?? null,
-          scaled_rejection: m.test?.scaled_rejection ?? null,
+          ...head,
+          ...modelLevelCells(pt.summary.model.replications),
+          ...tests,
+          ...extra,
         });
+      for (const p of m.summary.paths)
+        rows.push({ ...head, ...summaryCells(p, m.summary.model), ...tests, ...extra });
+    });
   }
   return rows;
 }
+
+/** summary.csv columns of a latent model's facts -> the fact (src/analysis/latent.ts latentFacts). */
+const LATENT_CELLS = {
+  nonconverged: "nonconverged",
+  heywood: "heywood",
+  not_pd: "not_pd",
+  latent_chisq_rejection: "chisq_reject",
+  mean_cfi: "cfi",
+  mean_tli: "tli",
+  mean_rmsea: "rmsea",
+  paper_fit: "paper_fit",
+  discriminant_pass: "discriminant_pass",
+  mean_discriminant_distinct: "discriminant_distinct",
+} as const;
+
+/**
+ * A latent model's replication facts as summary.csv cells: the means over the point's
+ * replications of its `<name>.<fact>` outcomes, i.e. the shares of fits that failed, had a
+ * Heywood case or a non-positive-definite matrix (these two among the fits that converged),
+ * whose chi-square test rejected, that reached the paper's fit values and that passed every
+ * discriminant test, and the mean fit indices. Null when `name` has no such facts (a composite
+ * model).
+ */
+export function latentCells(
+  name: string,
+  outcomes: Readonly<Record<string, number>>,
+): Record<string, number | null> | null {
+  if (outcomes[`${name}.nonconverged`] === undefined) return null;
+  return Object.fromEntries(
+    Object.entries(LATENT_CELLS).map(([col, fact]) => [col, outcomes[`${name}.${fact}`] ?? null]),
+  );
+}
+
+const noLatentCells = (): Record<string, null> =>
+  Object.fromEntries(Object.keys(LATENT_CELLS).map((k) => [k, null]));
 
 /** Attach the analysis models' results of a record (no-op without an analysis section). */
 export function withAnalyses(

@@ -2,6 +2,7 @@ import { twoSidedP } from "../../../src/math/distributions.ts";
 import { parsePathLabel, pathLabel } from "../../../src/model/pathLabel.ts";
 import { hypothesisOf, TABLE2 } from "../../../src/paper/table2.ts";
 import type { PathResult, ReplicationResult } from "../../../src/replication.ts";
+import type { AnalysisEstimator } from "../../../src/scenario/sections/analysis.ts";
 
 /** 95% normal quantile for the confidence intervals (coverage is always of 95% CIs). */
 export const Z95 = 1.959963984540054;
@@ -137,7 +138,7 @@ export const GENERATING = "generating";
 export interface AnalysisRow extends ReplicationRow {
   /** "generating" or the analysis model's name. */
   analysis: string;
-  /** MLR: the Yuan-Bentler scaled chi-square and its p (empty otherwise). */
+  /** MLR: the Yuan-Bentler scaled chi-square and its p; WLSMV: the scaled-shifted one (empty otherwise). */
   chisq_scaled: number | null;
   chisq_scaled_p: number | null;
 }
@@ -200,7 +201,7 @@ export function isAnalysisKey(key: string): boolean {
 export function analysesOfRecord(
   keys: readonly string[],
   values: ArrayLike<number>,
-  models: readonly { name: string; estimator: "ML" | "MLR" }[],
+  models: readonly { name: string; estimator: AnalysisEstimator }[],
 ): NonNullable<ReplicationResult["analyses"]> {
   const at = new Map<string, number>();
   keys.forEach((k, i) => {

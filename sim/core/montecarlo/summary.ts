@@ -1,5 +1,6 @@
 import { pathLabel } from "../../../src/model/pathLabel.ts";
 import { TABLE2 } from "../../../src/paper/table2.ts";
+import type { AnalysisEstimator } from "../../../src/scenario/sections/analysis.ts";
 import { PointValues } from "../output/pointValues.ts";
 import type { ReplicationRow } from "./rows.ts";
 
@@ -183,7 +184,7 @@ export function summarise(
  */
 export interface ModelTestSummary {
   analysis: string;
-  estimator: "ML" | "MLR";
+  estimator: AnalysisEstimator;
   model: string;
   replications: number;
   df: number;
@@ -206,7 +207,7 @@ export interface ModelTestSummary {
 export function modelTestSummary(
   rows: readonly ModelTestRow[],
   alpha: number,
-  id: { analysis: string; estimator: "ML" | "MLR"; model: string },
+  id: { analysis: string; estimator: AnalysisEstimator; model: string },
   analytic: AnalyticModelTest | null,
 ): ModelTestSummary {
   const byRep = new Map<number, ModelTestRow>();
@@ -268,7 +269,7 @@ export class ModelTestAccumulator {
   }
 
   result(
-    id: { analysis: string; estimator: "ML" | "MLR"; model: string },
+    id: { analysis: string; estimator: AnalysisEstimator; model: string },
     analytic: AnalyticModelTest | null,
   ): ModelTestSummary {
     const { R, df } = this;
@@ -564,5 +565,26 @@ export function summaryCells(
     ...(p.boot_coverage !== undefined
       ? { boot_coverage: p.boot_coverage, boot_power: p.boot_power ?? null }
       : {}),
+  };
+}
+
+/** summaryCells for a model-level row of a model without paths (a CFA): path figures empty. */
+export function modelLevelCells(replications: number): Record<string, number | string | null> {
+  return {
+    hypothesis: "",
+    path: "",
+    population: null,
+    composite_value: null,
+    mean_estimate: null,
+    bias: null,
+    empirical_sd: null,
+    mean_se: null,
+    coverage: null,
+    power: null,
+    verdict_match: null,
+    pattern_share: null,
+    chisq_rejection: null,
+    mean_n: null,
+    replications,
   };
 }

@@ -40,6 +40,8 @@ export interface WlsmvEstimate {
   /** Structural free parameters, model order. */
   theta: Float64Array;
   se: Float64Array;
+  /** Robust covariance matrix of the structural estimates (q x q, model order). */
+  vcov: Float64Array;
   thresholdSe: Float64Array;
   /** Residual variances 1 - diag(Lambda Phi Lambda') (not free: delta parameterization). */
   residualVariances: Float64Array;
@@ -286,10 +288,11 @@ export function fitWlsmv(
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const { se, thresholdSe } = options.estimatesOnly
+  const { se, thresholdSe, vcov } = options.estimatesOnly
     ? {
         se: new Float64Array(q).fill(Number.NaN),
         thresholdSe: new Float64Array(nth).fill(Number.NaN),
+        vcov: new Float64Array(q * q).fill(Number.NaN),
       }
     : robustSe(Z, n, d, nth, Ds, Esi, Wd);
   const { trUG, trUG2 } = options.estimatesOnly
@@ -345,6 +348,7 @@ export function fitWlsmv(
       acov,
       theta,
       se,
+      vcov,
       thresholdSe,
       residualVariances,
       implied: im,
@@ -402,7 +406,7 @@ function robustSe(
   Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
-): { se: Float64Array; thresholdSe: Float64Array } {
+): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
   const q = Esi.length === 0 ? 0 : Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
   // PcT (pstar x q): row k = w_k E^-1 Delta_s[k, .]'
@@ -415,7 +419,8 @@ function robustSe(
       PcT[k * q + a] = s * wk;
     }
   }
-  const acc = new Float64Array(q);
+  // vcov = n sum_i (P z_i)(P z_i)' / (n - 1) (the parameters' block; the diagonal gives the SEs)
+  const V = new Float64Array(q * q);
   const row = new Float64Array(q);
   const tacc = new Float64Array(nth);
   for (let i = 0; i < n; i++) {
@@ -427,13 +432,19 @@ function robustSe(
       const r = k * q;
       for (let a = 0; a < q; a++) row[a] += y * PcT[r + a];
     }
-    for (let a = 0; a < q; a++) acc[a] += row[a] * row[a];
+    for (let a = 0; a < q; a++) {
+      const ra = row[a];
+      if (ra === 0) continue;
+      for (let b = 0; b < q; b++) V[a * q + b] += ra * row[b];
+    }
     for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
   }
   const f = n / (n - 1);
+  for (let a = 0; a < q * q; a++) V[a] *= f;
   return {
-    se: acc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+    se: Float64Array.from({ length: q }, (_, a) => Math.sqrt(Math.max(V[a * q + a], 0))),
     thresholdSe: tacc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
+    vcov: V,
   };
 }
 

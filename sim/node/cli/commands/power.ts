@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PAPER_CFA_FIT } from "../../../../src/measurement/paper.ts";
 import { pathLabel } from "../../../../src/model/pathLabel.ts";
 import { isConstruct } from "../../../../src/paper/constructs.ts";
 import { TABLE2 } from "../../../../src/paper/table2.ts";
@@ -10,6 +11,7 @@ import { formatIssue } from "../../../../src/scenario/validate.ts";
 import type { SurveyConfig } from "../../../../src/survey/config.ts";
 import { surveyPlanFor } from "../../../../src/survey/plan.ts";
 import { buildPlan } from "../../../core/designs/plan.ts";
+import { latentCells } from "../../../core/montecarlo/analyses.ts";
 import type { PowerPointSummary } from "../../../core/montecarlo/finalise.ts";
 import { powerSweep } from "../../../core/montecarlo/power.ts";
 import {
@@ -347,7 +349,7 @@ function printPower(points: PowerPointSummary[]): void {
       `${head}  (${m.replications} replications, mean n ${fmt(m.mean_n, 1)}; chi-square rejection ${fmt(m.chisq_rejection)}; paper's S/NS pattern reproduced in ${fmt(100 * m.pattern_share, 1)}%)`,
     );
     console.log(pathTable(pt.summary.paths));
-    if (pt.analyses) printAnalyses(pt.analyses);
+    if (pt.analyses) printAnalyses(pt.analyses, pt.summary.outcomes);
     const o = pt.summary.outcomes;
     if (o["check.respondents.anyFlaggedShare"] !== undefined)
       console.log(
@@ -393,13 +395,20 @@ function pathTable(paths: PowerPointSummary["summary"]["paths"]): string {
 }
 
 /** The analysis models' paths (against the generating model's values) and every model's chi-square test. */
-function printAnalyses(a: NonNullable<PowerPointSummary["analyses"]>): void {
+function printAnalyses(
+  a: NonNullable<PowerPointSummary["analyses"]>,
+  outcomes: Readonly<Record<string, number>>,
+): void {
   for (const x of a.analyses) {
-    const syntax = x.model === "published" || x.model === "table1" ? x.model : "syntax";
-    console.log(
-      `Analysis model "${x.name}" (${syntax}, ${x.estimator}); population = the generating model's value, 0 where the truth has no path:`,
-    );
-    console.log(pathTable(x.summary.paths));
+    const builtin = ["published", "table1", "paper-cfa", "paper-sem"].includes(x.model);
+    const syntax = builtin ? x.model : "syntax";
+    const facts = latentCells(x.name, outcomes);
+    if (x.summary.paths.length || !facts)
+      console.log(
+        `Analysis model "${x.name}" (${syntax}, ${x.estimator}); population = the generating model's value, 0 where the truth has no path:`,
+      );
+    if (x.summary.paths.length) console.log(pathTable(x.summary.paths));
+    if (facts) printLatentFacts(x.name, `${syntax}, ${x.estimator}`, facts);
   }
   const opt = (v: number | null, d = 3) => (v === null ? "-" : fmt(v, d));
   console.log(
@@ -423,7 +432,7 @@ function printAnalyses(a: NonNullable<PowerPointSummary["analyses"]>): void {
       [a.generating_test, ...a.analyses.map((x) => x.test)].map((t) => [
         t.analysis,
         t.estimator,
-        String(t.df),
+        Number.isFinite(t.df) ? String(t.df) : "-",
         opt(t.population_rmsea),
         opt(t.lambda, 2),
         opt(t.chisq_rejection),
@@ -435,4 +444,33 @@ function printAnalyses(a: NonNullable<PowerPointSummary["analyses"]>): void {
       ]),
     ),
   );
+}
+
+/** A latent model's replication facts (shares over the point's replications; latentCells). */
+function printLatentFacts(
+  name: string,
+  what: string,
+  f: Readonly<Record<string, number | null>>,
+): void {
+  const pct = (v: number | null) => (v === null ? "-" : `${fmt(100 * v, 1)}%`);
+  const parts = [
+    `failed (not converged or not estimable) ${pct(f.nonconverged)}`,
+    `Heywood case ${pct(f.heywood)}`,
+    `non-positive-definite matrix ${pct(f.not_pd)} (these two of the fits that converged)`,
+  ];
+  if (f.mean_cfi !== null)
+    parts.push(
+      `mean CFI ${fmt(f.mean_cfi)}, NNFI ${fmt(f.mean_tli ?? Number.NaN)}, RMSEA ${fmt(f.mean_rmsea ?? Number.NaN)}`,
+    );
+  if (f.latent_chisq_rejection !== null)
+    parts.push(`chi-square rejects in ${pct(f.latent_chisq_rejection)}`);
+  if (f.paper_fit !== null)
+    parts.push(
+      `the paper's fit reached (CFI >= ${PAPER_CFA_FIT.cfi}, NNFI >= ${PAPER_CFA_FIT.nnfi}, RMSEA <= ${PAPER_CFA_FIT.rmsea}; ${PAPER_CFA_FIT.source}) in ${pct(f.paper_fit)}`,
+    );
+  if (f.discriminant_pass !== null)
+    parts.push(
+      `all discriminant-validity tests passed (chi-square difference, 1 df, 5%) in ${pct(f.discriminant_pass)}${f.mean_discriminant_distinct === null ? "" : ` (mean ${fmt(f.mean_discriminant_distinct, 2)} pairs distinct)`}`,
+    );
+  console.log(`Latent model "${name}" (${what}), share of replications:\n  ${parts.join("\n  ")}`);
 }
