@@ -57,7 +57,7 @@ describe("latent analysis models: refused before estimation", () => {
   it("names an item that is not in the survey", () => {
     expect(
       issuesOf({ survey, analysis: [{ name: "m", model: "F =~ IEO1 + IEO2 + NOPE" }] }),
-    ).toMatch(/factor F: item NOPE is not an item of the survey/);
+    ).toMatch(/item NOPE \(an indicator of factor F\) is not one of the survey's items/);
   });
   it("names a factor with one indicator and no constraint", () => {
     expect(
@@ -90,7 +90,9 @@ describe("latent analysis models: refused before estimation", () => {
     expect(s.spec.residualCovariances).toEqual([["IEO1", "IEO2"]]);
     expect(s.spec.latentCovariances).toEqual([["UPD", "IEO"]]);
     const bad = measurementSpecFromSyntax("F =~ a + b + c\nF ~ a");
-    expect(bad.ok ? "" : bad.error).toMatch(/F ~ a \(line 2, column \d+\): a is not a factor/);
+    expect(bad.ok ? "" : bad.error).toMatch(
+      /F ~ a \(line 2, column \d+\): regressions on or of observed items are not supported/,
+    );
   });
   it("paper-sem: 39 items, 12 regressions, strategies' residuals correlated (df 683)", () => {
     const b = buildModel(paperSemSpec());

@@ -175,7 +175,9 @@ describe("bad latent models are refused before estimation, naming the factor or 
       "visual =~ x1 + x2 + x99\ntextual =~ x4 + x5 + x6",
     );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/item x99 \(an indicator of factor visual\) is not in the data/);
+    expect(r.err).toMatch(
+      /item x99 \(an indicator of factor visual\) is not one of the data's columns/,
+    );
     expect(r.dir).toBeTruthy();
   }, 30_000);
   it("a factor with one indicator and no constraint (exogenous or endogenous)", () => {

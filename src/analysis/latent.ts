@@ -54,7 +54,7 @@ export function latentSpec(
 ): { ok: true; spec: ModelSpec } | { ok: false; error: string } {
   if (model === "paper-cfa") return { ok: true, spec: paperCfaSpec(false) };
   if (model === "paper-sem") return { ok: true, spec: paperSemSpec() };
-  const s = measurementSpecFromSyntax(model, items);
+  const s = measurementSpecFromSyntax(model, items, "the survey's items");
   if (!s.ok) return s;
   const b = buildModel(s.spec);
   return b.ok ? s : { ok: false, error: b.message };

@@ -34,6 +34,7 @@ export function hasLatentVariables(text: string): boolean {
 export function measurementSpecFromSyntax(
   text: string,
   available?: readonly string[],
+  availableAre = "the data's columns",
 ): MeasurementSyntaxResult {
   let parsed: ParsedModel;
   try {
@@ -42,12 +43,13 @@ export function measurementSpecFromSyntax(
     if (e instanceof ModelSyntaxError) return { ok: false, error: e.message };
     throw e;
   }
-  return measurementSpec(parsed, available);
+  return measurementSpec(parsed, available, availableAre);
 }
 
 export function measurementSpec(
   parsed: ParsedModel,
   available?: readonly string[],
+  availableAre = "the data's columns",
 ): MeasurementSyntaxResult {
   const { rows, locations } = parsed;
   const where = (k: number) => ` (line ${locations[k].line}, column ${locations[k].column})`;
@@ -89,7 +91,7 @@ export function measurementSpec(
     const missing = items.find((x) => !available.includes(x));
     if (missing !== undefined)
       return fail(
-        `item ${missing} (an indicator of factor ${factors.find((f) => f.indicators.includes(missing))!.name}) is not in the data; the data have columns ${available.join(", ")}`,
+        `item ${missing} (an indicator of factor ${factors.find((f) => f.indicators.includes(missing))!.name}) is not one of ${availableAre}: ${available.join(", ")}`,
       );
     const clash = factors.find((f) => available.includes(f.name));
     if (clash)

@@ -286,6 +286,17 @@ describe.skipIf(!HAS_CHROMIUM)("the web app in headless Chromium", () => {
     await page.context().close();
   });
 
+  it("the calibrated-world preset loads the world calibrated to the paper's survey", async () => {
+    const { page, problems } = await openPage(h, "?view=map");
+    await page.locator("#preset").selectOption("calibrated-world");
+    await page.waitForSelector("section.view-cohorts[data-ready='1']", { timeout: 120_000 });
+    expect(await page.locator("#preset-text").textContent()).toMatch(/Table 1/);
+    expect(await page.locator("#scenario-label").textContent()).toContain("dynamics-calibrated");
+    await shot(page, "preset-calibrated-world");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it("a classroom preset opens its view with its explanation", async () => {
     const { page, problems } = await openPage(h, "?view=pathModel");
     await page.locator("#preset").selectOption("cheaper-communication");

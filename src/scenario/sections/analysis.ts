@@ -116,6 +116,7 @@ export const AnalysisModelSchema = z
       const s = measurementSpecFromSyntax(
         a.model,
         ITEMS.map((i) => i.id),
+        "the survey's items",
       );
       if (!s.ok) return issue("model", s.error);
       const b = buildModel(s.spec);
