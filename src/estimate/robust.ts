@@ -190,7 +190,19 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
   const W = inverseSPD(Sigma, p);
   if (!W) return null;
   const { A } = impliedCovariance(table, theta);
-  const dS: Mat[] = table.params.map((x) => derivative(x.kind, x.i, x.j, A, Sigma, p));
+  // every place of each free parameter (a shared label has several; fixed values none): the
+  // derivatives in the free-parameter space are sums over places (lavaan's reduced space)
+  const places: Param[][] = table.params.map((x) =>
+    x.also ? [x, ...x.also.map((o) => ({ ...o, label: x.label }))] : [x],
+  );
+  const dS: Mat[] = places.map((pl) => {
+    const d = derivative(pl[0].kind, pl[0].i, pl[0].j, A, Sigma, p);
+    for (let e = 1; e < pl.length; e++) {
+      const o = derivative(pl[e].kind, pl[e].i, pl[e].j, A, Sigma, p);
+      for (let a = 0; a < p * p; a++) d[a] += o[a];
+    }
+    return d;
+  });
   const WS = mul(W, S, p);
   const WSW = mul(WS, W, p);
   const M = dS.map((d) => mul(W, d, p));
@@ -211,11 +223,13 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
   const H = new Float64Array(q * q);
   for (let k = 0; k < q; k++) {
     for (let l = 0; l <= k; l++) {
-      const pk = table.params[k];
-      const pl = table.params[l];
       let second = 0;
-      if (pk.kind === "path") second = secondDerivativeTerm(pk, pl, A, Sigma, G, K, p);
-      else if (pl.kind === "path") second = secondDerivativeTerm(pl, pk, A, Sigma, G, K, p);
+      for (const pk of places[k]) {
+        for (const pl of places[l]) {
+          if (pk.kind === "path") second += secondDerivativeTerm(pk, pl, A, Sigma, G, K, p);
+          else if (pl.kind === "path") second += secondDerivativeTerm(pl, pk, A, Sigma, G, K, p);
+        }
+      }
       const v = 0.5 * (-trProd(M[l], M[k], p) + 2 * trProd(M[l], P[k], p) + second);
       H[k * q + l] = v;
       H[l * q + k] = v;
