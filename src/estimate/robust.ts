@@ -464,14 +464,34 @@ export function robustEstimate(
   const h1 = traceH1(res.table, res.S, rows, n);
   if (!model || !base || h1 === null)
     return { ok: false, error: "MLR: the observed information matrix is singular" };
-  const { chisq: x2, df, baselineChisq: x2b, baselineDf: dfb } = ml;
-  const c = df > 0 ? (h1 - model.traceH0) / df : Number.NaN;
-  const cb = dfb > 0 ? (h1 - base.traceH0) / dfb : Number.NaN;
+  const fit = scaledFitIndices(ml, h1, model.traceH0, base.traceH0);
+  return { ok: true, result: { vcov: model.vcov, fit } };
+}
+
+/**
+ * The Yuan-Bentler (Mplus variant) scaled test and the scaled and robust fit indices from the ML
+ * fit indices and the traces: c = (tr_h1 - tr_h0) / df for the model, likewise for the
+ * baseline. With `robust` false (FIML: lavaan computes its robust CFI/TLI/RMSEA for missing data
+ * differently) the .robust indices are NaN.
+ */
+export function scaledFitIndices(
+  ml: FitIndices,
+  traceH1: number,
+  traceH0: number,
+  baselineTraceH0: number,
+  robust = true,
+): RobustFitIndices {
+  const { chisq: x2, df, baselineChisq: x2b, baselineDf: dfb, n } = ml;
+  const c = df > 0 ? (traceH1 - traceH0) / df : Number.NaN;
+  const cb = dfb > 0 ? (traceH1 - baselineTraceH0) / dfb : Number.NaN;
   const x2s = df > 0 ? x2 / c : x2;
   const x2bs = dfb > 0 ? x2b / cb : x2b;
   const rmseaRobust = df > 0 ? Math.sqrt(Math.max(x2 / n / df - c / n, 0)) : 0;
-  const { lower, upper, pClose } = robustRmseaInterval(x2s, df, n, c);
-  const fit: RobustFitIndices = {
+  const { lower, upper, pClose } = robust
+    ? robustRmseaInterval(x2s, df, n, c)
+    : { lower: Number.NaN, upper: Number.NaN, pClose: Number.NaN };
+  const R = robust ? 1 : Number.NaN;
+  return {
     "chisq.scaled": x2s,
     "df.scaled": df,
     "pvalue.scaled": df > 0 ? chiSquareUpper(x2s, df) : Number.NaN,
@@ -482,13 +502,12 @@ export function robustEstimate(
     "baseline.chisq.scaling.factor": cb,
     "cfi.scaled": cfiOf(x2s, df, x2bs, dfb),
     "tli.scaled": tliOf(x2s, df, x2bs, dfb),
-    "cfi.robust": cfiOf(x2, df, x2b, dfb, c, cb),
-    "tli.robust": tliOf(x2, df, x2b, dfb, c, cb),
+    "cfi.robust": R * cfiOf(x2, df, x2b, dfb, c, cb),
+    "tli.robust": R * tliOf(x2, df, x2b, dfb, c, cb),
     "rmsea.scaled": df > 0 ? Math.sqrt(Math.max(x2 / n / (c * df) - 1 / n, 0)) : Number.NaN,
-    "rmsea.robust": rmseaRobust,
+    "rmsea.robust": R * rmseaRobust,
     "rmsea.ci.lower.robust": lower,
     "rmsea.ci.upper.robust": upper,
     "rmsea.pvalue.robust": pClose,
   };
-  return { ok: true, result: { vcov: model.vcov, fit } };
 }

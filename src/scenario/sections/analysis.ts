@@ -84,17 +84,12 @@ export const AnalysisModelSchema = z
       }),
     missing: z.enum(["listwise", "fiml"]).optional().meta({
       description:
-        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (estimator ML only)',
+        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (with estimator MLR: sandwich SEs and the scaled test, as lavaan\'s missing = "ml", estimator = "MLR")',
     }),
   })
   .superRefine((a, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: "custom", path: [path], message });
-    if (a.missing === "fiml" && a.estimator === "MLR")
-      issue(
-        "missing",
-        '"fiml" is available with estimator ML only (MLR with FIML is not implemented yet)',
-      );
     if (a.missing === "fiml" && a.bootstrap)
       issue(
         "bootstrap",
