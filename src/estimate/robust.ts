@@ -73,10 +73,19 @@ function trProd(a: Mat, b: Mat, p: number): number {
  * non-exogenous variable replaced by its fitted value from the OLS regression on the exogenous ones.
  */
 export function traceH1(table: ParamTable, S: Mat, rows: Float64Array, n: number): number | null {
-  const p = table.p;
+  return traceH1Of(table.p, table.exogenous, S, rows, n);
+}
+
+/** traceH1 for p variables of which `exoList` are the fixed exogenous ones (none for a CFA). */
+export function traceH1Of(
+  p: number,
+  exoList: readonly number[],
+  S: Mat,
+  rows: Float64Array,
+  n: number,
+): number | null {
   const W = inverseSPD(S, p);
   if (!W) return null;
-  const exoList = table.exogenous;
   const exo = new Set(exoList);
   const px = exoList.length;
   // OLS slopes of every variable on the exogenous ones (centred data, so no intercept)
@@ -306,6 +315,45 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
 }
 
 /**
+ * The sandwich H^-1 (S'S) H^-1 and tr((S'S) H^-1) from casewise scores S (rows x q, row-major)
+ * and H, the observed information of the whole sample (q x q): with H = n H1 and S'S = n J1 per
+ * observation, H1^-1 J1 H1^-1 / n and tr(J1 H1^-1).
+ */
+export function sandwich(
+  H: Float64Array,
+  scores: Float64Array,
+  q: number,
+): { vcov: Float64Array; trace: number } | null {
+  const Hinv = inverseSPD(H, q) ?? inverse(H, q);
+  if (!Hinv) return null;
+  const N = scores.length / q;
+  const B = new Float64Array(q * q);
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < q; a++) {
+      const sa = scores[i * q + a];
+      for (let b = 0; b < q; b++) B[a * q + b] += sa * scores[i * q + b];
+    }
+  const HB = new Float64Array(q * q);
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b < q; b++) {
+      let t = 0;
+      for (let c = 0; c < q; c++) t += Hinv[a * q + c] * B[c * q + b];
+      HB[a * q + b] = t;
+    }
+  const vcov = new Float64Array(q * q);
+  let trace = 0;
+  for (let a = 0; a < q; a++) {
+    trace += HB[a * q + a];
+    for (let b = 0; b < q; b++) {
+      let t = 0;
+      for (let c = 0; c < q; c++) t += HB[a * q + c] * Hinv[c * q + b];
+      vcov[a * q + b] = t;
+    }
+  }
+  return { vcov, trace };
+}
+
+/**
  * lavaan's baseline (independence) model with fixed.x: the exogenous block as observed, every
  * other variable with its own variance and uncorrelated; its ML estimate is closed-form.
  */
@@ -475,7 +523,7 @@ export function robustEstimate(
  * differently) the .robust indices are NaN.
  */
 export function scaledFitIndices(
-  ml: FitIndices,
+  ml: Pick<FitIndices, "chisq" | "df" | "baselineChisq" | "baselineDf" | "n">,
   traceH1: number,
   traceH0: number,
   baselineTraceH0: number,

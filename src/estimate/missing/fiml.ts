@@ -2,9 +2,9 @@ import { inverse, inverseSPD, type Mat, zeros } from "../../math/linalg.ts";
 import { type FitIndices, fitFromChiSquares } from "../fit.ts";
 import { derivative, fitML, impliedCovariance, type MLResult } from "../ml.ts";
 import type { ParamTable } from "../parameters.ts";
-import { baselineFit, type RobustFitIndices, scaledFitIndices } from "../robust.ts";
+import { baselineFit, type RobustFitIndices, sandwich, scaledFitIndices } from "../robust.ts";
 import { emSaturated, type SaturatedFit } from "./em.ts";
-import { casewiseScores, sandwich, saturatedTrace } from "./mlr.ts";
+import { casewiseScores, saturatedTrace } from "./mlr.ts";
 import {
   block,
   type MissingPattern,

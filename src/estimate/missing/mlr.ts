@@ -1,4 +1,5 @@
-import { inverse, inverseSPD, type Mat } from "../../math/linalg.ts";
+import { inverseSPD, type Mat } from "../../math/linalg.ts";
+import { sandwich } from "../robust.ts";
 import { block, type MissingPattern } from "./patterns.ts";
 
 /**
@@ -87,41 +88,6 @@ export function casewiseScores(
     c++;
   });
   return ok ? out.subarray(0, c * q) : null;
-}
-
-/** The sandwich H^-1 (S'S) H^-1 and tr((S'S) H^-1), H the observed information (q x q). */
-export function sandwich(
-  H: Float64Array,
-  scores: Float64Array,
-  q: number,
-): { vcov: Float64Array; trace: number } | null {
-  const Hinv = inverseSPD(H, q) ?? inverse(H, q);
-  if (!Hinv) return null;
-  const N = scores.length / q;
-  const B = new Float64Array(q * q);
-  for (let i = 0; i < N; i++)
-    for (let a = 0; a < q; a++) {
-      const sa = scores[i * q + a];
-      for (let b = 0; b < q; b++) B[a * q + b] += sa * scores[i * q + b];
-    }
-  const HB = new Float64Array(q * q);
-  for (let a = 0; a < q; a++)
-    for (let b = 0; b < q; b++) {
-      let t = 0;
-      for (let c = 0; c < q; c++) t += Hinv[a * q + c] * B[c * q + b];
-      HB[a * q + b] = t;
-    }
-  const vcov = new Float64Array(q * q);
-  let trace = 0;
-  for (let a = 0; a < q; a++) {
-    trace += HB[a * q + a];
-    for (let b = 0; b < q; b++) {
-      let t = 0;
-      for (let c = 0; c < q; c++) t += HB[a * q + c] * Hinv[c * q + b];
-      vcov[a * q + b] = t;
-    }
-  }
-  return { vcov, trace };
 }
 
 /** The unrestricted model's elements: means, then (a, b) with a <= b; without the exogenous block. */
