@@ -131,8 +131,10 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
   --ordered all|ITEM,...  the items are ordinal (all of the model's items): thresholds,
                  polychoric correlations, WLSMV as lavaan's cfa(ordered = TRUE, estimator =
                  "WLSMV"): DWLS, robust SEs, scaled-shifted chi-square; fit.json has chisq.scaled,
-                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR is not
-                 available for latent-variable models (refused). A factor with one indicator, a
+                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR (raw
+                 continuous items) as lavaan's cfa()/sem(..., estimator = "MLR"): sandwich SEs
+                 (std.all SEs too), Yuan-Bentler scaled chi-square, scaled/robust CFI, TLI,
+                 RMSEA in fit.json. A factor with one indicator, a
                  factor without indicators, or an item not in the data is refused before
                  estimation, naming it.
   --out DIR      output directory`,
