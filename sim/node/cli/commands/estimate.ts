@@ -120,7 +120,8 @@ Options:
                  unrestricted model fitted by EM, baseline model with available-case means
                  and variances; as lavaan (fixed.x), rows missing an exogenous variable are
                  dropped (the count is printed); fit.json adds logl, unrestricted.logl, the
-                 intercepts and the missing-data summary; ML only, no modification indices
+                 intercepts and the missing-data summary; no modification indices; with
+                 --estimator MLR lavaan's missing = "ml", estimator = "MLR" (see --estimator)
   --alpha A      significance level of the verdicts (default 0.05)
 Latent variables: syntax with =~ (e.g. 'F =~ x1 + x2 + x3; G =~ x4 + x5 + x6; G ~ F') is a
 CFA or full SEM on the item columns it names, with lavaan's cfa()/sem() defaults (first
