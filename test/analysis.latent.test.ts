@@ -64,10 +64,16 @@ describe("latent analysis models: refused before estimation", () => {
       issuesOf({ survey, analysis: [{ name: "m", model: "F =~ IEO1 + IEO2\nG =~ IMO1" }] }),
     ).toMatch(/factor G has one indicator \(IMO1\) and no constraint: not identified/);
   });
-  it("refuses MLR for latent models, WLSMV for composite models, WLSMV on continuous answers", () => {
-    expect(issuesOf({ survey, analysis: [{ name: "m", model: SMALL, estimator: "MLR" }] })).toMatch(
-      /MLR is not available for latent models/,
+  it("refuses MLR with discriminant tests, WLSMV for composite models, WLSMV on continuous answers", () => {
+    expect(issuesOf({ survey, analysis: [{ name: "m", model: SMALL, estimator: "MLR" }] })).toBe(
+      "",
     );
+    expect(
+      issuesOf({
+        survey,
+        analysis: [{ name: "m", model: "paper-cfa", estimator: "MLR", discriminant: true }],
+      }),
+    ).toMatch(/discriminant.*need a scaled difference test/);
     expect(
       issuesOf({ survey, analysis: [{ name: "m", model: "published", estimator: "WLSMV" }] }),
     ).toMatch(/WLSMV is for latent models/);
@@ -124,6 +130,24 @@ describe("latent analysis models in a replication", () => {
     expect(facts).toEqual({ "m.nonconverged": 1, "m.failure": 3 });
     expect(failureReason(3)).toBe("sample-not-pd");
     expect(FAILURE_CODES[facts["m.failure"] - 1]).toBe("sample-not-pd");
+  });
+
+  it("MLR: the ML estimates with sandwich SEs and the scaled test (src/measurement/robust.ts)", () => {
+    const ml: AnalysisModelConfig = { name: "ml", model: SMALL, estimator: "ML" };
+    const mlr: AnalysisModelConfig = { name: "mlr", model: SMALL, estimator: "MLR" };
+    const sc = scenario({ survey: exactSurvey("likert"), analysis: [ml, mlr] });
+    const obs = replicate(sc, 0).observed;
+    const a = fitLatent(ml, obs, 0.05);
+    const b = fitLatent(mlr, obs, 0.05);
+    if (!a.ok || !b.ok) throw new Error("fit failed");
+    expect(b.estimator).toBe("MLR");
+    expect(b.paths.map((x) => x.est)).toEqual(a.paths.map((x) => x.est));
+    expect(b.paths[0].se).not.toBe(a.paths[0].se);
+    expect(b.fit).toEqual(a.fit);
+    expect(a.scaled).toBeUndefined();
+    expect(b.scaled!.chisq).toBeGreaterThan(0);
+    const facts = latentFacts(mlr, b, 0.05);
+    expect(facts["mlr.chisq_reject"]).toBe(b.scaled!.pvalue < 0.05 ? 1 : 0);
   });
 
   it("paper-cfa: the survey CFA's fit (docs: chi-square 715.8 on 681 df) and the 21 tests", () => {

@@ -140,10 +140,41 @@ describe("bgsim estimate with latent variables (=~)", () => {
     expect(stray.err).toMatch(/--ordered: q9 is not an item of the model/);
   }, 60_000);
 
-  it("MLR and continuous WLSMV are refused for latent models, --ordered for path models", () => {
-    const mlr = run(fixture("cfa-hs.csv"), "--model", HS, "--estimator", "MLR");
-    expect(mlr.code).toBe(2);
-    expect(mlr.err).toMatch(/--estimator MLR is not available for latent-variable models/);
+  it("MLR gives lavaan's cfa(..., estimator = 'MLR') (latent-mlr.R)", () => {
+    const want = JSON.parse(readFileSync(fixture("latent-mlr.json"), "utf8")).cfa;
+    const r = run(fixture("latent-mlr.csv"), "--model", want.syntax, "--estimator", "MLR");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/MLR: scaled chi-square = 81\.21 \(scaling factor 0\.961\)/);
+    const fit = JSON.parse(readFileSync(join(r.dir, "fit.json"), "utf8"));
+    expect(fit.estimator).toMatch(/^MLR/);
+    for (const key of ["chisq.scaled", "cfi.scaled", "cfi.robust", "rmsea.robust"])
+      expect(Math.abs(fit.fit[key] - want.fit[key]), key).toBeLessThan(1e-6);
+    const rows = csvParse(readFileSync(join(r.dir, "estimates.csv"), "utf8"));
+    for (const w of want.pe as RefRow[]) {
+      const got = rows.find((x) => x.lhs === w.lhs && x.op === w.op && x.rhs === w.rhs);
+      expect(got, `${w.lhs}${w.op}${w.rhs}`).toBeDefined();
+      expect(Math.abs(Number(got!.se) - w.se)).toBeLessThan(1e-6);
+    }
+    const matrix = join(tmp("bgsim-latent-"), "m.csv");
+    writeFileSync(matrix, ",x1,x2,x3\nx1,1,0.5,0.4\nx2,0.5,1,0.3\nx3,0.4,0.3,1\n");
+    const mat = bgsim(
+      "estimate",
+      matrix,
+      "--corr-matrix",
+      "--n",
+      "100",
+      "--model",
+      "f =~ x1 + x2 + x3",
+      "--estimator",
+      "MLR",
+      "--out",
+      join(tmp("bgsim-latent-"), "o"),
+    );
+    expect(mat.code).toBe(2);
+    expect(mat.err).toMatch(/--estimator MLR needs raw data/);
+  });
+
+  it("continuous WLSMV is refused for latent models, --ordered for path models", () => {
     const w = run(fixture("cfa-hs.csv"), "--model", HS, "--estimator", "WLSMV");
     expect(w.code).toBe(2);
     expect(w.err).toMatch(/add --ordered all/);

@@ -69,18 +69,30 @@ describe("bgsim estimate --missing", () => {
     const bad = bgsim("estimate", mar, "--missing", "pairwise", "--out", join(tmp(), "o"));
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--missing = "pairwise": must be listwise or fiml');
+  });
+
+  it("--missing fiml --estimator MLR gives lavaan's missing = 'ml', estimator = 'MLR'", () => {
+    const want = JSON.parse(
+      readFileSync(new URL("./fixtures/lavaan/missing-mlr.json", import.meta.url), "utf8"),
+    ).published;
+    const out = join(tmp(), "o");
     const mlr = bgsim(
       "estimate",
-      mar,
+      "test/fixtures/lavaan/missing-mlr.csv",
       "--missing",
       "fiml",
       "--estimator",
       "MLR",
       "--out",
-      join(tmp(), "o"),
+      out,
     );
-    expect(mlr.code).toBe(2);
-    expect(mlr.err).toContain("--estimator MLR with --missing fiml is not available yet");
+    expect(mlr.code, mlr.err).toBe(0);
+    expect(mlr.out).toMatch(/MLR: scaled chi-square = 7\.41 \(scaling factor 0\.981\)/);
+    const fit = JSON.parse(readFileSync(join(out, "fit.json"), "utf8"));
+    expect(fit.estimator).toMatch(/^MLR with FIML/);
+    expect(Math.abs(fit.fit["chisq.scaled"] - want.fit["chisq.scaled"])).toBeLessThan(1e-4);
+    expect(fit.fit["cfi.robust"]).toBeNull();
+    expect(fit.missing.method).toBe("fiml");
   });
 
   it("bgsim survey --cfa refuses a survey with item non-response, naming the field", () => {

@@ -9,6 +9,31 @@ const ref = JSON.parse(
 const data = "test/fixtures/lavaan/nonnormal300.csv";
 
 describe("bgsim estimate --estimator", () => {
+  it("MLR with shared labels, fixed values and := (lavaan syntax) gives lavaan's robust SEs", () => {
+    const want = JSON.parse(
+      readFileSync(new URL("./fixtures/lavaan/robust-constrained.json", import.meta.url), "utf8"),
+    ).equal;
+    const out = join(tmp(), "o");
+    const r = bgsim(
+      "estimate",
+      "test/fixtures/lavaan/nonnormal240.csv",
+      "--model",
+      want.syntax,
+      "--estimator",
+      "MLR",
+      "--out",
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    const fit = JSON.parse(readFileSync(join(out, "fit.json"), "utf8"));
+    for (const key of ["chisq.scaled", "chisq.scaling.factor", "cfi.robust", "rmsea.robust"])
+      expect(Math.abs(fit.fit[key] - want.fit[key])).toBeLessThan(1e-6);
+    const lines = readFileSync(join(out, "estimates.csv"), "utf8").trim().split("\n");
+    const head = lines[0].split(",");
+    const ind = lines.find((l) => l.split(",")[head.indexOf("lhs")] === "ind")!.split(",");
+    const lav = want.pe.find((x: { lhs: string }) => x.lhs === "ind");
+    expect(Math.abs(Number(ind[head.indexOf("se")]) - lav.se)).toBeLessThan(1e-6);
+  });
   it("MLR writes lavaan's robust SEs and scaled fit, and prints Mardia's tests with advice", () => {
     const out = join(tmp(), "o");
     const r = bgsim("estimate", data, "--estimator", "MLR", "--out", out);

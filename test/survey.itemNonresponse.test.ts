@@ -164,12 +164,12 @@ describe("item non-response in the virtual survey", () => {
     expect(x.cov).toEqual(y.cov);
   });
 
-  it("the schema refuses item non-response on composite-level surveys and FIML with MLR", () => {
+  it("the schema refuses item non-response on composite-level surveys, accepts FIML with MLR", () => {
     const r = SurveySection.safeParse({ enabled: true, level: "composites", itemNonresponse: {} });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toContain('item non-response needs level \\"items\\"');
     const a = AnalysisModelSchema.safeParse({ name: "x", estimator: "MLR", missing: "fiml" });
-    expect(a.success).toBe(false);
+    expect(a.success).toBe(true);
     // absent: nothing in the resolved section (the default survey's bytes do not change)
     expect("itemNonresponse" in SurveySection.parse({})).toBe(false);
     expect("missing" in AnalysisModelSchema.parse({ name: "x" })).toBe(false);
@@ -215,6 +215,17 @@ describe("item non-response in the virtual survey", () => {
     const seF = fiml.report.paths.reduce((t, x) => t + x.se, 0);
     const seL = lw.report.paths.reduce((t, x) => t + x.se, 0);
     expect(seF).toBeLessThan(seL);
+    // MLR with FIML: the same estimates, sandwich SEs and the scaled test
+    const step = analysisModelStep(
+      AnalysisModelSchema.parse({ name: "r", missing: "fiml", estimator: "MLR" }),
+    );
+    expect(step.label).toContain("MLR, FIML");
+    const rob = step.run(observed, ctx) as EstimateResult;
+    if (!rob.ok) throw new Error(rob.error);
+    expect(rob.report.paths.map((x) => x.est)).toEqual(fiml.report.paths.map((x) => x.est));
+    expect(rob.report.paths[0].se).not.toBe(fiml.report.paths[0].se);
+    expect(rob.report.robust?.["chisq.scaling.factor"]).toBeGreaterThan(0);
+    expect(fiml.report.robust).toBeUndefined();
   });
 
   it("a replication of the shipped MAR scenario is deterministic, FIML and listwise included", () => {

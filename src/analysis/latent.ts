@@ -6,6 +6,7 @@ import { implied } from "../measurement/implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec } from "../measurement/model.ts";
 import { fitMeasurementModel } from "../measurement/ordinal/measurement.ts";
 import { discriminantTests, PAPER_CFA_FIT, paperCfaSpec } from "../measurement/paper.ts";
+import { robustCfa } from "../measurement/robust.ts";
 import { publishedSpec } from "../model/builtins.ts";
 import { pathLabel } from "../model/pathLabel.ts";
 import { hypothesisOf, TABLE2 } from "../paper/table2.ts";
@@ -102,7 +103,7 @@ export function reachesPaperFit(f: { cfi: number; tli: number; rmsea: number }):
 export type LatentFit =
   | {
       ok: true;
-      estimator: "ML" | "WLSMV";
+      estimator: "ML" | "MLR" | "WLSMV";
       paths: Omit<PathResult, "population">[];
       fit: { chisq: number; df: number; pvalue: number; cfi: number; rmsea: number; srmr: number };
       tli: number;
@@ -117,10 +118,11 @@ export type LatentFit =
  * src/measurement/paper.ts on the std.lv refit. WLSMV needs the scaled difference test
  * (lavaan's lavTestLRT with method "satorra.2000"), which is not here yet: register it in
  * this table and the `<name>.discriminant_*` facts follow; until then WLSMV models report none.
+ * MLR likewise (its scaled difference test is not here yet).
  */
 export const DISCRIMINANT_TESTS: Partial<
   Record<
-    "ML" | "WLSMV",
+    "ML" | "MLR" | "WLSMV",
     (
       spec: ModelSpec,
       data: { names: readonly string[]; cov: Float64Array; n: number },
@@ -263,7 +265,7 @@ export function fitLatent(cfg: AnalysisModelConfig, observed: Observed, alpha: n
     );
   const { spec, model } = built(cfg.model);
   const n = observed.n;
-  const estimator = cfg.estimator === "WLSMV" ? "WLSMV" : "ML";
+  const estimator = cfg.estimator;
   const col = (x: string) => {
     const i = names.indexOf(x);
     return i < 0 ? null : items[i];
@@ -277,15 +279,23 @@ export function fitLatent(cfg: AnalysisModelConfig, observed: Observed, alpha: n
     };
   const cols = model.observed.map((x) => col(x)!);
   const wantDiscriminant = cfg.discriminant ?? cfg.model === "paper-cfa";
-  if (estimator === "ML") {
+  if (estimator === "ML" || estimator === "MLR") {
     const data = { names: model.observed, cov: covariance(cols, n), n };
     const o = estimateCfa(model, data);
     if (!o.ok) return o;
-    const e = o.estimate;
+    let e = o.estimate;
     const f = fitMeasures(e, false);
+    let scaled: { chisq: number; pvalue: number } | undefined;
+    if (estimator === "MLR") {
+      // lavaan's estimator = "MLR": sandwich SEs and the Yuan-Bentler scaled test
+      const r = robustCfa(e, cols, f);
+      if (!r.ok) return { ok: false, reason: "information-singular", message: r.error };
+      e = r.result.estimate;
+      scaled = { chisq: r.result.fit["chisq.scaled"], pvalue: r.result.fit["pvalue.scaled"] };
+    }
     const disc =
       wantDiscriminant && !model.hasRegressions
-        ? (DISCRIMINANT_TESTS.ML?.(spec, data) ?? null)
+        ? (DISCRIMINANT_TESTS[estimator]?.(spec, data) ?? null)
         : null;
     return {
       ok: true,
@@ -293,6 +303,7 @@ export function fitLatent(cfg: AnalysisModelConfig, observed: Observed, alpha: n
       paths: latentPaths(model, e.theta, e.se, e.vcov, alpha),
       fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
       tli: f.tli,
+      ...(scaled ? { scaled } : {}),
       problems: e.problems,
       discriminant: disc,
     };
@@ -373,8 +384,7 @@ export function latentFacts(
   // the paper's fit values are CFI, NNFI and RMSEA, which WLSMV does not report yet
   const paper = cfg.model === "paper-cfa" && cfg.estimator !== "WLSMV";
   const wantDiscriminant =
-    (cfg.discriminant ?? cfg.model === "paper-cfa") &&
-    DISCRIMINANT_TESTS[cfg.estimator === "WLSMV" ? "WLSMV" : "ML"];
+    (cfg.discriminant ?? cfg.model === "paper-cfa") && DISCRIMINANT_TESTS[cfg.estimator];
   if (!fit.ok) {
     put("nonconverged", 1);
     put("failure", failureCode(fit.reason));
@@ -391,7 +401,7 @@ export function latentFacts(
   put("cfi", fit.fit.cfi);
   put("tli", fit.tli);
   put("rmsea", fit.fit.rmsea);
-  if (paper && fit.estimator === "ML")
+  if (paper && fit.estimator !== "WLSMV")
     put(
       "paper_fit",
       reachesPaperFit({ cfi: fit.fit.cfi, tli: fit.tli, rmsea: fit.fit.rmsea }) ? 1 : 0,

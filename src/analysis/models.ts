@@ -73,7 +73,7 @@ export function analysisModelStep(
 ): AnalysisStep<AnalysisEstimate> {
   return {
     key: `${ANALYSIS_STEP_PREFIX}${cfg.name}`,
-    label: `Analysis model "${cfg.name}" (${cfg.missing === "fiml" ? "FIML" : cfg.estimator})`,
+    label: `Analysis model "${cfg.name}" (${cfg.missing === "fiml" ? (cfg.estimator === "MLR" ? "MLR, FIML" : "FIML") : cfg.estimator})`,
     run(observed, ctx) {
       const table = analysisTable(cfg.model, indirect);
       if (cfg.missing === "fiml") {
@@ -92,6 +92,7 @@ export function analysisModelStep(
           alpha: ctx.alpha,
           modification: false,
           rmseaInterval: false,
+          ...(cfg.estimator === "MLR" ? { estimator: "MLR" as const } : {}),
         });
         return r.ok ? { ok: true, report: r.report } : r;
       }

@@ -152,12 +152,6 @@ export function estimatePathModel(
   let robust: RobustFitIndices | undefined;
   if (options.estimator === "MLR") {
     if (!options.data) return { ok: false, error: "estimator MLR needs the raw data" };
-    if (r.result.table.constrained)
-      return {
-        ok: false,
-        error:
-          "estimator MLR is not available yet for models with fixed or equal (shared-label) parameters; use ML",
-      };
     const rob = robustEstimate(r.result, options.data, fit);
     if (!rob.ok) return rob;
     // (the closed form's result is a class instance: its lazy information is not an own property)

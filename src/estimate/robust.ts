@@ -73,10 +73,19 @@ function trProd(a: Mat, b: Mat, p: number): number {
  * non-exogenous variable replaced by its fitted value from the OLS regression on the exogenous ones.
  */
 export function traceH1(table: ParamTable, S: Mat, rows: Float64Array, n: number): number | null {
-  const p = table.p;
+  return traceH1Of(table.p, table.exogenous, S, rows, n);
+}
+
+/** traceH1 for p variables of which `exoList` are the fixed exogenous ones (none for a CFA). */
+export function traceH1Of(
+  p: number,
+  exoList: readonly number[],
+  S: Mat,
+  rows: Float64Array,
+  n: number,
+): number | null {
   const W = inverseSPD(S, p);
   if (!W) return null;
-  const exoList = table.exogenous;
   const exo = new Set(exoList);
   const px = exoList.length;
   // OLS slopes of every variable on the exogenous ones (centred data, so no intercept)
@@ -190,7 +199,19 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
   const W = inverseSPD(Sigma, p);
   if (!W) return null;
   const { A } = impliedCovariance(table, theta);
-  const dS: Mat[] = table.params.map((x) => derivative(x.kind, x.i, x.j, A, Sigma, p));
+  // every place of each free parameter (a shared label has several; fixed values none): the
+  // derivatives in the free-parameter space are sums over places (lavaan's reduced space)
+  const places: Param[][] = table.params.map((x) =>
+    x.also ? [x, ...x.also.map((o) => ({ ...o, label: x.label }))] : [x],
+  );
+  const dS: Mat[] = places.map((pl) => {
+    const d = derivative(pl[0].kind, pl[0].i, pl[0].j, A, Sigma, p);
+    for (let e = 1; e < pl.length; e++) {
+      const o = derivative(pl[e].kind, pl[e].i, pl[e].j, A, Sigma, p);
+      for (let a = 0; a < p * p; a++) d[a] += o[a];
+    }
+    return d;
+  });
   const WS = mul(W, S, p);
   const WSW = mul(WS, W, p);
   const M = dS.map((d) => mul(W, d, p));
@@ -211,11 +232,13 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
   const H = new Float64Array(q * q);
   for (let k = 0; k < q; k++) {
     for (let l = 0; l <= k; l++) {
-      const pk = table.params[k];
-      const pl = table.params[l];
       let second = 0;
-      if (pk.kind === "path") second = secondDerivativeTerm(pk, pl, A, Sigma, G, K, p);
-      else if (pl.kind === "path") second = secondDerivativeTerm(pl, pk, A, Sigma, G, K, p);
+      for (const pk of places[k]) {
+        for (const pl of places[l]) {
+          if (pk.kind === "path") second += secondDerivativeTerm(pk, pl, A, Sigma, G, K, p);
+          else if (pl.kind === "path") second += secondDerivativeTerm(pl, pk, A, Sigma, G, K, p);
+        }
+      }
       const v = 0.5 * (-trProd(M[l], M[k], p) + 2 * trProd(M[l], P[k], p) + second);
       H[k * q + l] = v;
       H[l * q + k] = v;
@@ -289,6 +312,45 @@ export function robustParts(fit: RobustInput, rows: Float64Array): RobustParts |
   for (let a = 0; a < f; a++)
     for (let b = 0; b < f; b++) trH0 += J[free[a] * q + free[b]] * Hfinv[b * f + a];
   return { vcov, traceH0: trH0 };
+}
+
+/**
+ * The sandwich H^-1 (S'S) H^-1 and tr((S'S) H^-1) from casewise scores S (rows x q, row-major)
+ * and H, the observed information of the whole sample (q x q): with H = n H1 and S'S = n J1 per
+ * observation, H1^-1 J1 H1^-1 / n and tr(J1 H1^-1).
+ */
+export function sandwich(
+  H: Float64Array,
+  scores: Float64Array,
+  q: number,
+): { vcov: Float64Array; trace: number } | null {
+  const Hinv = inverseSPD(H, q) ?? inverse(H, q);
+  if (!Hinv) return null;
+  const N = scores.length / q;
+  const B = new Float64Array(q * q);
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < q; a++) {
+      const sa = scores[i * q + a];
+      for (let b = 0; b < q; b++) B[a * q + b] += sa * scores[i * q + b];
+    }
+  const HB = new Float64Array(q * q);
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b < q; b++) {
+      let t = 0;
+      for (let c = 0; c < q; c++) t += Hinv[a * q + c] * B[c * q + b];
+      HB[a * q + b] = t;
+    }
+  const vcov = new Float64Array(q * q);
+  let trace = 0;
+  for (let a = 0; a < q; a++) {
+    trace += HB[a * q + a];
+    for (let b = 0; b < q; b++) {
+      let t = 0;
+      for (let c = 0; c < q; c++) t += HB[a * q + c] * Hinv[c * q + b];
+      vcov[a * q + b] = t;
+    }
+  }
+  return { vcov, trace };
 }
 
 /**
@@ -450,14 +512,34 @@ export function robustEstimate(
   const h1 = traceH1(res.table, res.S, rows, n);
   if (!model || !base || h1 === null)
     return { ok: false, error: "MLR: the observed information matrix is singular" };
-  const { chisq: x2, df, baselineChisq: x2b, baselineDf: dfb } = ml;
-  const c = df > 0 ? (h1 - model.traceH0) / df : Number.NaN;
-  const cb = dfb > 0 ? (h1 - base.traceH0) / dfb : Number.NaN;
+  const fit = scaledFitIndices(ml, h1, model.traceH0, base.traceH0);
+  return { ok: true, result: { vcov: model.vcov, fit } };
+}
+
+/**
+ * The Yuan-Bentler (Mplus variant) scaled test and the scaled and robust fit indices from the ML
+ * fit indices and the traces: c = (tr_h1 - tr_h0) / df for the model, likewise for the
+ * baseline. With `robust` false (FIML: lavaan computes its robust CFI/TLI/RMSEA for missing data
+ * differently) the .robust indices are NaN.
+ */
+export function scaledFitIndices(
+  ml: Pick<FitIndices, "chisq" | "df" | "baselineChisq" | "baselineDf" | "n">,
+  traceH1: number,
+  traceH0: number,
+  baselineTraceH0: number,
+  robust = true,
+): RobustFitIndices {
+  const { chisq: x2, df, baselineChisq: x2b, baselineDf: dfb, n } = ml;
+  const c = df > 0 ? (traceH1 - traceH0) / df : Number.NaN;
+  const cb = dfb > 0 ? (traceH1 - baselineTraceH0) / dfb : Number.NaN;
   const x2s = df > 0 ? x2 / c : x2;
   const x2bs = dfb > 0 ? x2b / cb : x2b;
   const rmseaRobust = df > 0 ? Math.sqrt(Math.max(x2 / n / df - c / n, 0)) : 0;
-  const { lower, upper, pClose } = robustRmseaInterval(x2s, df, n, c);
-  const fit: RobustFitIndices = {
+  const { lower, upper, pClose } = robust
+    ? robustRmseaInterval(x2s, df, n, c)
+    : { lower: Number.NaN, upper: Number.NaN, pClose: Number.NaN };
+  const R = robust ? 1 : Number.NaN;
+  return {
     "chisq.scaled": x2s,
     "df.scaled": df,
     "pvalue.scaled": df > 0 ? chiSquareUpper(x2s, df) : Number.NaN,
@@ -468,13 +550,12 @@ export function robustEstimate(
     "baseline.chisq.scaling.factor": cb,
     "cfi.scaled": cfiOf(x2s, df, x2bs, dfb),
     "tli.scaled": tliOf(x2s, df, x2bs, dfb),
-    "cfi.robust": cfiOf(x2, df, x2b, dfb, c, cb),
-    "tli.robust": tliOf(x2, df, x2b, dfb, c, cb),
+    "cfi.robust": R * cfiOf(x2, df, x2b, dfb, c, cb),
+    "tli.robust": R * tliOf(x2, df, x2b, dfb, c, cb),
     "rmsea.scaled": df > 0 ? Math.sqrt(Math.max(x2 / n / (c * df) - 1 / n, 0)) : Number.NaN,
-    "rmsea.robust": rmseaRobust,
+    "rmsea.robust": R * rmseaRobust,
     "rmsea.ci.lower.robust": lower,
     "rmsea.ci.upper.robust": upper,
     "rmsea.pvalue.robust": pClose,
   };
-  return { ok: true, result: { vcov: model.vcov, fit } };
 }

@@ -2,7 +2,9 @@ import { inverse, inverseSPD, type Mat, zeros } from "../../math/linalg.ts";
 import { type FitIndices, fitFromChiSquares } from "../fit.ts";
 import { derivative, fitML, impliedCovariance, type MLResult } from "../ml.ts";
 import type { ParamTable } from "../parameters.ts";
+import { baselineFit, type RobustFitIndices, sandwich, scaledFitIndices } from "../robust.ts";
 import { emSaturated, type SaturatedFit } from "./em.ts";
+import { casewiseScores, saturatedTrace } from "./mlr.ts";
 import {
   block,
   type MissingPattern,
@@ -57,6 +59,8 @@ export interface FimlResult {
   rowsEmpty: number;
   /** Share of missing cells among the rows used. */
   missingShare: number;
+  /** Only with `robust` (MLR): the scaled test and scaled fit indices (the .robust ones NaN). */
+  robust?: RobustFitIndices;
 }
 
 export type FimlOutcome = { ok: true; result: FimlResult } | { ok: false; error: string };
@@ -314,7 +318,13 @@ export function fitFiml(
   table: ParamTable,
   cols: readonly ArrayLike<number>[],
   n: number,
-  options: { rmseaInterval?: boolean; maxIterations?: number; tolerance?: number } = {},
+  options: {
+    rmseaInterval?: boolean;
+    maxIterations?: number;
+    tolerance?: number;
+    /** MLR (lavaan's estimator = "MLR"): sandwich SEs and the Yuan-Bentler-Mplus scaled test. */
+    robust?: boolean;
+  } = {},
 ): FimlOutcome {
   const p = table.p;
   const exo = table.exogenous;
@@ -438,13 +448,23 @@ export function fitFiml(
   if (!converged)
     return { ok: false, error: `the FIML estimation did not converge in ${maxIt} iterations` };
   const H = observedInformation(s, psi);
-  const Hinv = H ? (inverseSPD(H, nFree) ?? inverse(H, nFree)) : null;
-  if (!Hinv)
+  let Hinv = H ? (inverseSPD(H, nFree) ?? inverse(H, nFree)) : null;
+  if (!H || !Hinv)
     return {
       ok: false,
       error: "the observed information matrix is singular: the model is not identified",
     };
   const { theta, nu, Sigma, A, mu } = implied(s, psi);
+  let traceH0 = Number.NaN;
+  if (options.robust) {
+    const { dS, dM } = jacobians(s, A, Sigma, mu);
+    const scores = casewiseScores(cols, rows, p, mu, Sigma, dS, dM);
+    const sw = scores ? sandwich(H, scores, nFree) : null;
+    if (!sw)
+      return { ok: false, error: "MLR: the implied covariance matrix is not positive definite" };
+    Hinv = sw.vcov;
+    traceH0 = sw.trace;
+  }
   // the report's shape: vcov over the table's parameters (the fixed exogenous block 0)
   const vcov = new Float64Array(q0 * q0);
   free.forEach((k, a) =>
@@ -507,6 +527,27 @@ export function fitFiml(
         exo.length,
       )
     : 0;
+  let baselineTraceH0 = Number.NaN;
+  let h1Trace: number | null = Number.NaN;
+  if (options.robust) {
+    // the baseline model's observed and first-order information at its estimates
+    const bt = baselineFit(table, bSigma, N);
+    const bfree: number[] = [];
+    bt.table.params.forEach((par, k) => {
+      if (!(par.kind !== "path" && isExo.has(par.i) && isExo.has(par.j))) bfree.push(k);
+    });
+    const sb: Setup = { table: bt.table, patterns, free: bfree, endo, base: bt.theta, nu0 };
+    const psiB = Float64Array.from([...bfree.map((k) => bt.theta[k]), ...endo.map((v) => bMu[v])]);
+    const Hb = observedInformation(sb, psiB);
+    const ib = implied(sb, psiB);
+    const jb = jacobians(sb, ib.A, ib.Sigma, ib.mu);
+    const scoresB = casewiseScores(cols, rows, p, ib.mu, ib.Sigma, jb.dS, jb.dM);
+    const swB = Hb && scoresB ? sandwich(Hb, scoresB, psiB.length) : null;
+    h1Trace = saturatedTrace(cols, rows, patterns, p, h1.mu, h1.Sigma, exo);
+    if (!swB || h1Trace === null)
+      return { ok: false, error: "MLR: the observed information matrix is singular" };
+    baselineTraceH0 = swB.trace;
+  }
   const px = exo.length;
   const df = (p * (p + 1)) / 2 - q0;
   const fit = fitFromChiSquares(
@@ -521,6 +562,10 @@ export function fitFiml(
     },
     options.rmseaInterval !== false,
   );
+  const robust =
+    options.robust && h1Trace !== null
+      ? scaledFitIndices(fit, h1Trace, traceH0, baselineTraceH0, false)
+      : undefined;
   const ml: MLResult = {
     table,
     theta,
@@ -559,6 +604,7 @@ export function fitFiml(
       rowsDeletedExogenous,
       rowsEmpty,
       missingShare: missingCells / (N * p),
+      ...(robust ? { robust } : {}),
     },
   };
 }

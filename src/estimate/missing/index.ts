@@ -58,6 +58,8 @@ export function estimateWithMissing(
     alpha?: number;
     modification?: boolean;
     rmseaInterval?: boolean;
+    /** "MLR": lavaan's estimator = "MLR" (with FIML: missing = "ml"); raw data are at hand. */
+    estimator?: "ML" | "MLR";
   },
 ): MissingEstimateResult {
   const alpha = options.alpha ?? 0.05;
@@ -76,6 +78,7 @@ export function estimateWithMissing(
       alpha,
       ...(options.modification === false ? { modification: false } : {}),
       ...(options.rmseaInterval === false ? { rmseaInterval: false } : {}),
+      ...(options.estimator === "MLR" ? { estimator: "MLR" as const, data: sub } : {}),
     });
     if (!r.ok) return r;
     return {
@@ -86,12 +89,17 @@ export function estimateWithMissing(
   }
   const r = fitFiml("params" in structure ? structure : paramTable(structure), cols, n, {
     ...(options.rmseaInterval === false ? { rmseaInterval: false } : {}),
+    ...(options.estimator === "MLR" ? { robust: true } : {}),
   });
   if (!r.ok) return r;
   const f = r.result;
   return {
     ok: true,
-    report: buildReport(f.ml, f.fit, { alpha, modification: [] }),
+    report: buildReport(f.ml, f.fit, {
+      alpha,
+      modification: [],
+      ...(f.robust ? { robust: f.robust } : {}),
+    }),
     missing: {
       method: "fiml",
       rows: n,

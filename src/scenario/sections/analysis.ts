@@ -49,7 +49,7 @@ export const AnalysisModelSchema = z
     }),
     estimator: z.enum(["ML", "MLR", "WLSMV"]).default("ML").meta({
       description:
-        "ML: normal-theory SEs and chi-square; MLR: sandwich SEs and the Yuan-Bentler scaled chi-square (needs raw data: an item-level survey or a population draw; composite models only); WLSMV: latent models on ordinal items (polychorics, DWLS, robust SEs, scaled-shifted chi-square)",
+        "ML: normal-theory SEs and chi-square; MLR: sandwich SEs and the Yuan-Bentler scaled chi-square (needs raw data: an item-level survey or a population draw; composite or latent models, items as continuous); WLSMV: latent models on ordinal items (polychorics, DWLS, robust SEs, scaled-shifted chi-square)",
     }),
     ordered: z
       .union([z.literal(true), z.array(z.string()).min(1).max(200)])
@@ -84,27 +84,22 @@ export const AnalysisModelSchema = z
       }),
     missing: z.enum(["listwise", "fiml"]).optional().meta({
       description:
-        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (estimator ML only)',
+        'Missing composites (survey.itemNonresponse): "listwise" (the default) drops incomplete respondents; "fiml" is full-information ML, lavaan\'s missing = "ml" (with estimator MLR: sandwich SEs and the scaled test, as lavaan\'s missing = "ml", estimator = "MLR")',
     }),
   })
   .superRefine((a, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: "custom", path: [path], message });
-    if (a.missing === "fiml" && a.estimator === "MLR")
-      issue(
-        "missing",
-        '"fiml" is available with estimator ML only (MLR with FIML is not implemented yet)',
-      );
     if (a.missing === "fiml" && a.bootstrap)
       issue(
         "bootstrap",
         'the bootstrap resamples complete rows: use it with missing "listwise" (the default), not "fiml"',
       );
     if (isLatentAnalysis(a)) {
-      if (a.estimator === "MLR")
+      if (a.estimator === "MLR" && a.discriminant)
         issue(
-          "estimator",
-          "MLR is not available for latent models; use ML (continuous items) or WLSMV (ordinal items)",
+          "discriminant",
+          "the discriminant tests are ML chi-square differences; with MLR they need a scaled difference test, not here yet: use estimator ML for them",
         );
       if (a.ordered !== undefined && a.estimator !== "WLSMV")
         issue("ordered", "ordered items need estimator WLSMV");

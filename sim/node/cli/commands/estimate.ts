@@ -87,7 +87,10 @@ Options:
                  estimates with Huber-White sandwich SEs (observed information) and the
                  Yuan-Bentler scaled chi-square; fit.json then adds lavaan's chisq.scaled,
                  chisq.scaling.factor, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
-                 tli.robust, rmsea.robust, ... and Mardia's tests
+                 tli.robust, rmsea.robust, ... and Mardia's tests. With --missing fiml as
+                 lavaan's missing = "ml", estimator = "MLR": sandwich SEs from the casewise
+                 scores, the scaled test and scaled CFI/TLI/RMSEA (the .robust ones, which
+                 lavaan computes otherwise for missing data, are null)
   --indirect     also the eight specific indirect effects IEO/IMO -> strategy -> PERF and the
                  two total indirect effects (IEO_GTC_PERF, ..., IEO_total, IMO_total) as
                  defined parameters with delta-method SEs (and bootstrap intervals with
@@ -117,7 +120,8 @@ Options:
                  unrestricted model fitted by EM, baseline model with available-case means
                  and variances; as lavaan (fixed.x), rows missing an exogenous variable are
                  dropped (the count is printed); fit.json adds logl, unrestricted.logl, the
-                 intercepts and the missing-data summary; ML only, no modification indices
+                 intercepts and the missing-data summary; no modification indices; with
+                 --estimator MLR lavaan's missing = "ml", estimator = "MLR" (see --estimator)
   --alpha A      significance level of the verdicts (default 0.05)
 Latent variables: syntax with =~ (e.g. 'F =~ x1 + x2 + x3; G =~ x4 + x5 + x6; G ~ F') is a
 CFA or full SEM on the item columns it names, with lavaan's cfa()/sem() defaults (first
@@ -128,8 +132,10 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
   --ordered all|ITEM,...  the items are ordinal (all of the model's items): thresholds,
                  polychoric correlations, WLSMV as lavaan's cfa(ordered = TRUE, estimator =
                  "WLSMV"): DWLS, robust SEs, scaled-shifted chi-square; fit.json has chisq.scaled,
-                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR is not
-                 available for latent-variable models (refused). A factor with one indicator, a
+                 cfi/tli/rmsea unscaled, .scaled and .robust as lavaan. --estimator MLR (raw
+                 continuous items) as lavaan's cfa()/sem(..., estimator = "MLR"): sandwich SEs
+                 (std.all SEs too), Yuan-Bentler scaled chi-square, scaled/robust CFI, TLI,
+                 RMSEA in fit.json. A factor with one indicator, a
                  factor without indicators, or an item not in the data is refused before
                  estimation, naming it.
   --out DIR      output directory`,
@@ -197,10 +203,6 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
     if (missing && values["corr-matrix"])
       throw new UsageError(
         "--missing applies to raw data; a covariance or correlation matrix has no missing cells",
-      );
-    if (missing === "fiml" && estimator === "MLR")
-      throw new UsageError(
-        "--estimator MLR with --missing fiml is not available yet; use --estimator ML with --missing fiml, or --missing listwise",
       );
     if (boot && missing === "fiml")
       throw new UsageError(
@@ -325,7 +327,11 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
     let rep: EstimationReport;
     let missingSummary: MissingSummary | null = null;
     if (fiml) {
-      const r = estimateWithMissing(structure, fiml.columns, fiml.n, { method: "fiml", alpha });
+      const r = estimateWithMissing(structure, fiml.columns, fiml.n, {
+        method: "fiml",
+        alpha,
+        estimator,
+      });
       if (!r.ok) throw new UsageError(`${file}: ${r.error}`);
       rep = r.report;
       missingSummary = r.missing;
@@ -454,7 +460,7 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
       : { ...rep.fit, ...bs };
     writeAtomic(
       outPath(dir, "fit.json"),
-      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: MLR_LABEL, fit: { ...rep.fit, ...rep.robust, ...bs }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...missingJson, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: missingSummary ? FIML_LABEL : "ML (lavaan-compatible), expected information, Wald z", fit: fitJson, ...missingJson, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
+      `${JSON.stringify(estimator === "MLR" ? { version: VERSION, data: file, model: modelName, n, alpha, estimator: missingSummary ? MLR_FIML_LABEL : MLR_LABEL, fit: missingSummary ? { ...fitJson, ...rep.robust } : { ...rep.fit, ...rep.robust, ...bs }, mardia: mardiaJson(mardiaTest), r2: rep.r2, modificationIndices: rep.modification, ...missingJson, ...extra } : { version: VERSION, data: file, model: modelName, n, alpha, estimator: missingSummary ? FIML_LABEL : "ML (lavaan-compatible), expected information, Wald z", fit: fitJson, ...missingJson, r2: rep.r2, modificationIndices: rep.modification, ...extra }, null, 2)}\n`,
     );
     console.log(
       table(
@@ -505,7 +511,7 @@ lavaan's fitMeasures() names. ML (items continuous; raw data or --corr-matrix --
     const rb = rep.robust;
     if (rb)
       console.log(
-        `MLR: scaled chi-square = ${fmt(rb["chisq.scaled"], 2)} (scaling factor ${fmt(rb["chisq.scaling.factor"], 3)}), p = ${fmt(rb["pvalue.scaled"], 4)}; scaled CFI = ${fmt(rb["cfi.scaled"])}, TLI = ${fmt(rb["tli.scaled"])}, RMSEA = ${fmt(rb["rmsea.scaled"])}; robust CFI = ${fmt(rb["cfi.robust"])}, RMSEA = ${fmt(rb["rmsea.robust"])}`,
+        `MLR: scaled chi-square = ${fmt(rb["chisq.scaled"], 2)} (scaling factor ${fmt(rb["chisq.scaling.factor"], 3)}), p = ${fmt(rb["pvalue.scaled"], 4)}; scaled CFI = ${fmt(rb["cfi.scaled"])}, TLI = ${fmt(rb["tli.scaled"])}, RMSEA = ${fmt(rb["rmsea.scaled"])}${Number.isNaN(rb["cfi.robust"]) ? "" : `; robust CFI = ${fmt(rb["cfi.robust"])}, RMSEA = ${fmt(rb["rmsea.robust"])}`}`,
       );
     if (bootResult && ciOf) {
       const type = boot!.ci === "bca" ? "BCa" : "percentile";
@@ -611,6 +617,9 @@ const FIML_LABEL =
 
 const MLR_LABEL =
   'MLR (lavaan-compatible estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z';
+
+const MLR_FIML_LABEL =
+  'MLR with FIML (lavaan-compatible missing = "ml", estimator = "MLR"): casewise ML with intercepts, Huber-White sandwich SEs from the casewise scores and the observed information, Yuan-Bentler scaled chi-square (Mplus variant) against the EM-estimated unrestricted model, Wald z; the robust CFI/TLI/RMSEA lavaan computes for missing data are not reported (null)';
 
 function mardiaJson(m: MardiaTest | null) {
   if (!m) return null;

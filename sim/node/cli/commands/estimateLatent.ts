@@ -1,3 +1,4 @@
+import type { RobustFitIndices } from "../../../../src/estimate/robust.ts";
 import { verdict } from "../../../../src/estimate/verdicts.ts";
 import { chiSquareUpper, twoSidedP } from "../../../../src/math/distributions.ts";
 import { fromRows } from "../../../../src/math/linalg.ts";
@@ -16,6 +17,7 @@ import {
   wlsmvFitMeasures,
 } from "../../../../src/measurement/ordinal/index.ts";
 import { factorReliability } from "../../../../src/measurement/reliability.ts";
+import { robustCfa } from "../../../../src/measurement/robust.ts";
 import { measurementSpecFromSyntax } from "../../../../src/syntax/toMeasurement.ts";
 import { toCsv } from "../../../core/output/csv.ts";
 import { VERSION } from "../../../core/version.ts";
@@ -32,7 +34,8 @@ import { fmt, table } from "../format.ts";
  * cfa(..., ordered = ..., estimator = "WLSMV")). Writes estimates.csv (lavaan's
  * parameterEstimates() columns lhs, op, rhs, label, est, se, z, p; the verdict; std = std.all
  * with its delta-method SE for ML) and fit.json (lavaan's fitMeasures() names).
- * MLR for latent-variable models is not implemented: refused with the alternatives.
+ * MLR (raw continuous items): the ML estimates with lavaan's MLR inference (robustCfa: sandwich
+ * SEs, the standardized SEs from the sandwich, Yuan-Bentler scaled test, scaled/robust indices).
  */
 export interface LatentEstimateInput {
   file: string;
@@ -65,26 +68,27 @@ export function estimateLatent(input: LatentEstimateInput): void {
   const items = built.model.observed;
   const ordered = orderedItems(input.ordered, items);
   const estimator = input.estimator ?? (ordered ? "WLSMV" : "ML");
-  if (estimator === "MLR")
-    throw new UsageError(
-      "--estimator MLR is not available for latent-variable models (=~) yet: use ML (expected-information SEs, as lavaan's cfa()/sem()), or WLSMV with --ordered for ordinal items; MLR works for path models on composite scores",
-    );
-  if (estimator !== "ML" && estimator !== "WLSMV")
+  if (estimator !== "ML" && estimator !== "MLR" && estimator !== "WLSMV")
     throw new UsageError(`--estimator = "${estimator}": must be ML, MLR or WLSMV`);
   if (estimator === "WLSMV" && !ordered)
     throw new UsageError(
       "--estimator WLSMV is for ordinal items here: add --ordered all (or list the items); continuous items take ML",
     );
-  if (estimator === "ML" && ordered)
+  if (estimator !== "WLSMV" && ordered)
     throw new UsageError(
-      "--ordered items are fitted by WLSMV (polychoric correlations), not ML: drop --estimator ML or use --estimator WLSMV",
+      `--ordered items are fitted by WLSMV (polychoric correlations), not ${estimator}: drop --estimator ${estimator} or use --estimator WLSMV`,
+    );
+  if (estimator === "MLR" && input.corrMatrix)
+    throw new UsageError(
+      "--estimator MLR needs raw data (casewise scores); a covariance or correlation matrix supports ML only",
     );
   let rows: Row[];
   let fitJson: Record<string, unknown>;
   let summary: string;
   let n: number;
-  if (estimator === "ML") {
+  if (estimator === "ML" || estimator === "MLR") {
     let est: CfaEstimate;
+    let robust: RobustFitIndices | null = null;
     if (input.corrMatrix) {
       n = input.n!;
       const m = parseMatrixCsv(input.text, file, items);
@@ -110,6 +114,16 @@ export function estimateLatent(input: LatentEstimateInput): void {
         );
       if (o.estimator !== "ML") throw new Error("unreachable: continuous items without ML");
       est = o.estimate;
+      if (estimator === "MLR") {
+        const rb = robustCfa(
+          est,
+          est.model.observed.map((x) => d.columns[items.indexOf(x)]),
+          fitMeasures(est, false),
+        );
+        if (!rb.ok) throw new UsageError(`${file}: ${rb.error}`);
+        est = rb.result.estimate;
+        robust = rb.result.fit;
+      }
     }
     const fm = fitMeasures(est);
     const table = parameterTable(est);
@@ -134,15 +148,18 @@ export function estimateLatent(input: LatentEstimateInput): void {
       };
     });
     fitJson = {
-      estimator:
-        "ML (lavaan-compatible cfa()/sem() defaults: first loading fixed to 1, expected information, Wald z)",
-      fit: lavaanMlNames(fm),
+      estimator: robust
+        ? 'MLR (lavaan-compatible cfa()/sem(..., estimator = "MLR"): ML estimates, Huber-White sandwich SEs from the observed information, Yuan-Bentler scaled chi-square (Mplus variant), Wald z)'
+        : "ML (lavaan-compatible cfa()/sem() defaults: first loading fixed to 1, expected information, Wald z)",
+      fit: { ...lavaanMlNames(fm), ...robust },
       problems: est.problems,
       iterations: est.iterations,
       reliability: factorReliability(est),
       modificationIndices: modificationIndices(est),
     };
     summary = `n = ${n}; chi-square = ${fmt(fm.chisq, 2)}, df = ${fm.df}, p = ${fmt(fm.pvalue, 4)}, CFI = ${fmt(fm.cfi)}, TLI = ${fmt(fm.tli)}, RMSEA = ${fmt(fm.rmsea)}, SRMR = ${fmt(fm.srmr)}`;
+    if (robust)
+      summary += `\nMLR: scaled chi-square = ${fmt(robust["chisq.scaled"], 2)} (scaling factor ${fmt(robust["chisq.scaling.factor"], 3)}), p = ${fmt(robust["pvalue.scaled"], 4)}; scaled CFI = ${fmt(robust["cfi.scaled"])}, TLI = ${fmt(robust["tli.scaled"])}, RMSEA = ${fmt(robust["rmsea.scaled"])}; robust CFI = ${fmt(robust["cfi.robust"])}, TLI = ${fmt(robust["tli.robust"])}, RMSEA = ${fmt(robust["rmsea.robust"])}`;
     if (est.problems.length)
       summary += `\nProblems: ${est.problems.map((x) => ("parameter" in x ? `${x.kind} ${x.parameter} = ${fmt(x.value)}` : x.kind)).join("; ")}`;
   } else {
