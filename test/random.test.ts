@@ -83,4 +83,33 @@ describe("deviates", () => {
     for (let k = 0; k < 9; k++) expect(acc[k]).toBeCloseTo(Sigma[k], 1);
     expect(Math.abs(acc[1] - 0.36)).toBeLessThan(0.01);
   });
+  it("the Alea fast loop draws exactly the generic loop's deviates (and leaves the stream where it does)", () => {
+    const L = cholesky(
+      fromRows([
+        [1, 0.6, 0.3, 0.2],
+        [0.6, 1, 0.4, 0.1],
+        [0.3, 0.4, 1, 0.5],
+        [0.2, 0.1, 0.5, 1],
+      ]),
+      4,
+    );
+    if (!L) throw new Error("not positive definite");
+    // a Stream that is not an AleaStream takes the generic loop (normal(), chiSquare())
+    const generic = (key: string) => {
+      const a = derive(key);
+      return { key: a.key, next: () => a.next() };
+    };
+    let compared = 0;
+    for (const n of [4, 5, 6, 8, 30, 203])
+      for (let seed = 0; seed < 300; seed++) {
+        const fast = derive(`w${seed}/${n}`);
+        const slow = generic(`w${seed}/${n}`);
+        const a = sampleCovariance(fast, L, 4, n);
+        const b = sampleCovariance(slow, L, 4, n);
+        for (let k = 0; k < 16; k++) expect(Object.is(a[k], b[k])).toBe(true);
+        expect(fast.next()).toBe(slow.next());
+        compared++;
+      }
+    expect(compared).toBe(1800);
+  });
 });

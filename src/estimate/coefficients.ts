@@ -101,13 +101,19 @@ export function parameterEstimates(
     if (plans) {
       // the same terms in the same order as below, from the row's list of (a, b) pairs
       const pr = plans.pairs[k];
-      for (let t = 0; t < pr.length; t += 2) {
-        const a = pr[t];
-        const ga = grad[a];
-        if (ga === 0) continue;
-        const b = pr[t + 1];
-        const gb = grad[b];
-        if (gb !== 0) v += ga * vcov[a * q + b] * gb;
+      let t = 0;
+      while (t < pr.length) {
+        const ga = grad[pr[t]];
+        const end = t + 2 + 2 * pr[t + 1];
+        t += 2;
+        if (ga === 0) {
+          t = end;
+          continue;
+        }
+        for (; t < end; t += 2) {
+          const gb = grad[pr[t + 1]];
+          if (gb !== 0) v += ga * vcov[pr[t]] * gb;
+        }
       }
     } else
       for (let a = 0; a < q; a++) {
@@ -146,7 +152,8 @@ export function parameterEstimates(
  * l's left-hand variable does not reach by paths), ascending; `pairs`, the (a, b) terms of the
  * quadratic form g' vcov g that can be nonzero (a, b random candidates, vcov[a][b] where the
  * plan writes it), a ascending then b ascending: the order of the full sum, whose other terms
- * are exact zeros.
+ * are exact zeros. Stored grouped by a: a, the number m of its terms, then m pairs
+ * (a * q + b, b), so that a row whose gradient is zero at a skips a's terms at once.
  */
 interface RowPlans {
   cand: Int32Array[];
@@ -192,10 +199,16 @@ function rowPlans(plan: ClosedFormPlan, table: ParamTable, random: Uint8Array): 
       if (!inCand[a]) continue;
       c.push(a);
       if (!random[a]) continue;
+      const at = pr.length;
+      pr.push(a, 0);
       for (let t = start[a]; t < start[a + 1]; t++) {
         const b = cols[t];
-        if (inCand[b] && random[b]) pr.push(a, b);
+        if (inCand[b] && random[b]) {
+          pr.push(a * q + b, b);
+          pr[at + 1]++;
+        }
       }
+      if (pr[at + 1] === 0) pr.length = at;
     }
     cand.push(Int32Array.from(c));
     pairs.push(Int32Array.from(pr));
