@@ -330,9 +330,12 @@ export class PowerFinal {
     return this.open(name);
   };
 
-  /** The next record of the slice, in run order. */
-  add(r: JournalRecord): void {
-    this.journal.write(this.enc.encode(r));
+  /**
+   * The next record of the slice, in run order. `line`: its journal line from an encoder given
+   * the same records in the same order (then each record's line must be given), or encoded here.
+   */
+  add(r: JournalRecord, line?: string): void {
+    this.journal.write(line ?? this.enc.encode(r));
     if ("error" in r) this.failures.add(r);
     else this.power?.add(r);
   }

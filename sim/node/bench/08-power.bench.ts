@@ -5,8 +5,10 @@
 //  - bgsim power --workers 1 at two sizes (R1 < R2 replications), wall time of the whole
 //    process; marginal = (t(R2) - t(R1)) / (R2 - R1), so start-up, calibration and the worker
 //    pool's set-up cancel out and what remains per replication is the replication plus the
-//    journal line (JSON + CRC-32), reading it back and the rows of replications.csv and
-//    outcomes.csv.
+//    journal line (JSON + CRC-32) and the rows of replications.csv and outcomes.csv, written as
+//    the runs finish (with one worker the files are not read back from the journal at the end).
+// The target is the wall-clock figure (what a user waits for); the CPU figure (user + system of
+// the process) is printed with it because it moves less with the load of a shared machine.
 // And, in this process, the parts: the power files written from 1,000 records by PowerWriter,
 // the journal line encoded and decoded (CPU ms per replication).
 // Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is

@@ -308,6 +308,8 @@ export class SweepDirectory {
   private lastCheckpoint = 0;
   private buffer: string[] = [];
   private release: () => void = () => {};
+  /** A journal was read (--resume): its encoder starts with the layouts found there. */
+  private resumed = false;
   /** The final files written as the runs finish, in run order (see startLive). */
   private live: { final: PowerFinal; tmp: TempFiles; next: number } | undefined;
   readonly slice: RunSlice;
@@ -368,6 +370,7 @@ export class SweepDirectory {
       if (this.done.add(r) && !("error" in r)) this.layouts.note(r.keys, r.run);
     }
     this.encoder = new JournalEncoder(dec.layouts);
+    this.resumed = true;
     return valid;
   }
 
@@ -453,12 +456,13 @@ export class SweepDirectory {
   /**
    * Write the final files of a power sweep as the runs finish (into temporary files, renamed by
    * finalise), so they are ready when the last run is instead of being read back from the
-   * journal then. Only for a whole power sweep started afresh whose runs arrive in run order (one
-   * worker); a run out of order, a failed write or an interruption drops them, and finalise
-   * writes the files from the journal as always (the same bytes).
+   * journal then; runs.jsonl takes the journal's own lines. Only for a whole power sweep started
+   * afresh (no journal read) whose runs arrive in run order (one worker); a run out of order, a
+   * failed write or an interruption drops them, and finalise writes the files from the journal
+   * as always (the same bytes).
    */
   startLive(): void {
-    if (!this.plan.sweep.power || this.shard || this.done.doneCount || this.live) return;
+    if (!this.plan.sweep.power || this.shard || this.resumed || this.live) return;
     const tmp = new TempFiles(this.dir);
     try {
       this.live = {
@@ -483,7 +487,7 @@ export class SweepDirectory {
     l.tmp.abort();
   }
 
-  private addLive(rec: JournalRecord): void {
+  private addLive(rec: JournalRecord, line: string): void {
     const l = this.live;
     if (!l) return;
     if (rec.run !== l.next) {
@@ -491,7 +495,7 @@ export class SweepDirectory {
       return;
     }
     try {
-      l.final.add(rec);
+      l.final.add(rec, line);
       l.next++;
     } catch (e) {
       this.dropLive();
@@ -508,8 +512,10 @@ export class SweepDirectory {
       : { run: o.spec.run, error: o.message };
     if (!this.done.add(rec)) return;
     if (!("error" in rec)) this.layouts.note(rec.keys, rec.run);
-    this.buffer.push(this.encoder.encode(rec));
-    this.addLive(rec);
+    const line = this.encoder.encode(rec);
+    this.buffer.push(line);
+    // the journal's encoder began with this run (startLive): its line is that of runs.jsonl
+    this.addLive(rec, line);
     if (flush) this.flush();
   }
   /**
