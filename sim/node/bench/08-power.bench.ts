@@ -12,7 +12,7 @@
 // And, in this process, the parts: the power files written from 1,000 records by PowerWriter,
 // the journal line encoded and decoded (CPU ms per replication).
 // Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is
-// shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,1000).
+// shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,2000).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -131,7 +131,7 @@ function parts(scenario: Scenario): {
 
 export function run(): void {
   const times = Number(process.env.BENCH_POWER_TIMES ?? 3);
-  const [r1, r2] = (process.env.BENCH_POWER_REPS ?? "200,1000").split(",").map(Number);
+  const [r1, r2] = (process.env.BENCH_POWER_REPS ?? "200,2000").split(",").map(Number);
   const parsed = parseScenarioText(readFileSync(SCENARIO, "utf8"));
   if (!parsed.ok) throw new Error("power-baseline.json is invalid");
   const scenario = parsed.scenario;
