@@ -111,7 +111,9 @@ export class TempFiles {
       write: (text) => {
         f.pending.push(text);
         f.size += text.length;
-        if (f.size >= 1 << 20) this.flush(name);
+        // written every 64 K characters: text held longer outlives the young generation, and
+        // promoting it costs more CPU than the write calls (bgsim power, about 0.05 ms a run)
+        if (f.size >= 1 << 16) this.flush(name);
       },
     };
   };
