@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bgsim, tmp as tmpDir } from "./helpers/bgsim.ts";
@@ -74,6 +74,23 @@ describe("bgsim power on the experiment engine", () => {
     const r = bgsim(...ARGS, "--out", out, "--resume", "--workers", "1");
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/already done/);
+    expect(files(out)).toEqual(reference);
+  }, 120_000);
+
+  it("--workers 1 writes the files as the runs finish, into temporaries: a kill -9 midway leaves no final file, --resume removes the temporaries and ends with the same bytes", async () => {
+    const out = join(tmp, "killed1");
+    const args = [...ARGS, "--out", out, "--workers", "1", "--chunk", "2"];
+    const first = await killWhenJournalHas(args, out, 30);
+    expect(first.code).toBeNull();
+    expect(first.lines).toBeLessThan(RUNS);
+    // the final files being written are temporaries (*.tmp-<pid>), never a final name
+    expect(existsSync(join(out, "replications.csv"))).toBe(false);
+    expect(existsSync(join(out, "summary.csv"))).toBe(false);
+    expect(readdirSync(out).some((n) => /^replications\.csv\.tmp-\d+$/.test(n))).toBe(true);
+    const r = bgsim(...ARGS, "--out", out, "--resume", "--workers", "1");
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/already done/);
+    expect(readdirSync(out).sort()).toEqual(FINAL);
     expect(files(out)).toEqual(reference);
   }, 120_000);
 

@@ -58,6 +58,7 @@ interface RecordLayout {
   outcomes: { i: number; name: string }[];
   fit: { i: number; name: string }[];
   pathIndex: number[];
+  /** The keys of pathIndex (pathsOfKeys finds its layout by this array). */
   pathKeys: string[];
   n: number;
 }
@@ -94,11 +95,10 @@ export function resultOfRecord(
   const outcomes: Record<string, number> = {};
   for (const o of L.outcomes) outcomes[o.name] = values[o.i];
   for (const f of L.fit) fit[f.name] = values[f.i];
-  const pathValues = L.pathIndex.map((i) => values[i]);
   return {
     replication,
     n: L.n < 0 ? Number.NaN : values[L.n],
-    paths: pathsOfKeys(L.pathKeys, pathValues),
+    paths: pathsOfKeys(L.pathKeys, values, L.pathIndex),
     fit: fit as ReplicationResult["fit"],
     outcomes,
   };

@@ -71,6 +71,9 @@ export const ROW_COLUMNS: (keyof ReplicationRow)[] = [
   "chisq_p",
 ];
 
+/** Table 2's verdict of each path label ("" for a path the paper does not test). */
+const PAPER_VERDICT = new Map(TABLE2.map((t) => [pathLabel(t.from, t.to), t.verdict as string]));
+
 export function replicationRows(
   results: readonly ReplicationResult[],
   alpha: number,
@@ -80,7 +83,6 @@ export function replicationRows(
     for (const x of r.paths) {
       const lo = x.std - Z95 * x.stdSe;
       const hi = x.std + Z95 * x.stdSe;
-      const paper = TABLE2.find((t) => pathLabel(t.from, t.to) === x.label);
       rows.push({
         replication: r.replication,
         n: r.n,
@@ -100,7 +102,7 @@ export function replicationRows(
         std_ci_low: lo,
         std_ci_high: hi,
         covered: lo <= x.population && x.population <= hi ? 1 : 0,
-        paper_verdict: paper?.verdict ?? "",
+        paper_verdict: PAPER_VERDICT.get(x.label) ?? "",
         chisq: r.fit.chisq,
         df: r.fit.df,
         chisq_p: r.fit.df > 0 && Number.isFinite(r.fit.pvalue) ? r.fit.pvalue : null,
@@ -197,75 +199,150 @@ export function isAnalysisKey(key: string): boolean {
   );
 }
 
+/** Where an analysis model's values are among a record's keys (see analysesOfRecord). */
+interface AnalysisLayout {
+  /** The model's path keys without the "<name>." prefix, and where each value is. */
+  sub: string[];
+  subAt: Int32Array;
+  fit: { name: string; i: number }[];
+  chisq: number;
+  pvalue: number;
+}
+
+const analysisLayouts = new WeakMap<readonly string[], Map<string, AnalysisLayout>>();
+
+function analysisLayoutOf(keys: readonly string[], name: string): AnalysisLayout {
+  let byName = analysisLayouts.get(keys);
+  if (!byName) {
+    byName = new Map();
+    analysisLayouts.set(keys, byName);
+  }
+  let L = byName.get(name);
+  if (L) return L;
+  const pre = `${name}.`;
+  const sub: string[] = [];
+  const subAt: number[] = [];
+  const fit: { name: string; i: number }[] = [];
+  let chisq = -1;
+  let pvalue = -1;
+  for (const [i, k] of keys.entries()) {
+    if (k === `${pre}scaled.chisq`) chisq = i;
+    if (k === `${pre}scaled.pvalue`) pvalue = i;
+    if (!k.startsWith(pre)) continue;
+    const rest = k.slice(pre.length);
+    if (rest.startsWith("fit.")) fit.push({ name: rest.slice(4), i });
+    else if (!rest.startsWith("scaled.")) {
+      sub.push(rest);
+      subAt.push(i);
+    }
+  }
+  L = { sub, subAt: Int32Array.from(subAt), fit, chisq, pvalue };
+  byName.set(name, L);
+  return L;
+}
+
 /** The analysis models' results back from a flattened record (see flattenResult). */
 export function analysesOfRecord(
   keys: readonly string[],
   values: ArrayLike<number>,
   models: readonly { name: string; estimator: AnalysisEstimator }[],
 ): NonNullable<ReplicationResult["analyses"]> {
-  const at = new Map<string, number>();
-  keys.forEach((k, i) => {
-    at.set(k, values[i]);
-  });
   return models.map(({ name, estimator }) => {
-    const pre = `${name}.`;
-    const sub: string[] = [];
-    const subValues: number[] = [];
+    const L = analysisLayoutOf(keys, name);
     const fit: Record<string, number> = {};
-    for (const [i, k] of keys.entries()) {
-      if (!k.startsWith(pre)) continue;
-      const rest = k.slice(pre.length);
-      if (rest.startsWith("fit.")) fit[rest.slice(4)] = values[i];
-      else if (!rest.startsWith("scaled.")) {
-        sub.push(rest);
-        subValues.push(values[i]);
-      }
-    }
-    const paths = pathsOfKeys(sub, subValues);
-    const chisq = at.get(`${pre}scaled.chisq`);
-    const pvalue = at.get(`${pre}scaled.pvalue`);
+    for (const f of L.fit) fit[f.name] = values[f.i];
+    const paths = pathsOfKeys(L.sub, values, L.subAt);
     return {
       name,
       estimator,
       paths,
       fit: fit as ReplicationResult["fit"],
-      ...(chisq !== undefined && pvalue !== undefined ? { scaled: { chisq, pvalue } } : {}),
+      ...(L.chisq >= 0 && L.pvalue >= 0
+        ? { scaled: { chisq: values[L.chisq], pvalue: values[L.pvalue] } }
+        : {}),
     };
   });
 }
 
-/** The path results in a run's flattened keys (`<label>.est`, `.std`, `.se`, ...), in key order. */
-export function pathsOfKeys(keys: readonly string[], values: readonly number[]): PathResult[] {
+/** Where pathsOfKeys finds each path's values among keys of one layout. */
+interface PathLayout {
+  label: string;
+  hypothesis: string | null;
+  est: number;
+  pop: number;
+  std: number;
+  se: number;
+  stdSe: number;
+  p: number;
+  sig: number;
+  bootLo: number;
+  bootHi: number;
+}
+
+/** Path layouts by keys array (records of one layout share theirs). */
+const pathLayouts = new WeakMap<readonly string[], PathLayout[]>();
+
+function pathLayoutOf(keys: readonly string[]): PathLayout[] {
+  let L = pathLayouts.get(keys);
+  if (L) return L;
   const at = new Map<string, number>();
   keys.forEach((k, i) => {
-    at.set(k, values[i]);
+    at.set(k, i);
   });
-  const paths: PathResult[] = [];
+  L = [];
   for (const [i, k] of keys.entries()) {
     if (!k.endsWith(".est")) continue;
     const label = k.slice(0, -4);
     const get = (suffix: string) => {
-      const v = at.get(`${label}.${suffix}`);
-      if (v === undefined) throw new Error(`a power run's record lacks ${label}.${suffix}`);
-      return v;
+      const j = at.get(`${label}.${suffix}`);
+      if (j === undefined) throw new Error(`a power run's record lacks ${label}.${suffix}`);
+      return j;
     };
     const ends = parsePathLabel(label);
-    const path: PathResult = {
+    L.push({
       label,
       hypothesis: ends ? (hypothesisOf(ends.from, ends.to) ?? null) : null,
-      population: get("pop"),
-      est: values[i],
+      est: i,
+      pop: get("pop"),
       std: get("std"),
       se: get("se"),
       stdSe: get("std_se"),
       p: get("p"),
-      verdict: get("sig") === 1 ? "S" : "NS",
+      sig: get("sig"),
+      bootLo: at.get(`${label}.boot_lo`) ?? -1,
+      bootHi: at.get(`${label}.boot_hi`) ?? -1,
+    });
+  }
+  pathLayouts.set(keys, L);
+  return L;
+}
+
+/**
+ * The path results in a run's flattened keys (`<label>.est`, `.std`, `.se`, ...), in key order.
+ * Pass the same keys array for records of one layout: where each value is is found once.
+ */
+export function pathsOfKeys(
+  keys: readonly string[],
+  values: ArrayLike<number>,
+  at: ArrayLike<number> | undefined = undefined,
+): PathResult[] {
+  const value = at ? (i: number) => values[at[i]] : (i: number) => values[i];
+  const paths: PathResult[] = [];
+  for (const x of pathLayoutOf(keys)) {
+    const path: PathResult = {
+      label: x.label,
+      hypothesis: x.hypothesis,
+      population: value(x.pop),
+      est: value(x.est),
+      std: value(x.std),
+      se: value(x.se),
+      stdSe: value(x.stdSe),
+      p: value(x.p),
+      verdict: value(x.sig) === 1 ? "S" : "NS",
     };
-    const lo = at.get(`${label}.boot_lo`);
-    const hi = at.get(`${label}.boot_hi`);
-    if (lo !== undefined && hi !== undefined) {
-      path.bootLow = lo;
-      path.bootHigh = hi;
+    if (x.bootLo >= 0 && x.bootHi >= 0) {
+      path.bootLow = value(x.bootLo);
+      path.bootHigh = value(x.bootHi);
     }
     paths.push(path);
   }

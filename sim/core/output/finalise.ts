@@ -277,6 +277,15 @@ function writeFinal(
   values: PointValues,
   stores: { spill?: SpillFactory; textSpill?: TextSpillFactory },
 ): string[] {
+  if (plan.sweep.power) {
+    const power = new PowerFinal(plan, shard, open, stores);
+    try {
+      for (const r of src.records) power.add(r);
+      return power.end(src.done);
+    } finally {
+      power.close();
+    }
+  }
   const names: string[] = [];
   const opened = (name: string) => {
     names.push(name);
@@ -284,19 +293,56 @@ function writeFinal(
   };
   const journal = opened("runs.jsonl");
   const enc = new JournalEncoder();
-  if (plan.sweep.power) {
-    const power = shard ? undefined : new PowerWriter(plan, opened, stores.spill, stores.textSpill);
-    try {
-      const failures = new FailureWriter(plan, () => opened("failures.csv"));
-      for (const r of src.records) {
-        journal.write(enc.encode(r));
-        if ("error" in r) failures.add(r);
-        else power?.add(r);
-      }
-      power?.end();
-    } finally {
-      power?.close();
-    }
+  sweepFiles(plan, shard, src, opened, (r) => journal.write(enc.encode(r)), values);
+  opened("manifest.json").write(manifestText(manifestOf(plan, shard, src.done, "complete")));
+  return names;
+}
+
+/**
+ * The final files of a power sweep (or of one of its shards), written as the slice's records
+ * are given in run order: from the journal once every run is done (writeFinalFiles), or from
+ * the runs as they finish (Node, one worker), so the files are ready when the last run is.
+ * Call add for each record in run order, then end; close in any case.
+ */
+export class PowerFinal {
+  private readonly names: string[] = [];
+  private readonly journal: TextSink;
+  private readonly enc = new JournalEncoder();
+  private readonly power: PowerWriter | undefined;
+  private readonly failures: FailureWriter;
+
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly shard: Shard | null,
+    private readonly open: SinkFactory,
+    stores: { spill?: SpillFactory; textSpill?: TextSpillFactory } = {},
+  ) {
+    if (!plan.sweep.power) throw new Error("not a power sweep");
+    this.journal = this.opened("runs.jsonl");
+    this.power = shard
+      ? undefined
+      : new PowerWriter(plan, this.opened, stores.spill, stores.textSpill);
+    this.failures = new FailureWriter(plan, () => this.opened("failures.csv"));
+  }
+
+  private opened = (name: string): TextSink => {
+    this.names.push(name);
+    return this.open(name);
+  };
+
+  /**
+   * The next record of the slice, in run order. `line`: its journal line from an encoder given
+   * the same records in the same order (then each record's line must be given), or encoded here.
+   */
+  add(r: JournalRecord, line?: string): void {
+    this.journal.write(line ?? this.enc.encode(r));
+    if ("error" in r) this.failures.add(r);
+    else this.power?.add(r);
+  }
+
+  /** The summaries and manifest.json (last); returns the names in the order written. */
+  end(done: DoneRuns): string[] {
+    this.power?.end();
     // the order the in-memory files were listed in before they were streamed
     const order = [
       "runs.jsonl",
@@ -306,10 +352,16 @@ function writeFinal(
       "summary.json",
       "failures.csv",
     ];
-    names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  } else sweepFiles(plan, shard, src, opened, (r) => journal.write(enc.encode(r)), values);
-  opened("manifest.json").write(manifestText(manifestOf(plan, shard, src.done, "complete")));
-  return names;
+    this.names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    this.opened("manifest.json").write(
+      manifestText(manifestOf(this.plan, this.shard, done, "complete")),
+    );
+    return this.names;
+  }
+
+  close(): void {
+    this.power?.close();
+  }
 }
 
 /** failures.csv rows, the file opened at the first failure. */

@@ -85,6 +85,8 @@ export async function runToDirectory(
       });
       if (!quiet && !o.inProcess)
         console.error(`${who} started in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      // one worker delivers the runs in order: a power sweep's files are written as they finish
+      if (size === 1) dir.startLive();
       const summary = await pool.run({
         runs: pending,
         chunkSize: o.chunk,
