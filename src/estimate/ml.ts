@@ -18,6 +18,7 @@ import {
   fitClosedForm,
 } from "./closedForm.ts";
 import { type ParamTable, paramTable } from "./parameters.ts";
+import { scoringStep } from "./scoring.ts";
 
 /**
  * Maximum-likelihood estimation of a recursive path model from a covariance matrix, as in
@@ -545,20 +546,14 @@ export function fitML(
     for (let a = 0; a < p * p; a++) resid[a] = S[a] - cur.Sigma[a];
     const ig = infoGrad(p, fit.inv, resid, d, q);
     info = ig.info;
-    infoInv = inverseSPD(info, q) ?? inverse(info, q);
-    if (!infoInv)
+    const sc = scoringStep(info, ig.grad, q);
+    if (!sc)
       return {
         ok: false,
         error: { message: "the information matrix is singular: the model is not identified" },
       };
-    const step = new Float64Array(q);
-    let maxStep = 0;
-    for (let k = 0; k < q; k++) {
-      let s = 0;
-      for (let l = 0; l < q; l++) s += infoInv[k * q + l] * ig.grad[l];
-      step[k] = s;
-      maxStep = Math.max(maxStep, Math.abs(s));
-    }
+    infoInv = sc.infoInv;
+    const { step, maxStep } = sc;
     if (maxStep < tol) {
       converged = true;
       break;

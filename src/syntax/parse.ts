@@ -245,3 +245,15 @@ function parseFormula(f: Token[], rows: ParRow[], locations: { line: number; col
     }
   }
 }
+
+/** parseModel with a syntax error as a value (line and column in its message), not a throw. */
+export function tryParseModel(
+  text: string,
+): { ok: true; parsed: ParsedModel } | { ok: false; error: string } {
+  try {
+    return { ok: true, parsed: parseModel(text) };
+  } catch (e) {
+    if (e instanceof ModelSyntaxError) return { ok: false, error: e.message };
+    throw e;
+  }
+}

@@ -1,6 +1,5 @@
 import type { ModelSpec as MeasurementSpec } from "../measurement/model.ts";
-import { ModelSyntaxError } from "./lexer.ts";
-import { type ParRow, type ParsedModel, parseModel } from "./parse.ts";
+import { type ParRow, type ParsedModel, tryParseModel } from "./parse.ts";
 
 /**
  * lavaan syntax with latent variables (`=~`) as the measurement model's specification
@@ -23,12 +22,8 @@ export type MeasurementSyntaxResult =
 
 /** Whether the syntax has latent variables (`=~`); syntax errors count as no. */
 export function hasLatentVariables(text: string): boolean {
-  try {
-    return parseModel(text).rows.some((r) => r.op === "=~");
-  } catch (e) {
-    if (e instanceof ModelSyntaxError) return false;
-    throw e;
-  }
+  const r = tryParseModel(text);
+  return r.ok && r.parsed.rows.some((x) => x.op === "=~");
 }
 
 export function measurementSpecFromSyntax(
@@ -36,14 +31,8 @@ export function measurementSpecFromSyntax(
   available?: readonly string[],
   availableAre = "the data's columns",
 ): MeasurementSyntaxResult {
-  let parsed: ParsedModel;
-  try {
-    parsed = parseModel(text);
-  } catch (e) {
-    if (e instanceof ModelSyntaxError) return { ok: false, error: e.message };
-    throw e;
-  }
-  return measurementSpec(parsed, available, availableAre);
+  const r = tryParseModel(text);
+  return r.ok ? measurementSpec(r.parsed, available, availableAre) : r;
 }
 
 export function measurementSpec(

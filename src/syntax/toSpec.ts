@@ -1,8 +1,7 @@
 import type { ModelSpec, ModelStructure, ParameterConstraint } from "../model/spec.ts";
 import { structureOf } from "../model/spec.ts";
 import { exprLabels, parseExpression } from "./expression.ts";
-import { ModelSyntaxError } from "./lexer.ts";
-import { type ParRow, type ParsedModel, parseModel } from "./parse.ts";
+import { type ParRow, type ParsedModel, tryParseModel } from "./parse.ts";
 
 const constraint = (r: ParRow): ParameterConstraint => ({
   ...(r.label ? { label: r.label } : {}),
@@ -123,13 +122,9 @@ export function structureFromSyntax(
   text: string,
   available?: readonly string[],
 ): ToStructureResult {
-  let parsed: ParsedModel;
-  try {
-    parsed = parseModel(text);
-  } catch (e) {
-    if (e instanceof ModelSyntaxError) return { ok: false, error: e.message };
-    throw e;
-  }
+  const r = tryParseModel(text);
+  if (!r.ok) return r;
+  const parsed = r.parsed;
   if (!parsed.rows.length) return { ok: false, error: "the model syntax has no formulas" };
   return toStructure(parsed, available);
 }

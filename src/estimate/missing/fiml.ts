@@ -3,6 +3,7 @@ import { type FitIndices, fitFromChiSquares } from "../fit.ts";
 import { derivative, fitML, impliedCovariance, type MLResult } from "../ml.ts";
 import type { ParamTable } from "../parameters.ts";
 import { baselineFit, type RobustFitIndices, sandwich, scaledFitIndices } from "../robust.ts";
+import { scoringStep } from "../scoring.ts";
 import { emSaturated, type SaturatedFit } from "./em.ts";
 import { casewiseScores, saturatedTrace } from "./mlr.ts";
 import {
@@ -408,20 +409,13 @@ export function fitFiml(
     const gi = gradient(s, psi, true);
     if (!gi?.info)
       return { ok: false, error: "the implied covariance matrix is not positive definite" };
-    const infoInv = inverseSPD(gi.info, nFree) ?? inverse(gi.info, nFree);
-    if (!infoInv)
+    const sc = scoringStep(gi.info, gi.grad, nFree);
+    if (!sc)
       return {
         ok: false,
         error: "the information matrix is singular: the model is not identified",
       };
-    const step = new Float64Array(nFree);
-    let maxStep = 0;
-    for (let a = 0; a < nFree; a++) {
-      let t = 0;
-      for (let b = 0; b < nFree; b++) t += infoInv[a * nFree + b] * gi.grad[b];
-      step[a] = t;
-      maxStep = Math.max(maxStep, Math.abs(t));
-    }
+    const { step, maxStep } = sc;
     if (maxStep < tol) {
       converged = true;
       break;
