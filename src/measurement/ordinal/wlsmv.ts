@@ -288,16 +288,17 @@ export function fitWlsmv(
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const { se, thresholdSe, vcov } = options.estimatesOnly
+  const cw = options.estimatesOnly ? null : casewise(Z, n, d, nth, Ds, Esi, Wd);
+  const { se, thresholdSe, vcov } = !cw
     ? {
         se: new Float64Array(q).fill(Number.NaN),
         thresholdSe: new Float64Array(nth).fill(Number.NaN),
         vcov: new Float64Array(q * q).fill(Number.NaN),
       }
-    : robustSe(Z, n, d, nth, Ds, Esi, Wd);
-  const { trUG, trUG2 } = options.estimatesOnly
+    : robustSe(Z, n, d, nth, cw);
+  const { trUG, trUG2 } = !cw
     ? { trUG: Number.NaN, trUG2: Number.NaN }
-    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
+    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd, cw);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -394,11 +395,19 @@ function sparseRows(
 }
 
 /**
- * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
- * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
- * thresholds, so vcov_aa = n sum_i (P z_i)_a^2 / (n - 1).
+ * The casewise projections shared by the robust SEs and the scaled-shifted test: with Y the
+ * polychoric columns of Z and W_c their weights, B = Y W_c (n x p*), C = B Delta_s (n x q; Delta_s
+ * is sparse, a few non-zeros per row) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
  */
-function robustSe(
+interface Casewise {
+  B: Float64Array;
+  /** Y packed (n x p*): the polychoric columns of Z without the thresholds' stride. */
+  Y: Float64Array;
+  C: Float64Array;
+  CE: Float64Array;
+}
+
+function casewise(
   Z: Float64Array,
   n: number,
   d: number,
@@ -406,41 +415,77 @@ function robustSe(
   Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
-): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
-  const q = Esi.length === 0 ? 0 : Math.round(Math.sqrt(Esi.length));
+): Casewise {
+  const q = Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
-  // PcT (pstar x q): row k = w_k E^-1 Delta_s[k, .]'
-  const PcT = new Float64Array(pstar * q);
-  for (let k = 0; k < pstar; k++) {
-    const wk = w[nth + k];
-    for (let a = 0; a < q; a++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
-      PcT[k * q + a] = s * wk;
+  const nz = sparseRows(Ds, pstar, q);
+  const B = new Float64Array(n * pstar);
+  const Y = new Float64Array(n * pstar);
+  const C = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    const o = i * d + nth;
+    const bi = i * pstar;
+    const ci = i * q;
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + k];
+      Y[bi + k] = y;
+      const b = y * w[nth + k];
+      B[bi + k] = b;
+      if (b === 0) continue;
+      const r = k * q;
+      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+        const a = nz.idx[t];
+        C[ci + a] += b * Ds[r + a];
+      }
     }
   }
-  // vcov = n sum_i (P z_i)(P z_i)' / (n - 1) (the parameters' block; the diagonal gives the SEs)
+  const CE = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    const ci = i * q;
+    for (let b = 0; b < q; b++) {
+      const c = C[ci + b];
+      if (c === 0) continue;
+      const eb = b * q;
+      for (let a = 0; a < q; a++) CE[ci + a] += c * Esi[eb + a];
+    }
+  }
+  return { B, Y, C, CE };
+}
+
+/**
+ * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
+ * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
+ * thresholds, so vcov = n sum_i (E^-1 Delta_s' W_c y_i)(...)' / (n - 1) = n CE'CE / (n - 1).
+ */
+function robustSe(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  cw: Casewise,
+): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
+  const q = n === 0 ? 0 : cw.CE.length / n;
+  const { CE } = cw;
   const V = new Float64Array(q * q);
-  const row = new Float64Array(q);
   const tacc = new Float64Array(nth);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
-    row.fill(0);
-    for (let k = 0; k < pstar; k++) {
-      const y = Z[o + nth + k];
-      if (y === 0) continue;
-      const r = k * q;
-      for (let a = 0; a < q; a++) row[a] += y * PcT[r + a];
-    }
+    const ci = i * q;
     for (let a = 0; a < q; a++) {
-      const ra = row[a];
+      const ra = CE[ci + a];
       if (ra === 0) continue;
-      for (let b = 0; b < q; b++) V[a * q + b] += ra * row[b];
+      const va = a * q;
+      for (let b = 0; b <= a; b++) V[va + b] += ra * CE[ci + b];
     }
+    const o = i * d;
     for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
   }
   const f = n / (n - 1);
-  for (let a = 0; a < q * q; a++) V[a] *= f;
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b <= a; b++) {
+      const v = V[a * q + b] * f;
+      V[a * q + b] = v;
+      V[b * q + a] = v;
+    }
   return {
     se: Float64Array.from({ length: q }, (_, a) => Math.sqrt(Math.max(V[a * q + a], 0))),
     thresholdSe: tacc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
@@ -452,8 +497,10 @@ function robustSe(
  * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
  * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
  * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
- *   n <= p*: K = Y U_c Y' (n x n), tr(U Gamma) = n tr K, tr((U Gamma)^2) = n^2 sum K_ij^2;
+ *   n <= p*: K = Y U_c Y' = B Y' - C E^-1 C' (n x n), tr(U Gamma) = n tr K,
+ *            tr((U Gamma)^2) = n^2 sum K_ij^2;
  *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
+ * `cw`: the casewise projections if already computed for these arguments.
  */
 export function traceUGamma(
   Z: Float64Array,
@@ -463,45 +510,21 @@ export function traceUGamma(
   Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
+  cw?: Casewise,
 ): { trUG: number; trUG2: number } {
   const q = Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
   if (n <= pstar) {
-    const nz = sparseRows(Ds, pstar, q);
-    // B = Y W_c (n x p*), C = B Delta_s (n x q), K = B Y' - C E^-1 C'
-    const B = new Float64Array(n * pstar);
-    const C = new Float64Array(n * q);
-    for (let i = 0; i < n; i++) {
-      const o = i * d + nth;
-      for (let k = 0; k < pstar; k++) {
-        const b = Z[o + k] * w[nth + k];
-        B[i * pstar + k] = b;
-        if (b === 0) continue;
-        const r = k * q;
-        for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
-          const a = nz.idx[t];
-          C[i * q + a] += b * Ds[r + a];
-        }
-      }
-    }
-    const CE = new Float64Array(n * q);
-    for (let i = 0; i < n; i++)
-      for (let a = 0; a < q; a++) {
-        let s = 0;
-        for (let b = 0; b < q; b++) s += C[i * q + b] * Esi[b * q + a];
-        CE[i * q + a] = s;
-      }
+    const { B, Y, C, CE } = cw ?? casewise(Z, n, d, nth, Ds, Esi, w);
+    // S = B Y' (upper triangle), four columns j at a time: each entry still sums k in order
+    const S = gramUpper(B, Y, n, pstar);
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
-      const bi = i * pstar;
       for (let j = i; j < n; j++) {
-        const yj = j * d + nth;
-        let s = 0;
-        for (let k = 0; k < pstar; k++) s += B[bi + k] * Z[yj + k];
         let c = 0;
         for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
-        const kij = s - c;
+        const kij = S[i * n + j] - c;
         if (i === j) {
           tr += kij;
           tr2 += kij * kij;
@@ -562,6 +585,43 @@ export function traceUGamma(
     for (let l = 0; l < pstar; l++) trUG2 += UG[k * pstar + l] * UG[l * pstar + k];
   }
   return { trUG, trUG2 };
+}
+
+/** S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle), A and B n x len row-major. */
+function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Float64Array {
+  const S = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ai = i * len;
+    let j = i;
+    for (; j + 3 < n; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < len; k++) {
+        const a = A[ai + k];
+        s0 += a * B[b0 + k];
+        s1 += a * B[b1 + k];
+        s2 += a * B[b2 + k];
+        s3 += a * B[b3 + k];
+      }
+      S[i * n + j] = s0;
+      S[i * n + j + 1] = s1;
+      S[i * n + j + 2] = s2;
+      S[i * n + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      for (let k = 0; k < len; k++) s0 += A[ai + k] * B[bj + k];
+      S[i * n + j] = s0;
+    }
+  }
+  return S;
 }
 
 /** (i, j), i > j, of correlation k in vech-below-diagonal order. */
