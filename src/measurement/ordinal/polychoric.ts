@@ -227,14 +227,31 @@ export interface PairScores {
 export function pairScores(a: OrdinalItem, b: OrdinalItem, rho: number): PairScores {
   const ka = a.levels.length;
   const kb = b.levels.length;
-  const { pi, d1 } = cellProbabilities(a, b, rho, true);
+  const scratch = cellScratch(a, b);
+  const { pi, d1 } = cellProbabilities(a, b, rho, true, scratch);
+  const { xs, ys } = scratch;
   const R = Math.sqrt(1 - rho * rho);
   const phi = (x: number) =>
     Number.isFinite(x) ? Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI) : 0;
-  const band = (x: number, yHi: number, yLo: number) =>
-    Number.isFinite(x)
-      ? phi(x) * (normalCdf((yHi - rho * x) / R) - normalCdf((yLo - rho * x) / R))
-      : 0;
+  // the bands phi(x) [Phi((y_hi - rho x)/R) - Phi((y_lo - rho x)/R)] take x and y from the
+  // extended thresholds only: their Phi's once per grid point (the same arithmetic per value)
+  const conditional = (us: Float64Array, vs: Float64Array) => {
+    const nv = vs.length;
+    const G = new Float64Array(us.length * nv);
+    const f = new Float64Array(us.length);
+    for (let u = 0; u < us.length; u++) {
+      const x = us[u];
+      if (!Number.isFinite(x)) continue;
+      f[u] = phi(x);
+      for (let v = 0; v < nv; v++) G[u * nv + v] = normalCdf((vs[v] - rho * x) / R);
+    }
+    return { G, f, nv };
+  };
+  const A = conditional(xs, ys);
+  const B = conditional(ys, xs);
+  // band(us[u], vs[v + 1], vs[v]) (0 when us[u] is infinite)
+  const band = (c: typeof A, u: number, v: number) =>
+    c.f[u] * (c.G[u * c.nv + v + 1] - c.G[u * c.nv + v]);
   const out: PairScores = {
     rho: new Float64Array(ka * kb),
     aUpper: new Float64Array(ka * kb),
@@ -247,15 +264,11 @@ export function pairScores(a: OrdinalItem, b: OrdinalItem, rho: number): PairSco
       const k = i * kb + j;
       const p = pi[k];
       if (p <= PI_FLOOR) continue;
-      const ai = thresholdAt(a, i);
-      const ai1 = thresholdAt(a, i - 1);
-      const bj = thresholdAt(b, j);
-      const bj1 = thresholdAt(b, j - 1);
       out.rho[k] = d1[k] / p;
-      out.aUpper[k] = band(ai, bj, bj1) / p;
-      out.aLower[k] = -band(ai1, bj, bj1) / p;
-      out.bUpper[k] = band(bj, ai, ai1) / p;
-      out.bLower[k] = -band(bj1, ai, ai1) / p;
+      out.aUpper[k] = band(A, i + 1, j) / p;
+      out.aLower[k] = -band(A, i, j) / p;
+      out.bUpper[k] = band(B, j + 1, i) / p;
+      out.bLower[k] = -band(B, j, i) / p;
     }
   return out;
 }
