@@ -516,15 +516,20 @@ export function traceUGamma(
   const pstar = d - nth;
   if (n <= pstar) {
     const { B, Y, C, CE } = cw ?? casewise(Z, n, d, nth, Ds, Esi, w);
-    // S = B Y' (upper triangle), four columns j at a time: each entry still sums k in order
-    const S = gramUpper(B, Y, n, pstar);
+    // S = B Y' (upper triangle), four columns j at a time: each entry still sums k in order.
+    // It depends on the scores and weights only: the model's test and the baseline's share it.
+    let S = scoreGrams.get(Z);
+    if (!S || S.w !== w || S.nth !== nth) {
+      S = { w, nth, S: gramUpper(B, Y, n, pstar) };
+      scoreGrams.set(Z, S);
+    }
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
         let c = 0;
         for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
-        const kij = S[i * n + j] - c;
+        const kij = S.S[i * n + j] - c;
         if (i === j) {
           tr += kij;
           tr2 += kij * kij;
@@ -586,6 +591,9 @@ export function traceUGamma(
   }
   return { trUG, trUG2 };
 }
+
+/** Y W_c Y' of traceUGamma per casewise-score matrix Z (and its weights w). */
+const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
 
 /** S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle), A and B n x len row-major. */
 function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Float64Array {
