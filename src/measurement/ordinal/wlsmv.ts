@@ -595,34 +595,72 @@ export function traceUGamma(
 /** Y W_c Y' of traceUGamma per casewise-score matrix Z (and its weights w). */
 const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
 
-/** S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle), A and B n x len row-major. */
+/**
+ * S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle; A and B n x len row-major), two rows
+ * i by four columns j at a time: every entry is still one sum over k in order.
+ */
 function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Float64Array {
   const S = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ai = i * len;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = i * len;
+    const a1 = a0 + len;
     let j = i;
     for (; j + 3 < n; j += 4) {
       const b0 = j * len;
       const b1 = b0 + len;
       const b2 = b1 + len;
       const b3 = b2 + len;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
       for (let k = 0; k < len; k++) {
-        const a = A[ai + k];
-        s0 += a * B[b0 + k];
-        s1 += a * B[b1 + k];
-        s2 += a * B[b2 + k];
-        s3 += a * B[b3 + k];
+        const x0 = A[a0 + k];
+        const x1 = A[a1 + k];
+        const y0 = B[b0 + k];
+        const y1 = B[b1 + k];
+        const y2 = B[b2 + k];
+        const y3 = B[b3 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      S[i * n + j] = s0;
-      S[i * n + j + 1] = s1;
-      S[i * n + j + 2] = s2;
-      S[i * n + j + 3] = s3;
+      const r0 = i * n + j;
+      const r1 = r0 + n;
+      S[r0] = s00;
+      S[r0 + 1] = s01;
+      S[r0 + 2] = s02;
+      S[r0 + 3] = s03;
+      if (j > i) S[r1] = s10; // (i + 1, i) is below the diagonal
+      S[r1 + 1] = s11;
+      S[r1 + 2] = s12;
+      S[r1 + 3] = s13;
     }
     for (; j < n; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        s0 += A[a0 + k] * B[bj + k];
+        s1 += A[a1 + k] * B[bj + k];
+      }
+      S[i * n + j] = s0;
+      if (j > i) S[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < n; i++) {
+    const ai = i * len;
+    for (let j = i; j < n; j++) {
       const bj = j * len;
       let s0 = 0;
       for (let k = 0; k < len; k++) s0 += A[ai + k] * B[bj + k];
