@@ -523,13 +523,13 @@ export function traceUGamma(
       S = { w, nth, S: gramUpper(B, Y, n, pstar) };
       scoreGrams.set(Z, S);
     }
+    // M = CE C' (upper triangle), the structural part of K
+    const M = gramUpper(CE, C, n, q);
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
-        let c = 0;
-        for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
-        const kij = S.S[i * n + j] - c;
+        const kij = S.S[i * n + j] - M[i * n + j];
         if (i === j) {
           tr += kij;
           tr2 += kij * kij;
