@@ -108,8 +108,16 @@ function deltaRows(model: MeasurementModel, im: Implied): Float64Array {
     r.yi.forEach((i, a) => {
       y[i] = r.yv[a];
     });
-    for (let j = 0; j < p; j++)
-      for (let i = j + 1; i < p; i++) D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
+    // x_i y_j + y_i x_j is non-zero only where one of i, j is in x's support and the other in y's
+    for (let a = 0; a < r.xi.length; a++)
+      for (let b = 0; b < r.yi.length; b++) {
+        const u = r.xi[a];
+        const v = r.yi[b];
+        if (u === v) continue;
+        const i = u > v ? u : v;
+        const j = u > v ? v : u;
+        D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
+      }
   }
   return D;
 }
