@@ -114,8 +114,8 @@ function deltaRows(model: MeasurementModel, im: Implied): Float64Array {
         const u = r.xi[a];
         const v = r.yi[b];
         if (u === v) continue;
-        const i = u > v ? u : v;
-        const j = u > v ? v : u;
+        const i = Math.max(u, v);
+        const j = Math.min(u, v);
         D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
       }
   }
