@@ -91,11 +91,12 @@ export function deltaModel(
   return { ok: true, model: { ...m, params, nFree: m.nFree - drop.length }, drop };
 }
 
-function deltaRows(model: MeasurementModel, im: Implied): Float64Array {
+/** d sigma / d theta (p* x q); into `out` (zeroed here) when given, e.g. a buffer reused per step. */
+function deltaRows(model: MeasurementModel, im: Implied, out?: Float64Array): Float64Array {
   const p = model.observed.length;
   const q = model.nFree;
   const pstar = (p * (p - 1)) / 2;
-  const D = new Float64Array(pstar * q);
+  const D = out ? out.fill(0) : new Float64Array(pstar * q);
   const x = new Float64Array(p);
   const y = new Float64Array(p);
   for (let k = 0; k < q; k++) {
@@ -211,8 +212,9 @@ export function fitWlsmv(
   const rowOf = new Int32Array(pstar);
   const colOf = new Int32Array(pstar);
   for (let k = 0; k < pstar; k++) [rowOf[k], colOf[k]] = pairOf(k, p);
+  const Dstep = new Float64Array(pstar * q);
   for (; it < maxIt; it++) {
-    const D = deltaRows(model, cur.im);
+    const D = deltaRows(model, cur.im, Dstep);
     const H = new Float64Array(q * q);
     const g = new Float64Array(q);
     // Delta is sparse (a polychoric depends on a few parameters): skip its zeros (same sums)
