@@ -88,9 +88,25 @@ export function choleskyInto(
     if (!(d > 0)) return null;
     const ljj = Math.sqrt(d);
     l[j * p + j] = ljj;
-    for (let i = j + 1; i < p; i++) {
+    // two rows i at a time, sharing the loads of row j (each entry the same sum in the same order)
+    const rj = j * p;
+    let i = j + 1;
+    for (; i + 1 < p; i += 2) {
+      const ri = i * p;
+      const ri1 = ri + p;
+      let s0 = a[ri + j];
+      let s1 = a[ri1 + j];
+      for (let k = 0; k < j; k++) {
+        const x = l[rj + k];
+        s0 -= l[ri + k] * x;
+        s1 -= l[ri1 + k] * x;
+      }
+      l[ri + j] = s0 / ljj;
+      l[ri1 + j] = s1 / ljj;
+    }
+    for (; i < p; i++) {
       let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[j * p + k];
+      for (let k = 0; k < j; k++) s -= l[i * p + k] * l[rj + k];
       l[i * p + j] = s / ljj;
     }
   }
@@ -106,23 +122,30 @@ export function logdetFromCholesky(l: Mat, p: number): number {
 
 /** Inverse of a positive-definite matrix from its Cholesky factor. */
 export function inverseFromCholesky(l: Mat, p: number): Mat {
-  // invert L (lower triangular), then A^-1 = L^-T L^-1
-  const li = zeros(p);
+  // invert L (lower triangular), then A^-1 = L^-T L^-1; L^-1 is kept transposed (row j of lt is
+  // column j of L^-1) so that every inner product runs over contiguous memory (the same sums in
+  // the same order as over the columns of L^-1)
+  const lt = zeros(p);
   for (let i = 0; i < p; i++) {
-    li[i * p + i] = 1 / l[i * p + i];
+    const lii = l[i * p + i];
+    lt[i * p + i] = 1 / lii;
+    const ri = i * p;
     for (let j = 0; j < i; j++) {
+      const rj = j * p;
       let s = 0;
-      for (let k = j; k < i; k++) s += l[i * p + k] * li[k * p + j];
-      li[i * p + j] = -s / l[i * p + i];
+      for (let k = j; k < i; k++) s += l[ri + k] * lt[rj + k];
+      lt[rj + i] = -s / lii;
     }
   }
   const inv = zeros(p);
   for (let i = 0; i < p; i++) {
+    const ri = i * p;
     for (let j = 0; j <= i; j++) {
+      const rj = j * p;
       let s = 0;
-      for (let k = i; k < p; k++) s += li[k * p + i] * li[k * p + j];
-      inv[i * p + j] = s;
-      inv[j * p + i] = s;
+      for (let k = i; k < p; k++) s += lt[ri + k] * lt[rj + k];
+      inv[ri + j] = s;
+      inv[rj + i] = s;
     }
   }
   return inv;

@@ -140,9 +140,50 @@ export function gradientFast(
   const T = new Float64Array(nv * p);
   const R = new Float64Array(p * p);
   for (let a = 0; a < p * p; a++) R[a] = S[a] - Sigma[a];
-  for (let t = 0; t < nv; t++) {
-    if (!used[t]) continue;
-    const o = t * p;
+  // two vectors by two rows of R at a time (each entry still one sum over b in order)
+  const list: number[] = [];
+  for (let t = 0; t < nv; t++) if (used[t]) list.push(t);
+  let u = 0;
+  for (; u + 1 < list.length; u += 2) {
+    const o0 = list[u] * p;
+    const o1 = list[u + 1] * p;
+    let a = 0;
+    for (; a + 1 < p; a += 2) {
+      const r0 = a * p;
+      const r1 = r0 + p;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let b = 0; b < p; b++) {
+        const x0 = R[r0 + b];
+        const x1 = R[r1 + b];
+        const w0 = WV[o0 + b];
+        const w1 = WV[o1 + b];
+        s00 += x0 * w0;
+        s01 += x0 * w1;
+        s10 += x1 * w0;
+        s11 += x1 * w1;
+      }
+      T[o0 + a] = s00;
+      T[o1 + a] = s01;
+      T[o0 + a + 1] = s10;
+      T[o1 + a + 1] = s11;
+    }
+    for (; a < p; a++) {
+      const ra = a * p;
+      let s0 = 0;
+      let s1 = 0;
+      for (let b = 0; b < p; b++) {
+        s0 += R[ra + b] * WV[o0 + b];
+        s1 += R[ra + b] * WV[o1 + b];
+      }
+      T[o0 + a] = s0;
+      T[o1 + a] = s1;
+    }
+  }
+  for (; u < list.length; u++) {
+    const o = list[u] * p;
     for (let a = 0; a < p; a++) {
       let s = 0;
       const ra = a * p;

@@ -91,11 +91,12 @@ export function deltaModel(
   return { ok: true, model: { ...m, params, nFree: m.nFree - drop.length }, drop };
 }
 
-function deltaRows(model: MeasurementModel, im: Implied): Float64Array {
+/** d sigma / d theta (p* x q); into `out` (zeroed here) when given, e.g. a buffer reused per step. */
+function deltaRows(model: MeasurementModel, im: Implied, out?: Float64Array): Float64Array {
   const p = model.observed.length;
   const q = model.nFree;
   const pstar = (p * (p - 1)) / 2;
-  const D = new Float64Array(pstar * q);
+  const D = out ? out.fill(0) : new Float64Array(pstar * q);
   const x = new Float64Array(p);
   const y = new Float64Array(p);
   for (let k = 0; k < q; k++) {
@@ -108,8 +109,16 @@ function deltaRows(model: MeasurementModel, im: Implied): Float64Array {
     r.yi.forEach((i, a) => {
       y[i] = r.yv[a];
     });
-    for (let j = 0; j < p; j++)
-      for (let i = j + 1; i < p; i++) D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
+    // x_i y_j + y_i x_j is non-zero only where one of i, j is in x's support and the other in y's
+    for (let a = 0; a < r.xi.length; a++)
+      for (let b = 0; b < r.yi.length; b++) {
+        const u = r.xi[a];
+        const v = r.yi[b];
+        if (u === v) continue;
+        const i = Math.max(u, v);
+        const j = Math.min(u, v);
+        D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
+      }
   }
   return D;
 }
@@ -203,8 +212,9 @@ export function fitWlsmv(
   const rowOf = new Int32Array(pstar);
   const colOf = new Int32Array(pstar);
   for (let k = 0; k < pstar; k++) [rowOf[k], colOf[k]] = pairOf(k, p);
+  const Dstep = new Float64Array(pstar * q);
   for (; it < maxIt; it++) {
-    const D = deltaRows(model, cur.im);
+    const D = deltaRows(model, cur.im, Dstep);
     const H = new Float64Array(q * q);
     const g = new Float64Array(q);
     // Delta is sparse (a polychoric depends on a few parameters): skip its zeros (same sums)
@@ -288,16 +298,17 @@ export function fitWlsmv(
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const { se, thresholdSe, vcov } = options.estimatesOnly
+  const cw = options.estimatesOnly ? null : casewise(Z, n, d, nth, Ds, Esi, Wd);
+  const { se, thresholdSe, vcov } = !cw
     ? {
         se: new Float64Array(q).fill(Number.NaN),
         thresholdSe: new Float64Array(nth).fill(Number.NaN),
         vcov: new Float64Array(q * q).fill(Number.NaN),
       }
-    : robustSe(Z, n, d, nth, Ds, Esi, Wd);
-  const { trUG, trUG2 } = options.estimatesOnly
+    : robustSe(Z, n, d, nth, cw);
+  const { trUG, trUG2 } = !cw
     ? { trUG: Number.NaN, trUG2: Number.NaN }
-    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd);
+    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd, cw);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -394,11 +405,19 @@ function sparseRows(
 }
 
 /**
- * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
- * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
- * thresholds, so vcov_aa = n sum_i (P z_i)_a^2 / (n - 1).
+ * The casewise projections shared by the robust SEs and the scaled-shifted test: with Y the
+ * polychoric columns of Z and W_c their weights, B = Y W_c (n x p*), C = B Delta_s (n x q; Delta_s
+ * is sparse, a few non-zeros per row) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
  */
-function robustSe(
+interface Casewise {
+  B: Float64Array;
+  /** Y packed (n x p*): the polychoric columns of Z without the thresholds' stride. */
+  Y: Float64Array;
+  C: Float64Array;
+  CE: Float64Array;
+}
+
+function casewise(
   Z: Float64Array,
   n: number,
   d: number,
@@ -406,41 +425,77 @@ function robustSe(
   Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
-): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
-  const q = Esi.length === 0 ? 0 : Math.round(Math.sqrt(Esi.length));
+): Casewise {
+  const q = Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
-  // PcT (pstar x q): row k = w_k E^-1 Delta_s[k, .]'
-  const PcT = new Float64Array(pstar * q);
-  for (let k = 0; k < pstar; k++) {
-    const wk = w[nth + k];
-    for (let a = 0; a < q; a++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
-      PcT[k * q + a] = s * wk;
+  const nz = sparseRows(Ds, pstar, q);
+  const B = new Float64Array(n * pstar);
+  const Y = new Float64Array(n * pstar);
+  const C = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    const o = i * d + nth;
+    const bi = i * pstar;
+    const ci = i * q;
+    for (let k = 0; k < pstar; k++) {
+      const y = Z[o + k];
+      Y[bi + k] = y;
+      const b = y * w[nth + k];
+      B[bi + k] = b;
+      if (b === 0) continue;
+      const r = k * q;
+      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
+        const a = nz.idx[t];
+        C[ci + a] += b * Ds[r + a];
+      }
     }
   }
-  // vcov = n sum_i (P z_i)(P z_i)' / (n - 1) (the parameters' block; the diagonal gives the SEs)
+  const CE = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    const ci = i * q;
+    for (let b = 0; b < q; b++) {
+      const c = C[ci + b];
+      if (c === 0) continue;
+      const eb = b * q;
+      for (let a = 0; a < q; a++) CE[ci + a] += c * Esi[eb + a];
+    }
+  }
+  return { B, Y, C, CE };
+}
+
+/**
+ * Robust SEs from the casewise scores (Gamma = n Z'Z is never formed): the rows of
+ * E^-1 Delta' W are (E_s^-1 Delta_s' W_c) on the polychorics and the unit rows on the
+ * thresholds, so vcov = n sum_i (E^-1 Delta_s' W_c y_i)(...)' / (n - 1) = n CE'CE / (n - 1).
+ */
+function robustSe(
+  Z: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  cw: Casewise,
+): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
+  const q = n === 0 ? 0 : cw.CE.length / n;
+  const { CE } = cw;
   const V = new Float64Array(q * q);
-  const row = new Float64Array(q);
   const tacc = new Float64Array(nth);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
-    row.fill(0);
-    for (let k = 0; k < pstar; k++) {
-      const y = Z[o + nth + k];
-      if (y === 0) continue;
-      const r = k * q;
-      for (let a = 0; a < q; a++) row[a] += y * PcT[r + a];
-    }
+    const ci = i * q;
     for (let a = 0; a < q; a++) {
-      const ra = row[a];
+      const ra = CE[ci + a];
       if (ra === 0) continue;
-      for (let b = 0; b < q; b++) V[a * q + b] += ra * row[b];
+      const va = a * q;
+      for (let b = 0; b <= a; b++) V[va + b] += ra * CE[ci + b];
     }
+    const o = i * d;
     for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
   }
   const f = n / (n - 1);
-  for (let a = 0; a < q * q; a++) V[a] *= f;
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b <= a; b++) {
+      const v = V[a * q + b] * f;
+      V[a * q + b] = v;
+      V[b * q + a] = v;
+    }
   return {
     se: Float64Array.from({ length: q }, (_, a) => Math.sqrt(Math.max(V[a * q + a], 0))),
     thresholdSe: tacc.map((v) => Math.sqrt(Math.max(v, 0) * f)),
@@ -452,8 +507,10 @@ function robustSe(
  * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
  * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
  * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
- *   n <= p*: K = Y U_c Y' (n x n), tr(U Gamma) = n tr K, tr((U Gamma)^2) = n^2 sum K_ij^2;
+ *   n <= p*: K = Y U_c Y' = B Y' - C E^-1 C' (n x n), tr(U Gamma) = n tr K,
+ *            tr((U Gamma)^2) = n^2 sum K_ij^2;
  *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
+ * `cw`: the casewise projections if already computed for these arguments.
  */
 export function traceUGamma(
   Z: Float64Array,
@@ -463,45 +520,26 @@ export function traceUGamma(
   Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
+  cw?: Casewise,
 ): { trUG: number; trUG2: number } {
   const q = Math.round(Math.sqrt(Esi.length));
   const pstar = d - nth;
   if (n <= pstar) {
-    const nz = sparseRows(Ds, pstar, q);
-    // B = Y W_c (n x p*), C = B Delta_s (n x q), K = B Y' - C E^-1 C'
-    const B = new Float64Array(n * pstar);
-    const C = new Float64Array(n * q);
-    for (let i = 0; i < n; i++) {
-      const o = i * d + nth;
-      for (let k = 0; k < pstar; k++) {
-        const b = Z[o + k] * w[nth + k];
-        B[i * pstar + k] = b;
-        if (b === 0) continue;
-        const r = k * q;
-        for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
-          const a = nz.idx[t];
-          C[i * q + a] += b * Ds[r + a];
-        }
-      }
+    const { B, Y, C, CE } = cw ?? casewise(Z, n, d, nth, Ds, Esi, w);
+    // S = B Y' (upper triangle), four columns j at a time: each entry still sums k in order.
+    // It depends on the scores and weights only: the model's test and the baseline's share it.
+    let S = scoreGrams.get(Z);
+    if (!S || S.w !== w || S.nth !== nth) {
+      S = { w, nth, S: gramUpper(B, Y, n, pstar) };
+      scoreGrams.set(Z, S);
     }
-    const CE = new Float64Array(n * q);
-    for (let i = 0; i < n; i++)
-      for (let a = 0; a < q; a++) {
-        let s = 0;
-        for (let b = 0; b < q; b++) s += C[i * q + b] * Esi[b * q + a];
-        CE[i * q + a] = s;
-      }
+    // M = CE C' (upper triangle), the structural part of K
+    const M = gramUpper(CE, C, n, q);
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
-      const bi = i * pstar;
       for (let j = i; j < n; j++) {
-        const yj = j * d + nth;
-        let s = 0;
-        for (let k = 0; k < pstar; k++) s += B[bi + k] * Z[yj + k];
-        let c = 0;
-        for (let a = 0; a < q; a++) c += CE[i * q + a] * C[j * q + a];
-        const kij = s - c;
+        const kij = S.S[i * n + j] - M[i * n + j];
         if (i === j) {
           tr += kij;
           tr2 += kij * kij;
@@ -562,6 +600,84 @@ export function traceUGamma(
     for (let l = 0; l < pstar; l++) trUG2 += UG[k * pstar + l] * UG[l * pstar + k];
   }
   return { trUG, trUG2 };
+}
+
+/** Y W_c Y' of traceUGamma per casewise-score matrix Z (and its weights w). */
+const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
+
+/**
+ * S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle; A and B n x len row-major), two rows
+ * i by four columns j at a time: every entry is still one sum over k in order.
+ */
+function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Float64Array {
+  const S = new Float64Array(n * n);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = i * len;
+    const a1 = a0 + len;
+    let j = i;
+    for (; j + 3 < n; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = A[a0 + k];
+        const x1 = A[a1 + k];
+        const y0 = B[b0 + k];
+        const y1 = B[b1 + k];
+        const y2 = B[b2 + k];
+        const y3 = B[b3 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+      }
+      const r0 = i * n + j;
+      const r1 = r0 + n;
+      S[r0] = s00;
+      S[r0 + 1] = s01;
+      S[r0 + 2] = s02;
+      S[r0 + 3] = s03;
+      if (j > i) S[r1] = s10; // (i + 1, i) is below the diagonal
+      S[r1 + 1] = s11;
+      S[r1 + 2] = s12;
+      S[r1 + 3] = s13;
+    }
+    for (; j < n; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        s0 += A[a0 + k] * B[bj + k];
+        s1 += A[a1 + k] * B[bj + k];
+      }
+      S[i * n + j] = s0;
+      if (j > i) S[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < n; i++) {
+    const ai = i * len;
+    for (let j = i; j < n; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      for (let k = 0; k < len; k++) s0 += A[ai + k] * B[bj + k];
+      S[i * n + j] = s0;
+    }
+  }
+  return S;
 }
 
 /** (i, j), i > j, of correlation k in vech-below-diagonal order. */
