@@ -19,11 +19,44 @@ export interface PathResult {
   bootHigh?: number;
 }
 
+/** The fit indices a replication keeps (what power and sweeps report of every model). */
+export type ReplicationFit = {
+  chisq: number;
+  df: number;
+  pvalue: number;
+  cfi: number;
+  rmsea: number;
+  srmr: number;
+};
+
+/** A replication's fit from a model's fit indices (in this key order: the output files' order). */
+export function replicationFit(f: ReplicationFit): ReplicationFit {
+  return { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr };
+}
+
+/** A path's result from a reported path row and its population value. */
+export function pathResult(
+  x: EstimationReport["paths"][number],
+  population: ReadonlyMap<string, number>,
+): PathResult {
+  return {
+    label: x.label,
+    hypothesis: x.hypothesis,
+    population: population.get(x.label) ?? 0,
+    est: x.est,
+    std: x.std,
+    se: x.se,
+    stdSe: x.stdSe,
+    p: x.p,
+    verdict: x.verdict,
+  };
+}
+
 export interface ReplicationResult {
   replication: number;
   n: number;
   paths: PathResult[];
-  fit: { chisq: number; df: number; pvalue: number; cfi: number; rmsea: number; srmr: number };
+  fit: ReplicationFit;
   /** Scalar outcomes of the run by name (dynamics and survey add theirs). */
   outcomes: Record<string, number>;
   /** The scenario's analysis models (its `analysis` section), in order; absent without one. */
@@ -39,22 +72,11 @@ export function replicationResult(
   outcomes: Record<string, number>,
 ): ReplicationResult {
   const popValue = new Map(spec.paths.map((x) => [pathLabel(x.from, x.to), x.value]));
-  const f = report.fit;
   return {
     replication,
     n,
-    paths: report.paths.map((x) => ({
-      label: x.label,
-      hypothesis: x.hypothesis,
-      population: popValue.get(x.label) ?? 0,
-      est: x.est,
-      std: x.std,
-      se: x.se,
-      stdSe: x.stdSe,
-      p: x.p,
-      verdict: x.verdict,
-    })),
-    fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
+    paths: report.paths.map((x) => pathResult(x, popValue)),
+    fit: replicationFit(report.fit),
     outcomes,
   };
 }

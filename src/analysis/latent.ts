@@ -12,7 +12,7 @@ import { pathLabel } from "../model/pathLabel.ts";
 import { hypothesisOf, TABLE2 } from "../paper/table2.ts";
 import type { Observed } from "../pipeline/2-observation.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
-import type { PathResult } from "../replicationResult.ts";
+import { type PathResult, replicationFit } from "../replicationResult.ts";
 import type { AnalysisModelConfig } from "../scenario/sections/analysis.ts";
 import { measurementSpecFromSyntax } from "../syntax/toMeasurement.ts";
 import type { AnalysisResult } from "./models.ts";
@@ -301,7 +301,7 @@ export function fitLatent(cfg: AnalysisModelConfig, observed: Observed, alpha: n
       ok: true,
       estimator,
       paths: latentPaths(model, e.theta, e.se, e.vcov, alpha),
-      fit: { chisq: f.chisq, df: f.df, pvalue: f.pvalue, cfi: f.cfi, rmsea: f.rmsea, srmr: f.srmr },
+      fit: replicationFit(f),
       tli: f.tli,
       ...(scaled ? { scaled } : {}),
       problems: e.problems,

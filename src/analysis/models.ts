@@ -8,7 +8,12 @@ import { type ModelStructure, structureOf } from "../model/spec.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
 import { inOrder } from "../pipeline/3-analysis.ts";
-import type { PathResult, ReplicationResult } from "../replicationResult.ts";
+import {
+  type PathResult,
+  pathResult,
+  type ReplicationResult,
+  replicationFit,
+} from "../replicationResult.ts";
 import {
   type AnalysisEstimator,
   type AnalysisModelConfig,
@@ -160,20 +165,7 @@ export function analysisResult(
         r.alpha,
       )
     : [];
-  const paths: PathResult[] = [
-    ...r.paths.map((x) => ({
-      label: x.label,
-      hypothesis: x.hypothesis,
-      population: population.get(x.label) ?? 0,
-      est: x.est,
-      std: x.std,
-      se: x.se,
-      stdSe: x.stdSe,
-      p: x.p,
-      verdict: x.verdict,
-    })),
-    ...defined,
-  ];
+  const paths: PathResult[] = [...r.paths.map((x) => pathResult(x, population)), ...defined];
   if (est.bootstrap && cfg.bootstrap) {
     // the 95% bootstrap interval of each standardized path and defined parameter
     const type = cfg.bootstrap.ci;
@@ -190,15 +182,7 @@ export function analysisResult(
     name: cfg.name,
     estimator: cfg.estimator,
     paths,
-    fit: {
-      chisq: f.chisq,
-      df: f.df,
-      pvalue: f.pvalue,
-      cfi: f.cfi,
-      rmsea: f.rmsea,
-      srmr: f.srmr,
-      ...(cfg.missing === "fiml" ? { n: r.n } : {}),
-    },
+    fit: { ...replicationFit(f), ...(cfg.missing === "fiml" ? { n: r.n } : {}) },
     ...(r.robust
       ? { scaled: { chisq: r.robust["chisq.scaled"], pvalue: r.robust["pvalue.scaled"] } }
       : {}),
