@@ -9,8 +9,8 @@
 //    the runs finish (with one worker the files are not read back from the journal at the end).
 // The target is the wall-clock figure (what a user waits for); the CPU figure (user + system of
 // the process) is printed with it because it moves less with the load of a shared machine.
-// And, in this process, the parts: the power files written from 1,000 records by PowerWriter,
-// the journal line encoded and decoded (CPU ms per replication).
+// And, in this process, the parts: the power files written from 1,000 records and their journal
+// lines by PowerFinal, the journal line encoded and decoded (CPU ms per replication).
 // Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is
 // shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,2000).
 import { spawnSync } from "node:child_process";
@@ -22,8 +22,8 @@ import { runReplication } from "../../../src/replication.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
 import { parseScenarioText } from "../../../src/scenario/validate.ts";
 import { buildPlan } from "../../core/designs/plan.ts";
-import { PowerWriter } from "../../core/montecarlo/finalise.ts";
 import { powerSweep } from "../../core/montecarlo/power.ts";
+import { doneOf, PowerFinal } from "../../core/output/finalise.ts";
 import { flattenResult } from "../../core/output/flatten.ts";
 import { JournalEncoder, JournalLineDecoder } from "../../core/output/journal.ts";
 
@@ -68,7 +68,8 @@ function powerSeconds(reps: number, work: string): { wall: number; cpu: number }
 
 /**
  * The parts of power's overhead in this process (CPU ms per replication, median of 7 after a
- * warm-up): the power files written by PowerWriter from the records of 1,000 replications
+ * warm-up): the power files written by PowerFinal from the records of 1,000 replications and
+ * their journal lines
  * (distinct values: V8 caches the text of numbers it formatted lately) into sinks that only count, less the point's set-up (the time with one record),
  * and the journal line's encoding and decoding.
  */
@@ -106,15 +107,21 @@ function parts(scenario: Scenario): {
     return median(ts);
   };
   let bytes = 0;
+  // as in bgsim power with one worker: PowerFinal given each record's journal line (whose
+  // numbers' text the rows reuse), runs.jsonl taking the lines as they are
+  const journal = new JournalEncoder();
+  const lines = records.map((r) => journal.encode(r));
+  const done = doneOf(records);
   const writeFiles = (count: number) => {
     bytes = 0;
-    const w = new PowerWriter(plan, () => ({
+    const w = new PowerFinal(plan, null, (name) => ({
       write: (t) => {
-        bytes += t.length;
+        if (name !== "runs.jsonl") bytes += t.length;
       },
     }));
-    for (let i = 0; i < count; i++) w.add(records[i]);
-    w.end();
+    for (let i = 0; i < count; i++) w.add(records[i], lines[i]);
+    w.end(done);
+    w.close();
   };
   // per replication: the writer's set-up for the design point (its composite values, about
   // 0.1 s, once per point) is taken off with the time of a writer given one record
@@ -124,8 +131,7 @@ function parts(scenario: Scenario): {
   const encode = time(() => {
     for (const r of records) enc.encode(r);
   });
-  const lines = new JournalEncoder();
-  const text = records.map((r) => lines.encode(r)).join("");
+  const text = lines.join("");
   const all = text.slice(0, -1).split("\n");
   const decode = time(() => {
     const d = new JournalLineDecoder();
@@ -186,7 +192,7 @@ export function run(): void {
       `CPU time (user + system, less sensitive to other jobs): replication ${bc.toFixed(3)} ms, power marginal ${mc.toFixed(3)} ms: overhead ${((100 * (mc - bc)) / bc).toFixed(1)}% (runs ${marginalCpu.map((x) => x.toFixed(3)).join(", ")})`,
     );
     console.log(
-      `in this process, CPU per replication: the power files (PowerWriter, ${p.kb.toFixed(1)} KB of text) ${p.files.toFixed(3)} ms, journal line encoded ${p.encode.toFixed(3)} ms, decoded (checksum verified) ${p.decode.toFixed(3)} ms`,
+      `in this process, CPU per replication: the power files (PowerFinal given the journal lines, ${p.kb.toFixed(1)} KB of text besides runs.jsonl) ${p.files.toFixed(3)} ms, journal line encoded ${p.encode.toFixed(3)} ms, decoded (checksum verified) ${p.decode.toFixed(3)} ms`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
