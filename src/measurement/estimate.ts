@@ -1,8 +1,21 @@
 import { cholesky, inverseFromCholesky, inverseSPD, logdetFromCholesky } from "../math/linalg.ts";
-import { gradientFast, informationFast, paramVectors, weighted } from "./derivatives.ts";
+import {
+  gradientFast,
+  informationFast,
+  paramVectors,
+  type Weighted,
+  weighted,
+} from "./derivatives.ts";
 import { type Implied, implied } from "./implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec, paramName } from "./model.ts";
 import { startValues } from "./start.ts";
+import {
+  type WoodburyEval,
+  woodburyApplies,
+  woodburyEvaluate,
+  woodburyGradient,
+  woodburyWeighted,
+} from "./woodbury.ts";
 
 /**
  * Maximum-likelihood estimation of a CFA / latent-variable SEM from a covariance matrix, as
@@ -92,20 +105,25 @@ export function modelMoments(
   return { S };
 }
 
-interface Evaluated {
-  im: Implied;
-  W: Float64Array;
-  F: number;
-}
+/** F at theta, with Sigma^-1 (dense path) or its Woodbury form (pure CFA, woodbury.ts). */
+type Evaluated = { im: Implied; F: number; weighted?: Weighted } & (
+  | { W: Float64Array; wood?: undefined }
+  | { W?: undefined; wood: WoodburyEval }
+);
 
 function evaluate(
   model: MeasurementModel,
   theta: Float64Array,
   S: Float64Array,
   logdetS: number,
+  useWoodbury = false,
 ): Evaluated | null {
   const im = implied(model, theta);
   if (!im) return null;
+  if (useWoodbury) {
+    const wood = woodburyEvaluate(im, S, logdetS);
+    if (wood) return { im, F: wood.F, wood };
+  }
   const p = im.p;
   const L = cholesky(im.Sigma, p);
   if (!L) return null;
@@ -218,8 +236,9 @@ export function estimateCfa(
       message: "the sample covariance matrix of the model's items is not positive definite",
     };
   const logdetS = logdetFromCholesky(LS, p);
+  const wood = woodburyApplies(model);
   let theta = options.start ? Float64Array.from(options.start) : startValues(model, S);
-  let cur = evaluate(model, theta, S, logdetS);
+  let cur = evaluate(model, theta, S, logdetS, wood);
   if (!cur) {
     // shrink the covariances of the start towards zero until Sigma is positive definite
     for (let t = 0; t < 20 && !cur; t++) {
@@ -228,7 +247,7 @@ export function estimateCfa(
         if (par.row !== par.col || par.matrix === "lambda" || par.matrix === "beta")
           theta[k] *= 0.5;
       }
-      cur = evaluate(model, theta, S, logdetS);
+      cur = evaluate(model, theta, S, logdetS, wood);
     }
     if (!cur)
       return {
@@ -243,9 +262,13 @@ export function estimateCfa(
   let iterations = 0;
   let converged = false;
   const pv = paramVectors(model);
-  const derivatives = (e: Evaluated) => weighted(e.im, e.W);
-  const gradient = (e: Evaluated, d: ReturnType<typeof derivatives>) =>
-    gradientFast(p, pv, d, S, e.im.Sigma);
+  // W times the derivative vectors, once per evaluated point (the gradient and information share it)
+  const derivatives = (e: Evaluated): Weighted =>
+    (e.weighted ??= e.wood ? woodburyWeighted(e.im, e.wood) : weighted(e.im, e.W));
+  const gradient = (e: Evaluated) =>
+    e.wood
+      ? woodburyGradient(model, e.im, e.wood, S)
+      : gradientFast(p, pv, derivatives(e), S, e.im.Sigma);
   const singular: CfaOutcome = {
     ok: false,
     reason: "information-singular",
@@ -261,14 +284,13 @@ export function estimateCfa(
   let unverified = 0;
   let gNext: Float64Array | null = null; // the gradient at cur when BFGS already computed it
   for (; iterations < maxIt; iterations++) {
-    const d = Hinv && gNext ? null : derivatives(cur);
-    g = gNext && Hinv ? gNext : gradient(cur, d!);
+    g = gNext && Hinv ? gNext : gradient(cur);
     gNext = null;
     const wasFisherOnce = fisherOnce;
     fisherOnce = false;
     let step: Float64Array;
     if (!Hinv) {
-      const info = informationFast(p, pv, d!);
+      const info = informationFast(p, pv, derivatives(cur));
       const L = cholesky(info, q);
       if (!L) return singular;
       if (iterations >= fisherSteps && !wasFisherOnce) {
@@ -293,11 +315,11 @@ export function estimateCfa(
       // the predicted decrease is below the rounding of F, so a line search cannot verify it;
       // take the full step (accurate this close to the optimum) and let the step size decide
       const nextTheta = addScaled(theta, step, 1);
-      const last = evaluate(model, nextTheta, S, logdetS);
+      const last = evaluate(model, nextTheta, S, logdetS, wood);
       if (last) {
         unverified++;
         if (Hinv) {
-          gNext = gradient(last, derivatives(last));
+          gNext = gradient(last);
           Hinv.update(nextTheta, theta, gNext, g);
         }
         theta = nextTheta;
@@ -311,7 +333,7 @@ export function estimateCfa(
     for (let h = 0; h < 40; h++) {
       nextTheta = new Float64Array(q);
       for (let k = 0; k < q; k++) nextTheta[k] = theta[k] + alpha * step[k];
-      next = evaluate(model, nextTheta, S, logdetS);
+      next = evaluate(model, nextTheta, S, logdetS, wood);
       if (next && next.F / 2 <= cur.F / 2 - 1e-4 * alpha * slope + 1e-15 * Math.abs(cur.F)) break;
       next = null;
       alpha /= 2;
@@ -336,7 +358,7 @@ export function estimateCfa(
       break;
     }
     if (Hinv) {
-      gNext = gradient(next, derivatives(next));
+      gNext = gradient(next);
       Hinv.update(nextTheta, theta, gNext, g);
     }
     theta = nextTheta;
