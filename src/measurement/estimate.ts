@@ -6,7 +6,7 @@ import {
   type Weighted,
   weighted,
 } from "./derivatives.ts";
-import { type Implied, implied } from "./implied.ts";
+import { type Implied, implied, withSigma } from "./implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec, paramName } from "./model.ts";
 import { startValues } from "./start.ts";
 import {
@@ -118,11 +118,12 @@ function evaluate(
   logdetS: number,
   useWoodbury = false,
 ): Evaluated | null {
-  const im = implied(model, theta);
+  let im = implied(model, theta, useWoodbury);
   if (!im) return null;
   if (useWoodbury) {
     const wood = woodburyEvaluate(im, S, logdetS);
     if (wood) return { im, F: wood.F, wood };
+    im = withSigma(im);
   }
   const p = im.p;
   const L = cholesky(im.Sigma, p);
@@ -370,6 +371,8 @@ export function estimateCfa(
       reason: "not-converged",
       message: `no convergence after ${iterations} iterations (Fisher scoring, then BFGS)`,
     };
+  // the result's matrices in their own buffers (the iterates' are scratch views) with Sigma
+  if (cur.wood) cur.im = implied(model, theta) ?? cur.im;
   const dFinal = derivatives(cur);
   const info = informationFast(p, pv, dFinal);
   const vcov = inverseSPD(info, q);

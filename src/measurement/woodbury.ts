@@ -1,5 +1,10 @@
 import { log } from "../math/fdlibm.ts";
-import { cholesky, inverseFromCholesky, logdetFromCholesky } from "../math/linalg.ts";
+import {
+  choleskyInto,
+  freshFloat64,
+  inverseFromCholesky,
+  logdetFromCholesky,
+} from "../math/linalg.ts";
 import type { Weighted } from "./derivatives.ts";
 import type { Implied } from "./implied.ts";
 import type { MeasurementModel } from "./model.ts";
@@ -54,7 +59,7 @@ function loadingLists(im: Implied): { rows: Int32Array[]; vals: Float64Array[] }
     let c = 0;
     for (let a = 0; a < p; a++) if (Lambda[a * m + j] !== 0) c++;
     const r = new Int32Array(c);
-    const v = new Float64Array(c);
+    const v = freshFloat64(c);
     c = 0;
     for (let a = 0; a < p; a++) {
       const l = Lambda[a * m + j];
@@ -76,7 +81,7 @@ export function woodburyEvaluate(
   logdetS: number,
 ): WoodburyEval | null {
   const { p, m, Theta, Phi } = im;
-  const d = new Float64Array(p);
+  const d = freshFloat64(p);
   let logdetTheta = 0;
   let trDS = 0;
   for (let i = 0; i < p; i++) {
@@ -86,12 +91,12 @@ export function woodburyEvaluate(
     logdetTheta += log(t);
     trDS += S[i * p + i] * d[i];
   }
-  const C = cholesky(Phi, m);
+  const C = choleskyInto(Phi, m, freshFloat64(m * m));
   if (!C) return null;
   const { rows, vals } = loadingLists(im);
-  const U = new Float64Array(p * m);
-  const G = new Float64Array(m * m);
-  const Y = new Float64Array(p * m);
+  const U = freshFloat64(p * m);
+  const G = freshFloat64(m * m);
+  const Y = freshFloat64(p * m);
   for (let j = 0; j < m; j++) {
     const r = rows[j];
     const v = vals[j];
@@ -114,14 +119,14 @@ export function woodburyEvaluate(
       G[g * m + f] = s;
     }
   // K = I + C' G C
-  const GC = new Float64Array(m * m);
+  const GC = freshFloat64(m * m);
   for (let a = 0; a < m; a++)
     for (let b = 0; b < m; b++) {
       let s = 0;
       for (let k = b; k < m; k++) s += G[a * m + k] * C[k * m + b];
       GC[a * m + b] = s;
     }
-  const K = new Float64Array(m * m);
+  const K = freshFloat64(m * m);
   for (let a = 0; a < m; a++)
     for (let b = 0; b <= a; b++) {
       let s = a === b ? 1 : 0;
@@ -129,18 +134,18 @@ export function woodburyEvaluate(
       K[a * m + b] = s;
       K[b * m + a] = s;
     }
-  const LK = cholesky(K, m);
+  const LK = choleskyInto(K, m, freshFloat64(m * m));
   if (!LK) return null;
   const Kinv = inverseFromCholesky(LK, m);
   // N = C K^-1 C'
-  const CK = new Float64Array(m * m);
+  const CK = freshFloat64(m * m);
   for (let a = 0; a < m; a++)
     for (let b = 0; b < m; b++) {
       let s = 0;
       for (let k = 0; k <= a; k++) s += C[a * m + k] * Kinv[k * m + b];
       CK[a * m + b] = s;
     }
-  const N = new Float64Array(m * m);
+  const N = freshFloat64(m * m);
   for (let a = 0; a < m; a++)
     for (let b = 0; b <= a; b++) {
       let s = 0;
@@ -164,7 +169,7 @@ export function woodburyEvaluate(
 
 /** m x m product a b (row-major). */
 function mulSmall(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const c = new Float64Array(m * m);
+  const c = freshFloat64(m * m);
   for (let i = 0; i < m; i++)
     for (let k = 0; k < m; k++) {
       const x = a[i * m + k];
@@ -176,7 +181,7 @@ function mulSmall(a: Float64Array, b: Float64Array, m: number): Float64Array {
 
 /** (p x m) times (m x m). */
 function mulTall(a: Float64Array, b: Float64Array, p: number, m: number): Float64Array {
-  const c = new Float64Array(p * m);
+  const c = freshFloat64(p * m);
   for (let i = 0; i < p; i++)
     for (let k = 0; k < m; k++) {
       const x = a[i * m + k];
@@ -188,7 +193,7 @@ function mulTall(a: Float64Array, b: Float64Array, p: number, m: number): Float6
 
 /** a' b for two p x m matrices (m x m). */
 function crossTall(a: Float64Array, b: Float64Array, p: number, m: number): Float64Array {
-  const c = new Float64Array(m * m);
+  const c = freshFloat64(m * m);
   for (let i = 0; i < p; i++)
     for (let k = 0; k < m; k++) {
       const x = a[i * m + k];
@@ -209,7 +214,7 @@ function wLambda(e: WoodburyEval, p: number, m: number): Float64Array {
 /** W X = D X - U N U'X for a p x m matrix X. */
 function applyW(e: WoodburyEval, X: Float64Array, p: number, m: number): Float64Array {
   const UNUX = mulTall(e.U, mulSmall(e.N, crossTall(e.U, X, p, m), m), p, m);
-  const out = new Float64Array(p * m);
+  const out = freshFloat64(p * m);
   for (let i = 0; i < p; i++)
     for (let j = 0; j < m; j++) out[i * m + j] = e.d[i] * X[i * m + j] - UNUX[i * m + j];
   return out;
@@ -227,7 +232,7 @@ export function woodburyGradient(
 ): Float64Array {
   const { p, m, Phi } = im;
   const NG = mulSmall(e.N, e.G, m);
-  const I_NG = new Float64Array(m * m);
+  const I_NG = freshFloat64(m * m);
   for (let a = 0; a < m * m; a++) I_NG[a] = -NG[a];
   for (let a = 0; a < m; a++) I_NG[a * m + a] += 1;
   const V = mulTall(e.U, I_NG, p, m); // W Lambda
@@ -239,9 +244,9 @@ export function woodburyGradient(
   const LV = mulSmall(e.G, I_NG, m); // Lambda' W Lambda
   const UY = crossTall(e.U, e.Y, p, m); // U' S U
   const q = model.nFree;
-  const g = new Float64Array(q);
-  const r = new Float64Array(m);
-  const Yr = new Float64Array(m);
+  const g = freshFloat64(q);
+  const r = freshFloat64(m);
+  const Yr = freshFloat64(m);
   for (let k = 0; k < q; k++) {
     const { matrix, row, col } = model.params[k];
     if (matrix === "lambda") g[k] = QLPhi[row * m + col];
@@ -282,8 +287,8 @@ export function woodburyGradient(
 export function woodburyWeighted(im: Implied, e: WoodburyEval): Weighted {
   const { p, m } = im;
   const nv = p + 2 * m;
-  const WV = new Float64Array(nv * p);
-  const vec = new Float64Array(nv * p);
+  const WV = freshFloat64(nv * p);
+  const vec = freshFloat64(nv * p);
   const UN = mulTall(e.U, e.N, p, m);
   for (let a = 0; a < p; a++) {
     const oa = a * p;
