@@ -140,7 +140,24 @@ export function inverseFromCholesky(l: Mat, p: number): Mat {
   const inv = zeros(p);
   for (let i = 0; i < p; i++) {
     const ri = i * p;
-    for (let j = 0; j <= i; j++) {
+    // two columns j at a time, sharing the loads of row i (each entry the same sum in the same order)
+    let j = 0;
+    for (; j + 1 <= i; j += 2) {
+      const rj = j * p;
+      const rj1 = rj + p;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = i; k < p; k++) {
+        const x = lt[ri + k];
+        s0 += x * lt[rj + k];
+        s1 += x * lt[rj1 + k];
+      }
+      inv[ri + j] = s0;
+      inv[rj + i] = s0;
+      inv[ri + j + 1] = s1;
+      inv[rj1 + i] = s1;
+    }
+    for (; j <= i; j++) {
       const rj = j * p;
       let s = 0;
       for (let k = i; k < p; k++) s += lt[ri + k] * lt[rj + k];
