@@ -80,7 +80,7 @@ export interface EstimateOptions {
   maxIterations?: number;
   /** Converged when the largest Fisher-scoring / quasi-Newton step is below this (1e-9). */
   tolerance?: number;
-  /** Fisher-scoring iterations before switching to BFGS (3). */
+  /** Fisher-scoring iterations before switching to BFGS (3; 2 for a pure CFA, woodbury.ts). */
   fisherSteps?: number;
 }
 
@@ -259,7 +259,10 @@ export function estimateCfa(
   }
   const maxIt = options.maxIterations ?? 500;
   const tol = options.tolerance ?? 1e-9;
-  const fisherSteps = options.fisherSteps ?? 3;
+  // on the Woodbury path an iteration costs a fraction of an information factorisation, so one
+  // Fisher-scoring step fewer pays (paper CFA: 11.0 iterations instead of 10.6, ~7% less time);
+  // the dense path keeps 3 (and its iterates bit for bit)
+  const fisherSteps = options.fisherSteps ?? (wood ? 2 : 3);
   let iterations = 0;
   let converged = false;
   const pv = paramVectors(model);
