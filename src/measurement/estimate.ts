@@ -1,4 +1,10 @@
-import { cholesky, inverseFromCholesky, inverseSPD, logdetFromCholesky } from "../math/linalg.ts";
+import {
+  cholesky,
+  choleskyInto,
+  inverseFromCholesky,
+  inverseSPD,
+  logdetFromCholesky,
+} from "../math/linalg.ts";
 import {
   gradientFast,
   informationFast,
@@ -135,6 +141,19 @@ function evaluate(
   return Number.isFinite(F) ? { im, W, F } : null;
 }
 
+/**
+ * The iterations' information and its Cholesky factor, reused across iterations and fits (q^2
+ * each, 78 kB for the paper's CFA: allocating them per step made V8 collect garbage): one fit at
+ * a time uses them (JavaScript runs a fit to its end; estimateCfa does not recurse), and the
+ * estimate's own information is a fresh array. choleskyInto writes the lower triangle only, all
+ * that solveCholesky reads.
+ */
+let scratch = { q: 0, info: new Float64Array(0), L: new Float64Array(0) };
+function scratchFor(q: number): typeof scratch {
+  if (scratch.q !== q) scratch = { q, info: new Float64Array(q * q), L: new Float64Array(q * q) };
+  return scratch;
+}
+
 function addScaled(a: Float64Array, b: Float64Array, alpha: number): Float64Array {
   const out = new Float64Array(a.length);
   for (let k = 0; k < a.length; k++) out[k] = a[k] + alpha * b[k];
@@ -265,6 +284,7 @@ export function estimateCfa(
   const fisherSteps = options.fisherSteps ?? (wood ? 2 : 3);
   let iterations = 0;
   let converged = false;
+  const buf = scratchFor(q);
   const pv = paramVectors(model);
   // W times the derivative vectors, once per evaluated point (the gradient and information share it)
   const derivatives = (e: Evaluated): Weighted =>
@@ -294,8 +314,8 @@ export function estimateCfa(
     fisherOnce = false;
     let step: Float64Array;
     if (!Hinv) {
-      const info = informationFast(p, pv, derivatives(cur));
-      const L = cholesky(info, q);
+      const info = informationFast(p, pv, derivatives(cur), buf.info);
+      const L = choleskyInto(info, q, buf.L);
       if (!L) return singular;
       if (iterations >= fisherSteps && !wasFisherOnce) {
         Hinv = new QuasiNewton(L, q);
