@@ -130,7 +130,23 @@ export function inverseFromCholesky(l: Mat, p: number): Mat {
     const lii = l[i * p + i];
     lt[i * p + i] = 1 / lii;
     const ri = i * p;
-    for (let j = 0; j < i; j++) {
+    // two rows j at a time sharing the loads of row i of L (row j + 1 starts one k later)
+    let j = 0;
+    for (; j + 1 < i; j += 2) {
+      const rj = j * p;
+      const rj1 = rj + p;
+      let s0 = 0;
+      let s1 = 0;
+      s0 += l[ri + j] * lt[rj + j];
+      for (let k = j + 1; k < i; k++) {
+        const x = l[ri + k];
+        s0 += x * lt[rj + k];
+        s1 += x * lt[rj1 + k];
+      }
+      lt[rj + i] = -s0 / lii;
+      lt[rj1 + i] = -s1 / lii;
+    }
+    for (; j < i; j++) {
       const rj = j * p;
       let s = 0;
       for (let k = j; k < i; k++) s += l[ri + k] * lt[rj + k];
