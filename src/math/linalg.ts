@@ -88,9 +88,31 @@ export function choleskyInto(
     if (!(d > 0)) return null;
     const ljj = Math.sqrt(d);
     l[j * p + j] = ljj;
-    // two rows i at a time, sharing the loads of row j (each entry the same sum in the same order)
+    // four (then two) rows i at a time, sharing the loads of row j (each entry the same sum in the
+    // same order)
     const rj = j * p;
     let i = j + 1;
+    for (; i + 3 < p; i += 4) {
+      const ri = i * p;
+      const ri1 = ri + p;
+      const ri2 = ri1 + p;
+      const ri3 = ri2 + p;
+      let s0 = a[ri + j];
+      let s1 = a[ri1 + j];
+      let s2 = a[ri2 + j];
+      let s3 = a[ri3 + j];
+      for (let k = 0; k < j; k++) {
+        const x = l[rj + k];
+        s0 -= l[ri + k] * x;
+        s1 -= l[ri1 + k] * x;
+        s2 -= l[ri2 + k] * x;
+        s3 -= l[ri3 + k] * x;
+      }
+      l[ri + j] = s0 / ljj;
+      l[ri1 + j] = s1 / ljj;
+      l[ri2 + j] = s2 / ljj;
+      l[ri3 + j] = s3 / ljj;
+    }
     for (; i + 1 < p; i += 2) {
       const ri = i * p;
       const ri1 = ri + p;
