@@ -395,7 +395,7 @@ export function estimateCfa(
       message: `no convergence after ${iterations} iterations (Fisher scoring, then BFGS)`,
     };
   // the result's matrices in their own buffers (the iterates' are scratch views) with Sigma
-  if (cur.wood) cur.im = implied(model, theta) ?? cur.im;
+  if (wood) cur.im = implied(model, theta) ?? cur.im;
   const dFinal = derivatives(cur);
   const info = informationFast(p, pv, dFinal);
   const vcov = inverseSPD(info, q);
