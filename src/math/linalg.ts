@@ -88,9 +88,31 @@ export function choleskyInto(
     if (!(d > 0)) return null;
     const ljj = Math.sqrt(d);
     l[j * p + j] = ljj;
-    // two rows i at a time, sharing the loads of row j (each entry the same sum in the same order)
+    // four (then two) rows i at a time, sharing the loads of row j (each entry the same sum in the
+    // same order)
     const rj = j * p;
     let i = j + 1;
+    for (; i + 3 < p; i += 4) {
+      const ri = i * p;
+      const ri1 = ri + p;
+      const ri2 = ri1 + p;
+      const ri3 = ri2 + p;
+      let s0 = a[ri + j];
+      let s1 = a[ri1 + j];
+      let s2 = a[ri2 + j];
+      let s3 = a[ri3 + j];
+      for (let k = 0; k < j; k++) {
+        const x = l[rj + k];
+        s0 -= l[ri + k] * x;
+        s1 -= l[ri1 + k] * x;
+        s2 -= l[ri2 + k] * x;
+        s3 -= l[ri3 + k] * x;
+      }
+      l[ri + j] = s0 / ljj;
+      l[ri1 + j] = s1 / ljj;
+      l[ri2 + j] = s2 / ljj;
+      l[ri3 + j] = s3 / ljj;
+    }
     for (; i + 1 < p; i += 2) {
       const ri = i * p;
       const ri1 = ri + p;
@@ -130,7 +152,23 @@ export function inverseFromCholesky(l: Mat, p: number): Mat {
     const lii = l[i * p + i];
     lt[i * p + i] = 1 / lii;
     const ri = i * p;
-    for (let j = 0; j < i; j++) {
+    // two rows j at a time sharing the loads of row i of L (row j + 1 starts one k later)
+    let j = 0;
+    for (; j + 1 < i; j += 2) {
+      const rj = j * p;
+      const rj1 = rj + p;
+      let s0 = 0;
+      let s1 = 0;
+      s0 += l[ri + j] * lt[rj + j];
+      for (let k = j + 1; k < i; k++) {
+        const x = l[ri + k];
+        s0 += x * lt[rj + k];
+        s1 += x * lt[rj1 + k];
+      }
+      lt[rj + i] = -s0 / lii;
+      lt[rj1 + i] = -s1 / lii;
+    }
+    for (; j < i; j++) {
       const rj = j * p;
       let s = 0;
       for (let k = j; k < i; k++) s += l[ri + k] * lt[rj + k];
@@ -140,7 +178,24 @@ export function inverseFromCholesky(l: Mat, p: number): Mat {
   const inv = zeros(p);
   for (let i = 0; i < p; i++) {
     const ri = i * p;
-    for (let j = 0; j <= i; j++) {
+    // two columns j at a time, sharing the loads of row i (each entry the same sum in the same order)
+    let j = 0;
+    for (; j + 1 <= i; j += 2) {
+      const rj = j * p;
+      const rj1 = rj + p;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = i; k < p; k++) {
+        const x = lt[ri + k];
+        s0 += x * lt[rj + k];
+        s1 += x * lt[rj1 + k];
+      }
+      inv[ri + j] = s0;
+      inv[rj + i] = s0;
+      inv[ri + j + 1] = s1;
+      inv[rj1 + i] = s1;
+    }
+    for (; j <= i; j++) {
       const rj = j * p;
       let s = 0;
       for (let k = i; k < p; k++) s += lt[ri + k] * lt[rj + k];

@@ -105,12 +105,17 @@ function gram(p: number, w: Weighted): Float64Array {
   return D;
 }
 
-/** Expected information per observation (q x q). */
-export function informationFast(p: number, pv: ParamVectors, w: Weighted): Float64Array {
+/** Expected information per observation (q x q), into `out` (every entry written) if given. */
+export function informationFast(
+  p: number,
+  pv: ParamVectors,
+  w: Weighted,
+  out?: Float64Array,
+): Float64Array {
   const D = gram(p, w);
   const nv = w.nv;
   const q = pv.u.length;
-  const info = new Float64Array(q * q);
+  const info = out ?? new Float64Array(q * q);
   const { u, v, c } = pv;
   for (let k = 0; k < q; k++) {
     const uk = u[k] * nv;

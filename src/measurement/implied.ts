@@ -1,4 +1,4 @@
-import { inverse } from "../math/linalg.ts";
+import { freshFloat64, inverse } from "../math/linalg.ts";
 import type { MeasurementModel, ModelParam } from "./model.ts";
 
 /**
@@ -25,6 +25,7 @@ export interface Implied {
   Phi: Float64Array;
   /** Lambda Phi, p x m */
   LPhi: Float64Array;
+  /** Lambda Phi Lambda' + Theta (p x p); empty when `implied` was asked not to form it. */
   Sigma: Float64Array;
 }
 
@@ -45,51 +46,61 @@ function setParam(
   }
 }
 
-/** The model at theta (free parameters in model order). Returns null if I - B is singular. */
-export function implied(model: MeasurementModel, theta: ArrayLike<number>): Implied | null {
+/**
+ * The model at theta (free parameters in model order). Returns null if I - B is singular. With
+ * `scratch`, for the estimator's iterates on its Woodbury path (woodbury.ts), Sigma is left empty
+ * (length 0; `withSigma` fills it in) and the matrices are views carved from shared blocks
+ * (freshFloat64): call implied() again for matrices to keep or post to another thread.
+ */
+export function implied(
+  model: MeasurementModel,
+  theta: ArrayLike<number>,
+  scratch = false,
+): Implied | null {
+  const alloc = scratch ? freshFloat64 : (n: number) => new Float64Array(n);
   const p = model.observed.length;
   const m = model.latent.length;
   const mats = {
     p,
     m,
-    Lambda: new Float64Array(p * m),
-    B: new Float64Array(m * m),
-    Psi: new Float64Array(m * m),
-    Theta: new Float64Array(p * p),
+    Lambda: alloc(p * m),
+    B: alloc(m * m),
+    Psi: alloc(m * m),
+    Theta: alloc(p * p),
   };
   model.params.forEach((par, k) => {
     setParam(par, k < model.nFree ? theta[k] : par.value, mats);
   });
   let A: Float64Array;
   if (model.hasRegressions) {
-    const IB = new Float64Array(m * m);
+    const IB = alloc(m * m);
     for (let i = 0; i < m; i++)
       for (let j = 0; j < m; j++) IB[i * m + j] = (i === j ? 1 : 0) - mats.B[i * m + j];
     const inv = inverse(IB, m);
     if (!inv) return null;
     A = inv;
   } else {
-    A = new Float64Array(m * m);
+    A = alloc(m * m);
     for (let i = 0; i < m; i++) A[i * m + i] = 1;
   }
-  const { Lambda, Psi, Theta } = mats;
+  const { Lambda, Psi } = mats;
   // Phi = A Psi A'
-  const APsi = new Float64Array(m * m);
+  const APsi = alloc(m * m);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < m; j++) {
       let s = 0;
       for (let k = 0; k < m; k++) s += A[i * m + k] * Psi[k * m + j];
       APsi[i * m + j] = s;
     }
-  const Phi = new Float64Array(m * m);
+  const Phi = alloc(m * m);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < m; j++) {
       let s = 0;
       for (let k = 0; k < m; k++) s += APsi[i * m + k] * A[j * m + k];
       Phi[i * m + j] = s;
     }
-  const LA = new Float64Array(p * m);
-  const LPhi = new Float64Array(p * m);
+  const LA = alloc(p * m);
+  const LPhi = alloc(p * m);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < m; j++) {
       let sa = 0;
@@ -104,7 +115,13 @@ export function implied(model: MeasurementModel, theta: ArrayLike<number>): Impl
       LPhi[i * m + j] = sp;
     }
   }
-  // Sigma = Lambda Phi Lambda' + Theta
+  const im = { ...mats, A, LA, Phi, LPhi, Sigma: alloc(0) };
+  return scratch ? im : withSigma(im);
+}
+
+/** The model matrices with Sigma = Lambda Phi Lambda' + Theta filled in (see `implied`). */
+export function withSigma(im: Implied): Implied {
+  const { p, m, Theta, LPhi, Lambda } = im;
   const Sigma = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
@@ -114,7 +131,7 @@ export function implied(model: MeasurementModel, theta: ArrayLike<number>): Impl
       Sigma[j * p + i] = s;
     }
   }
-  return { ...mats, A, LA, Phi, LPhi, Sigma };
+  return { ...im, Sigma };
 }
 
 /** One parameter's rank-2 derivative, as sparse vectors (indices and values). */
