@@ -12,7 +12,7 @@ import { pathLabel } from "../model/pathLabel.ts";
 import { hypothesisOf, TABLE2 } from "../paper/table2.ts";
 import type { Observed } from "../pipeline/2-observation.ts";
 import type { AnalysisStep } from "../pipeline/3-analysis.ts";
-import { type PathResult, replicationFit } from "../replicationResult.ts";
+import { type PathResult, type ReplicationFit, replicationFit } from "../replicationResult.ts";
 import type { AnalysisModelConfig } from "../scenario/sections/analysis.ts";
 import { measurementSpecFromSyntax } from "../syntax/toMeasurement.ts";
 import type { AnalysisResult } from "./models.ts";
@@ -105,7 +105,7 @@ export type LatentFit =
       ok: true;
       estimator: "ML" | "MLR" | "WLSMV";
       paths: Omit<PathResult, "population">[];
-      fit: { chisq: number; df: number; pvalue: number; cfi: number; rmsea: number; srmr: number };
+      fit: ReplicationFit;
       tli: number;
       scaled?: { chisq: number; pvalue: number };
       problems: Problem[];
