@@ -1,3 +1,4 @@
+import { twoSidedP } from "../../../src/math/distributions.ts";
 import type { ReplicationResult } from "../../../src/replication.ts";
 import type { Scenario } from "../../../src/scenario/schema.ts";
 import { compositeValues } from "../../../src/survey/compositeValues.ts";
@@ -17,10 +18,13 @@ import {
   GENERATING,
   isAnalysisKey,
   outcomeRows,
+  type PathColumns,
+  pathColumnsOf,
   pathsOfKeys,
   type ReplicationRow,
   ROW_COLUMNS,
   replicationRows,
+  Z95,
 } from "./rows.ts";
 import { ModelTestAccumulator, type Summary, SummaryAccumulator, summaryCells } from "./summary.ts";
 
@@ -170,7 +174,8 @@ const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
 class PointLines {
   private readonly lead: string[];
   private readonly rest: string[];
-  private readonly prefix: string;
+  /** The point's leading cells, each followed by a comma. */
+  readonly prefix: string;
   private readonly head: Record<string, unknown>;
   private readonly colVal: unknown[];
   private readonly colText: string[];
@@ -247,6 +252,214 @@ class PointLines {
   }
 }
 
+/**
+ * Cells that JSON.stringify writes as CSV would once its quotes are removed (see
+ * GeneratingText): printable ASCII without a quote, backslash or bracket; a cell that CSV
+ * quotes holds a quote, so no cell here needed quoting.
+ */
+const PLAIN = /^[\x20\x21\x23-\x5a\x5e-\x7e]*$/;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A number as a JSON array element that reads as its CSV cell (String(x)) once unquoted. */
+const cellValue = (x: number): number | string => (Number.isFinite(x) ? x : String(x));
+
+/**
+ * The generating model's rows of replications.csv and its outcomes.csv lines for records of
+ * one layout at one design point (no analysis section), written from the values themselves
+ * instead of through ReplicationResult and row objects: the same cells as replicationRows,
+ * outcomeRows and PointLines (a test compares them with toCsv of those rows), and the same
+ * additions to the point's SummaryAccumulator as its add(rows, outcomes). A replication's rows
+ * are one JSON.stringify of an array per row (numbers as String writes them; non-finite ones
+ * and constant cells as strings, all PLAIN), with the quotes removed and "],[" turned into line
+ * breaks: V8 writes numbers into JSON text without a string for each. Built only for layouts
+ * whose cells are PLAIN, without bootstrap intervals, and whose outcome names keep their order
+ * as object keys; otherwise the general way is taken.
+ */
+export class GeneratingText {
+  /** One array per path, refilled for each replication: the cells of its row. */
+  private readonly cells: (number | string)[][];
+  private readonly popValue: number[];
+  private readonly popText: string[];
+
+  private constructor(
+    private readonly prefix: string,
+    private readonly n: number,
+    private readonly chisq: number,
+    private readonly df: number,
+    private readonly pvalue: number,
+    private readonly paths: PathColumns[],
+    private readonly outs: { i: number; name: string }[],
+  ) {
+    this.cells = paths.map((x) => {
+      const c: (number | string)[] = new Array(17).fill("");
+      c[15] = csvCell(x.paperVerdict);
+      return c;
+    });
+    this.popValue = paths.map(() => Number.NaN);
+    this.popText = paths.map(() => "");
+  }
+
+  static of(
+    keys: readonly string[],
+    point: number,
+    settings: Record<string, number>,
+    axisCols: readonly string[],
+    prefix: string,
+  ): GeneratingText | null {
+    // the leading cells are the point's own (no column of the rows among them)
+    const lead = ["point", ...axisCols];
+    const settingKeys = Object.keys(settings);
+    if (
+      !PLAIN.test(prefix) ||
+      lead.some((c) => (ROW_COLUMNS as string[]).includes(c)) ||
+      !sameKeys(settingKeys, axisCols) ||
+      !sameKeys(Object.keys({ point, ...settings, replication: 0, outcome: "", value: 0 }), [
+        "point",
+        ...axisCols,
+        "replication",
+        "outcome",
+        "value",
+      ])
+    )
+      return null;
+    const L = recordLayout(keys);
+    const fitAt = (name: string) => {
+      let at = -1;
+      for (const f of L.fit) if (f.name === name) at = f.i;
+      return at;
+    };
+    const chisq = fitAt("chisq");
+    const df = fitAt("df");
+    const pvalue = fitAt("pvalue");
+    if (chisq < 0 || df < 0 || pvalue < 0) return null;
+    const paths = pathColumnsOf(L.pathKeys, L.pathIndex);
+    for (const x of paths)
+      if (
+        x.boot ||
+        !PLAIN.test(`${csvCell(x.hypothesis)},${csvCell(x.label)},${csvCell(x.paperVerdict)}`)
+      )
+        return null;
+    // outcomes as Object.entries of resultOfRecord's outcomes: first appearance, last value
+    const names = new Set<string>();
+    for (const o of L.outcomes) {
+      if (names.has(o.name) || /^(0|[1-9]\d*)$/.test(o.name) || !PLAIN.test(csvCell(o.name)))
+        return null;
+      names.add(o.name);
+    }
+    return new GeneratingText(prefix, L.n, chisq, df, pvalue, paths, L.outcomes);
+  }
+
+  /** The replication's rows (replicationRows), as PointLines writes them. */
+  rows(replication: number, v: ArrayLike<number>, alpha: number): string {
+    const paths = this.paths;
+    if (!paths.length) return "";
+    const df = v[this.df];
+    const pvalue = v[this.pvalue];
+    const head = `${this.prefix}${replication},${this.n < 0 ? Number.NaN : v[this.n]}`;
+    const tail = `${v[this.chisq]},${df},${df > 0 && Number.isFinite(pvalue) ? pvalue : ""}`;
+    for (let j = 0; j < paths.length; j++) {
+      const x = paths[j];
+      const c = this.cells[j];
+      const pop = v[x.pop];
+      if (!Object.is(pop, this.popValue[j])) {
+        this.popValue[j] = pop;
+        this.popText[j] = `${csvCell(x.hypothesis)},${csvCell(x.label)},${pop}`;
+      }
+      const est = v[x.est];
+      const se = v[x.se];
+      const p = v[x.p];
+      const std = v[x.std];
+      const stdSe = v[x.stdSe];
+      const lo = std - Z95 * stdSe;
+      const hi = std + Z95 * stdSe;
+      c[0] = head;
+      c[1] = this.popText[j];
+      c[2] = cellValue(est);
+      c[3] = cellValue(se);
+      c[4] = cellValue(est / se);
+      c[5] = cellValue(p);
+      c[6] = p < alpha ? 1 : 0;
+      c[7] = v[x.sig] === 1 ? "S" : "NS";
+      c[8] = cellValue(std);
+      c[9] = cellValue(stdSe);
+      c[10] = cellValue(std / stdSe);
+      c[11] = cellValue(twoSidedP(std / stdSe));
+      c[12] = cellValue(lo);
+      c[13] = cellValue(hi);
+      c[14] = lo <= pop && pop <= hi ? 1 : 0;
+      c[16] = tail;
+    }
+    const json = JSON.stringify(this.cells);
+    return `${json.slice(2, -2).replaceAll('"', "").replaceAll("],[", "\n")}\n`;
+  }
+
+  /** Whether the replication has an outcome to write (a finite one). */
+  anyOutcome(v: ArrayLike<number>): boolean {
+    for (const o of this.outs) if (Number.isFinite(v[o.i])) return true;
+    return false;
+  }
+
+  /** The replication's outcomes.csv lines (outcomeRows), after the point's leading cells. */
+  outcomes(prefix: string, replication: number, v: ArrayLike<number>): string {
+    const head = `${prefix}${replication},`;
+    let out = "";
+    for (const o of this.outs) {
+      const x = v[o.i];
+      if (Number.isFinite(x)) out += `${head}${o.name},${x}\n`;
+    }
+    return out;
+  }
+
+  /** SummaryAccumulator.add of the replication's rows and outcomes, term by term. */
+  sums(acc: SummaryAccumulator, v: ArrayLike<number>, alpha: number): void {
+    const paths = this.paths;
+    let hyp = 0;
+    let all = true;
+    for (const x of paths) {
+      const pop = v[x.pop];
+      const std = v[x.std];
+      const stdSe = v[x.stdSe];
+      const lo = std - Z95 * stdSe;
+      const hi = std + Z95 * stdSe;
+      const verdict = v[x.sig] === 1 ? "S" : "NS";
+      acc.addPath(
+        x.label,
+        x.hypothesis,
+        pop,
+        std,
+        stdSe,
+        lo <= pop && pop <= hi ? 1 : 0,
+        v[x.p] < alpha ? 1 : 0,
+        verdict,
+      );
+      if (x.paperVerdict !== "") {
+        hyp++;
+        if (verdict !== x.paperVerdict) all = false;
+      }
+    }
+    if (paths.length) {
+      const df = v[this.df];
+      const pvalue = v[this.pvalue];
+      acc.addReplication(
+        hyp,
+        all,
+        df,
+        df > 0 && Number.isFinite(pvalue) ? pvalue : null,
+        this.n < 0 ? Number.NaN : v[this.n],
+      );
+    }
+    for (const o of this.outs) {
+      const x = v[o.i];
+      if (Number.isFinite(x)) acc.addOutcome(o.name, x);
+    }
+  }
+}
+
 /** The analysis models of a design point and what is accumulated for each. */
 interface ModelState {
   name: string;
@@ -268,6 +481,8 @@ interface PointState {
   rows: PointLines;
   outs: PointLines | undefined;
   analyses: ModelState[];
+  /** The generating model's rows written straight from the values (see GeneratingText). */
+  fast: { keys: readonly string[]; text: GeneratingText | null } | undefined;
 }
 
 /**
@@ -358,6 +573,7 @@ export class PowerWriter {
           test: new ModelTestAccumulator(alpha, this.store(3 + 2 * i)),
           side: this.side(i),
         })),
+        fast: undefined,
       };
     }
     return this.cur as PointState;
@@ -391,6 +607,13 @@ export class PowerWriter {
   add(r: { run: number; keys: readonly string[]; values: ArrayLike<number> }): void {
     const spec = this.plan.runSpec(r.run);
     const st = this.toPoint(spec.point);
+    if (!st.names) {
+      const fast = this.fastText(st, r.keys);
+      if (fast) {
+        this.addFast(st, fast, spec.replication, r.values);
+        return;
+      }
+    }
     const res = resultOfRecord(spec.replication, r.keys, r.values);
     if (st.models) res.analyses = analysesOfRecord(r.keys, r.values, st.models);
     const results = [res];
@@ -435,20 +658,58 @@ export class PowerWriter {
     if (rows.length && st.names) st.test.add(rows[0]); // the model test: analysis sections only
     const outs = outcomeRows([res]);
     if (outs.length) {
-      if (!st.outs) {
-        const sample = { point: st.index, ...st.settings, ...outs[0] };
-        const cols = Object.keys(sample);
-        if (!this.outHeader) {
-          this.outcomes.write(`${cols.map(cellOf).join(",")}\n`);
-          this.outHeader = true;
-        }
-        st.outs = new PointLines(st.index, st.settings, cols, 1 + Object.keys(st.settings).length);
-      }
+      const lines = this.outLines(st, outs[0]);
       let o = "";
-      for (let i = 0; i < outs.length; i++) o += st.outs.line(outs[i], i);
+      for (let i = 0; i < outs.length; i++) o += lines.line(outs[i], i);
       this.outcomes.write(o);
     }
     st.acc.add(rows, outs);
+  }
+
+  /** The point's outcomes.csv lines, started (and the file's header written) by its first row. */
+  private outLines(st: PointState, first: object): PointLines {
+    if (!st.outs) {
+      const sample = { point: st.index, ...st.settings, ...first };
+      const cols = Object.keys(sample);
+      if (!this.outHeader) {
+        this.outcomes.write(`${cols.map(cellOf).join(",")}\n`);
+        this.outHeader = true;
+      }
+      st.outs = new PointLines(st.index, st.settings, cols, 1 + Object.keys(st.settings).length);
+    }
+    return st.outs;
+  }
+
+  /**
+   * The point's GeneratingText for records with these keys, or null when the general way must
+   * be taken. Records of a chunk share one keys array; a new array with the same keys (the next
+   * chunk) keeps the text's layout.
+   */
+  private fastText(st: PointState, keys: readonly string[]): GeneratingText | null {
+    const f = st.fast;
+    if (f && (f.keys === keys || sameKeys(f.keys, keys))) {
+      f.keys = keys;
+      return f.text;
+    }
+    const text = GeneratingText.of(keys, st.index, st.settings, this.axisCols, st.rows.prefix);
+    st.fast = { keys, text };
+    return text;
+  }
+
+  /** addGenerating without rows: the same text and the same sums, from the values directly. */
+  private addFast(
+    st: PointState,
+    g: GeneratingText,
+    replication: number,
+    values: ArrayLike<number>,
+  ): void {
+    const text = g.rows(replication, values, st.alpha);
+    if (text) this.replications.write(text);
+    if (g.anyOutcome(values)) {
+      const lines = this.outLines(st, { replication, outcome: "", value: 0 });
+      this.outcomes.write(g.outcomes(lines.prefix, replication, values));
+    }
+    g.sums(st.acc, values, st.alpha);
   }
 
   /** Summarise the last design points and write summary.csv and summary.json. */

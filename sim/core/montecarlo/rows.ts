@@ -317,6 +317,49 @@ function pathLayoutOf(keys: readonly string[]): PathLayout[] {
   return L;
 }
 
+/** Where one path's values are in a record (see pathColumnsOf). */
+export interface PathColumns {
+  label: string;
+  /** Its hypothesis ("" for none), as replicationRows writes it. */
+  hypothesis: string;
+  /** Table 2's verdict ("" for a path the paper does not test), as replicationRows writes it. */
+  paperVerdict: string;
+  est: number;
+  pop: number;
+  std: number;
+  se: number;
+  stdSe: number;
+  p: number;
+  sig: number;
+  /** Whether the record has the path's bootstrap interval. */
+  boot: boolean;
+}
+
+/**
+ * The paths of pathsOfKeys(keys, values, at) with the index of each value in `values` itself
+ * (at[i] for key i, or i without `at`), in the same order: for writers that read a record's
+ * values directly instead of through PathResult objects.
+ */
+export function pathColumnsOf(
+  keys: readonly string[],
+  at: ArrayLike<number> | undefined = undefined,
+): PathColumns[] {
+  const ix = at ? (i: number) => at[i] : (i: number) => i;
+  return pathLayoutOf(keys).map((x) => ({
+    label: x.label,
+    hypothesis: x.hypothesis ?? "",
+    paperVerdict: PAPER_VERDICT.get(x.label) ?? "",
+    est: ix(x.est),
+    pop: ix(x.pop),
+    std: ix(x.std),
+    se: ix(x.se),
+    stdSe: ix(x.stdSe),
+    p: ix(x.p),
+    sig: ix(x.sig),
+    boot: x.bootLo >= 0 && x.bootHi >= 0,
+  }));
+}
+
 /**
  * The path results in a run's flattened keys (`<label>.est`, `.std`, `.se`, ...), in key order.
  * Pass the same keys array for records of one layout: where each value is is found once.

@@ -306,7 +306,7 @@ function writeFinal(
  */
 export class PowerFinal {
   private readonly names: string[] = [];
-  private readonly journal: TextSink;
+  private readonly journal: TextSink | undefined;
   private readonly enc = new JournalEncoder();
   private readonly power: PowerWriter | undefined;
   private readonly failures: FailureWriter;
@@ -316,9 +316,15 @@ export class PowerFinal {
     private readonly shard: Shard | null,
     private readonly open: SinkFactory,
     stores: { spill?: SpillFactory; textSpill?: TextSpillFactory } = {},
+    /**
+     * False when the caller's journal already is runs.jsonl as it would be written here (its
+     * lines, given to add, in run order from the first): it is named, not written again.
+     */
+    writeJournal = true,
   ) {
     if (!plan.sweep.power) throw new Error("not a power sweep");
-    this.journal = this.opened("runs.jsonl");
+    if (writeJournal) this.journal = this.opened("runs.jsonl");
+    else this.names.push("runs.jsonl");
     this.power = shard
       ? undefined
       : new PowerWriter(plan, this.opened, stores.spill, stores.textSpill);
@@ -335,7 +341,7 @@ export class PowerFinal {
    * the same records in the same order (then each record's line must be given), or encoded here.
    */
   add(r: JournalRecord, line?: string): void {
-    this.journal.write(line ?? this.enc.encode(r));
+    this.journal?.write(line ?? this.enc.encode(r));
     if ("error" in r) this.failures.add(r);
     else this.power?.add(r);
   }

@@ -41,8 +41,16 @@ const CRC_4 = (() => {
 
 /** CRC-32 (IEEE, as zlib and `crc32` compute it) of a string's UTF-8 bytes, 8 hex digits. */
 export function crc32Hex(s: string): string {
+  return crcHex(crcUpdate(0xffffffff, s));
+}
+
+function crcHex(c: number): string {
+  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
+}
+
+/** The CRC-32 register after a string's UTF-8 bytes (start: 0xffffffff; see crcHex). */
+function crcUpdate(c: number, s: string): number {
   const [T0, T1, T2, T3] = CRC_4;
-  let c = 0xffffffff;
   const n = s.length;
   for (let i = 0; i < n; i++) {
     let u = s.charCodeAt(i);
@@ -79,8 +87,11 @@ export function crc32Hex(s: string): string {
           : [0xf0 | (u >> 18), 0x80 | ((u >> 12) & 63), 0x80 | ((u >> 6) & 63), 0x80 | (u & 63)];
     for (const b of bytes) c = T0[(c ^ b) & 0xff] ^ (c >>> 8);
   }
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
+  return c;
 }
+
+/** The CRC-32 register after a closing brace (the last byte of a line's JSON). */
+const crcOfBrace = (c: number) => CRC_TABLE[(c ^ 0x7d) & 0xff] ^ (c >>> 8);
 
 /** A journal line (without its newline) for a JSON object's text: the text plus its checksum. */
 export function sealLine(json: string): string {
@@ -111,6 +122,8 @@ export type ReadRecord = JournalRecord & { line?: string; layout?: number };
 export class JournalEncoder {
   private layouts = new Map<string, number>();
   private byArray = new Map<readonly string[], number>();
+  /** A record's values as JSON writes them (jsonNum), refilled for each record. */
+  private scratch: (number | string)[] = [];
 
   /** Register layouts already in a journal being resumed (in their order). */
   constructor(existing: string[][] = []) {
@@ -138,8 +151,14 @@ export class JournalEncoder {
     // a line read with a valid checksum under the same layout number is what encoding gives
     if (r.layout === id && r.line?.startsWith(`{"run":${r.run},"layout":${id},"values":[`))
       return `${head}${r.line}\n`;
-    const values = Array.from(r.values, jsonNum);
-    return `${head}${sealLine(JSON.stringify({ run: r.run, layout: id, values }))}\n`;
+    // sealLine(JSON.stringify({ run, layout, values })) without the object, the values' array
+    // or the text's copies: the JSON up to its closing brace, and the checksum of it with it
+    const v = r.values;
+    const values = this.scratch;
+    values.length = v.length;
+    for (let i = 0; i < v.length; i++) values[i] = jsonNum(v[i]);
+    const body = `{"run":${JSON.stringify(r.run)},"layout":${id},"values":${JSON.stringify(values)}`;
+    return `${head}${body},"crc":"${crcHex(crcOfBrace(crcUpdate(0xffffffff, body)))}"}\n`;
   }
 }
 

@@ -1,7 +1,7 @@
 import * as Comlink from "comlink";
 import { runReplication } from "../../../src/replication.ts";
 import { isScenarioList, type PoolJob, planOf, type RunPlan } from "../designs/plan.ts";
-import { flattenResult } from "../output/flatten.ts";
+import { Flattener } from "../output/flatten.ts";
 
 /**
  * What a pool worker does, the same in Node worker_threads and browser Web Workers: rebuild the
@@ -43,11 +43,11 @@ export function createWorkerApi(): WorkerApi {
   let plan: RunPlan | undefined;
   let faults: Faults = {};
   // power runs also record each path's standardized SE (for the CIs of replications.csv)
-  let stdSe = false;
+  let flat = new Flattener(false);
   return {
     init(job, f) {
       plan = planOf(job);
-      stdSe = !isScenarioList(job) && job.power !== undefined;
+      flat = new Flattener(!isScenarioList(job) && job.power !== undefined);
       faults = f ?? {};
       return { runs: plan.runs, ready: "bgsim-worker" };
     },
@@ -60,6 +60,9 @@ export function createWorkerApi(): WorkerApi {
       const layouts: string[][] = [];
       const layoutIndex = new Map<string, number>();
       const failures: { run: number; message: string }[] = [];
+      // the layout of the last run (runs of one layout share their keys array)
+      let lastKeys: string[] | undefined;
+      let lastLayout = -1;
       for (const run of runs) {
         try {
           if (faults.crashOn?.includes(run)) die();
@@ -67,19 +70,24 @@ export function createWorkerApi(): WorkerApi {
           const spec = plan.runSpec(run);
           const sc = plan.scenarioAt(spec.point);
           if (!sc.ok) throw new Error(sc.message);
-          const flat = flattenResult(runReplication(sc.scenario, spec.replication), { stdSe });
-          const sig = flat.keys.join("\u0000");
-          let li = layoutIndex.get(sig);
-          if (li === undefined) {
-            li = layouts.length;
-            layouts.push(flat.keys);
-            layoutIndex.set(sig, li);
+          const result = runReplication(sc.scenario, spec.replication);
+          const keys = flat.into(result, values);
+          if (keys !== lastKeys) {
+            const sig = keys.join("\u0000");
+            let li = layoutIndex.get(sig);
+            if (li === undefined) {
+              li = layouts.length;
+              layouts.push(keys);
+              layoutIndex.set(sig, li);
+            }
+            lastKeys = keys;
+            lastLayout = li;
           }
           done.push(run);
-          layoutOf.push(li);
-          for (const v of flat.values) values.push(v);
+          layoutOf.push(lastLayout);
           offsets.push(values.length);
         } catch (e) {
+          values.length = offsets[offsets.length - 1]; // nothing of a failed run
           failures.push({ run, message: (e as Error).message ?? String(e) });
         }
       }

@@ -458,20 +458,26 @@ export class SweepDirectory {
   /**
    * Write the final files of a power sweep as the runs finish (into temporary files, renamed by
    * finalise), so they are ready when the last run is instead of being read back from the
-   * journal then; runs.jsonl takes the journal's own lines. Only for a whole power sweep started
+   * journal then; runs.jsonl is the journal itself (its lines are those of the final file when
+   * it was begun here and the runs came in run order). Only for a whole power sweep started
    * afresh (no journal read) whose runs arrive in run order (one worker); a run out of order, a
    * failed write or an interruption drops them, and finalise writes the files from the journal
    * as always (the same bytes).
    */
   startLive(): void {
-    if (!this.plan.sweep.power || this.shard || this.resumed || this.live) return;
+    if (!this.plan.sweep.power || this.shard || this.resumed || this.live || this.done.doneCount)
+      return;
     const tmp = new TempFiles(this.dir);
     try {
       this.live = {
-        final: new PowerFinal(this.plan, null, tmp.sink, {
-          spill: fileSpill,
-          textSpill: fileTextSpill,
-        }),
+        // the journal, written from the first run in run order, is runs.jsonl as it stands
+        final: new PowerFinal(
+          this.plan,
+          null,
+          tmp.sink,
+          { spill: fileSpill, textSpill: fileTextSpill },
+          false,
+        ),
         tmp,
         next: 0,
       };
