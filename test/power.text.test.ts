@@ -15,6 +15,7 @@ import {
   sealLine,
 } from "../sim/core/output/journal.ts";
 import { jsonNum } from "../sim/core/output/numbers.ts";
+import { ByteBuffer } from "../sim/node/files/directory.ts";
 import { type ReplicationResult, runReplication } from "../src/replication.ts";
 import type { Scenario } from "../src/scenario/schema.ts";
 import { parseScenarioText } from "../src/scenario/validate.ts";
@@ -137,7 +138,8 @@ describe("power files written from the values (GeneratingText)", () => {
 
   it("is taken for the paper's layout and refused where its cells would differ", () => {
     const recs = records();
-    const r0 = recs[0] as { keys: string[]; values: number[] };
+    const r0 = recs[0];
+    if ("error" in r0) throw new Error("run 0 failed");
     const settings = { [axis[0]]: 0.3 };
     const g = GeneratingText.of(r0.keys, 0, settings, axis, "1,0.3,");
     expect(g).not.toBeNull();
@@ -209,5 +211,27 @@ describe("journal lines", () => {
           expect(Array.from(d.record.values)).toEqual(values.map((x) => (x === 0 ? 0 : x)));
       }
     }
+  });
+});
+
+describe("ByteBuffer", () => {
+  it("writes the UTF-8 of every text in order, in pieces of at most 64 KB, long texts whole", () => {
+    const pieces: Buffer[] = [];
+    const b = new ByteBuffer((bytes) => pieces.push(Buffer.from(bytes)));
+    const texts: string[] = [];
+    for (let i = 0; i < 3000; i++)
+      texts.push(
+        i % 500 === 7
+          ? "é→😀\ud800".repeat(6000) // multi-byte, a surrogate pair, a lone surrogate; > 64 KB
+          : `${i},${"x".repeat(i % 97)},é\n`,
+      );
+    for (const t of texts) b.add(t);
+    expect(b.empty).toBe(false);
+    b.flush();
+    expect(b.empty).toBe(true);
+    expect(Buffer.concat(pieces).equals(Buffer.from(texts.join(""), "utf8"))).toBe(true);
+    expect(pieces.length).toBeGreaterThan(5);
+    const long = Buffer.from(texts[7], "utf8").length;
+    expect(pieces.every((p) => p.length <= 1 << 16 || p.length === long)).toBe(true);
   });
 });

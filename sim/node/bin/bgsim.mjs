@@ -4,6 +4,15 @@
 // Never stale: when the build is missing, or a source it was built from is newer than the build
 // (a developer editing TypeScript), it is rebuilt first with a one-line note on stderr.
 import { readFileSync, statSync } from "node:fs";
+import v8 from "node:v8";
+
+// The young generation (where short-lived objects are allocated) grows straight to its full
+// size (16 MB semi-spaces) the first time V8 grows it, instead of doubling from 1 MB as the
+// objects that survive accumulate: a run of replications otherwise spends its first thousand or
+// so with a smaller young generation and collects it up to twice as often (bgsim power, paper's
+// design, 3,000 replications: 253 young-generation collections instead of 140). Memory: at most
+// the 32 MB the young generation reaches anyway. Set before anything is allocated in quantity.
+v8.setFlagsFromString("--semi-space-growth-factor=16");
 
 const ROOT = new URL("../../../", import.meta.url);
 const DIST = new URL("dist-cli/", ROOT);

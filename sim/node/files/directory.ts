@@ -87,53 +87,91 @@ export class LayoutRuns {
   }
 }
 
+/** Bytes gathered for a file before a write. */
+const BUFFER_BYTES = 1 << 16;
+
+/**
+ * Text for a file gathered as UTF-8 bytes outside the JavaScript heap and written in pieces of
+ * up to 64 KB: text waiting to be written is not kept as strings, which the garbage collector
+ * would copy at every young-generation collection until it promotes them (bgsim power writes
+ * about 8 KB of text per replication). `write` is called with each full piece, in order; a text
+ * longer than the buffer is written on its own.
+ */
+export class ByteBuffer {
+  private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
+
+  constructor(private readonly write: (bytes: Uint8Array) => void) {}
+
+  get empty(): boolean {
+    return this.used === 0;
+  }
+
+  add(text: string): void {
+    // at most 3 bytes of UTF-8 per UTF-16 code unit
+    if (this.used + 3 * text.length > this.buf.length) {
+      this.flush();
+      if (3 * text.length > this.buf.length) {
+        this.write(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.used += this.buf.write(text, this.used, "utf8");
+  }
+
+  /** Write what is gathered (if anything). */
+  flush(): void {
+    if (!this.used) return;
+    const n = this.used;
+    this.used = 0;
+    this.write(this.buf.subarray(0, n));
+  }
+
+  /** Forget what is gathered. */
+  clear(): void {
+    this.used = 0;
+  }
+}
+
+/** Write all of `bytes` to `fd`. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
 /**
  * Final files written to temporary files beside their targets (buffered, any size), renamed
  * into place by commit in the order given; abort removes them. A failed write names the file
  * (a full disk) and leaves the targets as they were.
  */
 export class TempFiles {
-  private open = new Map<string, { fd: number; tmp: string; pending: string[]; size: number }>();
+  private open = new Map<string, { fd: number; tmp: string; bytes: ByteBuffer }>();
 
   constructor(private readonly dir: string) {}
 
   sink = (name: string): TextSink => {
     const path = join(this.dir, name);
     const tmp = `${path}.tmp-${process.pid}`;
-    let f: { fd: number; tmp: string; pending: string[]; size: number };
+    let fd: number;
     try {
-      f = { fd: openSync(tmp, "w"), tmp, pending: [], size: 0 };
+      fd = openSync(tmp, "w");
     } catch (e) {
       throw writeError(path, e);
     }
-    this.open.set(name, f);
-    return {
-      write: (text) => {
-        f.pending.push(text);
-        f.size += text.length;
-        // written every 64 K characters: text held longer outlives the young generation, and
-        // promoting it costs more CPU than the write calls (bgsim power, about 0.05 ms a run)
-        if (f.size >= 1 << 16) this.flush(name);
-      },
-    };
+    // written every 64 KB, gathered as bytes (see ByteBuffer)
+    const bytes = new ByteBuffer((b) => {
+      try {
+        writeAll(fd, b);
+      } catch (e) {
+        throw writeError(path, e);
+      }
+    });
+    this.open.set(name, { fd, tmp, bytes });
+    return { write: (text) => bytes.add(text) };
   };
-
-  private flush(name: string): void {
-    const f = this.open.get(name);
-    if (!f?.pending.length) return;
-    const buf = Buffer.from(f.pending.join(""), "utf8");
-    f.pending = [];
-    f.size = 0;
-    try {
-      for (let off = 0; off < buf.length; ) off += writeSync(f.fd, buf, off, buf.length - off);
-    } catch (e) {
-      throw writeError(join(this.dir, name), e);
-    }
-  }
 
   /** Close every file and rename them into place: `last` in its order after all others. */
   commit(last: string[]): void {
-    for (const name of this.open.keys()) this.flush(name);
+    for (const f of this.open.values()) f.bytes.flush();
     for (const f of this.open.values()) closeSync(f.fd);
     const names = [...this.open.keys()];
     const order = [
@@ -308,7 +346,8 @@ export class SweepDirectory {
   private done: RunBits;
   private layouts = new LayoutRuns();
   private lastCheckpoint = 0;
-  private buffer: string[] = [];
+  /** Journal lines not yet written (see flush). */
+  private buffer = new ByteBuffer((b) => this.writeJournal(b));
   private release: () => void = () => {};
   /** A journal was read (--resume): its encoder starts with the layouts found there. */
   private resumed = false;
@@ -521,24 +560,27 @@ export class SweepDirectory {
     if (!this.done.add(rec)) return;
     if (!("error" in rec)) this.layouts.note(rec.keys, rec.run);
     const line = this.encoder.encode(rec);
-    this.buffer.push(line);
+    if (!this.writeFailure) this.buffer.add(line);
     // the journal's encoder began with this run (startLive): its line is that of runs.jsonl
     this.addLive(rec, line);
     if (flush) this.flush();
   }
   /**
-   * Write buffered journal lines in one call (a kill loses at most this unwritten batch).
+   * Write buffered journal lines (a kill loses at most this unwritten batch: the lines since
+   * the last flush, up to 64 KB of them, which are written as the buffer fills).
    * A failed write (a full disk) does not throw here, inside the pool's callbacks: it is kept
    * in `writeFailure` (the caller should stop the pool) and thrown by the next checkpoint,
    * close or finalise; later lines are dropped, so the journal stays resumable.
    */
   flush(): void {
-    if (this.writeFailure) this.buffer = [];
-    if (!this.buffer.length || this.fd === undefined) return;
-    const text = this.buffer.join("");
-    this.buffer = [];
+    if (this.writeFailure) this.buffer.clear();
+    else if (this.fd !== undefined) this.buffer.flush();
+  }
+
+  private writeJournal(bytes: Uint8Array): void {
+    if (this.writeFailure || this.fd === undefined) return;
     try {
-      writeSync(this.fd, text, null, "utf8");
+      writeAll(this.fd, bytes);
     } catch (e) {
       // a line cut by a full disk is dropped by the next --resume, like a line cut by a kill
       this.writeFailure = writeError(
