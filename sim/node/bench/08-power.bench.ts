@@ -11,6 +11,12 @@
 // the process) is printed with it because it moves less with the load of a shared machine.
 // And, in this process, the parts: the power files written from 1,000 records and their journal
 // lines by PowerFinal, the journal line encoded and decoded (CPU ms per replication).
+// And the engine path of `bgsim power --workers 1` in this process, in blocks of 100 runs
+// alternating with blocks of runReplication alone (a change of load touches both alike): the
+// worker API's chunk (replications, flattened), each result appended to a SweepDirectory (journal
+// line, written per chunk) with the power files written live, as the CLI runs them without its
+// message channel, progress bar and process start; CPU ms per replication and the median of the
+// block pairs' ratios.
 // Each figure is the median of BENCH_POWER_TIMES (default 3) measurements; the machine is
 // shared, so the load average is printed with them. BENCH_POWER_REPS=R1,R2 (default 200,2000).
 import { spawnSync } from "node:child_process";
@@ -26,6 +32,8 @@ import { powerSweep } from "../../core/montecarlo/power.ts";
 import { doneOf, PowerFinal } from "../../core/output/finalise.ts";
 import { flattenResult } from "../../core/output/flatten.ts";
 import { JournalEncoder, JournalLineDecoder } from "../../core/output/journal.ts";
+import { createWorkerApi } from "../../core/pool/workerApi.ts";
+import { SweepDirectory } from "../files/directory.ts";
 
 const BIN =
   process.env.BENCH_POWER_BIN ?? fileURLToPath(new URL("../bin/bgsim.mjs", import.meta.url));
@@ -140,6 +148,61 @@ function parts(scenario: Scenario): {
   return { files, kb: bytes / N / 1024, encode, decode };
 }
 
+/** The engine path against runReplication alone, alternating blocks (see the header). */
+function engine(scenario: Scenario, work: string): { bare: number; path: number; ratio: number } {
+  const B = 100;
+  const K = 15;
+  const v = powerSweep(scenario, [], B * (K + 1));
+  if (!v.ok) throw new Error("power sweep invalid");
+  const plan = buildPlan(v.sweep);
+  const sc = plan.scenarioAt(0);
+  if (!sc.ok) throw new Error(sc.message);
+  const api = createWorkerApi();
+  api.init(v.sweep);
+  const dir = SweepDirectory.open(join(work, "engine"), plan, { resume: false, shard: null });
+  dir.startLive();
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  let next = 0;
+  let rep = 1_000_000;
+  const path = () => {
+    for (let done = 0; done < B; done += 50) {
+      const res = api.run(Int32Array.from({ length: 50 }, (_, i) => next + i));
+      next += 50;
+      for (let i = 0; i < res.runs.length; i++)
+        dir.append({
+          ok: true,
+          spec: plan.runSpec(res.runs[i]),
+          keys: res.layouts[res.layoutOf[i]],
+          values: res.values.subarray(res.offsets[i], res.offsets[i + 1]),
+        });
+      dir.flush();
+    }
+  };
+  const bare = () => {
+    for (let i = 0; i < B; i++) runReplication(sc.scenario, rep++);
+  };
+  try {
+    path(); // warm-up, and the design point's set-up
+    bare();
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let k = 0; k < K; k++) {
+      let t = cpu();
+      bare();
+      a.push((cpu() - t) / B);
+      t = cpu();
+      path();
+      b.push((cpu() - t) / B);
+    }
+    return { bare: median(a), path: median(b), ratio: median(a.map((x, i) => b[i] / x)) };
+  } finally {
+    dir.close();
+  }
+}
+
 export function run(): void {
   const times = Number(process.env.BENCH_POWER_TIMES ?? 3);
   const [r1, r2] = (process.env.BENCH_POWER_REPS ?? "200,2000").split(",").map(Number);
@@ -169,6 +232,7 @@ export function run(): void {
       marginalCpu.push(((b.cpu - a.cpu) * 1000) / (r2 - r1));
     }
     const p = parts(scenario);
+    const e = engine(scenario, work);
     const m = median(marginal);
     const b = median(bare);
     const mc = median(marginalCpu);
@@ -190,6 +254,9 @@ export function run(): void {
     );
     console.log(
       `CPU time (user + system, less sensitive to other jobs): replication ${bc.toFixed(3)} ms, power marginal ${mc.toFixed(3)} ms: overhead ${((100 * (mc - bc)) / bc).toFixed(1)}% (runs ${marginalCpu.map((x) => x.toFixed(3)).join(", ")})`,
+    );
+    console.log(
+      `in this process, alternating blocks of 100 runs: runReplication alone ${e.bare.toFixed(3)} ms, the engine path of power --workers 1 (worker API chunk, journal, live power files) ${e.path.toFixed(3)} ms CPU: overhead ${(100 * (e.ratio - 1)).toFixed(1)}% (median of block pairs)`,
     );
     console.log(
       `in this process, CPU per replication: the power files (PowerFinal given the journal lines, ${p.kb.toFixed(1)} KB of text besides runs.jsonl) ${p.files.toFixed(3)} ms, journal line encoded ${p.encode.toFixed(3)} ms, decoded (checksum verified) ${p.decode.toFixed(3)} ms`,
