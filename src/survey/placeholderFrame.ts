@@ -4,7 +4,7 @@ import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
 import type { Stream } from "../random/stream.ts";
-import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
+import { fillNormalsFast as fillNormals, fillNormalsPair, type NormalsJob } from "./fastNormals.ts";
 import type { FirmAttributes, FrameCriteria, SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
 
@@ -49,19 +49,32 @@ export const PLACEHOLDER = {
 const IEO = CONSTRUCTS.indexOf("IEO");
 const PERF = CONSTRUCTS.indexOf("PERF");
 
-/** Standard normals from a stream, filled 1024 at a time (fillNormals) and handed out in order. */
+/**
+ * Standard normals from a stream, handed out in order: first `len` already drawn into `buf`,
+ * then drawn in chunks of CHUNK (fillNormals). Where the chunks start does not change the
+ * deviates (each comes from the next uniforms of the stream).
+ */
+const CHUNK = 256;
 class Normals {
-  private buf = new Float64Array(1024);
-  private pos = 1024;
-  constructor(private s: Stream) {}
+  private pos = 0;
+  constructor(
+    private s: Stream,
+    private buf: Float64Array,
+    private len: number,
+  ) {}
   next(): number {
-    if (this.pos === 1024) {
-      fillNormals(this.s, this.buf);
+    if (this.pos === this.len) {
+      if (this.buf.length < CHUNK) this.buf = new Float64Array(CHUNK);
+      fillNormals(this.s, this.buf, 0, CHUNK);
       this.pos = 0;
+      this.len = CHUNK;
     }
     return this.buf[this.pos++];
   }
 }
+
+/** Scratch for the frame's normals drawn ahead (nothing returned points into it). */
+let frameScratch = new Float64Array(0);
 
 export interface PlaceholderSetup {
   p: number;
@@ -117,9 +130,9 @@ export function drawPlaceholderFrame(
   normalStream: Stream,
   restStream: Stream,
   maxScreened = count * 1000,
+  partner?: NormalsJob,
 ): SurveyUniverse {
   const { w, sPerf } = setup;
-  const z = new Normals(normalStream);
   const latent = CONSTRUCTS.map(() => new Float64Array(count));
   const at: FirmAttributes = {
     foundingYear: new Float64Array(count),
@@ -144,6 +157,16 @@ export function drawPlaceholderFrame(
     minYear === Number.NEGATIVE_INFINITY
       ? 1
       : 1 - exp(-Math.max(0, SAMPLE.surveyYear - minYear) / P.meanAge);
+  // The normals the frame is expected to take (x for every firm past the founding-year
+  // criterion, five more for each that also meets the export criterion), drawn ahead and, with
+  // a partner job (the item answers' normals), interleaved with it (fillNormalsPair).
+  const px = xCut === Number.NEGATIVE_INFINITY ? 1 : normalCdf(-xCut);
+  const ahead = Math.min(1 << 16, Math.ceil(count * (5 + 1 / Math.max(px, 0.02))));
+  if (frameScratch.length < ahead) frameScratch = new Float64Array(ahead);
+  if (partner)
+    fillNormalsPair(normalStream, frameScratch, ahead, partner.stream, partner.out, partner.count);
+  else fillNormals(normalStream, frameScratch, 0, ahead);
+  const z = new Normals(normalStream, frameScratch, ahead);
   const wP = w[PERF];
   const sSize = Math.sqrt(1 - P.sizeOnPERF ** 2);
   const sGrowth = Math.sqrt(1 - P.growthOnPERF ** 2);

@@ -1,7 +1,7 @@
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "../paper/table1.ts";
 import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
-import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
+import { fillNormalsFast as fillNormals, type NormalsJob, normalsFrom } from "./fastNormals.ts";
 import type { Instrument, SurveyItem } from "./instrument.ts";
 import { sumVariance } from "./reliability.ts";
 import { whiten } from "./whiten.ts";
@@ -165,6 +165,7 @@ export function answerItems(
   latent: readonly ArrayLike<number>[],
   rows: ArrayLike<number>,
   stream: Stream,
+  pre?: NormalsJob,
 ): AnsweredItems {
   const n = rows.length;
   const items = ins.items;
@@ -173,8 +174,8 @@ export function answerItems(
   const coef = itemCoefficients(ins, scales);
   // Normals in column blocks: [M for every respondent | item 0 errors | item 1 errors | ...],
   // so that every loop below runs down contiguous columns.
-  const z = scratchOf(n * (q + 1));
-  fillNormals(stream, z, 0, n * (q + 1));
+  const z = pre ? normalsFrom(stream, n * (q + 1), pre) : scratchOf(n * (q + 1));
+  if (!pre) fillNormals(stream, z, 0, n * (q + 1));
   // construct scores of the respondents, gathered once per construct
   const nc = latent.length;
   const eta = scratchEta(n * nc);

@@ -3,6 +3,7 @@ import { CONSTRUCTS } from "../paper/constructs.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
 import { sampleCovariance } from "../random/wishart.ts";
 import type { SurveyConfig } from "./config.ts";
+import type { NormalsJob } from "./fastNormals.ts";
 import type { SurveyUniverse } from "./frame.ts";
 import { completeRowIndices, selectRows } from "./itemNonresponse.ts";
 import { drawPlaceholderFrame } from "./placeholderFrame.ts";
@@ -74,16 +75,31 @@ export function surveyCrossSection(
       plan,
     };
   }
+  // The answers' normals (stream "items") drawn ahead, interleaved with the frame's: as many
+  // as the usable responses will most likely need (at most n, and at most about two standard
+  // deviations above the expected number of responses); runSurvey draws any more it needs.
+  const M = config.mailed;
+  const r = config.responseRate;
+  const likely = Math.min(config.n, M, Math.ceil(M * r + 2 * Math.sqrt(M * r * (1 - r))));
+  const columns = (config.level === "items" ? plan.instrument.items.length : p) + 1;
+  const count = Math.min(likely * columns, 1 << 17);
+  if (itemScratch.length < count) itemScratch = new Float64Array(count);
+  const items = { stream: derive(seed, replication, "survey", "items"), out: itemScratch, count };
   const universe = drawPlaceholderFrame(
     plan.placeholder,
     config.frame,
-    config.mailed,
+    M,
     derive(seed, replication, "survey", "frame"),
     derive(seed, replication, "survey", "frame-normals"),
     derive(seed, replication, "survey", "frame-latent"),
+    M * 1000,
+    items,
   );
-  return surveyStage(universe, plan, seed, replication, alpha, true, options);
+  return surveyStage(universe, plan, seed, replication, alpha, true, options, items);
 }
+
+/** Scratch for the answers' normals drawn ahead (nothing returned points into it). */
+let itemScratch = new Float64Array(0);
 
 /** The survey's facts as flat named numbers (ReplicationResult.outcomes). */
 export function surveyOutcomes(
@@ -171,8 +187,9 @@ function surveyStage(
   alpha: number,
   placeholder: boolean,
   options: { keepItems?: boolean },
+  itemNormals?: NormalsJob,
 ): SurveyStageResult {
-  const out = runSurvey(universe, plan, { seed, replication }, options);
+  const out = runSurvey(universe, plan, { seed, replication }, { ...options, itemNormals });
   if (out.n < 2)
     throw new SurveyRunError(
       "survey.responseRate",

@@ -3,7 +3,7 @@ import { log } from "../math/fdlibm.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { sampleWithoutReplacement } from "../random/deviates.ts";
 import { derive, type StreamKeyPart } from "../random/stream.ts";
-import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
+import { fillNormalsFast as fillNormals, type NormalsJob, normalsFrom } from "./fastNormals.ts";
 import { ATTRIBUTE_NAMES, type FrameCriteria, type SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
 import { applyItemNonresponse, type ItemNonresponseSummary } from "./itemNonresponse.ts";
@@ -56,7 +56,11 @@ export function runSurvey(
   universe: SurveyUniverse,
   plan: SurveyPlan,
   streams: SurveyStreams,
-  options: { keepItems?: boolean } = {},
+  options: {
+    keepItems?: boolean;
+    /** The "items" stream with its first `count` normals already drawn into `out`. */
+    itemNormals?: NormalsJob;
+  } = {},
 ): SurveyOutput {
   const cfg = plan.config;
   const criteria: FrameCriteria = cfg.frame;
@@ -146,13 +150,14 @@ export function runSurvey(
 
   // Answers.
   universe.completeLatent?.(rows);
-  const is = derive(streams.seed, streams.replication, "survey", "items");
+  const pre = options.itemNormals;
+  const is = pre ? pre.stream : derive(streams.seed, streams.replication, "survey", "items");
   let composites: Float64Array[];
   let items: Float64Array[] | null = null;
   let itemNonresponse: ItemNonresponseSummary | undefined;
   if (cfg.level === "items") {
     const fmt = cfg.responses;
-    const ans = answerItems(plan.instrument, plan.scales, fmt, universe.latent, rows, is);
+    const ans = answerItems(plan.instrument, plan.scales, fmt, universe.latent, rows, is, pre);
     composites = ans.composites;
     items = ans.scored;
     if (cfg.itemNonresponse) {
@@ -168,7 +173,7 @@ export function runSurvey(
       itemNonresponse = nr.summary;
     }
   } else {
-    composites = compositeLevel(plan, universe.latent, rows, is);
+    composites = compositeLevel(plan, universe.latent, rows, is, pre);
   }
 
   // Non-response checks on the paper's variables.
@@ -282,12 +287,12 @@ function compositeLevel(
   latent: readonly ArrayLike<number>[],
   rows: Int32Array,
   s: ReturnType<typeof derive>,
+  pre?: NormalsJob,
 ): Float64Array[] {
   const p = CONSTRUCTS.length;
   const n = rows.length;
   // Normals in column blocks [M | construct 0 errors | ...], loops down contiguous columns.
-  const z = new Float64Array(n * (p + 1));
-  fillNormals(s, z);
+  const z = normalsFrom(s, n * (p + 1), pre);
   const { a, b, e } = plan.form;
   const { mu, sigma } = plan.scales;
   const out = CONSTRUCTS.map(() => new Float64Array(n));
