@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { normalCdf } from "../src/math/distributions.ts";
 import { derive } from "../src/random/stream.ts";
-import { fillNormalsFast, fillNormalsPair, zigguratNormal } from "../src/survey/fastNormals.ts";
+import {
+  fillNormalsFast,
+  fillNormalsPair,
+  fillUniformsPair,
+  zigguratNormal,
+} from "../src/survey/fastNormals.ts";
 
 describe("ziggurat normals (survey hot loops)", () => {
   it("have the moments and the distribution of a standard normal (1,000,000 draws)", () => {
@@ -100,6 +105,29 @@ describe("two Alea streams interleaved (fillNormalsPair)", () => {
       if (na === 30_000) expect(a.some((x) => Math.abs(x) > 3.442619855899)).toBe(true);
       expect(fa.next()).toBe(pa.next());
       expect(fb.next()).toBe(pb.next());
+    }
+  });
+});
+
+describe("two Alea streams' uniforms interleaved (fillUniformsPair)", () => {
+  it("gives each stream's next() values in turn and leaves both at the same place", () => {
+    for (const [na, nb] of [
+      [5000, 5000],
+      [3000, 11],
+      [0, 700],
+      [900, 2500],
+    ]) {
+      const fa = derive("upair-a", na);
+      const fb = derive("upair-b", nb);
+      const ra = derive("upair-a", na);
+      const rb = derive("upair-b", nb);
+      const a = new Float64Array(na);
+      const b = new Float64Array(nb);
+      fillUniformsPair(fa, a, na, fb, b, nb);
+      expect(a).toEqual(Float64Array.from({ length: na }, () => ra.next()));
+      expect(b).toEqual(Float64Array.from({ length: nb }, () => rb.next()));
+      expect(fa.next()).toBe(ra.next());
+      expect(fb.next()).toBe(rb.next());
     }
   });
 });

@@ -3,7 +3,12 @@ import { buildModelOrThrow, publishedSpec } from "../src/model/index.ts";
 import { CONSTRUCTS } from "../src/paper/constructs.ts";
 import { derive } from "../src/random/stream.ts";
 import { DEFAULT_SURVEY, type SurveyConfig } from "../src/survey/config.ts";
-import { drawPlaceholderFrame, PLACEHOLDER } from "../src/survey/placeholderFrame.ts";
+import {
+  drawPlaceholderFrame,
+  foundingYearExact,
+  foundingYearOf,
+  PLACEHOLDER,
+} from "../src/survey/placeholderFrame.ts";
 import { buildSurveyPlan } from "../src/survey/plan.ts";
 import { surveyCrossSection, surveyFromUniverse } from "../src/survey/stage.ts";
 import { runSurvey, SurveyRunError } from "../src/survey/survey.ts";
@@ -58,6 +63,37 @@ describe("placeholder frame", () => {
         for (let i = 0; i < N; i++) s += u.latent[a][i] * u.latent[b][i];
         expect(Math.abs(s / N - plan.R[a * p + b])).toBeLessThan(0.015);
       }
+  });
+});
+
+describe("founding year by table (foundingYearOf)", () => {
+  it("equals floor(surveyYear + meanAge log(1 - u)) for random u and at every threshold", () => {
+    const s = derive("founding-year-table");
+    let bad = 0;
+    for (let i = 0; i < 2_000_000; i++) {
+      const u = s.next();
+      if (foundingYearOf(u) !== foundingYearExact(u)) bad++;
+    }
+    expect(bad).toBe(0);
+    // around each threshold 1 - exp(-k / meanAge): the doubles next to it, and the edges of
+    // the window where the logarithm decides (1e-9 either side)
+    const f64 = new Float64Array(1);
+    const i64 = new BigInt64Array(f64.buffer);
+    const near: number[] = [0, 2 ** -53, 1e-9, 2e-9, 0.999999, 1 - 2 ** -32];
+    for (let k = 0; k <= 70; k++) {
+      const b = 1 - Math.exp(-k / PLACEHOLDER.meanAge);
+      for (const d of [
+        0, 1e-9, -1e-9, 1.01e-9, -1.01e-9, 0.99e-9, -0.99e-9, 1e-12, -1e-12, 3e-9, -3e-9,
+      ])
+        near.push(b + d);
+      f64[0] = b;
+      const bits = i64[0];
+      for (let j = -40n; j <= 40n; j++) {
+        i64[0] = bits + j;
+        near.push(f64[0]);
+      }
+    }
+    for (const u of near) if (u >= 0 && u < 1) expect(foundingYearOf(u)).toBe(foundingYearExact(u));
   });
 });
 

@@ -224,3 +224,70 @@ export function normalsFrom(stream: Stream, need: number, pre?: NormalsJob): Flo
   fillNormalsFast(stream, z, pre.count, need);
   return z;
 }
+
+/**
+ * Uniforms: out[0, na) from stream a and outB[0, nb) from stream b, each the values its next()
+ * would give in turn, the two Alea recurrences interleaved on local variables (see
+ * fillNormalsPair). Streams that are not Alea are read through next().
+ */
+export function fillUniformsPair(
+  a: Stream,
+  outA: Float64Array,
+  na: number,
+  b: Stream,
+  outB: Float64Array,
+  nb: number,
+): void {
+  if (!(a instanceof AleaStream) || !(b instanceof AleaStream) || a === b) {
+    for (let k = 0; k < na; k++) outA[k] = a.next();
+    for (let k = 0; k < nb; k++) outB[k] = b.next();
+    return;
+  }
+  const m = Math.min(na, nb);
+  let a0 = a.s0;
+  let a1 = a.s1;
+  let a2 = a.s2;
+  let ac = a.c;
+  let b0 = b.s0;
+  let b1 = b.s1;
+  let b2 = b.s2;
+  let bc = b.c;
+  for (let k = 0; k < m; k++) {
+    const ta = 2091639 * a0 + ac * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ac = ta | 0;
+    a2 = ta - ac;
+    outA[k] = a2;
+    const tb = 2091639 * b0 + bc * 2.3283064365386963e-10;
+    b0 = b1;
+    b1 = b2;
+    bc = tb | 0;
+    b2 = tb - bc;
+    outB[k] = b2;
+  }
+  for (let k = m; k < na; k++) {
+    const ta = 2091639 * a0 + ac * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ac = ta | 0;
+    a2 = ta - ac;
+    outA[k] = a2;
+  }
+  for (let k = m; k < nb; k++) {
+    const tb = 2091639 * b0 + bc * 2.3283064365386963e-10;
+    b0 = b1;
+    b1 = b2;
+    bc = tb | 0;
+    b2 = tb - bc;
+    outB[k] = b2;
+  }
+  a.s0 = a0;
+  a.s1 = a1;
+  a.s2 = a2;
+  a.c = ac;
+  b.s0 = b0;
+  b.s1 = b1;
+  b.s2 = b2;
+  b.c = bc;
+}

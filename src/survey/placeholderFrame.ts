@@ -4,7 +4,12 @@ import { cholesky, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
 import type { Stream } from "../random/stream.ts";
-import { fillNormalsFast as fillNormals, fillNormalsPair, type NormalsJob } from "./fastNormals.ts";
+import {
+  fillNormalsFast as fillNormals,
+  fillNormalsPair,
+  fillUniformsPair,
+  type NormalsJob,
+} from "./fastNormals.ts";
 import type { FirmAttributes, FrameCriteria, SurveyUniverse } from "./frame.ts";
 import { SurveyConfigError } from "./instrument.ts";
 
@@ -73,8 +78,51 @@ class Normals {
   }
 }
 
-/** Scratch for the frame's normals drawn ahead (nothing returned points into it). */
+/**
+ * Founding year of a firm whose age uniform is u: floor(surveyYear + meanAge log(1 - u)), i.e.
+ * surveyYear - k for u strictly between the thresholds B[k - 1] and B[k], B[k] = 1 - exp(-k /
+ * meanAge) (age k years). The thresholds are looked up in a table of 4,096 buckets of u instead
+ * of taking the logarithm; within EPS = 1e-9 of a threshold (and beyond age KMAX) the
+ * logarithm decides as before. Exact: outside those windows the real value
+ * surveyYear + meanAge ln(1 - u) is at least 2e-8 from an integer (its slope in u is at least
+ * meanAge), while the rounding of 1 - u, fdlibm's log (< 1 ulp), the product and the sum move
+ * it by less than 2e-13; test/survey.survey.test.ts compares both forms.
+ */
+export function foundingYearOf(u: number): number {
+  if (u < YEAR_TOP) {
+    let k = YEAR_KB[Math.floor(u * YEAR_NB)];
+    while (u >= YEAR_B[k] + YEAR_EPS) k++;
+    if (u < YEAR_B[k] - YEAR_EPS && (k === 0 || u > YEAR_B[k - 1] + YEAR_EPS))
+      return SAMPLE.surveyYear - k;
+  }
+  return foundingYearExact(u);
+}
+
+/** The founding year as the placeholder defines it (foundingYearOf's reference). */
+export function foundingYearExact(u: number): number {
+  return Math.floor(SAMPLE.surveyYear + log(1 - u) * PLACEHOLDER.meanAge);
+}
+
+const YEAR_NB = 4096;
+const YEAR_KMAX = 60;
+const YEAR_EPS = 1e-9;
+const YEAR_B = new Float64Array(YEAR_KMAX + 1);
+for (let k = 0; k <= YEAR_KMAX; k++) YEAR_B[k] = 1 - exp(-k / PLACEHOLDER.meanAge);
+/** Table lookups only below this (the last bucket wholly below B[KMAX] - EPS). */
+const YEAR_TOP = Math.floor((YEAR_B[YEAR_KMAX] - YEAR_EPS) * YEAR_NB) / YEAR_NB;
+/** Per bucket: the first k with B[k] + EPS above the bucket's lower end. */
+const YEAR_KB = new Int32Array(YEAR_NB);
+{
+  let k = 0;
+  for (let b = 0; b < YEAR_NB; b++) {
+    while (k < YEAR_KMAX && YEAR_B[k] + YEAR_EPS <= b / YEAR_NB) k++;
+    YEAR_KB[b] = k;
+  }
+}
+
+/** Scratch for the numbers drawn ahead (nothing returned points into them). */
 let frameScratch = new Float64Array(0);
+let uniformScratch = new Float64Array(0);
 
 export interface PlaceholderSetup {
   p: number;
@@ -116,6 +164,21 @@ export function placeholderSetup(R: Mat): PlaceholderSetup {
 }
 
 /**
+ * Streams a survey draws from anyway, drawn ahead alongside the frame's own (each pair of
+ * Alea recurrences interleaved, see fillNormalsPair): the same numbers, in less time.
+ */
+export interface FrameAlong {
+  /** Normals drawn with the frame's normals (the item answers'). */
+  normals?: NormalsJob;
+  /** Uniforms drawn with the frame's uniforms (the mailing's). */
+  uniforms?: NormalsJob;
+  /** Normals drawn with the lazily completed construct scores' (the response propensities'). */
+  rest?: NormalsJob;
+  /** How many respondents' construct scores to draw ahead (with `rest`). */
+  restRows?: number;
+}
+
+/**
  * Draw `count` firms that meet the frame criteria from the PLACEHOLDER super-population
  * (firms are screened one by one until `count` qualify; `screened` says how many were looked
  * at; uniforms from `stream`, normals from `normalStream`). Latent scores have correlation matrix R (setup from placeholderSetup(R)). PERF and the
@@ -130,7 +193,7 @@ export function drawPlaceholderFrame(
   normalStream: Stream,
   restStream: Stream,
   maxScreened = count * 1000,
-  partner?: NormalsJob,
+  along: FrameAlong = {},
 ): SurveyUniverse {
   const { w, sPerf } = setup;
   const latent = CONSTRUCTS.map(() => new Float64Array(count));
@@ -157,16 +220,26 @@ export function drawPlaceholderFrame(
     minYear === Number.NEGATIVE_INFINITY
       ? 1
       : 1 - exp(-Math.max(0, SAMPLE.surveyYear - minYear) / P.meanAge);
-  // The normals the frame is expected to take (x for every firm past the founding-year
-  // criterion, five more for each that also meets the export criterion), drawn ahead and, with
-  // a partner job (the item answers' normals), interleaved with it (fillNormalsPair).
-  const px = xCut === Number.NEGATIVE_INFINITY ? 1 : normalCdf(-xCut);
-  const ahead = Math.min(1 << 16, Math.ceil(count * (5 + 1 / Math.max(px, 0.02))));
-  if (frameScratch.length < ahead) frameScratch = new Float64Array(ahead);
-  if (partner)
-    fillNormalsPair(normalStream, frameScratch, ahead, partner.stream, partner.out, partner.count);
-  else fillNormals(normalStream, frameScratch, 0, ahead);
-  const z = new Normals(normalStream, frameScratch, ahead);
+  // The numbers the frame is expected to take, drawn ahead: a uniform (age) for every firm
+  // screened, a normal (x) for every firm past the founding-year criterion, five more normals
+  // and a uniform (product category) for each that also meets the export criterion.
+  const px = Math.max(xCut === Number.NEGATIVE_INFINITY ? 1 : normalCdf(-xCut), 0.02);
+  const nAhead = Math.min(1 << 16, Math.ceil(count * (5 + 1 / px)));
+  const uAhead = Math.min(1 << 16, Math.ceil(count * (1 + 1 / (px * Math.max(uMaxAge, 0.02)))));
+  if (frameScratch.length < nAhead) frameScratch = new Float64Array(nAhead);
+  if (uniformScratch.length < uAhead) uniformScratch = new Float64Array(uAhead);
+  const zs = frameScratch;
+  const us = uniformScratch;
+  if (along.normals) {
+    const o = along.normals;
+    fillNormalsPair(normalStream, zs, nAhead, o.stream, o.out, o.count);
+  } else fillNormals(normalStream, zs, 0, nAhead);
+  if (along.uniforms) {
+    const o = along.uniforms;
+    fillUniformsPair(stream, us, uAhead, o.stream, o.out, o.count);
+  } else fillUniformsPair(stream, us, uAhead, stream, us, 0);
+  const z = new Normals(normalStream, zs, nAhead);
+  let ui = 0;
   const wP = w[PERF];
   const sSize = Math.sqrt(1 - P.sizeOnPERF ** 2);
   const sGrowth = Math.sqrt(1 - P.growthOnPERF ** 2);
@@ -182,11 +255,11 @@ export function drawPlaceholderFrame(
       );
     screened++;
     // age = -meanAge log(1 - U): founded in minYear or later iff U <= uMaxAge (no log needed)
-    const uAge = stream.next();
+    const uAge = ui < uAhead ? us[ui++] : stream.next();
     if (uAge > uMaxAge) continue;
     const x = z.next();
     if (x < xCut) continue;
-    const year = Math.floor(SAMPLE.surveyYear + log(1 - uAge) * P.meanAge);
+    const year = foundingYearOf(uAge);
     const i = got++;
     xs[i] = x;
     const perf = wP * x + sPerf * z.next();
@@ -202,14 +275,30 @@ export function drawPlaceholderFrame(
     at.sales[i] = emp * P.salesPerEmployee * exp(P.salesPerEmployeeSpread * z.next());
     at.salesGrowth[i] = P.growthMean + P.growthSd * (P.growthOnPERF * perf + sGrowth * z.next());
     at.roi[i] = P.roiMean + P.roiSd * (P.roiOnPERF * perf + sRoi * z.next());
-    at.productCategory[i] = stream.next() < P.industrialShare ? 1 : 0;
+    at.productCategory[i] = (ui < uAhead ? us[ui++] : stream.next()) < P.industrialShare ? 1 : 0;
   }
+  // The construct scores' normals (six per respondent, stream restStream) drawn ahead for the
+  // respondents expected, interleaved with `along.rest`; completeLatent draws any more.
+  const { others, g, L6 } = setup;
+  const q = others.length;
+  const restAhead = Math.min(1 << 16, (along.restRows ?? 0) * q);
+  const rest = new Float64Array(restAhead);
+  if (along.rest) {
+    const o = along.rest;
+    fillNormalsPair(restStream, rest, restAhead, o.stream, o.out, o.count);
+  } else fillNormals(restStream, rest, 0, restAhead);
+  let pos = 0; // the stream's normals used so far (rest[0, restAhead), then the stream's own)
   const completeLatent = (rows: ArrayLike<number>) => {
     const sorted = Int32Array.from(rows).sort();
-    const { others, g, L6 } = setup;
-    const q = others.length;
-    const e = new Float64Array(sorted.length * q);
-    fillNormals(restStream, e);
+    const need = sorted.length * q;
+    let e = rest;
+    if (pos > 0 || need > restAhead) {
+      e = new Float64Array(need);
+      const fromAhead = Math.max(0, Math.min(need, restAhead - pos));
+      e.set(rest.subarray(pos, pos + fromAhead));
+      fillNormals(restStream, e, fromAhead, need);
+    }
+    pos += need;
     for (let k = 0; k < sorted.length; k++) {
       const i = sorted[k];
       if (k > 0 && sorted[k - 1] === i) continue;

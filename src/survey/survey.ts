@@ -49,6 +49,16 @@ export interface SurveyOutput {
   itemNonresponse?: ItemNonresponseSummary;
 }
 
+/**
+ * Numbers of the survey's streams already drawn (the stream advanced past them): the first
+ * `count` uniforms of "mailing", normals of "response" and of "items", in `out`.
+ */
+export interface SurveyAhead {
+  mailing?: NormalsJob;
+  response?: NormalsJob;
+  items?: NormalsJob;
+}
+
 /** A survey that cannot be completed as configured (e.g. no usable responses). */
 export class SurveyRunError extends SurveyConfigError {}
 
@@ -56,11 +66,7 @@ export function runSurvey(
   universe: SurveyUniverse,
   plan: SurveyPlan,
   streams: SurveyStreams,
-  options: {
-    keepItems?: boolean;
-    /** The "items" stream with its first `count` normals already drawn into `out`. */
-    itemNormals?: NormalsJob;
-  } = {},
+  options: { keepItems?: boolean; ahead?: SurveyAhead } = {},
 ): SurveyOutput {
   const cfg = plan.config;
   const criteria: FrameCriteria = cfg.frame;
@@ -80,19 +86,22 @@ export function runSurvey(
       `the frame holds ${frame.length} firms meeting the criteria (founded >= ${criteria.minFoundingYear ?? "any year"}, export share >= ${criteria.minExportShare}), fewer than the ${cfg.mailed} to be mailed`,
     );
   // Mailing: a simple random sample of the frame.
-  const pick = sampleWithoutReplacement(
-    derive(streams.seed, streams.replication, "survey", "mailing"),
-    frame.length,
-    cfg.mailed,
-  );
+  const ahead = options.ahead ?? {};
+  const pick = ahead.mailing
+    ? sampleAhead(ahead.mailing, frame.length, cfg.mailed)
+    : sampleWithoutReplacement(
+        derive(streams.seed, streams.replication, "survey", "mailing"),
+        frame.length,
+        cfg.mailed,
+      );
   const M = cfg.mailed;
   const mailed = new Int32Array(M);
   for (let k = 0; k < M; k++) mailed[k] = frame[pick[k]];
 
   // Response: probit propensity u = rho b + sqrt(1 - rho^2) e, respond when u > Phi^-1(1 - r).
-  const rs = derive(streams.seed, streams.replication, "survey", "response");
-  const e = new Float64Array(M);
-  fillNormals(rs, e);
+  const e = ahead.response
+    ? normalsFrom(ahead.response.stream, M, ahead.response)
+    : normalsFrom(derive(streams.seed, streams.replication, "survey", "response"), M);
   const rho = cfg.responseBias.on === "none" ? 0 : cfg.responseBias.strength;
   const b = biasVariable(universe, mailed, cfg.responseBias.on);
   const cut =
@@ -150,7 +159,7 @@ export function runSurvey(
 
   // Answers.
   universe.completeLatent?.(rows);
-  const pre = options.itemNormals;
+  const pre = ahead.items;
   const is = pre ? pre.stream : derive(streams.seed, streams.replication, "survey", "items");
   let composites: Float64Array[];
   let items: Float64Array[] | null = null;
@@ -228,6 +237,25 @@ export function runSurvey(
     sampleReliability,
     ...(itemNonresponse ? { itemNonresponse } : {}),
   };
+}
+
+/**
+ * sampleWithoutReplacement(stream, n, k) with the stream's first uniforms already drawn
+ * (ahead.out[0, ahead.count), the stream past them): the same Fisher-Yates shuffle.
+ */
+function sampleAhead(ahead: NormalsJob, n: number, k: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const m = Math.min(k, n);
+  const u = ahead.out;
+  const s = ahead.stream;
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor((i < ahead.count ? u[i] : s.next()) * (n - i));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx.subarray(0, m);
 }
 
 /**
