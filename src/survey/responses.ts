@@ -51,7 +51,7 @@ function scoreItem(item: SurveyItem, a: number, b: number, x: number, likert: bo
 }
 
 /** A scored answer mapped onto the 1-7 composite scale. */
-function toComposite(item: SurveyItem, y: number): number {
+export function toComposite(item: SurveyItem, y: number): number {
   return item.scale.max === 7 && item.scale.min === 1
     ? y
     : 1 + ((y - item.scale.min) * 6) / (item.scale.max - item.scale.min);
@@ -197,25 +197,39 @@ export function answerItems(
     const h = coef.hi[j];
     const eo = coef.c[j] * n;
     const e0 = (j + 1) * n;
+    scored.push(out);
+    // its composite's running sum (items in instrument order, as the composite lists them),
+    // added as each answer is made when the item is on the 1-7 scale
+    const it = items[j];
+    const col = it.inComposite ? composites[it.c] : null;
+    if (col && l === 1 && h === 7) {
+      if (likert)
+        for (let i = 0; i < n; i++) {
+          const v = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
+          // clamp, then round half up (Math.floor(x + 0.5) is Math.round, much faster in V8)
+          // biome-ignore lint/complexity/useMathMinMax: the hot loop of every item answer; the ternary is faster
+          const y = Math.floor((v < 1 ? 1 : v > 7 ? 7 : v) + 0.5);
+          out[i] = y;
+          col[i] += y;
+        }
+      else
+        for (let i = 0; i < n; i++) {
+          const y = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
+          out[i] = y;
+          col[i] += y;
+        }
+      continue;
+    }
     if (likert) {
       for (let i = 0; i < n; i++) {
         const v = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
-        // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
         // biome-ignore lint/complexity/useMathMinMax: the hot loop of every item answer; the ternary is faster
         out[i] = Math.floor((v < l ? l : v > h ? h : v) + 0.5);
       }
     } else {
       for (let i = 0; i < n; i++) out[i] = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
     }
-    scored.push(out);
-    // its composite's running sum (items in instrument order, as the composite lists them)
-    if (!items[j].inComposite) continue;
-    const col = composites[items[j].c];
-    if (l === 1 && h === 7) for (let i = 0; i < n; i++) col[i] += out[i];
-    else {
-      const it = items[j];
-      for (let i = 0; i < n; i++) col[i] += toComposite(it, out[i]);
-    }
+    if (col) for (let i = 0; i < n; i++) col[i] += toComposite(it, out[i]);
   }
   ins.composite.forEach((idx, c) => {
     const col = composites[c];
