@@ -1,6 +1,6 @@
 import { normalCdf, normalQuantile } from "../math/distributions.ts";
 import { exp, log } from "../math/fdlibm.ts";
-import { cholesky, type Mat } from "../math/linalg.ts";
+import { cholesky, freshFloat64, type Mat } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { SAMPLE } from "../paper/sample.ts";
 import type { Stream } from "../random/stream.ts";
@@ -123,6 +123,7 @@ const YEAR_KB = new Int32Array(YEAR_NB);
 /** Scratch for the numbers drawn ahead (nothing returned points into them). */
 let frameScratch = new Float64Array(0);
 let uniformScratch = new Float64Array(0);
+let sortScratch = new Int32Array(0);
 
 export interface PlaceholderSetup {
   p: number;
@@ -196,17 +197,17 @@ export function drawPlaceholderFrame(
   along: FrameAlong = {},
 ): SurveyUniverse {
   const { w, sPerf } = setup;
-  const latent = CONSTRUCTS.map(() => new Float64Array(count));
+  const latent = CONSTRUCTS.map(() => freshFloat64(count));
   const at: FirmAttributes = {
-    foundingYear: new Float64Array(count),
-    exportShare: new Float64Array(count),
-    employees: new Float64Array(count),
-    sales: new Float64Array(count),
-    salesGrowth: new Float64Array(count),
-    roi: new Float64Array(count),
-    productCategory: new Float64Array(count),
+    foundingYear: freshFloat64(count),
+    exportShare: freshFloat64(count),
+    employees: freshFloat64(count),
+    sales: freshFloat64(count),
+    salesGrowth: freshFloat64(count),
+    roi: freshFloat64(count),
+    productCategory: freshFloat64(count),
   };
-  const xs = new Float64Array(count);
+  const xs = freshFloat64(count);
   const P = PLACEHOLDER;
   const minYear = criteria.minFoundingYear ?? Number.NEGATIVE_INFINITY;
   const xCut =
@@ -282,14 +283,19 @@ export function drawPlaceholderFrame(
   const { others, g, L6 } = setup;
   const q = others.length;
   const restAhead = Math.min(1 << 16, (along.restRows ?? 0) * q);
-  const rest = new Float64Array(restAhead);
+  const rest = restAhead > 0 ? freshFloat64(restAhead) : new Float64Array(0);
   if (along.rest) {
     const o = along.rest;
     fillNormalsPair(restStream, rest, restAhead, o.stream, o.out, o.count);
   } else fillNormals(restStream, rest, 0, restAhead);
   let pos = 0; // the stream's normals used so far (rest[0, restAhead), then the stream's own)
+  const cols = others.map((o) => latent[o]);
+  const wo = Float64Array.from(others, (o) => w[o]);
   const completeLatent = (rows: ArrayLike<number>) => {
-    const sorted = Int32Array.from(rows).sort();
+    if (sortScratch.length < rows.length) sortScratch = new Int32Array(rows.length);
+    const sorted = sortScratch.subarray(0, rows.length);
+    sorted.set(rows);
+    sorted.sort();
     const need = sorted.length * q;
     let e = rest;
     if (pos > 0 || need > restAhead) {
@@ -304,10 +310,11 @@ export function drawPlaceholderFrame(
       if (k > 0 && sorted[k - 1] === i) continue;
       const eb = k * q;
       const resid = perfCol[i] - wP * xs[i];
+      const x = xs[i];
       for (let j = 0; j < q; j++) {
-        let v = w[others[j]] * xs[i] + g[j] * resid;
+        let v = wo[j] * x + g[j] * resid;
         for (let m = 0; m <= j; m++) v += L6[j * q + m] * e[eb + m];
-        latent[others[j]][i] = v;
+        cols[j][i] = v;
       }
     }
   };

@@ -1,3 +1,4 @@
+import { freshFloat64 } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "../paper/table1.ts";
 import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
@@ -184,9 +185,9 @@ export function answerItems(
     const o = c * n;
     for (let i = 0; i < n; i++) eta[o + i] = col[rows[i]];
   }
-  const buf = new Float64Array(n * q);
+  const buf = freshFloat64(n * q);
   const scored: Float64Array[] = [];
-  const composites = ins.composite.map(() => new Float64Array(n));
+  const composites = ins.composite.map(() => freshFloat64(n));
   for (let j = 0; j < q; j++) {
     const out = buf.subarray(j * n, (j + 1) * n);
     const a = coef.A[j];

@@ -9,7 +9,7 @@ import { SurveyConfigError } from "./instrument.ts";
 import { applyItemNonresponse, type ItemNonresponseSummary } from "./itemNonresponse.ts";
 import type { SurveyPlan } from "./plan.ts";
 import { answerItems, toComposite } from "./responses.ts";
-import { type TTest, welch } from "./ttest.ts";
+import { type TTest, welchAll } from "./ttest.ts";
 
 /**
  * One virtual survey of a universe of firms, as the paper ran it (Method section): the frame
@@ -201,13 +201,10 @@ export function runSurvey(
   const respRows = rows;
   const earlyLate: TTest[] = [];
   const respondents: TTest[] = [];
-  for (const v of ATTRIBUTE_NAMES) {
-    const x = universe.attributes[v];
-    const a = welch(v, x, early.subarray(0, ne), late.subarray(0, nl));
-    if (a) earlyLate.push(a);
-    const c = welch(v, x, respRows, non);
-    if (c) respondents.push(c);
-  }
+  const columns = ATTRIBUTE_NAMES.map((v) => universe.attributes[v]);
+  for (const t of welchAll(ATTRIBUTE_NAMES, columns, early.subarray(0, ne), late.subarray(0, nl)))
+    if (t) earlyLate.push(t);
+  for (const t of welchAll(ATTRIBUTE_NAMES, columns, respRows, non)) if (t) respondents.push(t);
 
   const sampleReliability = sampleReliabilityOf(plan, items, composites, universe.latent, rows);
 
