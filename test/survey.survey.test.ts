@@ -11,7 +11,7 @@ import {
 } from "../src/survey/placeholderFrame.ts";
 import { buildSurveyPlan } from "../src/survey/plan.ts";
 import { surveyCrossSection, surveyFromUniverse } from "../src/survey/stage.ts";
-import { runSurvey, SurveyRunError } from "../src/survey/survey.ts";
+import { runSurvey, SurveyRunError, sortDescending } from "../src/survey/survey.ts";
 
 const model = buildModelOrThrow(publishedSpec());
 const cfg: SurveyConfig = { ...DEFAULT_SURVEY, enabled: true };
@@ -204,6 +204,31 @@ describe("surveyFromUniverse (the dynamics mode's entry point)", () => {
     for (const r of s.output!.rows) {
       expect(u.attributes.foundingYear[r]).toBeGreaterThanOrEqual(1980);
       expect(u.attributes.exportShare[r]).toBeGreaterThanOrEqual(0.25);
+    }
+  });
+});
+
+describe("sortDescending (respondents into waves)", () => {
+  it("gives the stable sort's order by descending key, ties in ascending position", () => {
+    const s = derive("sort-descending");
+    const stable = (key: Float64Array, R: number) =>
+      Array.from({ length: R }, (_, i) => i).sort((x, y) => {
+        if (key[y] > key[x]) return 1;
+        if (key[x] > key[y]) return -1;
+        return 0;
+      });
+    const cases: Float64Array[] = [];
+    for (const R of [0, 1, 2, 3, 17, 207, 1000]) {
+      cases.push(Float64Array.from({ length: R }, () => s.next() * 4 - 2)); // distinct
+      cases.push(Float64Array.from({ length: R }, () => Math.floor(s.next() * 5))); // ties
+      cases.push(Float64Array.from({ length: R }, () => (s.next() < 0.5 ? 0 : -0))); // signed zeros
+      // clustered: one far outlier (crowded buckets: the merge sort takes over)
+      cases.push(Float64Array.from({ length: R }, (_, i) => (i === 0 ? 1e6 : s.next())));
+    }
+    for (const key of cases) {
+      const R = key.length;
+      const got = Array.from(sortDescending(key, R).subarray(0, R));
+      expect(got).toEqual(stable(key, R));
     }
   });
 });

@@ -465,10 +465,67 @@ function sampleAhead(ahead: NormalsJob, n: number, k: number): Int32Array {
 
 /**
  * Positions 0..R-1 ordered by key[] descending, equal keys in ascending position (what a stable
- * sort with the comparator (x, y) => key[y] - key[x] gives): a bottom-up merge sort on typed
- * arrays, no comparator calls.
+ * sort with the comparator (x, y) => key[y] - key[x] gives), in a reused work array.
  */
-function sortDescending(key: Float64Array, R: number): Int32Array {
+export function sortDescending(key: Float64Array, R: number): Int32Array {
+  // Buckets by value: b = floor((max - key) * scale) is monotone (every step rounds
+  // monotonically), so the buckets in order hold the keys in descending order, equal keys in one
+  // bucket; within a bucket an insertion sort that moves an entry only past strictly smaller keys
+  // keeps equal keys in ascending position. The result is the stable sort's, with about one
+  // key per bucket instead of log2(R) comparison passes.
+  const out = scratch.int("sortA", R);
+  if (R === 0) return out;
+  let lo = key[0];
+  let hi = key[0];
+  let finite = true;
+  for (let i = 0; i < R; i++) {
+    const k = key[i];
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+    if (!Number.isFinite(k)) finite = false;
+  }
+  const B = R;
+  const scale = hi > lo ? (B - 1) / (hi - lo) : 0;
+  if (!finite || !Number.isFinite(scale) || !Number.isFinite(hi - lo))
+    return mergeSortDescending(key, R);
+  const bucket = scratch.int("sortBucket", R);
+  const start = scratch.int("sortStart", B + 1);
+  start.fill(0, 0, B + 1);
+  for (let i = 0; i < R; i++) {
+    const b = Math.floor((hi - key[i]) * scale);
+    bucket[i] = b;
+    start[b + 1]++;
+  }
+  // crowded buckets (clustered keys) would make the insertion sorts quadratic: merge instead
+  let crowded = false;
+  for (let b = 0; b < B; b++) {
+    if (start[b + 1] > 64) crowded = true;
+    start[b + 1] += start[b];
+  }
+  if (crowded) return mergeSortDescending(key, R);
+  // scatter in ascending position (stable), then sort each bucket
+  for (let i = 0; i < R; i++) out[start[bucket[i]]++] = i;
+  // start[b] is now the end of bucket b; bucket b spans [start[b - 1], start[b])
+  let from = 0;
+  for (let b = 0; b < B; b++) {
+    const to = start[b];
+    for (let j = from + 1; j < to; j++) {
+      const v = out[j];
+      const kv = key[v];
+      let m = j;
+      while (m > from && key[out[m - 1]] < kv) {
+        out[m] = out[m - 1];
+        m--;
+      }
+      out[m] = v;
+    }
+    from = to;
+  }
+  return out;
+}
+
+/** The same order by a bottom-up merge sort (keys not all finite). */
+function mergeSortDescending(key: Float64Array, R: number): Int32Array {
   let a = scratch.int("sortA", R);
   let b = scratch.int("sortB", R);
   for (let i = 0; i < R; i++) a[i] = i;
@@ -479,16 +536,8 @@ function sortDescending(key: Float64Array, R: number): Int32Array {
       let i = lo;
       let j = mid;
       let o = lo;
-      // take from the right run only when its key is strictly larger (stability); without a
-      // branch on the comparison (random keys: half of such branches would be mispredicted)
-      while (i < mid && j < hi) {
-        const ai = a[i];
-        const aj = a[j];
-        const t = key[aj] > key[ai] ? 1 : 0;
-        b[o++] = ai + t * (aj - ai);
-        j += t;
-        i += 1 - t;
-      }
+      // take from the right run only when its key is strictly larger (stability)
+      while (i < mid && j < hi) b[o++] = key[a[j]] > key[a[i]] ? a[j++] : a[i++];
       while (i < mid) b[o++] = a[i++];
       while (j < hi) b[o++] = a[j++];
     }
