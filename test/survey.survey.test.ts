@@ -3,8 +3,11 @@ import { buildModelOrThrow, publishedSpec } from "../src/model/index.ts";
 import { CONSTRUCTS } from "../src/paper/constructs.ts";
 import { derive } from "../src/random/stream.ts";
 import { DEFAULT_SURVEY, type SurveyConfig } from "../src/survey/config.ts";
+import { fillNormalsFast } from "../src/survey/fastNormals.ts";
 import {
   drawPlaceholderFrame,
+  employeesExact,
+  employeesOf,
   foundingYearExact,
   foundingYearOf,
   PLACEHOLDER,
@@ -94,6 +97,34 @@ describe("founding year by table (foundingYearOf)", () => {
       }
     }
     for (const u of near) if (u >= 0 && u < 1) expect(foundingYearOf(u)).toBe(foundingYearExact(u));
+  });
+});
+
+describe("employees without the exponential (employeesOf)", () => {
+  it("equals max(1, floor(115 exp(s) + 0.5)) for random s and at every rounding threshold", () => {
+    const z = new Float64Array(2_000_000);
+    fillNormalsFast(derive("employees-table"), z);
+    let bad = 0;
+    for (const x of z) {
+      const s = 1.5 * x;
+      if (employeesOf(s) !== employeesExact(s)) bad++;
+    }
+    expect(bad).toBe(0);
+    // s where 115 exp(s) + 0.5 is an integer k, and the doubles next to it; beyond |s| = 20
+    const f64 = new Float64Array(1);
+    const i64 = new BigInt64Array(f64.buffer);
+    const near: number[] = [-25, -20, -19.999, 0, 19.999, 20, 25];
+    for (let k = 1; k <= 20_000; k += k < 300 ? 1 : 37) {
+      const s = Math.log((k - 0.5) / PLACEHOLDER.medianEmployees);
+      for (const d of [0, 1e-12, -1e-12, 1e-10, -1e-10]) near.push(s + d);
+      f64[0] = s;
+      const bits = i64[0];
+      for (let j = -8n; j <= 8n; j++) {
+        i64[0] = bits + j;
+        near.push(f64[0]);
+      }
+    }
+    for (const s of near) expect(employeesOf(s)).toBe(employeesExact(s));
   });
 });
 

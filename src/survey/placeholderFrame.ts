@@ -120,6 +120,43 @@ const YEAR_KB = new Int32Array(YEAR_NB);
   }
 }
 
+/**
+ * Employees of a firm with size index s: max(1, floor(medianEmployees exp(s) + 0.5)) with
+ * fdlibm's exp. Only the rounded count is kept, so exp(s) is first approximated without a
+ * division, 2^(j/32) (a table) times a degree-5 polynomial of r = s - j ln2 / 32 (|r| <= ln2 /
+ * 64, truncation error below 3e-15 relative): when medianEmployees exp(s) + 0.5 lies farther
+ * than 1e-9 (relative) from an integer, the approximation's error (below 2e-14 relative) and
+ * fdlibm's (below 2 ulp) cannot move it across one, and the count is the same; otherwise (and
+ * for |s| > 20) fdlibm's exp decides. test/survey.survey.test.ts compares both forms.
+ */
+export function employeesOf(s: number): number {
+  if (s > -20 && s < 20) {
+    const j = Math.floor(s * EMP_INV + 0.5);
+    const r = s - j * EMP_STEP;
+    const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+    const w = PLACEHOLDER.medianEmployees * (EMP_POW[(j >> 5) + 32] * EMP_T[j & 31] * poly) + 0.5;
+    const k = Math.floor(w);
+    const margin = 1e-9 * w;
+    if (w - k > margin && k + 1 - w > margin) return Math.max(1, k);
+  }
+  return employeesExact(s);
+}
+
+/** employeesOf's reference: the count as the placeholder defines it. */
+export function employeesExact(s: number): number {
+  return Math.max(1, Math.floor(PLACEHOLDER.medianEmployees * exp(s) + 0.5));
+}
+
+const EMP_INV = 32 / Math.LN2;
+const EMP_STEP = Math.LN2 / 32;
+/** 2^(m/32), m = 0..31 (fdlibm's exp, within an ulp). */
+const EMP_T = Float64Array.from({ length: 32 }, (_, m) => exp((m * Math.LN2) / 32));
+/** 2^e for e = -32..31 (exact: powers of two by halving and doubling). */
+const EMP_POW = new Float64Array(64);
+EMP_POW[32] = 1;
+for (let e = 1; e < 32; e++) EMP_POW[32 + e] = EMP_POW[31 + e] * 2;
+for (let e = 1; e <= 32; e++) EMP_POW[32 - e] = EMP_POW[33 - e] / 2;
+
 /** Scratch for the numbers drawn ahead (nothing returned points into them). */
 let frameScratch = new Float64Array(0);
 let uniformScratch = new Float64Array(0);
@@ -266,10 +303,7 @@ export function drawPlaceholderFrame(
     const perf = wP * x + sPerf * z.next();
     perfCol[i] = perf;
     // round half up (Math.floor(x + 0.5) is Math.round, faster in V8), at least 1 employee
-    const emp = Math.max(
-      1,
-      Math.floor(P.medianEmployees * exp(P.sizeOnPERF * perf + sSize * z.next()) + 0.5),
-    );
+    const emp = employeesOf(P.sizeOnPERF * perf + sSize * z.next());
     at.foundingYear[i] = year;
     at.exportShare[i] = normalCdf(P.exportIntercept + P.exportSlope * x);
     at.employees[i] = emp;
