@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { normalCdf } from "../src/math/distributions.ts";
 import { derive } from "../src/random/stream.ts";
-import { fillNormalsFast, zigguratNormal } from "../src/survey/fastNormals.ts";
+import {
+  fillNormalsFast,
+  fillNormalsPair,
+  fillUniformsPair,
+  zigguratNormal,
+} from "../src/survey/fastNormals.ts";
 
 describe("ziggurat normals (survey hot loops)", () => {
   it("have the moments and the distribution of a standard normal (1,000,000 draws)", () => {
@@ -69,6 +74,60 @@ describe("ziggurat on an Alea stream (state in local variables)", () => {
       fillNormalsFast(plain, b, 10, 40_000);
       expect(a).toEqual(b);
       expect(fast.next()).toBe(plain.next());
+    }
+  });
+});
+
+describe("two Alea streams interleaved (fillNormalsPair)", () => {
+  it("gives each stream's deviates of the generic loop, and leaves both at the same place", () => {
+    for (const [na, nb] of [
+      [30_000, 30_000],
+      [30_000, 7],
+      [0, 20_000],
+      [12_345, 40_000],
+    ]) {
+      const fa = derive("pair-a", na);
+      const fb = derive("pair-b", nb);
+      const ra = derive("pair-a", na);
+      const rb = derive("pair-b", nb);
+      const pa = { key: ra.key, next: () => ra.next() };
+      const pb = { key: rb.key, next: () => rb.next() };
+      const a = new Float64Array(na + 5);
+      const b = new Float64Array(nb + 5);
+      const a2 = new Float64Array(na + 5);
+      const b2 = new Float64Array(nb + 5);
+      fillNormalsPair(fa, a, na, fb, b, nb);
+      fillNormalsFast(pa, a2, 0, na);
+      fillNormalsFast(pb, b2, 0, nb);
+      expect(a).toEqual(a2);
+      expect(b).toEqual(b2);
+      // the slow path (about 1.5% of draws) was taken on both streams
+      if (na === 30_000) expect(a.some((x) => Math.abs(x) > 3.442619855899)).toBe(true);
+      expect(fa.next()).toBe(pa.next());
+      expect(fb.next()).toBe(pb.next());
+    }
+  });
+});
+
+describe("two Alea streams' uniforms interleaved (fillUniformsPair)", () => {
+  it("gives each stream's next() values in turn and leaves both at the same place", () => {
+    for (const [na, nb] of [
+      [5000, 5000],
+      [3000, 11],
+      [0, 700],
+      [900, 2500],
+    ]) {
+      const fa = derive("upair-a", na);
+      const fb = derive("upair-b", nb);
+      const ra = derive("upair-a", na);
+      const rb = derive("upair-b", nb);
+      const a = new Float64Array(na);
+      const b = new Float64Array(nb);
+      fillUniformsPair(fa, a, na, fb, b, nb);
+      expect(a).toEqual(Float64Array.from({ length: na }, () => ra.next()));
+      expect(b).toEqual(Float64Array.from({ length: nb }, () => rb.next()));
+      expect(fa.next()).toBe(ra.next());
+      expect(fb.next()).toBe(rb.next());
     }
   });
 });

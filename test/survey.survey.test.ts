@@ -3,10 +3,18 @@ import { buildModelOrThrow, publishedSpec } from "../src/model/index.ts";
 import { CONSTRUCTS } from "../src/paper/constructs.ts";
 import { derive } from "../src/random/stream.ts";
 import { DEFAULT_SURVEY, type SurveyConfig } from "../src/survey/config.ts";
-import { drawPlaceholderFrame, PLACEHOLDER } from "../src/survey/placeholderFrame.ts";
+import { fillNormalsFast } from "../src/survey/fastNormals.ts";
+import {
+  drawPlaceholderFrame,
+  employeesExact,
+  employeesOf,
+  foundingYearExact,
+  foundingYearOf,
+  PLACEHOLDER,
+} from "../src/survey/placeholderFrame.ts";
 import { buildSurveyPlan } from "../src/survey/plan.ts";
 import { surveyCrossSection, surveyFromUniverse } from "../src/survey/stage.ts";
-import { runSurvey, SurveyRunError } from "../src/survey/survey.ts";
+import { runSurvey, SurveyRunError, sortDescending } from "../src/survey/survey.ts";
 
 const model = buildModelOrThrow(publishedSpec());
 const cfg: SurveyConfig = { ...DEFAULT_SURVEY, enabled: true };
@@ -58,6 +66,65 @@ describe("placeholder frame", () => {
         for (let i = 0; i < N; i++) s += u.latent[a][i] * u.latent[b][i];
         expect(Math.abs(s / N - plan.R[a * p + b])).toBeLessThan(0.015);
       }
+  });
+});
+
+describe("founding year by table (foundingYearOf)", () => {
+  it("equals floor(surveyYear + meanAge log(1 - u)) for random u and at every threshold", () => {
+    const s = derive("founding-year-table");
+    let bad = 0;
+    for (let i = 0; i < 2_000_000; i++) {
+      const u = s.next();
+      if (foundingYearOf(u) !== foundingYearExact(u)) bad++;
+    }
+    expect(bad).toBe(0);
+    // around each threshold 1 - exp(-k / meanAge): the doubles next to it, and the edges of
+    // the window where the logarithm decides (1e-9 either side)
+    const f64 = new Float64Array(1);
+    const i64 = new BigInt64Array(f64.buffer);
+    const near: number[] = [0, 2 ** -53, 1e-9, 2e-9, 0.999999, 1 - 2 ** -32];
+    for (let k = 0; k <= 70; k++) {
+      const b = 1 - Math.exp(-k / PLACEHOLDER.meanAge);
+      for (const d of [
+        0, 1e-9, -1e-9, 1.01e-9, -1.01e-9, 0.99e-9, -0.99e-9, 1e-12, -1e-12, 3e-9, -3e-9,
+      ])
+        near.push(b + d);
+      f64[0] = b;
+      const bits = i64[0];
+      for (let j = -40n; j <= 40n; j++) {
+        i64[0] = bits + j;
+        near.push(f64[0]);
+      }
+    }
+    for (const u of near) if (u >= 0 && u < 1) expect(foundingYearOf(u)).toBe(foundingYearExact(u));
+  });
+});
+
+describe("employees without the exponential (employeesOf)", () => {
+  it("equals max(1, floor(115 exp(s) + 0.5)) for random s and at every rounding threshold", () => {
+    const z = new Float64Array(2_000_000);
+    fillNormalsFast(derive("employees-table"), z);
+    let bad = 0;
+    for (const x of z) {
+      const s = 1.5 * x;
+      if (employeesOf(s) !== employeesExact(s)) bad++;
+    }
+    expect(bad).toBe(0);
+    // s where 115 exp(s) + 0.5 is an integer k, and the doubles next to it; beyond |s| = 20
+    const f64 = new Float64Array(1);
+    const i64 = new BigInt64Array(f64.buffer);
+    const near: number[] = [-25, -20, -19.999, 0, 19.999, 20, 25];
+    for (let k = 1; k <= 20_000; k += k < 300 ? 1 : 37) {
+      const s = Math.log((k - 0.5) / PLACEHOLDER.medianEmployees);
+      for (const d of [0, 1e-12, -1e-12, 1e-10, -1e-10]) near.push(s + d);
+      f64[0] = s;
+      const bits = i64[0];
+      for (let j = -8n; j <= 8n; j++) {
+        i64[0] = bits + j;
+        near.push(f64[0]);
+      }
+    }
+    for (const s of near) expect(employeesOf(s)).toBe(employeesExact(s));
   });
 });
 
@@ -168,6 +235,31 @@ describe("surveyFromUniverse (the dynamics mode's entry point)", () => {
     for (const r of s.output!.rows) {
       expect(u.attributes.foundingYear[r]).toBeGreaterThanOrEqual(1980);
       expect(u.attributes.exportShare[r]).toBeGreaterThanOrEqual(0.25);
+    }
+  });
+});
+
+describe("sortDescending (respondents into waves)", () => {
+  it("gives the stable sort's order by descending key, ties in ascending position", () => {
+    const s = derive("sort-descending");
+    const stable = (key: Float64Array, R: number) =>
+      Array.from({ length: R }, (_, i) => i).sort((x, y) => {
+        if (key[y] > key[x]) return 1;
+        if (key[x] > key[y]) return -1;
+        return 0;
+      });
+    const cases: Float64Array[] = [];
+    for (const R of [0, 1, 2, 3, 17, 207, 1000]) {
+      cases.push(Float64Array.from({ length: R }, () => s.next() * 4 - 2)); // distinct
+      cases.push(Float64Array.from({ length: R }, () => Math.floor(s.next() * 5))); // ties
+      cases.push(Float64Array.from({ length: R }, () => (s.next() < 0.5 ? 0 : -0))); // signed zeros
+      // clustered: one far outlier (crowded buckets: the merge sort takes over)
+      cases.push(Float64Array.from({ length: R }, (_, i) => (i === 0 ? 1e6 : s.next())));
+    }
+    for (const key of cases) {
+      const R = key.length;
+      const got = Array.from(sortDescending(key, R).subarray(0, R));
+      expect(got).toEqual(stable(key, R));
     }
   });
 });

@@ -37,6 +37,32 @@ export function derive(seed: StreamKeyPart, ...parts: StreamKeyPart[]): Stream {
 /** 2^-32 */
 const INV32 = 2.3283064365386963e-10;
 
+/** Baagoe's Mash over `data` from hash state n: the new state (its value is (n >>> 0) 2^-32). */
+function mash(data: string, n: number): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000;
+  }
+  return n;
+}
+
+/** Mash's state and values after ' ', ' ', ' ' from its initial state. */
+const MASH_SPACES = (() => {
+  let n = mash(" ", 0xefc8249d);
+  const s0 = (n >>> 0) * INV32;
+  n = mash(" ", n);
+  const s1 = (n >>> 0) * INV32;
+  n = mash(" ", n);
+  const s2 = (n >>> 0) * INV32;
+  return { n, s0, s1, s2 };
+})();
+
 /**
  * Alea (Baagoe 2010) seeded by Mash of the key, as seedrandom.alea(key): the multiply-with-carry
  * step t = 2091639 s0 + c 2^-32; (s0, s1, s2) <- (s1, s2, t - floor(t)); c <- floor(t).
@@ -48,29 +74,16 @@ export class AleaStream implements Stream {
   s2: number;
   c = 1;
   constructor(readonly key: string) {
-    // Mash: one running hash state n over ' ', ' ', ' ', key, key, key
-    let n = 0xefc8249d;
-    const mash = (data: string): number => {
-      for (let i = 0; i < data.length; i++) {
-        n += data.charCodeAt(i);
-        let h = 0.02519603282416938 * n;
-        n = h >>> 0;
-        h -= n;
-        h *= n;
-        n = h >>> 0;
-        h -= n;
-        n += h * 0x100000000;
-      }
-      return (n >>> 0) * INV32;
-    };
-    this.s0 = mash(" ");
-    this.s1 = mash(" ");
-    this.s2 = mash(" ");
-    this.s0 -= mash(key);
+    // Mash: one running hash state n over ' ', ' ', ' ', key, key, key (the three spaces are
+    // the same for every key: their state and values are computed once, MASH_SPACES)
+    let n = mash(key, MASH_SPACES.n);
+    this.s0 = MASH_SPACES.s0 - (n >>> 0) * INV32;
     if (this.s0 < 0) this.s0 += 1;
-    this.s1 -= mash(key);
+    n = mash(key, n);
+    this.s1 = MASH_SPACES.s1 - (n >>> 0) * INV32;
     if (this.s1 < 0) this.s1 += 1;
-    this.s2 -= mash(key);
+    n = mash(key, n);
+    this.s2 = MASH_SPACES.s2 - (n >>> 0) * INV32;
     if (this.s2 < 0) this.s2 += 1;
   }
   next = (): number => {

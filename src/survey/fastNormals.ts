@@ -113,3 +113,181 @@ function fillNormalsAlea(a: AleaStream, out: Float64Array, start: number, end: n
   a.s2 = s2;
   a.c = c;
 }
+
+/** Normals to draw: out[0, count) from stream. */
+export interface NormalsJob {
+  stream: Stream;
+  out: Float64Array;
+  count: number;
+}
+
+/**
+ * fillNormalsFast(a, outA, 0, na) and fillNormalsFast(b, outB, 0, nb) at once: the same
+ * deviates, each stream's in its own order, but the two Alea recurrences interleaved in one
+ * loop. Each Alea step waits on the previous one of its stream (about 5 ns); two independent
+ * streams overlap, so the pair costs little more than the longer of the two.
+ */
+export function fillNormalsPair(
+  a: Stream,
+  outA: Float64Array,
+  na: number,
+  b: Stream,
+  outB: Float64Array,
+  nb: number,
+): void {
+  if (!(a instanceof AleaStream) || !(b instanceof AleaStream) || a === b) {
+    fillNormalsFast(a, outA, 0, na);
+    fillNormalsFast(b, outB, 0, nb);
+    return;
+  }
+  const m = Math.min(na, nb);
+  let a0 = a.s0;
+  let a1 = a.s1;
+  let a2 = a.s2;
+  let ac = a.c;
+  let b0 = b.s0;
+  let b1 = b.s1;
+  let b2 = b.s2;
+  let bc = b.c;
+  for (let k = 0; k < m; k++) {
+    const ta = 2091639 * a0 + ac * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ac = ta | 0;
+    a2 = ta - ac;
+    const tb = 2091639 * b0 + bc * 2.3283064365386963e-10;
+    b0 = b1;
+    b1 = b2;
+    bc = tb | 0;
+    b2 = tb - bc;
+    const ja = Math.floor(a2 * TWO32);
+    const ia = ja & 127;
+    const ua = ((ja >>> 7) + 0.5) * SCALE - 1;
+    if (Math.abs(ua) < RATIO[ia]) outA[k] = ua * X[ia];
+    else {
+      a.s0 = a0;
+      a.s1 = a1;
+      a.s2 = a2;
+      a.c = ac;
+      outA[k] = slow(a, ia, ua);
+      a0 = a.s0;
+      a1 = a.s1;
+      a2 = a.s2;
+      ac = a.c;
+    }
+    const jb = Math.floor(b2 * TWO32);
+    const ib = jb & 127;
+    const ub = ((jb >>> 7) + 0.5) * SCALE - 1;
+    if (Math.abs(ub) < RATIO[ib]) outB[k] = ub * X[ib];
+    else {
+      b.s0 = b0;
+      b.s1 = b1;
+      b.s2 = b2;
+      b.c = bc;
+      outB[k] = slow(b, ib, ub);
+      b0 = b.s0;
+      b1 = b.s1;
+      b2 = b.s2;
+      bc = b.c;
+    }
+  }
+  a.s0 = a0;
+  a.s1 = a1;
+  a.s2 = a2;
+  a.c = ac;
+  b.s0 = b0;
+  b.s1 = b1;
+  b.s2 = b2;
+  b.c = bc;
+  if (na > m) fillNormalsAlea(a, outA, m, na);
+  if (nb > m) fillNormalsAlea(b, outB, m, nb);
+}
+
+/**
+ * The first `need` normals of a stream whose first pre.count normals are already in pre.out
+ * (the stream advanced past them): pre.out itself when it holds enough, else a copy completed
+ * from the stream. The deviates are those of fillNormalsFast(stream, z, 0, need) on the fresh
+ * stream. Without `pre`, a new array filled from the stream.
+ */
+export function normalsFrom(stream: Stream, need: number, pre?: NormalsJob): Float64Array {
+  if (!pre) {
+    const z = new Float64Array(need);
+    fillNormalsFast(stream, z);
+    return z;
+  }
+  if (pre.count >= need) return pre.out;
+  let z = pre.out;
+  if (z.length < need) {
+    z = new Float64Array(need);
+    z.set(pre.out.subarray(0, pre.count));
+  }
+  fillNormalsFast(stream, z, pre.count, need);
+  return z;
+}
+
+/**
+ * Uniforms: out[0, na) from stream a and outB[0, nb) from stream b, each the values its next()
+ * would give in turn, the two Alea recurrences interleaved on local variables (see
+ * fillNormalsPair). Streams that are not Alea are read through next().
+ */
+export function fillUniformsPair(
+  a: Stream,
+  outA: Float64Array,
+  na: number,
+  b: Stream,
+  outB: Float64Array,
+  nb: number,
+): void {
+  if (!(a instanceof AleaStream) || !(b instanceof AleaStream) || a === b) {
+    for (let k = 0; k < na; k++) outA[k] = a.next();
+    for (let k = 0; k < nb; k++) outB[k] = b.next();
+    return;
+  }
+  const m = Math.min(na, nb);
+  let a0 = a.s0;
+  let a1 = a.s1;
+  let a2 = a.s2;
+  let ac = a.c;
+  let b0 = b.s0;
+  let b1 = b.s1;
+  let b2 = b.s2;
+  let bc = b.c;
+  for (let k = 0; k < m; k++) {
+    const ta = 2091639 * a0 + ac * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ac = ta | 0;
+    a2 = ta - ac;
+    outA[k] = a2;
+    const tb = 2091639 * b0 + bc * 2.3283064365386963e-10;
+    b0 = b1;
+    b1 = b2;
+    bc = tb | 0;
+    b2 = tb - bc;
+    outB[k] = b2;
+  }
+  for (let k = m; k < na; k++) {
+    const ta = 2091639 * a0 + ac * 2.3283064365386963e-10;
+    a0 = a1;
+    a1 = a2;
+    ac = ta | 0;
+    a2 = ta - ac;
+    outA[k] = a2;
+  }
+  for (let k = m; k < nb; k++) {
+    const tb = 2091639 * b0 + bc * 2.3283064365386963e-10;
+    b0 = b1;
+    b1 = b2;
+    bc = tb | 0;
+    b2 = tb - bc;
+    outB[k] = b2;
+  }
+  a.s0 = a0;
+  a.s1 = a1;
+  a.s2 = a2;
+  a.c = ac;
+  b.s0 = b0;
+  b.s1 = b1;
+  b.s2 = b2;
+  b.c = bc;
+}

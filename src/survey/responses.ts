@@ -1,7 +1,8 @@
+import { freshFloat64 } from "../math/linalg.ts";
 import { CONSTRUCTS } from "../paper/constructs.ts";
 import { TABLE1_MEANS, TABLE1_SDS } from "../paper/table1.ts";
 import { derive, type Stream, type StreamKeyPart } from "../random/stream.ts";
-import { fillNormalsFast as fillNormals } from "./fastNormals.ts";
+import { fillNormalsFast as fillNormals, type NormalsJob, normalsFrom } from "./fastNormals.ts";
 import type { Instrument, SurveyItem } from "./instrument.ts";
 import { sumVariance } from "./reliability.ts";
 import { whiten } from "./whiten.ts";
@@ -51,7 +52,7 @@ function scoreItem(item: SurveyItem, a: number, b: number, x: number, likert: bo
 }
 
 /** A scored answer mapped onto the 1-7 composite scale. */
-function toComposite(item: SurveyItem, y: number): number {
+export function toComposite(item: SurveyItem, y: number): number {
   return item.scale.max === 7 && item.scale.min === 1
     ? y
     : 1 + ((y - item.scale.min) * 6) / (item.scale.max - item.scale.min);
@@ -165,6 +166,7 @@ export function answerItems(
   latent: readonly ArrayLike<number>[],
   rows: ArrayLike<number>,
   stream: Stream,
+  pre?: NormalsJob,
 ): AnsweredItems {
   const n = rows.length;
   const items = ins.items;
@@ -173,8 +175,8 @@ export function answerItems(
   const coef = itemCoefficients(ins, scales);
   // Normals in column blocks: [M for every respondent | item 0 errors | item 1 errors | ...],
   // so that every loop below runs down contiguous columns.
-  const z = scratchOf(n * (q + 1));
-  fillNormals(stream, z, 0, n * (q + 1));
+  const z = pre ? normalsFrom(stream, n * (q + 1), pre) : scratchOf(n * (q + 1));
+  if (!pre) fillNormals(stream, z, 0, n * (q + 1));
   // construct scores of the respondents, gathered once per construct
   const nc = latent.length;
   const eta = scratchEta(n * nc);
@@ -183,9 +185,9 @@ export function answerItems(
     const o = c * n;
     for (let i = 0; i < n; i++) eta[o + i] = col[rows[i]];
   }
-  const buf = new Float64Array(n * q);
+  const buf = freshFloat64(n * q);
   const scored: Float64Array[] = [];
-  const composites = ins.composite.map(() => new Float64Array(n));
+  const composites = ins.composite.map(() => freshFloat64(n));
   for (let j = 0; j < q; j++) {
     const out = buf.subarray(j * n, (j + 1) * n);
     const a = coef.A[j];
@@ -196,25 +198,39 @@ export function answerItems(
     const h = coef.hi[j];
     const eo = coef.c[j] * n;
     const e0 = (j + 1) * n;
+    scored.push(out);
+    // its composite's running sum (items in instrument order, as the composite lists them),
+    // added as each answer is made when the item is on the 1-7 scale
+    const it = items[j];
+    const col = it.inComposite ? composites[it.c] : null;
+    if (col && l === 1 && h === 7) {
+      if (likert)
+        for (let i = 0; i < n; i++) {
+          const v = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
+          // clamp, then round half up (Math.floor(x + 0.5) is Math.round, much faster in V8)
+          // biome-ignore lint/complexity/useMathMinMax: the hot loop of every item answer; the ternary is faster
+          const y = Math.floor((v < 1 ? 1 : v > 7 ? 7 : v) + 0.5);
+          out[i] = y;
+          col[i] += y;
+        }
+      else
+        for (let i = 0; i < n; i++) {
+          const y = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
+          out[i] = y;
+          col[i] += y;
+        }
+      continue;
+    }
     if (likert) {
       for (let i = 0; i < n; i++) {
         const v = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
-        // clamp, then round half up (Math.floor(x + 0.5) is Math.round, and much faster in V8)
         // biome-ignore lint/complexity/useMathMinMax: the hot loop of every item answer; the ternary is faster
         out[i] = Math.floor((v < l ? l : v > h ? h : v) + 0.5);
       }
     } else {
       for (let i = 0; i < n; i++) out[i] = a + bl * eta[eo + i] + bm * z[i] + bu * z[e0 + i];
     }
-    scored.push(out);
-    // its composite's running sum (items in instrument order, as the composite lists them)
-    if (!items[j].inComposite) continue;
-    const col = composites[items[j].c];
-    if (l === 1 && h === 7) for (let i = 0; i < n; i++) col[i] += out[i];
-    else {
-      const it = items[j];
-      for (let i = 0; i < n; i++) col[i] += toComposite(it, out[i]);
-    }
+    if (col) for (let i = 0; i < n; i++) col[i] += toComposite(it, out[i]);
   }
   ins.composite.forEach((idx, c) => {
     const col = composites[c];

@@ -7,7 +7,7 @@ import type { SurveyUniverse } from "./frame.ts";
 import { completeRowIndices, selectRows } from "./itemNonresponse.ts";
 import { drawPlaceholderFrame } from "./placeholderFrame.ts";
 import { type SurveyPlan, surveyPlanFor } from "./plan.ts";
-import { runSurvey, type SurveyOutput, SurveyRunError } from "./survey.ts";
+import { runSurvey, type SurveyAhead, type SurveyOutput, SurveyRunError } from "./survey.ts";
 
 /**
  * The survey stage of a cross-section replication: draw the frame (PLACEHOLDER attributes
@@ -74,16 +74,52 @@ export function surveyCrossSection(
       plan,
     };
   }
+  // Numbers of the survey's own streams drawn ahead, each interleaved with one of the frame's
+  // (drawPlaceholderFrame's `along`): the mailing's uniforms, the response propensities'
+  // normals, and the answers' normals (stream "items") for as many usable responses as will
+  // most likely come back (at most n, and at most about two standard deviations above the
+  // expected number of responses); runSurvey draws any more it needs.
+  const M = config.mailed;
+  const r = config.responseRate;
+  const likely = Math.min(config.n, M, Math.ceil(M * r + 2 * Math.sqrt(M * r * (1 - r))));
+  const columns = (config.level === "items" ? plan.instrument.items.length : p) + 1;
+  const count = Math.min(likely * columns, 1 << 17);
+  if (itemScratch.length < count) itemScratch = new Float64Array(count);
+  const mailCount = Math.min(M, 1 << 16);
+  if (mailScratch.length < mailCount) {
+    mailScratch = new Float64Array(mailCount);
+    responseScratch = new Float64Array(mailCount);
+  }
+  const ahead: Required<SurveyAhead> = {
+    items: { stream: derive(seed, replication, "survey", "items"), out: itemScratch, count },
+    mailing: {
+      stream: derive(seed, replication, "survey", "mailing"),
+      out: mailScratch,
+      count: mailCount,
+    },
+    response: {
+      stream: derive(seed, replication, "survey", "response"),
+      out: responseScratch,
+      count: mailCount,
+    },
+  };
   const universe = drawPlaceholderFrame(
     plan.placeholder,
     config.frame,
-    config.mailed,
+    M,
     derive(seed, replication, "survey", "frame"),
     derive(seed, replication, "survey", "frame-normals"),
     derive(seed, replication, "survey", "frame-latent"),
+    M * 1000,
+    { normals: ahead.items, uniforms: ahead.mailing, rest: ahead.response, restRows: likely },
   );
-  return surveyStage(universe, plan, seed, replication, alpha, true, options);
+  return surveyStage(universe, plan, seed, replication, alpha, true, options, ahead);
 }
+
+/** Scratch for the numbers drawn ahead (nothing returned points into them). */
+let itemScratch = new Float64Array(0);
+let mailScratch = new Float64Array(0);
+let responseScratch = new Float64Array(0);
 
 /** The survey's facts as flat named numbers (ReplicationResult.outcomes). */
 export function surveyOutcomes(
@@ -171,8 +207,9 @@ function surveyStage(
   alpha: number,
   placeholder: boolean,
   options: { keepItems?: boolean },
+  ahead?: SurveyAhead,
 ): SurveyStageResult {
-  const out = runSurvey(universe, plan, { seed, replication }, options);
+  const out = runSurvey(universe, plan, { seed, replication }, { ...options, ahead });
   if (out.n < 2)
     throw new SurveyRunError(
       "survey.responseRate",
