@@ -1,7 +1,7 @@
 import { inverse } from "../../math/linalg.ts";
 import { thresholdScores } from "./categories.ts";
 import { pairScores } from "./polychoric.ts";
-import { corIndex, type OrdinalSampleStats } from "./sampleStatistics.ts";
+import { corIndex, type OrdinalSampleStats, polychoricGrid } from "./sampleStatistics.ts";
 
 /**
  * The asymptotic covariance matrix Gamma (lavaan's NACOV) of sqrt(n) (s - sigma) for s = the
@@ -67,7 +67,7 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
       const a = items[ja];
       const b = items[jb];
       const kb = b.levels.length;
-      const sc = pairScores(a, b, stats.cor[ja * p + jb]);
+      const sc = pairScores(a, b, stats.cor[ja * p + jb], polychoricGrid(stats, ja, jb));
       const na = a.thresholds.length;
       const nb = b.thresholds.length;
       const rowA = new Float64Array(na);

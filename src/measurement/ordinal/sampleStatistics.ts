@@ -1,5 +1,5 @@
 import { type OrdinalItem, ordinalItem } from "./categories.ts";
-import { pairTable, polychoricPair } from "./polychoric.ts";
+import { gridAt, type PairGrid, pairGrid, pairTable, polychoricPair } from "./polychoric.ts";
 
 /**
  * The sample statistics of ordinal items that WLSMV fits (lavaan's WLS.obs for categorical
@@ -32,6 +32,32 @@ export interface OrdinalSampleStats {
 export type OrdinalStatsOutcome =
   | { ok: true; stats: OrdinalSampleStats }
   | { ok: false; message: string };
+
+/**
+ * The grids (Phi2 and phi2 at the thresholds) of every pair at its polychoric correlation, kept
+ * from the estimation for the asymptotic covariance's casewise scores; keyed by the statistics'
+ * correlation matrix, in corIndex order (null: no grid, e.g. a 2 x 2 special case).
+ */
+const finalGrids = new WeakMap<Float64Array, (PairGrid | null)[]>();
+
+/**
+ * The grid of pair (a, b), a < b, at stats.cor's value if the estimation left one for exactly
+ * these items and that value; undefined otherwise (e.g. statistics with another cor).
+ */
+export function polychoricGrid(
+  stats: OrdinalSampleStats,
+  a: number,
+  b: number,
+): PairGrid | undefined {
+  const p = stats.items.length;
+  const g = finalGrids.get(stats.cor)?.[corIndex(b, a, p)];
+  if (!g) return undefined;
+  const ok =
+    g.xs === stats.items[a].thresholds &&
+    g.ys === stats.items[b].thresholds &&
+    g.rho === stats.cor[a * p + b];
+  return ok ? g : undefined;
+}
 
 /** Index of correlation (i, j), i != j, in the vech-below-diagonal order (p items). */
 export function corIndex(i: number, j: number, p: number): number {
@@ -69,16 +95,25 @@ export function ordinalSampleStats(data: OrdinalData): OrdinalStatsOutcome {
   }
   const cor = new Float64Array(p * p);
   const emptyCellPairs: [string, string][] = [];
+  const grids: (PairGrid | null)[] = [];
   for (let j = 0; j < p; j++) {
     cor[j * p + j] = 1;
     for (let i = j + 1; i < p; i++) {
       const t = pairTable(items[j], items[i]);
-      const r = polychoricPair(t);
+      const grid = pairGrid(items[j], items[i]);
+      const r = polychoricPair(t, grid);
       cor[i * p + j] = r;
       cor[j * p + i] = r;
       if (t.emptyCells) emptyCellPairs.push([items[j].name, items[i].name]);
+      // the grid at the estimate, for the casewise scores (a short step from the last iterate)
+      if (Number.isNaN(grid.rho)) grids.push(null);
+      else {
+        gridAt(grid, r);
+        grids.push(grid);
+      }
     }
   }
+  finalGrids.set(cor, grids);
   return {
     ok: true,
     stats: {
