@@ -1,6 +1,6 @@
 import { inverse } from "../../math/linalg.ts";
 import { categoryThresholdScores } from "./categories.ts";
-import { pairScores } from "./polychoric.ts";
+import { type PairScores, pairScores } from "./polychoric.ts";
 import { corIndex, type OrdinalSampleStats, polychoricGrid } from "./sampleStatistics.ts";
 
 /**
@@ -78,6 +78,7 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
   const cell = new Int32Array(n);
   let freq = new Float64Array(0);
   let val = new Float64Array(0);
+  let sc: PairScores | undefined;
   for (let ja = 0; ja < p; ja++)
     for (let jb = ja + 1; jb < p; jb++) {
       const a = items[ja];
@@ -89,13 +90,20 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
       if (freq.length < ka * kb) {
         freq = new Float64Array(ka * kb);
         val = new Float64Array(ka * kb);
+        sc = {
+          rho: new Float64Array(ka * kb),
+          aUpper: new Float64Array(ka * kb),
+          aLower: new Float64Array(ka * kb),
+          bUpper: new Float64Array(ka * kb),
+          bLower: new Float64Array(ka * kb),
+        };
       } else freq.fill(0);
       for (let i = 0; i < n; i++) {
         const c = (a.y[i] - 1) * kb + b.y[i] - 1;
         cell[i] = c;
         freq[c]++;
       }
-      const sc = pairScores(a, b, stats.cor[ja * p + jb], polychoricGrid(stats, ja, jb));
+      const ps = pairScores(a, b, stats.cor[ja * p + jb], polychoricGrid(stats, ja, jb), sc);
       const rowA = new Float64Array(na);
       const rowB = new Float64Array(nb);
       let a22 = 0;
@@ -104,12 +112,12 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
           const c = ca * kb + cb;
           const f = freq[c];
           if (f === 0) continue;
-          const sr = sc.rho[c] * f;
-          a22 += sr * sc.rho[c];
-          if (ca < na) rowA[ca] += sr * sc.aUpper[c];
-          if (ca > 0) rowA[ca - 1] += sr * sc.aLower[c];
-          if (cb < nb) rowB[cb] += sr * sc.bUpper[c];
-          if (cb > 0) rowB[cb - 1] += sr * sc.bLower[c];
+          const sr = ps.rho[c] * f;
+          a22 += sr * ps.rho[c];
+          if (ca < na) rowA[ca] += sr * ps.aUpper[c];
+          if (ca > 0) rowA[ca - 1] += sr * ps.aLower[c];
+          if (cb < nb) rowB[cb] += sr * ps.bUpper[c];
+          if (cb > 0) rowB[cb - 1] += sr * ps.bLower[c];
         }
       if (!(a22 > 0)) return null;
       const za = zth[ja];
@@ -118,7 +126,7 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
         for (let cb = 0; cb < kb; cb++) {
           const c = ca * kb + cb;
           if (freq[c] === 0) continue;
-          let s = sc.rho[c];
+          let s = ps.rho[c];
           for (let t = 0; t < na; t++) s -= rowA[t] * za[ca * na + t];
           for (let t = 0; t < nb; t++) s -= rowB[t] * zb[cb * nb + t];
           val[c] = s / a22;

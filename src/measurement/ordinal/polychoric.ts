@@ -81,18 +81,25 @@ const INC_U2 = 2 ** -5;
 const INV_SQRT7 = 1 / Math.sqrt(7);
 const TWO_PI = 2 * Math.PI;
 
-export function pairGrid(a: OrdinalItem, b: OrdinalItem): PairGrid {
+export function pairGrid(a: OrdinalItem, b: OrdinalItem, reuse?: PairGrid): PairGrid {
   const xs = a.thresholds;
   const ys = b.thresholds;
   const na = xs.length;
   const nb = ys.length;
   const g = (na + 2) * (nb + 2);
-  const cdf = new Float64Array(g);
+  const fits = reuse && reuse.na === na && reuse.nb === nb;
+  const cdf = fits ? reuse.cdf : new Float64Array(g);
   // borders: Phi2(-inf, .) = Phi2(., -inf) = 0, Phi2(x, +inf) = Phi(x), Phi2(+inf, +inf) = 1
   const w = nb + 2;
   for (let i = 1; i <= na; i++) cdf[i * w + nb + 1] = normalCdf(xs[i - 1]);
   for (let j = 1; j <= nb; j++) cdf[(na + 1) * w + j] = normalCdf(ys[j - 1]);
   cdf[(na + 1) * w + nb + 1] = 1;
+  if (fits) {
+    reuse.xs = xs;
+    reuse.ys = ys;
+    reuse.rho = Number.NaN;
+    return reuse;
+  }
   return {
     xs,
     ys,
@@ -355,61 +362,90 @@ export interface PairScores {
   bLower: Float64Array;
 }
 
+/** Phi2 and phi2 of a pair's extended grid at rho (a PairGrid, or a kept copy of one). */
+export interface PairCells {
+  rho: number;
+  cdf: Float64Array;
+  den: Float64Array;
+}
+
+/** Work arrays of pairScores' conditional bands, grown as needed. */
+let bandG = new Float64Array(0);
+let bandF = new Float64Array(0);
+
 /**
- * `grid`: the pair's grid if one is at hand (e.g. the polychoric's, moved to rho), else one is
- * computed.
+ * `cells`: the pair's grid at rho if one is at hand (e.g. kept from the polychoric's estimation),
+ * else one is computed. `out`: arrays of at least K_a K_b entries to write into (zeroed here).
  */
 export function pairScores(
   a: OrdinalItem,
   b: OrdinalItem,
   rho: number,
-  grid?: PairGrid,
+  cells?: PairCells,
+  out?: PairScores,
 ): PairScores {
   const ka = a.levels.length;
   const kb = b.levels.length;
-  const g = grid ?? pairGrid(a, b);
-  gridAt(g, rho);
+  let g: PairCells;
+  if (cells && cells.rho === rho) g = cells;
+  else {
+    const grid = pairGrid(a, b);
+    gridAt(grid, rho);
+    g = grid;
+  }
   const w = kb + 1;
   const R = Math.sqrt(1 - rho * rho);
   const phi = (x: number) => exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI);
   // the bands phi(x) [Phi((y_hi - rho x)/R) - Phi((y_lo - rho x)/R)] take x and y from the
-  // thresholds only: their Phi's once per pair of thresholds; G is (nu + 2) wide, 0 and 1 at
-  // the infinite ends
-  const conditional = (us: Float64Array, vs: Float64Array) => {
+  // thresholds only: their Phi's once per pair of thresholds, rows of (nv + 2) with 0 and 1 at
+  // the infinite ends; a's rows first, then b's
+  const na = ka - 1;
+  const nb = kb - 1;
+  const need = na * (nb + 2) + nb * (na + 2);
+  if (bandG.length < need) bandG = new Float64Array(need);
+  if (bandF.length < na + nb) bandF = new Float64Array(na + nb);
+  const G = bandG;
+  const F = bandF;
+  const fill = (us: Float64Array, vs: Float64Array, g0: number, f0: number) => {
     const nv = vs.length + 2;
-    const G = new Float64Array(us.length * nv);
-    const f = new Float64Array(us.length);
     for (let u = 0; u < us.length; u++) {
       const x = us[u];
-      f[u] = phi(x);
-      for (let v = 0; v < vs.length; v++) G[u * nv + v + 1] = normalCdf((vs[v] - rho * x) / R);
-      G[u * nv + nv - 1] = 1;
+      F[f0 + u] = phi(x);
+      const o = g0 + u * nv;
+      G[o] = 0;
+      for (let v = 0; v < vs.length; v++) G[o + v + 1] = normalCdf((vs[v] - rho * x) / R);
+      G[o + nv - 1] = 1;
     }
-    return { G, f, nv };
   };
-  const A = conditional(a.thresholds, b.thresholds);
-  const B = conditional(b.thresholds, a.thresholds);
-  // band at threshold u (0-based, finite) between v and v + 1 of the extended other item
-  const band = (c: typeof A, u: number, v: number) =>
-    c.f[u] * (c.G[u * c.nv + v + 1] - c.G[u * c.nv + v]);
-  const out: PairScores = {
+  const gB = na * (nb + 2);
+  fill(a.thresholds, b.thresholds, 0, 0);
+  fill(b.thresholds, a.thresholds, gB, na);
+  const res = out ?? {
     rho: new Float64Array(ka * kb),
     aUpper: new Float64Array(ka * kb),
     aLower: new Float64Array(ka * kb),
     bUpper: new Float64Array(ka * kb),
     bLower: new Float64Array(ka * kb),
   };
+  if (out)
+    for (const x of [out.rho, out.aUpper, out.aLower, out.bUpper, out.bLower])
+      x.fill(0, 0, ka * kb);
+  const wa = nb + 2;
+  const wb = na + 2;
   for (let i = 0; i < ka; i++)
     for (let j = 0; j < kb; j++) {
       const k = i * kb + j;
       const e = i * w + j;
       const p = Math.max(PI_FLOOR, rect(g.cdf, e, w));
       if (p <= PI_FLOOR) continue;
-      out.rho[k] = rect(g.den, e, w) / p;
-      if (i < ka - 1) out.aUpper[k] = band(A, i, j) / p;
-      if (i > 0) out.aLower[k] = -band(A, i - 1, j) / p;
-      if (j < kb - 1) out.bUpper[k] = band(B, j, i) / p;
-      if (j > 0) out.bLower[k] = -band(B, j - 1, i) / p;
+      res.rho[k] = rect(g.den, e, w) / p;
+      // band of a's threshold u between b's extended j and j + 1, and the converse
+      if (i < na) res.aUpper[k] = (F[i] * (G[i * wa + j + 1] - G[i * wa + j])) / p;
+      if (i > 0) res.aLower[k] = -(F[i - 1] * (G[(i - 1) * wa + j + 1] - G[(i - 1) * wa + j])) / p;
+      if (j < nb) res.bUpper[k] = (F[na + j] * (G[gB + j * wb + i + 1] - G[gB + j * wb + i])) / p;
+      if (j > 0)
+        res.bLower[k] =
+          -(F[na + j - 1] * (G[gB + (j - 1) * wb + i + 1] - G[gB + (j - 1) * wb + i])) / p;
     }
-  return out;
+  return res;
 }
