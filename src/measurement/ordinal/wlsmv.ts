@@ -1,6 +1,6 @@
 import { chiSquareUpper } from "../../math/distributions.ts";
 import { choleskyInto, inverseSPD } from "../../math/linalg.ts";
-import { type Implied, implied, rank2 } from "../implied.ts";
+import { type Implied, implied } from "../implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec } from "../model.ts";
 import { startValues } from "../start.ts";
 import { type OrdinalAcov, ordinalAcov } from "./asymptoticCovariance.ts";
@@ -103,71 +103,134 @@ interface SparseDelta {
   val: Float64Array;
 }
 
-/** Work arrays of sparseDelta for p items (x, y dense and the per-row marks). */
+/** Work arrays of sparseDelta for p items (x, y dense, their supports, the per-row marks). */
 interface DeltaScratch {
   x: Float64Array;
   y: Float64Array;
+  xi: Int32Array;
+  yi: Int32Array;
   mark: Int32Array;
+  rows: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
 }
 
 function deltaScratch(p: number): DeltaScratch {
+  const pstar = (p * (p - 1)) / 2;
   return {
     x: new Float64Array(p),
     y: new Float64Array(p),
-    mark: new Int32Array((p * (p - 1)) / 2).fill(-1),
+    xi: new Int32Array(p),
+    yi: new Int32Array(p),
+    mark: new Int32Array(pstar).fill(-1),
+    rows: new Int32Array(4 * pstar),
+    cols: new Int32Array(4 * pstar),
+    vals: new Float64Array(4 * pstar),
   };
 }
 
+/**
+ * Column j of M (p x m, row-major) times `scale` into v (dense, length p) and the indices of its
+ * non-zero entries into idx; returns their count.
+ */
+function columnInto(
+  M: Float64Array,
+  p: number,
+  m: number,
+  j: number,
+  scale: number,
+  v: Float64Array,
+  idx: Int32Array,
+): number {
+  let c = 0;
+  for (let r = 0; r < p; r++) {
+    const x = scale * M[r * m + j];
+    v[r] = x;
+    if (x !== 0) idx[c++] = r;
+  }
+  return c;
+}
+
+/** The unit vector e_a times `value` (dense and support); returns 1. */
+function unitInto(a: number, value: number, v: Float64Array, idx: Int32Array): number {
+  v.fill(0);
+  v[a] = value;
+  idx[0] = a;
+  return 1;
+}
+
+/**
+ * d sigma / d theta of the polychorics in compressed rows. Parameter k's derivative of Sigma is
+ * x y' + y x' (implied.ts's rank2, the same vectors written into scratch):
+ *   lambda (item i, factor j): x = e_i, y = (Lambda Phi)[:, j]; beta f ~ g: x = (Lambda A)[:, f],
+ *   y = (Lambda Phi)[:, g]; psi f ~~ g: x = (Lambda A)[:, f], y = (Lambda A)[:, g] (f = g: y = x/2);
+ *   theta i ~~ j: x = e_i, y = e_j (i = j: y = e_i / 2).
+ */
 function sparseDelta(model: MeasurementModel, im: Implied, s: DeltaScratch): SparseDelta {
   const p = model.observed.length;
+  const m = model.latent.length;
   const q = model.nFree;
   const pstar = (p * (p - 1)) / 2;
-  const { x, y, mark } = s;
+  const { x, y, xi, yi, mark } = s;
   mark.fill(-1);
   // entries parameter by parameter (row, value), then sorted into rows (stable: columns ascend)
-  let rows = new Int32Array(4 * pstar);
-  let vals = new Float64Array(4 * pstar);
-  const cols: number[] = [];
-  let m = 0;
+  let { rows, cols, vals } = s;
+  let count = 0;
   for (let k = 0; k < q; k++) {
-    const r = rank2(model.params[k], im);
-    for (let a = 0; a < r.xi.length; a++) x[r.xi[a]] = r.xv[a];
-    for (let a = 0; a < r.yi.length; a++) y[r.yi[a]] = r.yv[a];
+    const par = model.params[k];
+    const { row, col } = par;
+    let nx: number;
+    let ny: number;
+    if (par.matrix === "lambda") {
+      nx = unitInto(row, 1, x, xi);
+      ny = columnInto(im.LPhi, p, m, col, 1, y, yi);
+    } else if (par.matrix === "beta") {
+      nx = columnInto(im.LA, p, m, row, 1, x, xi);
+      ny = columnInto(im.LPhi, p, m, col, 1, y, yi);
+    } else if (par.matrix === "psi") {
+      nx = columnInto(im.LA, p, m, row, 1, x, xi);
+      ny = columnInto(im.LA, p, m, col, row === col ? 0.5 : 1, y, yi);
+    } else {
+      nx = unitInto(row, 1, x, xi);
+      ny = unitInto(col, row === col ? 0.5 : 1, y, yi);
+    }
     // x_i y_j + y_i x_j is non-zero only where one of i, j is in x's support and the other in y's
-    for (let a = 0; a < r.xi.length; a++)
-      for (let b = 0; b < r.yi.length; b++) {
-        const u = r.xi[a];
-        const v = r.yi[b];
+    for (let a = 0; a < nx; a++)
+      for (let b = 0; b < ny; b++) {
+        const u = xi[a];
+        const v = yi[b];
         if (u === v) continue;
         const i = Math.max(u, v);
         const j = Math.min(u, v);
-        const row = corIndex(i, j, p);
-        if (mark[row] === k) continue;
-        mark[row] = k;
+        const r = corIndex(i, j, p);
+        if (mark[r] === k) continue;
+        mark[r] = k;
         const val = x[i] * y[j] + y[i] * x[j];
         if (val === 0) continue;
-        if (m === rows.length) {
-          const r2 = new Int32Array(2 * m);
-          r2.set(rows);
-          rows = r2;
-          const v2 = new Float64Array(2 * m);
-          v2.set(vals);
-          vals = v2;
+        if (count === rows.length) {
+          const grow = <T extends Int32Array | Float64Array>(old: T, fresh: T): T => {
+            fresh.set(old);
+            return fresh;
+          };
+          rows = grow(rows, new Int32Array(2 * count));
+          cols = grow(cols, new Int32Array(2 * count));
+          vals = grow(vals, new Float64Array(2 * count));
+          s.rows = rows;
+          s.cols = cols;
+          s.vals = vals;
         }
-        rows[m] = row;
-        vals[m] = val;
-        cols[m++] = k;
+        rows[count] = r;
+        cols[count] = k;
+        vals[count++] = val;
       }
-    for (let a = 0; a < r.xi.length; a++) x[r.xi[a]] = 0;
-    for (let a = 0; a < r.yi.length; a++) y[r.yi[a]] = 0;
   }
   const ptr = new Int32Array(pstar + 1);
-  for (let e = 0; e < m; e++) ptr[rows[e] + 1]++;
+  for (let e = 0; e < count; e++) ptr[rows[e] + 1]++;
   for (let k = 0; k < pstar; k++) ptr[k + 1] += ptr[k];
   const fill = ptr.slice(0, pstar);
-  const col = new Int32Array(m);
-  const val = new Float64Array(m);
-  for (let e = 0; e < m; e++) {
+  const col = new Int32Array(count);
+  const val = new Float64Array(count);
+  for (let e = 0; e < count; e++) {
     const t = fill[rows[e]]++;
     col[t] = cols[e];
     val[t] = vals[e];
