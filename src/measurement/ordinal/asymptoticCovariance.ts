@@ -19,14 +19,16 @@ import { corIndex, type OrdinalSampleStats, polychoricGrid } from "./sampleStati
 export interface OrdinalAcov {
   /**
    * Gamma, d x d row-major, d = thresholds + p(p-1)/2 (lavInspect(fit, "gamma")). Formed on
-   * first use (O(n d^2)): the WLSMV fit and its tests work from `scores`.
+   * first use (O(n d^2)): the WLSMV fit and its tests work from `scoresT`.
    */
   readonly gamma: Float64Array;
   /** Diagonal DWLS weight 1 / diag(Gamma). */
   wlsV: Float64Array;
   dim: number;
-  /** The casewise z_i (n x d, row-major): Gamma = n sum_i z_i z_i'. */
-  scores: Float64Array;
+  /** The casewise z_i (n x d, row-major): Gamma = n sum_i z_i z_i'. Formed on first use. */
+  readonly scores: Float64Array;
+  /** The same by column (d x n, row-major: row r holds z_ir for every respondent i). */
+  scoresT: Float64Array;
   /** Respondents (rows of `scores`). */
   n: number;
 }
@@ -135,28 +137,40 @@ export function ordinalAcov(stats: OrdinalSampleStats): OrdinalAcov | null {
       for (let i = 0; i < n; i++) Zt[o + i] = val[cell[i]];
     }
   const wlsV = new Float64Array(d);
-  const Z = new Float64Array(n * d);
   for (let r = 0; r < d; r++) {
     const o = r * n;
     let s = 0;
-    for (let i = 0; i < n; i++) {
-      const z = Zt[o + i];
-      s += z * z;
-      Z[i * d + r] = z;
-    }
+    for (let i = 0; i < n; i++) s += Zt[o + i] * Zt[o + i];
     wlsV[r] = 1 / (s * n);
   }
   let gamma: Float64Array | null = null;
+  let Z: Float64Array | null = null;
   return {
     get gamma() {
-      gamma ??= gammaFromScores(Z, n, d);
+      gamma ??= gammaFromScores(this.scores, n, d);
       return gamma;
+    },
+    get scores() {
+      Z ??= transpose(Zt, d, n);
+      return Z;
     },
     wlsV,
     dim: d,
-    scores: Z,
+    scoresT: Zt,
     n,
   };
+}
+
+/** The transpose (c x r) of an r x c row-major matrix, in blocks of 32 x 32. */
+export function transpose(M: Float64Array, r: number, c: number): Float64Array {
+  const T = new Float64Array(r * c);
+  for (let i0 = 0; i0 < r; i0 += 32)
+    for (let j0 = 0; j0 < c; j0 += 32) {
+      const i1 = Math.min(i0 + 32, r);
+      const j1 = Math.min(j0 + 32, c);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) T[j * r + i] = M[i * c + j];
+    }
+  return T;
 }
 
 /** Gamma = n Z'Z from the casewise scores (n x d). */

@@ -3,7 +3,7 @@ import { choleskyInto, inverseSPD } from "../../math/linalg.ts";
 import { type Implied, implied } from "../implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec } from "../model.ts";
 import { startValues } from "../start.ts";
-import { type OrdinalAcov, ordinalAcov } from "./asymptoticCovariance.ts";
+import { type OrdinalAcov, ordinalAcov, transpose } from "./asymptoticCovariance.ts";
 import { corIndex, type OrdinalSampleStats } from "./sampleStatistics.ts";
 
 /**
@@ -426,23 +426,23 @@ export function fitWlsmv(
   const Dsp = sparseDelta(model, im, ds);
   const Ds = denseDelta(Dsp, pstar, q);
   const Wd = acov.wlsV;
-  const Z = acov.scores;
+  const Zt = acov.scoresT;
   // E = Delta' W Delta: block diagonal (structural | thresholds: W itself)
   const { H: Es } = weightedCross(Dsp, w, q);
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const cw = options.estimatesOnly ? null : casewise(Z, n, d, nth, Dsp, Esi, Wd);
+  const cw = options.estimatesOnly ? null : casewise(Zt, n, d, nth, Dsp, Esi, Wd);
   const { se, thresholdSe, vcov } = !cw
     ? {
         se: new Float64Array(q).fill(Number.NaN),
         thresholdSe: new Float64Array(nth).fill(Number.NaN),
         vcov: new Float64Array(q * q).fill(Number.NaN),
       }
-    : robustSe(Z, n, d, nth, cw);
+    : robustSe(Zt, n, nth, cw);
   const { trUG, trUG2 } = !cw
     ? { trUG: Number.NaN, trUG2: Number.NaN }
-    : traceUGamma(Z, n, d, nth, Esi, Wd, cw);
+    : traceUGamma(Zt, n, d, nth, Esi, Wd, cw);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -521,8 +521,8 @@ export function fitWlsmv(
 
 /**
  * The casewise projections shared by the robust SEs and the scaled-shifted test: with Y the
- * polychoric columns of Z (n x p*, read in place from Z) and W_c their weights, C = Y W_c Delta_s
- * (n x q; Delta_s sparse) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
+ * polychoric columns of Z (read by column from Zt, d x n) and W_c their weights,
+ * C = Y W_c Delta_s (n x q; Delta_s sparse) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
  */
 interface Casewise {
   C: Float64Array;
@@ -532,7 +532,7 @@ interface Casewise {
 }
 
 function casewise(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
   d: number,
   nth: number,
@@ -543,17 +543,18 @@ function casewise(
   const q = Math.round(Math.sqrt(Esi.length)) | 0;
   const pstar = d - nth;
   const { ptr, col, val } = D;
-  const C = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    const ci = i * q;
-    for (let k = 0; k < pstar; k++) {
-      const b = Z[o + k] * w[nth + k];
-      if (b === 0) continue;
-      const end = ptr[k + 1];
-      for (let t = ptr[k]; t < end; t++) C[ci + col[t]] += b * val[t];
+  // C' (q x n): row a gathers w_k Delta_ka times row k of Y, k ascending
+  const Ct = new Float64Array(q * n);
+  for (let k = 0; k < pstar; k++) {
+    const o = (nth + k) * n;
+    const wk = w[nth + k];
+    for (let t = ptr[k]; t < ptr[k + 1]; t++) {
+      const x = val[t] * wk;
+      const a = col[t] * n;
+      for (let i = 0; i < n; i++) Ct[a + i] += Zt[o + i] * x;
     }
   }
+  const C = transpose(Ct, q, n);
   const CE = new Float64Array(n * q);
   for (let i = 0; i < n; i++) {
     const ci = i * q;
@@ -573,15 +574,13 @@ function casewise(
  * thresholds, so vcov = n sum_i (E^-1 Delta_s' W_c y_i)(...)' / (n - 1) = n CE'CE / (n - 1).
  */
 function robustSe(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
-  d: number,
   nth: number,
   cw: Casewise,
 ): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
   const { CE, q } = cw;
   const V = new Float64Array(q * q);
-  const tacc = new Float64Array(nth);
   for (let i = 0; i < n; i++) {
     const ci = i * q;
     for (let a = 0; a < q; a++) {
@@ -590,8 +589,12 @@ function robustSe(
       const va = a * q;
       for (let b = 0; b <= a; b++) V[va + b] += ra * CE[ci + b];
     }
-    const o = i * d;
-    for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
+  }
+  const tacc = new Float64Array(nth);
+  for (let t = 0; t < nth; t++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Zt[t * n + i] * Zt[t * n + i];
+    tacc[t] = s;
   }
   const f = n / (n - 1);
   for (let a = 0; a < q; a++)
@@ -608,16 +611,17 @@ function robustSe(
 }
 
 /**
- * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
- * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
- * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
+ * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores (Zt:
+ * by column, d x n). U is zero outside the polychoric block (the thresholds are saturated: there
+ * U = W - W I W^-1 I W), where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric
+ * columns of Z:
  *   n <= p*: K = Y U_c Y' = Y W_c Y' - C E^-1 C' (n x n), tr(U Gamma) = n tr K,
  *            tr((U Gamma)^2) = n^2 sum K_ij^2;
  *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
  * Without structural parameters (`cw` null: the baseline model) U_c = W_c.
  */
 export function traceUGamma(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
   d: number,
   nth: number,
@@ -630,10 +634,10 @@ export function traceUGamma(
   if (n <= pstar) {
     // S = Y W_c Y' (upper triangle). It depends on the scores and weights only: the model's
     // test and the baseline's share it.
-    let S = scoreGrams.get(Z);
+    let S = scoreGrams.get(Zt);
     if (!S || S.w !== w || S.nth !== nth) {
-      S = { w, nth, S: weightedGram(Z, n, d, nth, w) };
-      scoreGrams.set(Z, S);
+      S = { w, nth, S: weightedGram(Zt, n, d, nth, w) };
+      scoreGrams.set(Zt, S);
     }
     // M = CE C' (upper triangle), the structural part of K
     const M = cw ? gramUpper(cw.CE, 0, q, cw.C, 0, q, n, q) : null;
@@ -650,26 +654,21 @@ export function traceUGamma(
     }
     return { trUG: n * tr, trUG2: n * n * tr2 };
   }
-  // G_c = n Y'Y
+  // G_c = n Y'Y: dot products of the rows of Y' (contiguous in Zt)
   const G = new Float64Array(pstar * pstar);
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    for (let k = 0; k < pstar; k++) {
-      const y = Z[o + k];
-      if (y === 0) continue;
-      const r = k * pstar;
-      for (let l = k; l < pstar; l++) G[r + l] += y * Z[o + l];
+  for (let k = 0; k < pstar; k++) {
+    const ok = (nth + k) * n;
+    for (let l = k; l < pstar; l++) {
+      const ol = (nth + l) * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Zt[ok + i] * Zt[ol + i];
+      G[k * pstar + l] = s * n;
+      G[l * pstar + k] = s * n;
     }
   }
-  for (let k = 0; k < pstar; k++)
-    for (let l = k; l < pstar; l++) {
-      const v = G[k * pstar + l] * n;
-      G[k * pstar + l] = v;
-      G[l * pstar + k] = v;
-    }
   // UG = W_c (G - Delta_s Pc G), Pc = E^-1 Delta_s' W_c (q x p*)
   const UG = new Float64Array(pstar * pstar);
-  if (cw?.D) {
+  if (cw) {
     const { ptr, col, val } = cw.D;
     const Pc = new Float64Array(q * pstar);
     for (let k = 0; k < pstar; k++)
@@ -706,25 +705,34 @@ export function traceUGamma(
   return { trUG, trUG2 };
 }
 
-/** Y W_c Y' of traceUGamma per casewise-score matrix Z (and its weights w). */
+/** Y W_c Y' of traceUGamma per casewise-score matrix Zt (and its weights w). */
 const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
 
-/** S = Y W_c Y' (upper triangle, n x n), Y the columns nth.. of Z (n x d): B = Y W_c, then B Y'. */
+/**
+ * S = Y W_c Y' (upper triangle, n x n), Y the polychoric columns of Z (rows nth.. of Zt, d x n):
+ * the gram matrix of the rows of Y W_c^(1/2) (n x p*, formed by one transposition).
+ */
 function weightedGram(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
   d: number,
   nth: number,
   w: Float64Array,
 ): Float64Array {
   const pstar = d - nth;
-  const B = new Float64Array(n * pstar);
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    const bi = i * pstar;
-    for (let k = 0; k < pstar; k++) B[bi + k] = Z[o + k] * w[nth + k];
+  const Yh = new Float64Array(n * pstar);
+  for (let k0 = 0; k0 < pstar; k0 += 32) {
+    const k1 = Math.min(k0 + 32, pstar);
+    for (let i0 = 0; i0 < n; i0 += 32) {
+      const i1 = Math.min(i0 + 32, n);
+      for (let k = k0; k < k1; k++) {
+        const h = Math.sqrt(w[nth + k]);
+        const o = (nth + k) * n;
+        for (let i = i0; i < i1; i++) Yh[i * pstar + k] = Zt[o + i] * h;
+      }
+    }
   }
-  return gramUpper(B, 0, pstar, Z, nth, d, n, pstar);
+  return gramUpper(Yh, 0, pstar, Yh, 0, pstar, n, pstar);
 }
 
 /**
