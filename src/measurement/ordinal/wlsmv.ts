@@ -286,6 +286,86 @@ function choleskySolve(L: Float64Array, q: number, b: Float64Array): void {
   }
 }
 
+/** Gauss-Newton hands over to Newton once its step is below this. */
+const NEWTON_SWITCH = 1e-3;
+
+/**
+ * Parameter indices of a CFA without regressions (loadings by item and factor, factor
+ * (co)variances by pair of factors, -1 where not free) for the curvature of sigma; null for
+ * other models (Gauss-Newton throughout).
+ */
+interface CurvatureMaps {
+  p: number;
+  m: number;
+  lambda: Int32Array;
+  psi: Int32Array;
+}
+
+function curvatureMaps(model: MeasurementModel): CurvatureMaps | null {
+  if (model.hasRegressions) return null;
+  const p = model.observed.length;
+  const m = model.latent.length;
+  const lambda = new Int32Array(p * m).fill(-1);
+  const psi = new Int32Array(m * m).fill(-1);
+  for (let k = 0; k < model.nFree; k++) {
+    const par = model.params[k];
+    if (par.matrix === "lambda") lambda[par.row * m + par.col] = k;
+    else if (par.matrix === "psi") {
+      psi[par.row * m + par.col] = k;
+      psi[par.col * m + par.row] = k;
+    } else if (par.matrix !== "theta") return null;
+  }
+  return { p, m, lambda, psi };
+}
+
+/**
+ * The DWLS Hessian H - sum_k w_k e_k d2 sigma_k / d theta d theta' (e = r - sigma) of a CFA:
+ * sigma_ij = lambda_i' Phi lambda_j is bilinear in the loadings of items i and j and linear in
+ * Phi, so d2 sigma_ij / d lambda_if d lambda_jg = Phi_fg and d2 sigma_ij / d lambda_if d psi_fh =
+ * lambda_jh (f != h: psi_fh is both Phi_fh and Phi_hf), lambda_jf (h = f); residual
+ * covariances are linear.
+ */
+function curvatureHessian(
+  c: CurvatureMaps,
+  im: Implied,
+  H: Float64Array,
+  w: ArrayLike<number>,
+  e: Float64Array,
+  rowOf: Int32Array,
+  colOf: Int32Array,
+  q: number,
+): Float64Array {
+  const { m, lambda, psi } = c;
+  const { Lambda, Phi } = im;
+  const Hn = Float64Array.from(H);
+  const add = (a: number, b: number, v: number) => {
+    Hn[a * q + b] -= v;
+    Hn[b * q + a] -= v;
+  };
+  for (let k = 0; k < e.length; k++) {
+    const ck = w[k] * e[k];
+    if (ck === 0) continue;
+    const i = rowOf[k];
+    const j = colOf[k];
+    for (let f = 0; f < m; f++) {
+      const ai = lambda[i * m + f];
+      const aj = lambda[j * m + f];
+      if (ai >= 0)
+        for (let g = 0; g < m; g++) {
+          const bj = lambda[j * m + g];
+          if (bj >= 0) add(ai, bj, ck * Phi[f * m + g]);
+        }
+      for (let h = 0; h < m; h++) {
+        const b = psi[f * m + h];
+        if (b < 0) continue;
+        if (ai >= 0) add(ai, b, ck * Lambda[j * m + h]);
+        if (aj >= 0) add(aj, b, ck * Lambda[i * m + h]);
+      }
+    }
+  }
+  return Hn;
+}
+
 export interface WlsmvOptions {
   maxIterations?: number;
   tolerance?: number;
@@ -378,11 +458,20 @@ export function fitWlsmv(
   const ds = deltaScratch(p);
   const resid = new Float64Array(pstar);
   const L = new Float64Array(q * q);
+  const curv = curvatureMaps(model);
+  let lastBig = Number.POSITIVE_INFINITY;
   for (; it < maxIt; it++) {
     const D = sparseDelta(model, cur.im, ds);
     for (let k = 0; k < pstar; k++) resid[k] = r[k] - cur.im.Sigma[rowOf[k] * p + colOf[k]];
     const { H, g } = weightedCross(D, w, q, resid);
-    if (!choleskyInto(H, q, L))
+    // near the minimum, Newton steps (H minus the residuals' curvature): quadratic instead of
+    // Gauss-Newton's linear convergence; Gauss-Newton whenever that Hessian is not positive
+    let newton = false;
+    if (curv && lastBig < NEWTON_SWITCH) {
+      const Hn = curvatureHessian(curv, cur.im, H, w, resid, rowOf, colOf, q);
+      newton = choleskyInto(Hn, q, L) !== null;
+    }
+    if (!newton && !choleskyInto(H, q, L))
       return {
         ok: false,
         reason: "information-singular",
@@ -392,6 +481,7 @@ export function fitWlsmv(
     choleskySolve(L, q, step);
     let big = 0;
     for (let a = 0; a < q; a++) big = Math.max(big, Math.abs(step[a]));
+    lastBig = big;
     if (big < tol) {
       converged = true;
       break;
