@@ -634,7 +634,7 @@ function casewise(
   const pstar = d - nth;
   const { ptr, col, val } = D;
   // C' (q x n): row a gathers w_k Delta_ka times row k of Y, k ascending
-  const Ct = new Float64Array(q * n);
+  const Ct = workBuffer("Ct", q * n).fill(0, 0, q * n);
   for (let k = 0; k < pstar; k++) {
     const o = (nth + k) * n;
     const wk = w[nth + k];
@@ -730,7 +730,7 @@ export function traceUGamma(
       scoreGrams.set(Zt, S);
     }
     // M = CE C' (upper triangle), the structural part of K
-    const M = cw ? gramUpper(cw.CE, 0, q, cw.C, 0, q, n, q) : null;
+    const M = cw ? gramUpper(cw.CE, 0, q, cw.C, 0, q, n, q, workBuffer("M", n * n)) : null;
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
@@ -795,6 +795,16 @@ export function traceUGamma(
   return { trUG, trUG2 };
 }
 
+/**
+ * Work buffers for the fit's temporaries that do not outlive a call (Y W^(1/2), C', the n x n
+ * M of traceUGamma), grown as needed: fewer large allocations per replication.
+ */
+const work = { Yh: new Float64Array(0), Ct: new Float64Array(0), M: new Float64Array(0) };
+function workBuffer(key: keyof typeof work, size: number): Float64Array {
+  if (work[key].length < size) work[key] = new Float64Array(size);
+  return work[key];
+}
+
 /** Y W_c Y' of traceUGamma per casewise-score matrix Zt (and its weights w). */
 const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
 
@@ -810,7 +820,7 @@ function weightedGram(
   w: Float64Array,
 ): Float64Array {
   const pstar = d - nth;
-  const Yh = new Float64Array(n * pstar);
+  const Yh = workBuffer("Yh", n * pstar);
   for (let k0 = 0; k0 < pstar; k0 += 32) {
     const k1 = Math.min(k0 + 32, pstar);
     for (let i0 = 0; i0 < n; i0 += 32) {
@@ -822,11 +832,11 @@ function weightedGram(
       }
     }
   }
-  return gramUpper(Yh, 0, pstar, Yh, 0, pstar, n, pstar);
+  return gramUpper(Yh, 0, pstar, Yh, 0, pstar, n, pstar, new Float64Array(n * n));
 }
 
 /**
- * S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle; row i of A starts at aOff + i aStride,
+ * S_ij = sum_k A_ik B_jk for j >= i (into S, n x n, upper triangle written; row i of A starts at aOff + i aStride,
  * of B at bOff + i bStride, len entries each), two rows i by four columns j at a time: every
  * entry is still one sum over k in order.
  */
@@ -839,8 +849,8 @@ function gramUpper(
   bStride: number,
   n: number,
   len: number,
+  S: Float64Array,
 ): Float64Array {
-  const S = new Float64Array(n * n);
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const a0 = aOff + i * aStride;
