@@ -1,6 +1,6 @@
 import { normalCdf } from "../../math/distributions.ts";
 import { exp } from "../../math/fdlibm.ts";
-import { bivariateNormalCdfGrid } from "./bivariateNormal.ts";
+import { bivariateNormalCdfGridFitted } from "./bivariateNormal.ts";
 import type { OrdinalItem } from "./categories.ts";
 
 /**
@@ -54,7 +54,8 @@ export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
  * the rule chosen by u = |rho1 - rho0| / (1 - max(rho0^2, rho1^2)) (phi2's derivatives in rho
  * grow like 1 / (1 - rho^2)): u <= 2^-9, 2^-6, 2^-5 respectively, where the largest error over
  * thresholds in [-3.2, 3.2] and |rho| <= 0.92 is below 3e-16 (about Genz's own accuracy, measured
- * against bivariateNormalCdf); a larger step, or |rho| > 0.92, recomputes the grid by Genz.
+ * against bivariateNormalCdf); a larger step, or |rho| > 0.92, recomputes the grid by Genz
+ * (bivariateNormalCdfGridFitted: as many quadrature points as |rho| needs).
  */
 export interface PairGrid {
   /** Thresholds of item a (finite) and their count. */
@@ -161,7 +162,7 @@ export function gridAt(grid: PairGrid, rho: number): void {
     if (rho === 0) {
       for (let i = 0; i < na; i++)
         for (let j = 0; j < nb; j++) inner[i * nb + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
-    } else bivariateNormalCdfGrid(xs, ys, rho, inner);
+    } else bivariateNormalCdfGridFitted(xs, ys, rho, inner);
     for (let i = 0; i < na; i++)
       for (let j = 0; j < nb; j++) cdf[(i + 1) * w + j + 1] = inner[i * nb + j];
     densities(grid, rho);
