@@ -87,7 +87,7 @@ function cpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
-function runWlsmv(lavaan: boolean): void {
+export function runWlsmv(lavaan: boolean): void {
   const { names, p, L } = population();
   const n = 203;
   const reps = 12;

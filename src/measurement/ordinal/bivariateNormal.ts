@@ -169,6 +169,109 @@ export function bivariateNormalCdfGrid(
   }
 }
 
+/** Gauss-Legendre rules on [-1, 1] (all abscissae, increasing) with 4, 5, 7, 8 and 10 points. */
+const GL_FULL: readonly { n: number; x: readonly number[]; w: readonly number[] }[] = [
+  {
+    n: 4,
+    x: [-0.8611363115940526, -0.33998104358485626, 0.33998104358485626, 0.8611363115940526],
+    w: [0.34785484513745357, 0.6521451548625464, 0.6521451548625464, 0.34785484513745357],
+  },
+  {
+    n: 5,
+    x: [-0.906179845938664, -0.5384693101056831, 0.0, 0.5384693101056831, 0.906179845938664],
+    w: [
+      0.23692688505618928, 0.4786286704993663, 0.5688888888888887, 0.4786286704993663,
+      0.23692688505618928,
+    ],
+  },
+  {
+    n: 7,
+    x: [
+      -0.9491079123427586, -0.7415311855993945, -0.4058451513773972, 0.0, 0.4058451513773972,
+      0.7415311855993945, 0.9491079123427586,
+    ],
+    w: [
+      0.12948496616886973, 0.27970539148927687, 0.3818300505051187, 0.4179591836734693,
+      0.3818300505051187, 0.27970539148927687, 0.12948496616886973,
+    ],
+  },
+  {
+    n: 8,
+    x: [
+      -0.9602898564975362, -0.7966664774136267, -0.525532409916329, -0.18343464249564978,
+      0.18343464249564978, 0.525532409916329, 0.7966664774136267, 0.9602898564975362,
+    ],
+    w: [
+      0.10122853629037706, 0.22238103445337443, 0.3137066458778869, 0.36268378337836166,
+      0.36268378337836166, 0.3137066458778869, 0.22238103445337443, 0.10122853629037706,
+    ],
+  },
+  {
+    n: 10,
+    x: [
+      -0.9739065285171717, -0.8650633666889845, -0.6794095682990244, -0.4333953941292472,
+      -0.14887433898163122, 0.14887433898163122, 0.4333953941292472, 0.6794095682990244,
+      0.8650633666889845, 0.9739065285171717,
+    ],
+    w: [
+      0.06667134430868814, 0.1494513491505804, 0.219086362515982, 0.2692667193099965,
+      0.2955242247147528, 0.2955242247147528, 0.2692667193099965, 0.219086362515982,
+      0.1494513491505804, 0.06667134430868814,
+    ],
+  },
+];
+
+/**
+ * bivariateNormalCdfGrid with the number of quadrature points fitted to |rho|: the same
+ * integral in theta = asin(r) from 0 to asin(rho) (Drezner-Wesolowsky, as Genz's BVND), by
+ * Gauss-Legendre with 4, 5, 6, 7, 8 or 10 points for |rho| up to 0.1, 0.2, 0.3, 0.4, 0.5, 0.6
+ * (Genz: 6 up to 0.3, 12 up to 0.75), where the largest error over x, y in [-3.2, 3.2] is below
+ * 3e-16 (against a 60-point rule); Genz's rules for larger |rho|.
+ */
+export function bivariateNormalCdfGridFitted(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  rho: number,
+  out: Float64Array,
+): void {
+  const ar = Math.abs(rho);
+  if (ar > 0.6 || (ar > 0.2 && ar <= 0.3)) {
+    bivariateNormalCdfGrid(xs, ys, rho, out);
+    return;
+  }
+  const rule = GL_FULL[ar <= 0.1 ? 0 : ar <= 0.2 ? 1 : ar <= 0.4 ? 2 : ar <= 0.5 ? 3 : 4];
+  const m = rule.n;
+  const asr = Math.asin(rho);
+  const sn = new Float64Array(m);
+  const den = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = Math.sin((asr * (1 + rule.x[i])) / 2);
+    sn[i] = a;
+    den[i] = 1 - a * a;
+  }
+  const nx = xs.length;
+  const ny = ys.length;
+  const py = new Float64Array(ny);
+  for (let j = 0; j < ny; j++) py[j] = Number.isFinite(ys[j]) ? normalCdf(ys[j]) : 0;
+  for (let i = 0; i < nx; i++) {
+    const xi = xs[i];
+    const finiteX = Number.isFinite(xi);
+    const px = finiteX ? normalCdf(xi) : 0;
+    for (let j = 0; j < ny; j++) {
+      const yj = ys[j];
+      if (!finiteX || !Number.isFinite(yj)) {
+        out[i * ny + j] = bivariateNormalCdf(xi, yj, rho);
+        continue;
+      }
+      const hk = xi * yj;
+      const hs = (xi * xi + yj * yj) / 2;
+      let bvn = 0;
+      for (let q = 0; q < m; q++) bvn += rule.w[q] * exp((sn[q] * hk - hs) / den[q]);
+      out[i * ny + j] = (bvn * asr) / (2 * TWO_PI) + px * py[j];
+    }
+  }
+}
+
 /** The standard bivariate normal density at (x, y) (0 when x or y is infinite). */
 export function bivariateNormalDensity(x: number, y: number, rho: number): number {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;

@@ -54,22 +54,32 @@ export function thresholdAt(item: OrdinalItem, t: number): number {
 }
 
 /**
- * Casewise scores of the univariate probit log-likelihood with respect to the thresholds
- * (n x (K-1), row-major): for a respondent in category c, log P = log(Phi(tau_c) - Phi(tau_c-1)),
- * so the score is phi(tau_c)/P for threshold c and -phi(tau_c-1)/P for threshold c - 1.
+ * The scores of the univariate probit log-likelihood with respect to the thresholds, per
+ * category (K x (K-1), row-major): for a respondent in category c, log P = log(Phi(tau_c) -
+ * Phi(tau_c-1)), so the score is phi(tau_c)/P for threshold c and -phi(tau_c-1)/P for
+ * threshold c - 1 (a respondent's scores are the row of its category).
  */
+export function categoryThresholdScores(item: OrdinalItem): Float64Array {
+  const k = item.thresholds.length;
+  const out = new Float64Array((k + 1) * k);
+  const dens = Array.from(item.thresholds, (t) => Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI));
+  for (let c = 0; c <= k; c++) {
+    const prob = normalCdf(thresholdAt(item, c)) - normalCdf(thresholdAt(item, c - 1));
+    if (c < k) out[c * k + c] = dens[c] / prob;
+    if (c > 0) out[c * k + c - 1] = -dens[c - 1] / prob;
+  }
+  return out;
+}
+
+/** Casewise scores of the thresholds (n x (K-1), row-major): each respondent's category's row. */
 export function thresholdScores(item: OrdinalItem): Float64Array {
   const n = item.y.length;
   const k = item.thresholds.length;
+  const byCategory = categoryThresholdScores(item);
   const out = new Float64Array(n * k);
-  const dens = Array.from(item.thresholds, (t) => Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI));
-  const prob = new Float64Array(k + 1);
-  for (let c = 0; c <= k; c++)
-    prob[c] = normalCdf(thresholdAt(item, c)) - normalCdf(thresholdAt(item, c - 1));
   for (let i = 0; i < n; i++) {
-    const c = item.y[i] - 1; // 0-based category
-    if (c < k) out[i * k + c] = dens[c] / prob[c];
-    if (c > 0) out[i * k + c - 1] = -dens[c - 1] / prob[c];
+    const c = item.y[i] - 1;
+    for (let t = 0; t < k; t++) out[i * k + t] = byCategory[c * k + t];
   }
   return out;
 }

@@ -156,7 +156,6 @@ function traceUGamma(free: WlsmvEstimate, fixed: WlsmvEstimate, k: number): numb
     APA += A[i] * s;
   }
   const nth = free.stats.thresholds.length;
-  const d = free.acov.dim;
   const w = free.acov.wlsV;
   const v = new Float64Array(pstar);
   for (let r = 0; r < pstar; r++) {
@@ -165,14 +164,16 @@ function traceUGamma(free: WlsmvEstimate, fixed: WlsmvEstimate, k: number): numb
     v[r] = s * w[nth + r];
   }
   // v' Gamma v = n sum_i (y_i . v)^2, y_i the polychoric part of the casewise scores
-  const { scores: Z, n } = free.acov;
-  let vGv = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    let s = 0;
-    for (let r = 0; r < pstar; r++) s += Z[o + r] * v[r];
-    vGv += s * s;
+  const { scoresT: Zt, n } = free.acov;
+  const yv = new Float64Array(n);
+  for (let r = 0; r < pstar; r++) {
+    const x = v[r];
+    if (x === 0) continue;
+    const o = (nth + r) * n;
+    for (let i = 0; i < n; i++) yv[i] += Zt[o + i] * x;
   }
+  let vGv = 0;
+  for (let i = 0; i < n; i++) vGv += yv[i] * yv[i];
   vGv *= n;
   return vGv / APA;
 }

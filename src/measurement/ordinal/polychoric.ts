@@ -1,7 +1,7 @@
 import { normalCdf } from "../../math/distributions.ts";
 import { exp } from "../../math/fdlibm.ts";
-import { bivariateNormalCdfGrid, bivariateNormalDensity } from "./bivariateNormal.ts";
-import { type OrdinalItem, thresholdAt } from "./categories.ts";
+import { bivariateNormalCdfGridFitted } from "./bivariateNormal.ts";
+import type { OrdinalItem } from "./categories.ts";
 
 /**
  * The polychoric correlation of two ordinal items by two-step ML (Olsson 1979, as lavaan's
@@ -37,96 +37,196 @@ export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
   return { a, b, freq, emptyCells: freq.some((f) => f === 0) };
 }
 
-/** -inf, the item's thresholds, +inf. */
-function extended(item: OrdinalItem): Float64Array {
-  const k = item.thresholds.length;
-  const out = new Float64Array(k + 2);
-  for (let t = -1; t <= k; t++) out[t + 1] = thresholdAt(item, t);
-  return out;
-}
-
-/** Work arrays of cellProbabilities for one pair, reused across its Newton steps. */
-export interface CellScratch {
+/**
+ * The grid of one pair at rho: the bivariate normal CDF Phi2 at every pair of extended
+ * thresholds (-inf, tau_1..tau_K-1, +inf) of the two items, row-major (K_a + 1) x (K_b + 1), and
+ * the density phi2 and its derivative in rho there (0 on the borders). The borders of the CDF
+ * (0, or a marginal Phi) do not depend on rho and are set once.
+ *
+ * Moving to a nearby rho1 does not recompute Phi2 from scratch: by Plackett's identity
+ * d Phi2 / d rho = phi2, so Phi2(rho1) = Phi2(rho0) + the integral of phi2 over [rho0, rho1],
+ * taken by a Hermite (endpoint-derivative) quadrature that reuses phi2 and d phi2 / d rho at both
+ * ends (both needed by the Newton steps anyway): with h = (rho1 - rho0) / 2, m the midpoint,
+ *   0 inner nodes: h (f0 + f1) + h^2/3 (f0' - f1')                              (exact to degree 3)
+ *   1 inner node:  h [7/15 (f0 + f1) + 16/15 f(m)] + h^2/15 (f0' - f1')          (degree 5)
+ *   2 inner nodes: h [37/135 (f0 + f1) + 98/135 (f(m - h/sqrt7) + f(m + h/sqrt7))]
+ *                  + h^2/45 (f0' - f1')                                            (degree 7),
+ * the rule chosen by u = |rho1 - rho0| / (1 - max(rho0^2, rho1^2)) (phi2's derivatives in rho
+ * grow like 1 / (1 - rho^2)): u <= 2^-9, 2^-6, 2^-5 respectively, where the largest error over
+ * thresholds in [-3.2, 3.2] and |rho| <= 0.92 is below 3e-16 (about Genz's own accuracy, measured
+ * against bivariateNormalCdf); a larger step, or |rho| > 0.92, recomputes the grid by Genz
+ * (bivariateNormalCdfGridFitted: as many quadrature points as |rho| needs).
+ */
+export interface PairGrid {
+  /** Thresholds of item a (finite) and their count. */
   xs: Float64Array;
   ys: Float64Array;
+  na: number;
+  nb: number;
+  /** rho of the grid (NaN before the first evaluation). */
+  rho: number;
   cdf: Float64Array;
   den: Float64Array;
   dden: Float64Array;
-  pi: Float64Array;
-  d1: Float64Array;
-  d2: Float64Array;
+  /** phi2 and its derivative at the previous rho (the other end of an increment). */
+  den0: Float64Array;
+  dden0: Float64Array;
+  /** Genz's values on the finite thresholds (na x nb). */
+  inner: Float64Array;
 }
 
-export function cellScratch(a: OrdinalItem, b: OrdinalItem): CellScratch {
-  const g = (a.levels.length + 1) * (b.levels.length + 1);
-  const c = a.levels.length * b.levels.length;
+const INC_RHO = 0.92;
+const INC_U0 = 2 ** -9;
+const INC_U1 = 2 ** -6;
+const INC_U2 = 2 ** -5;
+const INV_SQRT7 = 1 / Math.sqrt(7);
+const TWO_PI = 2 * Math.PI;
+
+export function pairGrid(a: OrdinalItem, b: OrdinalItem, reuse?: PairGrid): PairGrid {
+  const xs = a.thresholds;
+  const ys = b.thresholds;
+  const na = xs.length;
+  const nb = ys.length;
+  const g = (na + 2) * (nb + 2);
+  const fits = reuse && reuse.na === na && reuse.nb === nb;
+  const cdf = fits ? reuse.cdf : new Float64Array(g);
+  // borders: Phi2(-inf, .) = Phi2(., -inf) = 0, Phi2(x, +inf) = Phi(x), Phi2(+inf, +inf) = 1
+  const w = nb + 2;
+  for (let i = 1; i <= na; i++) cdf[i * w + nb + 1] = normalCdf(xs[i - 1]);
+  for (let j = 1; j <= nb; j++) cdf[(na + 1) * w + j] = normalCdf(ys[j - 1]);
+  cdf[(na + 1) * w + nb + 1] = 1;
+  if (fits) {
+    reuse.xs = xs;
+    reuse.ys = ys;
+    reuse.rho = Number.NaN;
+    return reuse;
+  }
   return {
-    xs: extended(a),
-    ys: extended(b),
-    cdf: new Float64Array(g),
+    xs,
+    ys,
+    na,
+    nb,
+    rho: Number.NaN,
+    cdf,
     den: new Float64Array(g),
     dden: new Float64Array(g),
-    pi: new Float64Array(c),
-    d1: new Float64Array(c),
-    d2: new Float64Array(c),
+    den0: new Float64Array(g),
+    dden0: new Float64Array(g),
+    inner: new Float64Array(na * nb),
   };
 }
 
-/**
- * pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b. With `scratch`
- * (cellScratch(a, b)) the results live in its arrays, overwritten by the next call.
- */
-export function cellProbabilities(
-  a: OrdinalItem,
-  b: OrdinalItem,
-  rho: number,
-  derivatives = false,
-  scratch?: CellScratch,
-): { pi: Float64Array; d1: Float64Array; d2: Float64Array } {
-  const ka = a.levels.length;
-  const kb = b.levels.length;
-  const w = scratch ?? cellScratch(a, b);
-  // cumulative grid at the extended thresholds -inf, tau_1..tau_K-1, +inf
-  const { xs, ys, cdf } = w;
-  const den = derivatives ? w.den : cdf;
-  const dden = derivatives ? w.dden : cdf;
-  if (rho === 0) {
-    for (let i = 0; i <= ka; i++)
-      for (let j = 0; j <= kb; j++) cdf[i * (kb + 1) + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
-  } else bivariateNormalCdfGrid(xs, ys, rho, cdf);
-  if (derivatives) {
-    const s = 1 - rho * rho;
-    for (let i = 0; i <= ka; i++) {
-      const x = xs[i];
-      for (let j = 0; j <= kb; j++) {
-        const y = ys[j];
-        const k = i * (kb + 1) + j;
-        const f = bivariateNormalDensity(x, y, rho);
-        den[k] = f;
-        // bivariateNormalDensityDrho without evaluating the density again (same arithmetic)
-        if (!Number.isFinite(x) || !Number.isFinite(y)) dden[k] = 0;
-        else {
-          const q = x * x - 2 * rho * x * y + y * y;
-          dden[k] = f * (rho / s + (x * y * s - rho * q) / (s * s));
-        }
-      }
+/** phi2 and d phi2 / d rho at rho on the finite thresholds, into grid.den / grid.dden. */
+function densities(grid: PairGrid, rho: number): void {
+  const { xs, ys, na, nb, den, dden } = grid;
+  const w = nb + 2;
+  const s = 1 - rho * rho;
+  const c = 1 / (TWO_PI * Math.sqrt(s));
+  for (let i = 1; i <= na; i++) {
+    const x = xs[i - 1];
+    for (let j = 1; j <= nb; j++) {
+      const y = ys[j - 1];
+      const q = x * x - 2 * rho * x * y + y * y;
+      const f = exp(-q / (2 * s)) * c;
+      den[i * w + j] = f;
+      dden[i * w + j] = f * (rho / s + (x * y * s - rho * q) / (s * s));
     }
   }
-  const rect = (g: Float64Array, i: number, j: number) =>
-    g[(i + 1) * (kb + 1) + j + 1] -
-    g[i * (kb + 1) + j + 1] -
-    g[(i + 1) * (kb + 1) + j] +
-    g[i * (kb + 1) + j];
-  const { pi } = w;
-  const d1 = derivatives ? w.d1 : new Float64Array(0);
-  const d2 = derivatives ? w.d2 : new Float64Array(0);
+}
+
+/** Adds k * phi2(., ., r) on the finite thresholds to grid.cdf. */
+function addDensity(grid: PairGrid, r: number, k: number): void {
+  const { xs, ys, na, nb, cdf } = grid;
+  const w = nb + 2;
+  const s = 1 - r * r;
+  const c = k / (TWO_PI * Math.sqrt(s));
+  for (let i = 1; i <= na; i++) {
+    const x = xs[i - 1];
+    for (let j = 1; j <= nb; j++) {
+      const y = ys[j - 1];
+      cdf[i * w + j] += exp(-(x * x - 2 * r * x * y + y * y) / (2 * s)) * c;
+    }
+  }
+}
+
+/** Moves the grid to rho: Genz on the first call or for a long step, else the increment above. */
+export function gridAt(grid: PairGrid, rho: number): void {
+  const r0 = grid.rho;
+  if (rho === r0) return;
+  const { na, nb, cdf } = grid;
+  const w = nb + 2;
+  const h = rho - r0;
+  const u = Math.abs(h) / (1 - Math.max(r0 * r0, rho * rho));
+  if (!(u <= INC_U2) || Math.abs(rho) > INC_RHO || Math.abs(r0) > INC_RHO) {
+    const { xs, ys, inner } = grid;
+    if (rho === 0) {
+      for (let i = 0; i < na; i++)
+        for (let j = 0; j < nb; j++) inner[i * nb + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
+    } else bivariateNormalCdfGridFitted(xs, ys, rho, inner);
+    for (let i = 0; i < na; i++)
+      for (let j = 0; j < nb; j++) cdf[(i + 1) * w + j + 1] = inner[i * nb + j];
+    densities(grid, rho);
+    grid.rho = rho;
+    return;
+  }
+  const { den: d0, dden: dd0 } = grid;
+  grid.den = grid.den0;
+  grid.dden = grid.dden0;
+  grid.den0 = d0;
+  grid.dden0 = dd0;
+  densities(grid, rho);
+  const { den, dden } = grid;
+  const hh = h / 2;
+  const m = r0 + hh;
+  let a: number;
+  let b: number;
+  if (u <= INC_U0) {
+    a = hh;
+    b = (hh * hh) / 3;
+  } else if (u <= INC_U1) {
+    a = hh * (7 / 15);
+    b = (hh * hh) / 15;
+    addDensity(grid, m, hh * (16 / 15));
+  } else {
+    a = hh * (37 / 135);
+    b = (hh * hh) / 45;
+    addDensity(grid, m - hh * INV_SQRT7, hh * (98 / 135));
+    addDensity(grid, m + hh * INV_SQRT7, hh * (98 / 135));
+  }
+  for (let i = 1; i <= na; i++)
+    for (let j = 1; j <= nb; j++) {
+      const k = i * w + j;
+      cdf[k] += a * (d0[k] + den[k]) + b * (dd0[k] - dden[k]);
+    }
+  grid.rho = rho;
+}
+
+/** The rectangle (i, j) of an extended grid of row width w: P(cell) from the CDF, etc. */
+function rect(g: Float64Array, k: number, w: number): number {
+  return g[k + w + 1] - g[k + 1] - g[k + w] + g[k];
+}
+
+/**
+ * pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b, from the grid at
+ * rho (moved there first).
+ */
+export function cellProbabilities(
+  grid: PairGrid,
+  rho: number,
+): { pi: Float64Array; d1: Float64Array; d2: Float64Array } {
+  gridAt(grid, rho);
+  const ka = grid.na + 1;
+  const kb = grid.nb + 1;
+  const w = kb + 1;
+  const pi = new Float64Array(ka * kb);
+  const d1 = new Float64Array(ka * kb);
+  const d2 = new Float64Array(ka * kb);
   for (let i = 0; i < ka; i++)
     for (let j = 0; j < kb; j++) {
-      pi[i * kb + j] = Math.max(PI_FLOOR, rect(cdf, i, j));
-      if (derivatives) {
-        d1[i * kb + j] = rect(den, i, j);
-        d2[i * kb + j] = rect(dden, i, j);
-      }
+      const k = i * w + j;
+      pi[i * kb + j] = Math.max(PI_FLOOR, rect(grid.cdf, k, w));
+      d1[i * kb + j] = rect(grid.den, k, w);
+      d2[i * kb + j] = rect(grid.dden, k, w);
     }
   return { pi, d1, d2 };
 }
@@ -149,35 +249,41 @@ function twoByTwo(t: PairTable, freq: Float64Array): number | undefined {
   return undefined;
 }
 
-/** Gradient and Hessian of l(rho) / n. */
-function derivatives(
-  t: PairTable,
-  freq: Float64Array,
-  rho: number,
-  scratch: CellScratch,
-): { g: number; h: number } {
-  const { pi, d1, d2 } = cellProbabilities(t.a, t.b, rho, true, scratch);
+/** Gradient and Hessian of l(rho) / n, the grid moved to rho. */
+function derivatives(grid: PairGrid, freq: Float64Array, rho: number): { g: number; h: number } {
+  gridAt(grid, rho);
+  const { cdf, den, dden } = grid;
+  const kb = grid.nb + 1;
+  const w = kb + 1;
   let g = 0;
   let h = 0;
-  for (let k = 0; k < freq.length; k++) {
-    if (freq[k] === 0) continue;
-    const r = d1[k] / pi[k];
-    g += freq[k] * r;
-    h += freq[k] * (d2[k] / pi[k] - r * r);
+  for (let c = 0; c < freq.length; c++) {
+    const f = freq[c];
+    if (f === 0) continue;
+    const i = (c / kb) | 0;
+    const k = i * w + c - i * kb;
+    const pi = Math.max(PI_FLOOR, rect(cdf, k, w));
+    const r = rect(den, k, w) / pi;
+    g += f * r;
+    h += f * (rect(dden, k, w) / pi - r * r);
   }
   return { g, h };
 }
 
-export function polychoricPair(t: PairTable): number {
+/**
+ * The polychoric correlation of the pair. `grid` (pairGrid(t.a, t.b)) is the work grid, left at
+ * the last rho evaluated (gridAt(grid, result) then moves it to the result by a short increment).
+ */
+export function polychoricPair(t: PairTable, grid?: PairGrid): number {
   const freq = Float64Array.from(t.freq);
   const special = twoByTwo(t, freq);
   if (special !== undefined) return special;
   let lo = -RHO_BOUND;
   let hi = RHO_BOUND;
-  let rho = Math.max(lo, Math.min(hi, startRho(t.a, t.b)));
-  const scratch = cellScratch(t.a, t.b);
+  let rho = Math.max(lo, Math.min(hi, startRho(t)));
+  const work = grid ?? pairGrid(t.a, t.b);
   for (let it = 0; it < 200; it++) {
-    const { g, h } = derivatives(t, freq, rho, scratch);
+    const { g, h } = derivatives(work, freq, rho);
     if (g > 0) lo = rho;
     else if (g < 0) hi = rho;
     else return rho;
@@ -198,26 +304,37 @@ const NEWTON_FINAL = 1e-7;
  * The start of rho: the Pearson correlation of the category codes over the product of each item's
  * correlation of its codes with its latent response, cor(x, y*) = sum_k phi(tau_k) / sd(x) for
  * unit-spaced codes (Olsson, Drasgow & Dorans 1982), bounded to (-0.99, 0.99); Pearson's r when
- * that is not finite.
+ * that is not finite. From the pair's table (the codes are the categories 1..K).
  */
-function startRho(a: OrdinalItem, b: OrdinalItem): number {
-  const n = a.y.length;
+function startRho(t: PairTable): number {
+  const { a, b, freq } = t;
+  const ka = a.levels.length;
+  const kb = b.levels.length;
+  let n = 0;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a.y[i];
-    mb += b.y[i];
-  }
+  for (let i = 0; i < ka; i++)
+    for (let j = 0; j < kb; j++) {
+      const f = freq[i * kb + j];
+      n += f;
+      ma += f * (i + 1);
+      mb += f * (j + 1);
+    }
   ma /= n;
   mb /= n;
   let sab = 0;
   let saa = 0;
   let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a.y[i] - ma) * (b.y[i] - mb);
-    saa += (a.y[i] - ma) ** 2;
-    sbb += (b.y[i] - mb) ** 2;
-  }
+  for (let i = 0; i < ka; i++)
+    for (let j = 0; j < kb; j++) {
+      const f = freq[i * kb + j];
+      if (f === 0) continue;
+      const da = i + 1 - ma;
+      const db = j + 1 - mb;
+      sab += f * da * db;
+      saa += f * da * da;
+      sbb += f * db * db;
+    }
   const r = sab / Math.sqrt(saa * sbb);
   if (!(Number.isFinite(r) && Math.abs(r) < 1)) return 0;
   const phiSum = (x: OrdinalItem) => {
@@ -246,51 +363,90 @@ export interface PairScores {
   bLower: Float64Array;
 }
 
-export function pairScores(a: OrdinalItem, b: OrdinalItem, rho: number): PairScores {
+/** Phi2 and phi2 of a pair's extended grid at rho (a PairGrid, or a kept copy of one). */
+export interface PairCells {
+  rho: number;
+  cdf: Float64Array;
+  den: Float64Array;
+}
+
+/** Work arrays of pairScores' conditional bands, grown as needed. */
+let bandG = new Float64Array(0);
+let bandF = new Float64Array(0);
+
+/**
+ * `cells`: the pair's grid at rho if one is at hand (e.g. kept from the polychoric's estimation),
+ * else one is computed. `out`: arrays of at least K_a K_b entries to write into (zeroed here).
+ */
+export function pairScores(
+  a: OrdinalItem,
+  b: OrdinalItem,
+  rho: number,
+  cells?: PairCells,
+  out?: PairScores,
+): PairScores {
   const ka = a.levels.length;
   const kb = b.levels.length;
-  const scratch = cellScratch(a, b);
-  const { pi, d1 } = cellProbabilities(a, b, rho, true, scratch);
-  const { xs, ys } = scratch;
+  let g: PairCells;
+  if (cells && cells.rho === rho) g = cells;
+  else {
+    const grid = pairGrid(a, b);
+    gridAt(grid, rho);
+    g = grid;
+  }
+  const w = kb + 1;
   const R = Math.sqrt(1 - rho * rho);
-  const phi = (x: number) =>
-    Number.isFinite(x) ? Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI) : 0;
+  const phi = (x: number) => exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI);
   // the bands phi(x) [Phi((y_hi - rho x)/R) - Phi((y_lo - rho x)/R)] take x and y from the
-  // extended thresholds only: their Phi's once per grid point (the same arithmetic per value)
-  const conditional = (us: Float64Array, vs: Float64Array) => {
-    const nv = vs.length;
-    const G = new Float64Array(us.length * nv);
-    const f = new Float64Array(us.length);
+  // thresholds only: their Phi's once per pair of thresholds, rows of (nv + 2) with 0 and 1 at
+  // the infinite ends; a's rows first, then b's
+  const na = ka - 1;
+  const nb = kb - 1;
+  const need = na * (nb + 2) + nb * (na + 2);
+  if (bandG.length < need) bandG = new Float64Array(need);
+  if (bandF.length < na + nb) bandF = new Float64Array(na + nb);
+  const G = bandG;
+  const F = bandF;
+  const fill = (us: Float64Array, vs: Float64Array, g0: number, f0: number) => {
+    const nv = vs.length + 2;
     for (let u = 0; u < us.length; u++) {
       const x = us[u];
-      if (!Number.isFinite(x)) continue;
-      f[u] = phi(x);
-      for (let v = 0; v < nv; v++) G[u * nv + v] = normalCdf((vs[v] - rho * x) / R);
+      F[f0 + u] = phi(x);
+      const o = g0 + u * nv;
+      G[o] = 0;
+      for (let v = 0; v < vs.length; v++) G[o + v + 1] = normalCdf((vs[v] - rho * x) / R);
+      G[o + nv - 1] = 1;
     }
-    return { G, f, nv };
   };
-  const A = conditional(xs, ys);
-  const B = conditional(ys, xs);
-  // band(us[u], vs[v + 1], vs[v]) (0 when us[u] is infinite)
-  const band = (c: typeof A, u: number, v: number) =>
-    c.f[u] * (c.G[u * c.nv + v + 1] - c.G[u * c.nv + v]);
-  const out: PairScores = {
+  const gB = na * (nb + 2);
+  fill(a.thresholds, b.thresholds, 0, 0);
+  fill(b.thresholds, a.thresholds, gB, na);
+  const res = out ?? {
     rho: new Float64Array(ka * kb),
     aUpper: new Float64Array(ka * kb),
     aLower: new Float64Array(ka * kb),
     bUpper: new Float64Array(ka * kb),
     bLower: new Float64Array(ka * kb),
   };
+  if (out)
+    for (const x of [out.rho, out.aUpper, out.aLower, out.bUpper, out.bLower])
+      x.fill(0, 0, ka * kb);
+  const wa = nb + 2;
+  const wb = na + 2;
   for (let i = 0; i < ka; i++)
     for (let j = 0; j < kb; j++) {
       const k = i * kb + j;
-      const p = pi[k];
+      const e = i * w + j;
+      const p = Math.max(PI_FLOOR, rect(g.cdf, e, w));
       if (p <= PI_FLOOR) continue;
-      out.rho[k] = d1[k] / p;
-      out.aUpper[k] = band(A, i + 1, j) / p;
-      out.aLower[k] = -band(A, i, j) / p;
-      out.bUpper[k] = band(B, j + 1, i) / p;
-      out.bLower[k] = -band(B, j, i) / p;
+      res.rho[k] = rect(g.den, e, w) / p;
+      // band of a's threshold u between b's extended j and j + 1, and the converse
+      if (i < na) res.aUpper[k] = (F[i] * (G[i * wa + j + 1] - G[i * wa + j])) / p;
+      if (i > 0) res.aLower[k] = -(F[i - 1] * (G[(i - 1) * wa + j + 1] - G[(i - 1) * wa + j])) / p;
+      if (j < nb) res.bUpper[k] = (F[na + j] * (G[gB + j * wb + i + 1] - G[gB + j * wb + i])) / p;
+      if (j > 0)
+        res.bLower[k] =
+          -(F[na + j - 1] * (G[gB + (j - 1) * wb + i + 1] - G[gB + (j - 1) * wb + i])) / p;
     }
-  return out;
+  return res;
 }

@@ -1,5 +1,12 @@
 import { type OrdinalItem, ordinalItem } from "./categories.ts";
-import { pairTable, polychoricPair } from "./polychoric.ts";
+import {
+  gridAt,
+  type PairCells,
+  type PairGrid,
+  pairGrid,
+  pairTable,
+  polychoricPair,
+} from "./polychoric.ts";
 
 /**
  * The sample statistics of ordinal items that WLSMV fits (lavaan's WLS.obs for categorical
@@ -32,6 +39,44 @@ export interface OrdinalSampleStats {
 export type OrdinalStatsOutcome =
   | { ok: true; stats: OrdinalSampleStats }
   | { ok: false; message: string };
+
+/**
+ * The grids (Phi2 and phi2 at the thresholds) of every pair at its polychoric correlation, kept
+ * from the estimation for the asymptotic covariance's casewise scores; keyed by the statistics'
+ * correlation matrix. Pair k (corIndex order) holds rho[k] (NaN: no grid, e.g. a 2 x 2 special
+ * case) and its extended grid at cdf/den[off[k] ..].
+ */
+interface FinalGrids {
+  items: readonly OrdinalItem[];
+  rho: Float64Array;
+  off: Int32Array;
+  cdf: Float64Array;
+  den: Float64Array;
+}
+const finalGrids = new WeakMap<Float64Array, FinalGrids>();
+
+/**
+ * The grid of pair (a, b), a < b, at stats.cor's value if the estimation left one for exactly
+ * these items and that value; undefined otherwise (e.g. statistics with another cor).
+ */
+export function polychoricGrid(
+  stats: OrdinalSampleStats,
+  a: number,
+  b: number,
+): PairCells | undefined {
+  const p = stats.items.length;
+  const g = finalGrids.get(stats.cor);
+  if (!g || g.items[a] !== stats.items[a] || g.items[b] !== stats.items[b]) return undefined;
+  const k = corIndex(b, a, p);
+  const rho = stats.cor[a * p + b];
+  if (g.rho[k] !== rho) return undefined;
+  const size = (stats.items[a].levels.length + 1) * (stats.items[b].levels.length + 1);
+  return {
+    rho,
+    cdf: g.cdf.subarray(g.off[k], g.off[k] + size),
+    den: g.den.subarray(g.off[k], g.off[k] + size),
+  };
+}
 
 /** Index of correlation (i, j), i != j, in the vech-below-diagonal order (p items). */
 export function corIndex(i: number, j: number, p: number): number {
@@ -69,16 +114,46 @@ export function ordinalSampleStats(data: OrdinalData): OrdinalStatsOutcome {
   }
   const cor = new Float64Array(p * p);
   const emptyCellPairs: [string, string][] = [];
+  const pstar = (p * (p - 1)) / 2;
+  const keep: FinalGrids = {
+    items,
+    rho: new Float64Array(pstar).fill(Number.NaN),
+    off: new Int32Array(pstar + 1),
+    cdf: new Float64Array(0),
+    den: new Float64Array(0),
+  };
+  for (let j = 0; j < p; j++)
+    for (let i = j + 1; i < p; i++) {
+      const k = corIndex(i, j, p);
+      keep.off[k + 1] = (items[j].levels.length + 1) * (items[i].levels.length + 1);
+    }
+  for (let k = 0; k < pstar; k++) keep.off[k + 1] += keep.off[k];
+  keep.cdf = new Float64Array(keep.off[pstar]);
+  keep.den = new Float64Array(keep.off[pstar]);
+  // one work grid per shape (thresholds of the two items), reused pair after pair
+  const work = new Map<number, PairGrid>();
   for (let j = 0; j < p; j++) {
     cor[j * p + j] = 1;
     for (let i = j + 1; i < p; i++) {
       const t = pairTable(items[j], items[i]);
-      const r = polychoricPair(t);
+      const shape = items[j].levels.length * 1024 + items[i].levels.length;
+      const grid = pairGrid(items[j], items[i], work.get(shape));
+      work.set(shape, grid);
+      const r = polychoricPair(t, grid);
       cor[i * p + j] = r;
       cor[j * p + i] = r;
       if (t.emptyCells) emptyCellPairs.push([items[j].name, items[i].name]);
+      // the grid at the estimate, for the casewise scores (a short step from the last iterate)
+      if (!Number.isNaN(grid.rho)) {
+        gridAt(grid, r);
+        const k = corIndex(i, j, p);
+        keep.rho[k] = r;
+        keep.cdf.set(grid.cdf, keep.off[k]);
+        keep.den.set(grid.den, keep.off[k]);
+      }
     }
   }
+  finalGrids.set(cor, keep);
   return {
     ok: true,
     stats: {

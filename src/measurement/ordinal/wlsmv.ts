@@ -1,9 +1,9 @@
 import { chiSquareUpper } from "../../math/distributions.ts";
-import { inverseSPD } from "../../math/linalg.ts";
-import { type Implied, implied, rank2 } from "../implied.ts";
+import { choleskyInto, inverseSPD } from "../../math/linalg.ts";
+import { type Implied, implied } from "../implied.ts";
 import { buildModel, type MeasurementModel, type ModelSpec } from "../model.ts";
 import { startValues } from "../start.ts";
-import { type OrdinalAcov, ordinalAcov } from "./asymptoticCovariance.ts";
+import { type OrdinalAcov, ordinalAcov, transpose } from "./asymptoticCovariance.ts";
 import { corIndex, type OrdinalSampleStats } from "./sampleStatistics.ts";
 
 /**
@@ -91,36 +91,279 @@ export function deltaModel(
   return { ok: true, model: { ...m, params, nFree: m.nFree - drop.length }, drop };
 }
 
-/** d sigma / d theta (p* x q); into `out` (zeroed here) when given, e.g. a buffer reused per step. */
-function deltaRows(model: MeasurementModel, im: Implied, out?: Float64Array): Float64Array {
+/**
+ * d sigma / d theta of the polychorics (p* x q) in compressed rows: row k's non-zero entries are
+ * val[ptr[k] .. ptr[k+1]), their parameters col[...] in increasing order. A polychoric depends
+ * on a few parameters (its two items' loadings, their factors' (co)variances, ...), so Delta is
+ * built from each parameter's rank-2 derivative without a dense p* x q pass.
+ */
+interface SparseDelta {
+  ptr: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+/** Work arrays of sparseDelta for p items (x, y dense, their supports, the per-row marks). */
+interface DeltaScratch {
+  x: Float64Array;
+  y: Float64Array;
+  xi: Int32Array;
+  yi: Int32Array;
+  mark: Int32Array;
+  rows: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+}
+
+function deltaScratch(p: number): DeltaScratch {
+  const pstar = (p * (p - 1)) / 2;
+  return {
+    x: new Float64Array(p),
+    y: new Float64Array(p),
+    xi: new Int32Array(p),
+    yi: new Int32Array(p),
+    mark: new Int32Array(pstar).fill(-1),
+    rows: new Int32Array(4 * pstar),
+    cols: new Int32Array(4 * pstar),
+    vals: new Float64Array(4 * pstar),
+  };
+}
+
+/**
+ * Column j of M (p x m, row-major) times `scale` into v (dense, length p) and the indices of its
+ * non-zero entries into idx; returns their count.
+ */
+function columnInto(
+  M: Float64Array,
+  p: number,
+  m: number,
+  j: number,
+  scale: number,
+  v: Float64Array,
+  idx: Int32Array,
+): number {
+  let c = 0;
+  for (let r = 0; r < p; r++) {
+    const x = scale * M[r * m + j];
+    v[r] = x;
+    if (x !== 0) idx[c++] = r;
+  }
+  return c;
+}
+
+/** The unit vector e_a times `value` (dense and support); returns 1. */
+function unitInto(a: number, value: number, v: Float64Array, idx: Int32Array): number {
+  v.fill(0);
+  v[a] = value;
+  idx[0] = a;
+  return 1;
+}
+
+/**
+ * d sigma / d theta of the polychorics in compressed rows. Parameter k's derivative of Sigma is
+ * x y' + y x' (implied.ts's rank2, the same vectors written into scratch):
+ *   lambda (item i, factor j): x = e_i, y = (Lambda Phi)[:, j]; beta f ~ g: x = (Lambda A)[:, f],
+ *   y = (Lambda Phi)[:, g]; psi f ~~ g: x = (Lambda A)[:, f], y = (Lambda A)[:, g] (f = g: y = x/2);
+ *   theta i ~~ j: x = e_i, y = e_j (i = j: y = e_i / 2).
+ */
+function sparseDelta(model: MeasurementModel, im: Implied, s: DeltaScratch): SparseDelta {
   const p = model.observed.length;
+  const m = model.latent.length;
   const q = model.nFree;
   const pstar = (p * (p - 1)) / 2;
-  const D = out ? out.fill(0) : new Float64Array(pstar * q);
-  const x = new Float64Array(p);
-  const y = new Float64Array(p);
+  const { x, y, xi, yi, mark } = s;
+  mark.fill(-1);
+  // entries parameter by parameter (row, value), then sorted into rows (stable: columns ascend)
+  let { rows, cols, vals } = s;
+  let count = 0;
   for (let k = 0; k < q; k++) {
-    const r = rank2(model.params[k], im);
-    x.fill(0);
-    y.fill(0);
-    r.xi.forEach((i, a) => {
-      x[i] = r.xv[a];
-    });
-    r.yi.forEach((i, a) => {
-      y[i] = r.yv[a];
-    });
+    const par = model.params[k];
+    const { row, col } = par;
+    let nx: number;
+    let ny: number;
+    if (par.matrix === "lambda") {
+      nx = unitInto(row, 1, x, xi);
+      ny = columnInto(im.LPhi, p, m, col, 1, y, yi);
+    } else if (par.matrix === "beta") {
+      nx = columnInto(im.LA, p, m, row, 1, x, xi);
+      ny = columnInto(im.LPhi, p, m, col, 1, y, yi);
+    } else if (par.matrix === "psi") {
+      nx = columnInto(im.LA, p, m, row, 1, x, xi);
+      ny = columnInto(im.LA, p, m, col, row === col ? 0.5 : 1, y, yi);
+    } else {
+      nx = unitInto(row, 1, x, xi);
+      ny = unitInto(col, row === col ? 0.5 : 1, y, yi);
+    }
     // x_i y_j + y_i x_j is non-zero only where one of i, j is in x's support and the other in y's
-    for (let a = 0; a < r.xi.length; a++)
-      for (let b = 0; b < r.yi.length; b++) {
-        const u = r.xi[a];
-        const v = r.yi[b];
+    for (let a = 0; a < nx; a++)
+      for (let b = 0; b < ny; b++) {
+        const u = xi[a];
+        const v = yi[b];
         if (u === v) continue;
         const i = Math.max(u, v);
         const j = Math.min(u, v);
-        D[corIndex(i, j, p) * q + k] = x[i] * y[j] + y[i] * x[j];
+        const r = corIndex(i, j, p);
+        if (mark[r] === k) continue;
+        mark[r] = k;
+        const val = x[i] * y[j] + y[i] * x[j];
+        if (val === 0) continue;
+        if (count === rows.length) {
+          const grow = <T extends Int32Array | Float64Array>(old: T, fresh: T): T => {
+            fresh.set(old);
+            return fresh;
+          };
+          rows = grow(rows, new Int32Array(2 * count));
+          cols = grow(cols, new Int32Array(2 * count));
+          vals = grow(vals, new Float64Array(2 * count));
+          s.rows = rows;
+          s.cols = cols;
+          s.vals = vals;
+        }
+        rows[count] = r;
+        cols[count] = k;
+        vals[count++] = val;
       }
   }
-  return D;
+  const ptr = new Int32Array(pstar + 1);
+  for (let e = 0; e < count; e++) ptr[rows[e] + 1]++;
+  for (let k = 0; k < pstar; k++) ptr[k + 1] += ptr[k];
+  const fill = ptr.slice(0, pstar);
+  const col = new Int32Array(count);
+  const val = new Float64Array(count);
+  for (let e = 0; e < count; e++) {
+    const t = fill[rows[e]]++;
+    col[t] = cols[e];
+    val[t] = vals[e];
+  }
+  return { ptr, col, val };
+}
+
+/** The dense p* x q Delta of a sparse one. */
+function denseDelta(D: SparseDelta, pstar: number, q: number): Float64Array {
+  const out = new Float64Array(pstar * q);
+  for (let k = 0; k < pstar; k++)
+    for (let t = D.ptr[k]; t < D.ptr[k + 1]; t++) out[k * q + D.col[t]] = D.val[t];
+  return out;
+}
+
+/** Delta' diag(w) Delta (q x q) and, with e, Delta' diag(w) e. */
+function weightedCross(
+  D: SparseDelta,
+  w: ArrayLike<number>,
+  q: number,
+  e?: Float64Array,
+): { H: Float64Array; g: Float64Array } {
+  const H = new Float64Array(q * q);
+  const g = new Float64Array(q);
+  const pstar = D.ptr.length - 1;
+  const { ptr, col, val } = D;
+  for (let k = 0; k < pstar; k++) {
+    const wk = w[k];
+    const ek = e ? e[k] : 0;
+    const end = ptr[k + 1];
+    for (let t = ptr[k]; t < end; t++) {
+      const a = col[t];
+      const da = val[t] * wk;
+      g[a] += da * ek;
+      const ra = a * q;
+      for (let u = ptr[k]; u < end; u++) H[ra + col[u]] += da * val[u];
+    }
+  }
+  return { H, g };
+}
+
+/** Solves L L' x = b in place (L lower triangular, row-major q x q). */
+function choleskySolve(L: Float64Array, q: number, b: Float64Array): void {
+  for (let i = 0; i < q; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * q + k] * b[k];
+    b[i] = s / L[i * q + i];
+  }
+  for (let i = q - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let k = i + 1; k < q; k++) s -= L[k * q + i] * b[k];
+    b[i] = s / L[i * q + i];
+  }
+}
+
+/** Gauss-Newton hands over to Newton once its step is below this. */
+const NEWTON_SWITCH = 1e-3;
+
+/**
+ * Parameter indices of a CFA without regressions (loadings by item and factor, factor
+ * (co)variances by pair of factors, -1 where not free) for the curvature of sigma; null for
+ * other models (Gauss-Newton throughout).
+ */
+interface CurvatureMaps {
+  p: number;
+  m: number;
+  lambda: Int32Array;
+  psi: Int32Array;
+}
+
+function curvatureMaps(model: MeasurementModel): CurvatureMaps | null {
+  if (model.hasRegressions) return null;
+  const p = model.observed.length;
+  const m = model.latent.length;
+  const lambda = new Int32Array(p * m).fill(-1);
+  const psi = new Int32Array(m * m).fill(-1);
+  for (let k = 0; k < model.nFree; k++) {
+    const par = model.params[k];
+    if (par.matrix === "lambda") lambda[par.row * m + par.col] = k;
+    else if (par.matrix === "psi") {
+      psi[par.row * m + par.col] = k;
+      psi[par.col * m + par.row] = k;
+    } else if (par.matrix !== "theta") return null;
+  }
+  return { p, m, lambda, psi };
+}
+
+/**
+ * The DWLS Hessian H - sum_k w_k e_k d2 sigma_k / d theta d theta' (e = r - sigma) of a CFA:
+ * sigma_ij = lambda_i' Phi lambda_j is bilinear in the loadings of items i and j and linear in
+ * Phi, so d2 sigma_ij / d lambda_if d lambda_jg = Phi_fg and d2 sigma_ij / d lambda_if d psi_fh =
+ * lambda_jh (f != h: psi_fh is both Phi_fh and Phi_hf), lambda_jf (h = f); residual
+ * covariances are linear.
+ */
+function curvatureHessian(
+  c: CurvatureMaps,
+  im: Implied,
+  H: Float64Array,
+  w: ArrayLike<number>,
+  e: Float64Array,
+  rowOf: Int32Array,
+  colOf: Int32Array,
+  q: number,
+): Float64Array {
+  const { m, lambda, psi } = c;
+  const { Lambda, Phi } = im;
+  const Hn = Float64Array.from(H);
+  const add = (a: number, b: number, v: number) => {
+    Hn[a * q + b] -= v;
+    Hn[b * q + a] -= v;
+  };
+  for (let k = 0; k < e.length; k++) {
+    const ck = w[k] * e[k];
+    if (ck === 0) continue;
+    const i = rowOf[k];
+    const j = colOf[k];
+    for (let f = 0; f < m; f++) {
+      const ai = lambda[i * m + f];
+      const aj = lambda[j * m + f];
+      if (ai >= 0)
+        for (let g = 0; g < m; g++) {
+          const bj = lambda[j * m + g];
+          if (bj >= 0) add(ai, bj, ck * Phi[f * m + g]);
+        }
+      for (let h = 0; h < m; h++) {
+        const b = psi[f * m + h];
+        if (b < 0) continue;
+        if (ai >= 0) add(ai, b, ck * Lambda[j * m + h]);
+        if (aj >= 0) add(aj, b, ck * Lambda[i * m + h]);
+      }
+    }
+  }
+  return Hn;
 }
 
 export interface WlsmvOptions {
@@ -212,41 +455,33 @@ export function fitWlsmv(
   const rowOf = new Int32Array(pstar);
   const colOf = new Int32Array(pstar);
   for (let k = 0; k < pstar; k++) [rowOf[k], colOf[k]] = pairOf(k, p);
-  const Dstep = new Float64Array(pstar * q);
+  const ds = deltaScratch(p);
+  const resid = new Float64Array(pstar);
+  const L = new Float64Array(q * q);
+  const curv = curvatureMaps(model);
+  let lastBig = Number.POSITIVE_INFINITY;
   for (; it < maxIt; it++) {
-    const D = deltaRows(model, cur.im, Dstep);
-    const H = new Float64Array(q * q);
-    const g = new Float64Array(q);
-    // Delta is sparse (a polychoric depends on a few parameters): skip its zeros (same sums)
-    const nz = sparseRows(D, pstar, q);
-    for (let k = 0; k < pstar; k++) {
-      const e = r[k] - cur.im.Sigma[rowOf[k] * p + colOf[k]];
-      const o = k * q;
-      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
-        const a = nz.idx[t];
-        const da = D[o + a] * w[k];
-        g[a] += da * e;
-        for (let u = nz.ptr[k]; u < nz.ptr[k + 1]; u++) {
-          const b = nz.idx[u];
-          H[a * q + b] += da * D[o + b];
-        }
-      }
+    const D = sparseDelta(model, cur.im, ds);
+    for (let k = 0; k < pstar; k++) resid[k] = r[k] - cur.im.Sigma[rowOf[k] * p + colOf[k]];
+    const { H, g } = weightedCross(D, w, q, resid);
+    // near the minimum, Newton steps (H minus the residuals' curvature): quadratic instead of
+    // Gauss-Newton's linear convergence; Gauss-Newton whenever that Hessian is not positive
+    let newton = false;
+    if (curv && lastBig < NEWTON_SWITCH) {
+      const Hn = curvatureHessian(curv, cur.im, H, w, resid, rowOf, colOf, q);
+      newton = choleskyInto(Hn, q, L) !== null;
     }
-    const Hi = inverseSPD(H, q);
-    if (!Hi)
+    if (!newton && !choleskyInto(H, q, L))
       return {
         ok: false,
         reason: "information-singular",
         message: "Delta' W Delta is singular: the model is not identified",
       };
-    const step = new Float64Array(q);
+    const step = g;
+    choleskySolve(L, q, step);
     let big = 0;
-    for (let a = 0; a < q; a++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Hi[a * q + b] * g[b];
-      step[a] = s;
-      big = Math.max(big, Math.abs(s));
-    }
+    for (let a = 0; a < q; a++) big = Math.max(big, Math.abs(step[a]));
+    lastBig = big;
     if (big < tol) {
       converged = true;
       break;
@@ -278,37 +513,26 @@ export function fitWlsmv(
   // full Delta (thresholds first): d x Q, Q = q + nth, parameters (structural, thresholds)
   const d = acov.dim;
   const Q = q + nth;
-  const Ds = deltaRows(model, im);
+  const Dsp = sparseDelta(model, im, ds);
+  const Ds = denseDelta(Dsp, pstar, q);
   const Wd = acov.wlsV;
-  const Z = acov.scores;
+  const Zt = acov.scoresT;
   // E = Delta' W Delta: block diagonal (structural | thresholds: W itself)
-  const Es = new Float64Array(q * q);
-  const nzs = sparseRows(Ds, pstar, q);
-  for (let k = 0; k < pstar; k++) {
-    const wk = Wd[nth + k];
-    for (let t = nzs.ptr[k]; t < nzs.ptr[k + 1]; t++) {
-      const a = nzs.idx[t];
-      const da = Ds[k * q + a] * wk;
-      for (let u = nzs.ptr[k]; u < nzs.ptr[k + 1]; u++) {
-        const b = nzs.idx[u];
-        Es[a * q + b] += da * Ds[k * q + b];
-      }
-    }
-  }
+  const { H: Es } = weightedCross(Dsp, w, q);
   const Esi = inverseSPD(Es, q);
   if (!Esi)
     return { ok: false, reason: "information-singular", message: "Delta' W Delta is singular" };
-  const cw = options.estimatesOnly ? null : casewise(Z, n, d, nth, Ds, Esi, Wd);
+  const cw = options.estimatesOnly ? null : casewise(Zt, n, d, nth, Dsp, Esi, Wd);
   const { se, thresholdSe, vcov } = !cw
     ? {
         se: new Float64Array(q).fill(Number.NaN),
         thresholdSe: new Float64Array(nth).fill(Number.NaN),
         vcov: new Float64Array(q * q).fill(Number.NaN),
       }
-    : robustSe(Z, n, d, nth, cw);
+    : robustSe(Zt, n, nth, cw);
   const { trUG, trUG2 } = !cw
     ? { trUG: Number.NaN, trUG2: Number.NaN }
-    : traceUGamma(Z, n, d, nth, Ds, Esi, Wd, cw);
+    : traceUGamma(Zt, n, d, nth, Esi, Wd, cw);
   const df = d - Q;
   const chisq = 2 * n * cur.f;
   const aa = Math.sqrt(df / trUG2);
@@ -385,70 +609,42 @@ export function fitWlsmv(
   };
 }
 
-/** The column indices of the non-zero entries of each row of D (rows x q), CSR-style. */
-function sparseRows(
-  D: Float64Array,
-  rows: number,
-  q: number,
-): { idx: Int32Array; ptr: Int32Array } {
-  const ptr = new Int32Array(rows + 1);
-  let count = 0;
-  for (let i = 0; i < D.length; i++) if (D[i] !== 0) count++;
-  const idx = new Int32Array(count);
-  let m = 0;
-  for (let k = 0; k < rows; k++) {
-    ptr[k] = m;
-    for (let a = 0; a < q; a++) if (D[k * q + a] !== 0) idx[m++] = a;
-  }
-  ptr[rows] = m;
-  return { idx, ptr };
-}
-
 /**
  * The casewise projections shared by the robust SEs and the scaled-shifted test: with Y the
- * polychoric columns of Z and W_c their weights, B = Y W_c (n x p*), C = B Delta_s (n x q; Delta_s
- * is sparse, a few non-zeros per row) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
+ * polychoric columns of Z (read by column from Zt, d x n) and W_c their weights,
+ * C = Y W_c Delta_s (n x q; Delta_s sparse) and CE = C E^-1 (row i = E^-1 Delta_s' W_c y_i).
  */
 interface Casewise {
-  B: Float64Array;
-  /** Y packed (n x p*): the polychoric columns of Z without the thresholds' stride. */
-  Y: Float64Array;
   C: Float64Array;
   CE: Float64Array;
+  q: number;
+  D: SparseDelta;
 }
 
 function casewise(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
   d: number,
   nth: number,
-  Ds: Float64Array,
+  D: SparseDelta,
   Esi: Float64Array,
   w: Float64Array,
 ): Casewise {
-  const q = Math.round(Math.sqrt(Esi.length));
+  const q = Math.round(Math.sqrt(Esi.length)) | 0;
   const pstar = d - nth;
-  const nz = sparseRows(Ds, pstar, q);
-  const B = new Float64Array(n * pstar);
-  const Y = new Float64Array(n * pstar);
-  const C = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    const bi = i * pstar;
-    const ci = i * q;
-    for (let k = 0; k < pstar; k++) {
-      const y = Z[o + k];
-      Y[bi + k] = y;
-      const b = y * w[nth + k];
-      B[bi + k] = b;
-      if (b === 0) continue;
-      const r = k * q;
-      for (let t = nz.ptr[k]; t < nz.ptr[k + 1]; t++) {
-        const a = nz.idx[t];
-        C[ci + a] += b * Ds[r + a];
-      }
+  const { ptr, col, val } = D;
+  // C' (q x n): row a gathers w_k Delta_ka times row k of Y, k ascending
+  const Ct = workBuffer("Ct", q * n).fill(0, 0, q * n);
+  for (let k = 0; k < pstar; k++) {
+    const o = (nth + k) * n;
+    const wk = w[nth + k];
+    for (let t = ptr[k]; t < ptr[k + 1]; t++) {
+      const x = val[t] * wk;
+      const a = col[t] * n;
+      for (let i = 0; i < n; i++) Ct[a + i] += Zt[o + i] * x;
     }
   }
+  const C = transpose(Ct, q, n);
   const CE = new Float64Array(n * q);
   for (let i = 0; i < n; i++) {
     const ci = i * q;
@@ -459,7 +655,7 @@ function casewise(
       for (let a = 0; a < q; a++) CE[ci + a] += c * Esi[eb + a];
     }
   }
-  return { B, Y, C, CE };
+  return { C, CE, q, D };
 }
 
 /**
@@ -468,16 +664,13 @@ function casewise(
  * thresholds, so vcov = n sum_i (E^-1 Delta_s' W_c y_i)(...)' / (n - 1) = n CE'CE / (n - 1).
  */
 function robustSe(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
-  d: number,
   nth: number,
   cw: Casewise,
 ): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
-  const q = n === 0 ? 0 : cw.CE.length / n;
-  const { CE } = cw;
+  const { CE, q } = cw;
   const V = new Float64Array(q * q);
-  const tacc = new Float64Array(nth);
   for (let i = 0; i < n; i++) {
     const ci = i * q;
     for (let a = 0; a < q; a++) {
@@ -486,8 +679,12 @@ function robustSe(
       const va = a * q;
       for (let b = 0; b <= a; b++) V[va + b] += ra * CE[ci + b];
     }
-    const o = i * d;
-    for (let t = 0; t < nth; t++) tacc[t] += Z[o + t] * Z[o + t];
+  }
+  const tacc = new Float64Array(nth);
+  for (let t = 0; t < nth; t++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Zt[t * n + i] * Zt[t * n + i];
+    tacc[t] = s;
   }
   const f = n / (n - 1);
   for (let a = 0; a < q; a++)
@@ -504,42 +701,41 @@ function robustSe(
 }
 
 /**
- * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores. U is
- * zero outside the polychoric block (the thresholds are saturated: there U = W - W I W^-1 I W),
- * where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric columns of Z:
- *   n <= p*: K = Y U_c Y' = B Y' - C E^-1 C' (n x n), tr(U Gamma) = n tr K,
+ * tr(U Gamma) and tr((U Gamma)^2) of the scaled-shifted test from the casewise scores (Zt:
+ * by column, d x n). U is zero outside the polychoric block (the thresholds are saturated: there
+ * U = W - W I W^-1 I W), where U_c = W_c - W_c Delta_s E_s^-1 Delta_s' W_c; with Y the polychoric
+ * columns of Z:
+ *   n <= p*: K = Y U_c Y' = Y W_c Y' - C E^-1 C' (n x n), tr(U Gamma) = n tr K,
  *            tr((U Gamma)^2) = n^2 sum K_ij^2;
  *   n > p*:  G_c = n Y'Y and U_c G_c formed (p* x p*).
- * `cw`: the casewise projections if already computed for these arguments.
+ * Without structural parameters (`cw` null: the baseline model) U_c = W_c.
  */
 export function traceUGamma(
-  Z: Float64Array,
+  Zt: Float64Array,
   n: number,
   d: number,
   nth: number,
-  Ds: Float64Array,
   Esi: Float64Array,
   w: Float64Array,
-  cw?: Casewise,
+  cw: Casewise | null,
 ): { trUG: number; trUG2: number } {
-  const q = Math.round(Math.sqrt(Esi.length));
+  const q = cw ? cw.q : 0;
   const pstar = d - nth;
   if (n <= pstar) {
-    const { B, Y, C, CE } = cw ?? casewise(Z, n, d, nth, Ds, Esi, w);
-    // S = B Y' (upper triangle), four columns j at a time: each entry still sums k in order.
-    // It depends on the scores and weights only: the model's test and the baseline's share it.
-    let S = scoreGrams.get(Z);
+    // S = Y W_c Y' (upper triangle). It depends on the scores and weights only: the model's
+    // test and the baseline's share it.
+    let S = scoreGrams.get(Zt);
     if (!S || S.w !== w || S.nth !== nth) {
-      S = { w, nth, S: gramUpper(B, Y, n, pstar) };
-      scoreGrams.set(Z, S);
+      S = { w, nth, S: weightedGram(Zt, n, d, nth, w) };
+      scoreGrams.set(Zt, S);
     }
     // M = CE C' (upper triangle), the structural part of K
-    const M = gramUpper(CE, C, n, q);
+    const M = cw ? gramUpper(cw.CE, 0, q, cw.C, 0, q, n, q, workBuffer("M", n * n)) : null;
     let tr = 0;
     let tr2 = 0;
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
-        const kij = S.S[i * n + j] - M[i * n + j];
+        const kij = M ? S.S[i * n + j] - M[i * n + j] : S.S[i * n + j];
         if (i === j) {
           tr += kij;
           tr2 += kij * kij;
@@ -548,50 +744,47 @@ export function traceUGamma(
     }
     return { trUG: n * tr, trUG2: n * n * tr2 };
   }
-  // G_c = n Y'Y
+  // G_c = n Y'Y: dot products of the rows of Y' (contiguous in Zt)
   const G = new Float64Array(pstar * pstar);
-  for (let i = 0; i < n; i++) {
-    const o = i * d + nth;
-    for (let k = 0; k < pstar; k++) {
-      const y = Z[o + k];
-      if (y === 0) continue;
-      const r = k * pstar;
-      for (let l = k; l < pstar; l++) G[r + l] += y * Z[o + l];
+  for (let k = 0; k < pstar; k++) {
+    const ok = (nth + k) * n;
+    for (let l = k; l < pstar; l++) {
+      const ol = (nth + l) * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Zt[ok + i] * Zt[ol + i];
+      G[k * pstar + l] = s * n;
+      G[l * pstar + k] = s * n;
     }
   }
-  for (let k = 0; k < pstar; k++)
-    for (let l = k; l < pstar; l++) {
-      const v = G[k * pstar + l] * n;
-      G[k * pstar + l] = v;
-      G[l * pstar + k] = v;
-    }
-  // Pc = E^-1 Delta_s' W_c (q x p*), PG = Pc G (q x p*)
-  const Pc = new Float64Array(q * pstar);
-  for (let a = 0; a < q; a++)
-    for (let k = 0; k < pstar; k++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += Esi[a * q + b] * Ds[k * q + b];
-      Pc[a * pstar + k] = s * w[nth + k];
-    }
-  const PG = new Float64Array(q * pstar);
-  for (let a = 0; a < q; a++)
-    for (let k = 0; k < pstar; k++) {
-      const pc = Pc[a * pstar + k];
-      if (pc === 0) continue;
-      const r = k * pstar;
-      for (let l = 0; l < pstar; l++) PG[a * pstar + l] += pc * G[r + l];
-    }
+  // UG = W_c (G - Delta_s Pc G), Pc = E^-1 Delta_s' W_c (q x p*)
   const UG = new Float64Array(pstar * pstar);
+  if (cw) {
+    const { ptr, col, val } = cw.D;
+    const Pc = new Float64Array(q * pstar);
+    for (let k = 0; k < pstar; k++)
+      for (let t = ptr[k]; t < ptr[k + 1]; t++) {
+        const b = col[t];
+        const x = val[t] * w[nth + k];
+        for (let a = 0; a < q; a++) Pc[a * pstar + k] += Esi[a * q + b] * x;
+      }
+    const PG = new Float64Array(q * pstar);
+    for (let a = 0; a < q; a++)
+      for (let k = 0; k < pstar; k++) {
+        const pc = Pc[a * pstar + k];
+        if (pc === 0) continue;
+        const r = k * pstar;
+        for (let l = 0; l < pstar; l++) PG[a * pstar + l] += pc * G[r + l];
+      }
+    for (let k = 0; k < pstar; k++)
+      for (let t = ptr[k]; t < ptr[k + 1]; t++) {
+        const da = val[t];
+        const ra = col[t] * pstar;
+        for (let l = 0; l < pstar; l++) UG[k * pstar + l] -= da * PG[ra + l];
+      }
+  }
   for (let k = 0; k < pstar; k++) {
     const wk = w[nth + k];
-    for (let l = 0; l < pstar; l++) {
-      let s = G[k * pstar + l];
-      for (let a = 0; a < q; a++) {
-        const da = Ds[k * q + a];
-        if (da !== 0) s -= da * PG[a * pstar + l];
-      }
-      UG[k * pstar + l] = wk * s;
-    }
+    for (let l = 0; l < pstar; l++) UG[k * pstar + l] = wk * (G[k * pstar + l] + UG[k * pstar + l]);
   }
   let trUG = 0;
   let trUG2 = 0;
@@ -602,25 +795,72 @@ export function traceUGamma(
   return { trUG, trUG2 };
 }
 
-/** Y W_c Y' of traceUGamma per casewise-score matrix Z (and its weights w). */
+/**
+ * Work buffers for the fit's temporaries that do not outlive a call (Y W^(1/2), C', the n x n
+ * M of traceUGamma), grown as needed: fewer large allocations per replication.
+ */
+const work = { Yh: new Float64Array(0), Ct: new Float64Array(0), M: new Float64Array(0) };
+function workBuffer(key: keyof typeof work, size: number): Float64Array {
+  if (work[key].length < size) work[key] = new Float64Array(size);
+  return work[key];
+}
+
+/** Y W_c Y' of traceUGamma per casewise-score matrix Zt (and its weights w). */
 const scoreGrams = new WeakMap<Float64Array, { w: Float64Array; nth: number; S: Float64Array }>();
 
 /**
- * S_ij = sum_k A_ik B_jk for j >= i (n x n, upper triangle; A and B n x len row-major), two rows
- * i by four columns j at a time: every entry is still one sum over k in order.
+ * S = Y W_c Y' (upper triangle, n x n), Y the polychoric columns of Z (rows nth.. of Zt, d x n):
+ * the gram matrix of the rows of Y W_c^(1/2) (n x p*, formed by one transposition).
  */
-function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Float64Array {
-  const S = new Float64Array(n * n);
+function weightedGram(
+  Zt: Float64Array,
+  n: number,
+  d: number,
+  nth: number,
+  w: Float64Array,
+): Float64Array {
+  const pstar = d - nth;
+  const Yh = workBuffer("Yh", n * pstar);
+  for (let k0 = 0; k0 < pstar; k0 += 32) {
+    const k1 = Math.min(k0 + 32, pstar);
+    for (let i0 = 0; i0 < n; i0 += 32) {
+      const i1 = Math.min(i0 + 32, n);
+      for (let k = k0; k < k1; k++) {
+        const h = Math.sqrt(w[nth + k]);
+        const o = (nth + k) * n;
+        for (let i = i0; i < i1; i++) Yh[i * pstar + k] = Zt[o + i] * h;
+      }
+    }
+  }
+  return gramUpper(Yh, 0, pstar, Yh, 0, pstar, n, pstar, new Float64Array(n * n));
+}
+
+/**
+ * S_ij = sum_k A_ik B_jk for j >= i (into S, n x n, upper triangle written; row i of A starts at aOff + i aStride,
+ * of B at bOff + i bStride, len entries each), two rows i by four columns j at a time: every
+ * entry is still one sum over k in order.
+ */
+function gramUpper(
+  A: Float64Array,
+  aOff: number,
+  aStride: number,
+  B: Float64Array,
+  bOff: number,
+  bStride: number,
+  n: number,
+  len: number,
+  S: Float64Array,
+): Float64Array {
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    const a0 = i * len;
-    const a1 = a0 + len;
+    const a0 = aOff + i * aStride;
+    const a1 = a0 + aStride;
     let j = i;
     for (; j + 3 < n; j += 4) {
-      const b0 = j * len;
-      const b1 = b0 + len;
-      const b2 = b1 + len;
-      const b3 = b2 + len;
+      const b0 = bOff + j * bStride;
+      const b1 = b0 + bStride;
+      const b2 = b1 + bStride;
+      const b3 = b2 + bStride;
       let s00 = 0;
       let s01 = 0;
       let s02 = 0;
@@ -657,7 +897,7 @@ function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Fl
       S[r1 + 3] = s13;
     }
     for (; j < n; j++) {
-      const bj = j * len;
+      const bj = bOff + j * bStride;
       let s0 = 0;
       let s1 = 0;
       for (let k = 0; k < len; k++) {
@@ -669,9 +909,9 @@ function gramUpper(A: Float64Array, B: Float64Array, n: number, len: number): Fl
     }
   }
   for (; i < n; i++) {
-    const ai = i * len;
+    const ai = aOff + i * aStride;
     for (let j = i; j < n; j++) {
-      const bj = j * len;
+      const bj = bOff + j * bStride;
       let s0 = 0;
       for (let k = 0; k < len; k++) s0 += A[ai + k] * B[bj + k];
       S[i * n + j] = s0;

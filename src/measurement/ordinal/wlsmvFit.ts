@@ -107,8 +107,7 @@ export function wlsmvFitMeasures(
     x2b += w[nth + k] * r * r;
   }
   // the baseline's U Gamma is W_c Gamma_c: traceUGamma without structural parameters
-  const empty = new Float64Array(0);
-  const { trUG2: trUG2b } = traceUGamma(acov.scores, acov.n, d, nth, empty, empty, w);
+  const { trUG2: trUG2b } = traceUGamma(acov.scoresT, acov.n, d, nth, new Float64Array(0), w, null);
   x2b *= n - 1;
   const dfb = pstar;
   const ab = Math.sqrt(dfb / trUG2b);
