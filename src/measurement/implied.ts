@@ -115,7 +115,20 @@ export function implied(
       LPhi[i * m + j] = sp;
     }
   }
-  const im = { ...mats, A, LA, Phi, LPhi, Sigma: alloc(0) };
+  // an explicit literal: V8 builds object spreads slowly (this runs per evaluated point)
+  const im: Implied = {
+    p,
+    m,
+    Lambda,
+    B: mats.B,
+    Psi,
+    Theta: mats.Theta,
+    A,
+    LA,
+    Phi,
+    LPhi,
+    Sigma: alloc(0),
+  };
   return scratch ? im : withSigma(im);
 }
 
@@ -131,7 +144,8 @@ export function withSigma(im: Implied): Implied {
       Sigma[j * p + i] = s;
     }
   }
-  return { ...im, Sigma };
+  const { B, Psi, A, LA, Phi } = im;
+  return { p, m, Lambda, B, Psi, Theta, A, LA, Phi, LPhi, Sigma };
 }
 
 /** One parameter's rank-2 derivative, as sparse vectors (indices and values). */

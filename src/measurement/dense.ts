@@ -1,0 +1,225 @@
+/**
+ * Dense kernels for the estimator's q x q expected information (99 x 99 for the paper's CFA):
+ * its Cholesky factor, the triangular solves of Fisher scoring / BFGS, and the inverse for the
+ * standard errors. Every entry is the same sum, in the same order, as math/linalg.ts's
+ * choleskyInto / inverseFromCholesky computes it (bit for bit the same numbers); only the loop
+ * blocking differs (more products per load, no column-strided reads) and the storage: one q x q
+ * buffer holds a factor and its companion triangle, so nothing of size q^2 is allocated per call.
+ */
+
+/**
+ * Cholesky factor of the symmetric positive-definite a (lower triangle read) into the lower
+ * triangle of l (diagonal included; the strict upper triangle is not touched), or null when a is
+ * not positive definite. Two columns by four rows at a time, sharing the loads of both columns'
+ * rows (each entry still subtracts its products in k order, then divides).
+ */
+export function choleskyLower(
+  a: ArrayLike<number>,
+  q: number,
+  l: Float64Array,
+): Float64Array | null {
+  let j = 0;
+  for (; j + 1 < q; j += 2) {
+    const rj = j * q;
+    const rj1 = rj + q;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= l[rj + k] * l[rj + k];
+    if (!(d > 0)) return null;
+    const ljj = Math.sqrt(d);
+    l[rj + j] = ljj;
+    let s = a[rj1 + j];
+    for (let k = 0; k < j; k++) s -= l[rj1 + k] * l[rj + k];
+    const lj1j = s / ljj;
+    l[rj1 + j] = lj1j;
+    let d1 = a[rj1 + j + 1];
+    for (let k = 0; k <= j; k++) d1 -= l[rj1 + k] * l[rj1 + k];
+    if (!(d1 > 0)) return null;
+    const lj1 = Math.sqrt(d1);
+    l[rj1 + j + 1] = lj1;
+    let i = j + 2;
+    for (; i + 3 < q; i += 4) {
+      const ri = i * q;
+      const ri1 = ri + q;
+      const ri2 = ri1 + q;
+      const ri3 = ri2 + q;
+      let s0 = a[ri + j];
+      let s1 = a[ri1 + j];
+      let s2 = a[ri2 + j];
+      let s3 = a[ri3 + j];
+      let t0 = a[ri + j + 1];
+      let t1 = a[ri1 + j + 1];
+      let t2 = a[ri2 + j + 1];
+      let t3 = a[ri3 + j + 1];
+      for (let k = 0; k < j; k++) {
+        const x = l[rj + k];
+        const y = l[rj1 + k];
+        const u0 = l[ri + k];
+        const u1 = l[ri1 + k];
+        const u2 = l[ri2 + k];
+        const u3 = l[ri3 + k];
+        s0 -= u0 * x;
+        s1 -= u1 * x;
+        s2 -= u2 * x;
+        s3 -= u3 * x;
+        t0 -= u0 * y;
+        t1 -= u1 * y;
+        t2 -= u2 * y;
+        t3 -= u3 * y;
+      }
+      s0 /= ljj;
+      s1 /= ljj;
+      s2 /= ljj;
+      s3 /= ljj;
+      l[ri + j] = s0;
+      l[ri1 + j] = s1;
+      l[ri2 + j] = s2;
+      l[ri3 + j] = s3;
+      l[ri + j + 1] = (t0 - s0 * lj1j) / lj1;
+      l[ri1 + j + 1] = (t1 - s1 * lj1j) / lj1;
+      l[ri2 + j + 1] = (t2 - s2 * lj1j) / lj1;
+      l[ri3 + j + 1] = (t3 - s3 * lj1j) / lj1;
+    }
+    for (; i < q; i++) {
+      const ri = i * q;
+      let s0 = a[ri + j];
+      let t0 = a[ri + j + 1];
+      for (let k = 0; k < j; k++) {
+        const u0 = l[ri + k];
+        s0 -= u0 * l[rj + k];
+        t0 -= u0 * l[rj1 + k];
+      }
+      s0 /= ljj;
+      l[ri + j] = s0;
+      l[ri + j + 1] = (t0 - s0 * lj1j) / lj1;
+    }
+  }
+  if (j < q) {
+    const rj = j * q;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= l[rj + k] * l[rj + k];
+    if (!(d > 0)) return null;
+    l[rj + j] = Math.sqrt(d);
+  }
+  return l;
+}
+
+/** Copies the strict lower triangle of l to its upper triangle (l[k][i] = l[i][k]). */
+export function mirrorLower(l: Float64Array, q: number): void {
+  for (let i = 0; i < q; i++) for (let k = 0; k < i; k++) l[k * q + i] = l[i * q + k];
+}
+
+/**
+ * x = (L L')^-1 b for a factor whose transpose is mirrored into its upper triangle (mirrorLower),
+ * so both substitutions read rows.
+ */
+export function solveMirrored(l: Float64Array, b: ArrayLike<number>, q: number): Float64Array {
+  const y = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    const ri = i * q;
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[ri + k] * y[k];
+    y[i] = s / l[ri + i];
+  }
+  const x = y; // back substitution in place: x[i] needs y[i] and x[k > i] only
+  for (let i = q - 1; i >= 0; i--) {
+    const ri = i * q;
+    let s = y[i];
+    for (let k = i + 1; k < q; k++) s -= l[ri + k] * x[k];
+    x[i] = s / l[ri + i];
+  }
+  return x;
+}
+
+/**
+ * In place: the Cholesky factor L in the lower triangle of f becomes L^-1 transposed in the upper
+ * triangle and the diagonal (row j of the upper part = column j of L^-1), the strict lower
+ * triangle keeping L. Four columns of L^-1 at a time, sharing the loads of L's row.
+ */
+export function invertFactorInPlace(f: Float64Array, q: number): void {
+  for (let i = 0; i < q; i++) {
+    const ri = i * q;
+    const lii = f[ri + i];
+    let j = 0;
+    for (; j + 3 < i; j += 4) {
+      const rj = j * q;
+      const rj1 = rj + q;
+      const rj2 = rj1 + q;
+      const rj3 = rj2 + q;
+      // row j + r starts at k = j + r; every sum starts from 0 as inverseFromCholesky's (-0 stays 0)
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      s0 += f[ri + j] * f[rj + j];
+      let x = f[ri + j + 1];
+      s0 += x * f[rj + j + 1];
+      s1 += x * f[rj1 + j + 1];
+      x = f[ri + j + 2];
+      s0 += x * f[rj + j + 2];
+      s1 += x * f[rj1 + j + 2];
+      s2 += x * f[rj2 + j + 2];
+      for (let k = j + 3; k < i; k++) {
+        const y = f[ri + k];
+        s0 += y * f[rj + k];
+        s1 += y * f[rj1 + k];
+        s2 += y * f[rj2 + k];
+        s3 += y * f[rj3 + k];
+      }
+      f[rj + i] = -s0 / lii;
+      f[rj1 + i] = -s1 / lii;
+      f[rj2 + i] = -s2 / lii;
+      f[rj3 + i] = -s3 / lii;
+    }
+    for (; j < i; j++) {
+      const rj = j * q;
+      let s = 0;
+      for (let k = j; k < i; k++) s += f[ri + k] * f[rj + k];
+      f[rj + i] = -s / lii;
+    }
+    f[ri + i] = 1 / lii;
+  }
+}
+
+/** Diagonal of (L L')^-1 from invertFactorInPlace's upper triangle: sum over k >= i of lt[i][k]^2. */
+export function inverseDiagonal(f: Float64Array, q: number): Float64Array {
+  const out = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    const ri = i * q;
+    let s = 0;
+    for (let k = i; k < q; k++) s += f[ri + k] * f[ri + k];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** The full (L L')^-1 (fresh q x q) from invertFactorInPlace's upper triangle. */
+export function inverseFromInverted(f: Float64Array, q: number): Float64Array {
+  const inv = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) {
+    const ri = i * q;
+    let j = 0;
+    for (; j + 1 <= i; j += 2) {
+      const rj = j * q;
+      const rj1 = rj + q;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = i; k < q; k++) {
+        const x = f[ri + k];
+        s0 += x * f[rj + k];
+        s1 += x * f[rj1 + k];
+      }
+      inv[ri + j] = s0;
+      inv[rj + i] = s0;
+      inv[ri + j + 1] = s1;
+      inv[rj1 + i] = s1;
+    }
+    for (; j <= i; j++) {
+      const rj = j * q;
+      let s = 0;
+      for (let k = i; k < q; k++) s += f[ri + k] * f[rj + k];
+      inv[ri + j] = s;
+      inv[rj + i] = s;
+    }
+  }
+  return inv;
+}
