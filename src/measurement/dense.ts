@@ -110,18 +110,38 @@ export function mirrorLower(l: Float64Array, q: number): void {
 
 /**
  * x = (L L')^-1 b for a factor whose transpose is mirrored into its upper triangle (mirrorLower),
- * so both substitutions read rows.
+ * so both substitutions read rows. Forward: two unknowns at a time, their sums over the unknowns
+ * already found side by side (two dependency chains instead of one), then the second takes the
+ * first's term; every sum in the order of a plain substitution.
  */
 export function solveMirrored(l: Float64Array, b: ArrayLike<number>, q: number): Float64Array {
   const y = new Float64Array(q);
-  for (let i = 0; i < q; i++) {
+  let i = 0;
+  for (; i + 1 < q; i += 2) {
+    const ri = i * q;
+    const ri1 = ri + q;
+    let s0 = b[i];
+    let s1 = b[i + 1];
+    for (let k = 0; k < i; k++) {
+      const yk = y[k];
+      s0 -= l[ri + k] * yk;
+      s1 -= l[ri1 + k] * yk;
+    }
+    const y0 = s0 / l[ri + i];
+    y[i] = y0;
+    s1 -= l[ri1 + i] * y0;
+    y[i + 1] = s1 / l[ri1 + i + 1];
+  }
+  for (; i < q; i++) {
     const ri = i * q;
     let s = b[i];
     for (let k = 0; k < i; k++) s -= l[ri + k] * y[k];
     y[i] = s / l[ri + i];
   }
-  const x = y; // back substitution in place: x[i] needs y[i] and x[k > i] only
-  for (let i = q - 1; i >= 0; i--) {
+  // back substitution in place (x[i] needs y[i] and x[k > i] only), each sum over k ascending
+  // from i + 1 (one chain: the next unknown's sum starts with this one's term)
+  const x = y;
+  for (i = q - 1; i >= 0; i--) {
     const ri = i * q;
     let s = y[i];
     for (let k = i + 1; k < q; k++) s -= l[ri + k] * x[k];

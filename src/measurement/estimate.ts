@@ -300,7 +300,7 @@ export function estimateCfa(
     fisherOnce = false;
     let step: Float64Array;
     if (!Hinv) {
-      const info = informationFast(p, pv, derivatives(cur), buf.info);
+      const info = informationFast(p, pv, derivatives(cur), buf.info, true);
       const L = choleskyLower(info, q, buf.L);
       if (!L) return singular;
       mirrorLower(L, q);

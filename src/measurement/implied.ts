@@ -84,23 +84,29 @@ export function implied(
     for (let i = 0; i < m; i++) A[i * m + i] = 1;
   }
   const { Lambda, Psi } = mats;
-  // Phi = A Psi A'
-  const APsi = alloc(m * m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += A[i * m + k] * Psi[k * m + j];
-      APsi[i * m + j] = s;
-    }
   const Phi = alloc(m * m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += APsi[i * m + k] * A[j * m + k];
-      Phi[i * m + j] = s;
-    }
   const LA = alloc(p * m);
   const LPhi = alloc(p * m);
+  if (model.hasRegressions) {
+    // Phi = A Psi A'
+    const APsi = alloc(m * m);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += A[i * m + k] * Psi[k * m + j];
+        APsi[i * m + j] = s;
+      }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += APsi[i * m + k] * A[j * m + k];
+        Phi[i * m + j] = s;
+      }
+  } else {
+    // A = I: the products above reduce to Phi = Psi and Lambda A = Lambda exactly, their zero
+    // terms only turning a -0 into +0 (hence the + 0)
+    for (let a = 0; a < m * m; a++) Phi[a] = Psi[a] + 0;
+  }
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < m; j++) {
       let sa = 0;
