@@ -153,44 +153,115 @@ export function solveMirrored(l: Float64Array, b: ArrayLike<number>, q: number):
 /**
  * In place: the Cholesky factor L in the lower triangle of f becomes L^-1 transposed in the upper
  * triangle and the diagonal (row j of the upper part = column j of L^-1), the strict lower
- * triangle keeping L. Four columns of L^-1 at a time, sharing the loads of L's row.
+ * triangle keeping L. Entry (j, i) is -(0 + sum over k = j..i-1 of L[i][k] Lt[j][k]) / L[i][i],
+ * in k order, as inverseFromCholesky computes it. Two rows i of L by four rows j at a time: the
+ * second row's sums run beside the first's and take their last term (k = i) once it is known.
  */
 export function invertFactorInPlace(f: Float64Array, q: number): void {
-  for (let i = 0; i < q; i++) {
+  let i = 0;
+  for (; i + 1 < q; i += 2) {
     const ri = i * q;
+    const ri1 = ri + q;
     const lii = f[ri + i];
+    const li1 = f[ri1 + i + 1];
+    const l10 = f[ri1 + i]; // L[i + 1][i]
     let j = 0;
     for (; j + 3 < i; j += 4) {
       const rj = j * q;
       const rj1 = rj + q;
       const rj2 = rj1 + q;
       const rj3 = rj2 + q;
-      // row j + r starts at k = j + r; every sum starts from 0 as inverseFromCholesky's (-0 stays 0)
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      s0 += f[ri + j] * f[rj + j];
-      let x = f[ri + j + 1];
-      s0 += x * f[rj + j + 1];
-      s1 += x * f[rj1 + j + 1];
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      // row j + r starts at k = j + r
+      let x = f[ri + j];
+      let y = f[ri1 + j];
+      let z = f[rj + j];
+      s0 += x * z;
+      t0 += y * z;
+      x = f[ri + j + 1];
+      y = f[ri1 + j + 1];
+      z = f[rj + j + 1];
+      s0 += x * z;
+      t0 += y * z;
+      z = f[rj1 + j + 1];
+      s1 += x * z;
+      t1 += y * z;
       x = f[ri + j + 2];
-      s0 += x * f[rj + j + 2];
-      s1 += x * f[rj1 + j + 2];
-      s2 += x * f[rj2 + j + 2];
+      y = f[ri1 + j + 2];
+      z = f[rj + j + 2];
+      s0 += x * z;
+      t0 += y * z;
+      z = f[rj1 + j + 2];
+      s1 += x * z;
+      t1 += y * z;
+      z = f[rj2 + j + 2];
+      s2 += x * z;
+      t2 += y * z;
       for (let k = j + 3; k < i; k++) {
-        const y = f[ri + k];
-        s0 += y * f[rj + k];
-        s1 += y * f[rj1 + k];
-        s2 += y * f[rj2 + k];
-        s3 += y * f[rj3 + k];
+        const u = f[ri + k];
+        const v = f[ri1 + k];
+        const z0 = f[rj + k];
+        const z1 = f[rj1 + k];
+        const z2 = f[rj2 + k];
+        const z3 = f[rj3 + k];
+        s0 += u * z0;
+        s1 += u * z1;
+        s2 += u * z2;
+        s3 += u * z3;
+        t0 += v * z0;
+        t1 += v * z1;
+        t2 += v * z2;
+        t3 += v * z3;
       }
-      f[rj + i] = -s0 / lii;
-      f[rj1 + i] = -s1 / lii;
-      f[rj2 + i] = -s2 / lii;
-      f[rj3 + i] = -s3 / lii;
+      const e0 = -s0 / lii;
+      const e1 = -s1 / lii;
+      const e2 = -s2 / lii;
+      const e3 = -s3 / lii;
+      f[rj + i] = e0;
+      f[rj1 + i] = e1;
+      f[rj2 + i] = e2;
+      f[rj3 + i] = e3;
+      t0 += l10 * e0;
+      t1 += l10 * e1;
+      t2 += l10 * e2;
+      t3 += l10 * e3;
+      f[rj + i + 1] = -t0 / li1;
+      f[rj1 + i + 1] = -t1 / li1;
+      f[rj2 + i + 1] = -t2 / li1;
+      f[rj3 + i + 1] = -t3 / li1;
     }
     for (; j < i; j++) {
+      const rj = j * q;
+      let s = 0;
+      let t = 0;
+      for (let k = j; k < i; k++) {
+        const z = f[rj + k];
+        s += f[ri + k] * z;
+        t += f[ri1 + k] * z;
+      }
+      const e = -s / lii;
+      f[rj + i] = e;
+      t += l10 * e;
+      f[rj + i + 1] = -t / li1;
+    }
+    const d = 1 / lii;
+    f[ri + i] = d;
+    let t = 0;
+    t += l10 * d;
+    f[ri + i + 1] = -t / li1;
+    f[ri1 + i + 1] = 1 / li1;
+  }
+  if (i < q) {
+    const ri = i * q;
+    const lii = f[ri + i];
+    for (let j = 0; j < i; j++) {
       const rj = j * q;
       let s = 0;
       for (let k = j; k < i; k++) s += f[ri + k] * f[rj + k];
