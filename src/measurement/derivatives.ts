@@ -80,10 +80,12 @@ export function weighted(im: Implied, W: Float64Array): Weighted {
   return { nv, WV, vec };
 }
 
-/** D[a][b] = vec_a' W vec_b (nv x nv). */
+/** D[a][b] = vec_a' W vec_b (nv x nv), into a buffer reused across calls (informationFast's). */
+let gramBuf = new Float64Array(0);
 function gram(p: number, w: Weighted): Float64Array {
   const { nv, WV, vec } = w;
-  const D = new Float64Array(nv * nv);
+  if (gramBuf.length !== nv * nv) gramBuf = new Float64Array(nv * nv);
+  const D = gramBuf;
   for (let a = 0; a < nv; a++) {
     for (let b = 0; b <= a; b++) {
       let s: number;
@@ -105,12 +107,17 @@ function gram(p: number, w: Weighted): Float64Array {
   return D;
 }
 
-/** Expected information per observation (q x q), into `out` (every entry written) if given. */
+/**
+ * Expected information per observation (q x q), into `out` (every entry written) if given; with
+ * `lowerOnly` only the lower triangle and the diagonal are written (all a Cholesky factorisation
+ * reads). D is symmetric, so D[u_l][v_k] is read as D[v_k][u_l] (the same stored number).
+ */
 export function informationFast(
   p: number,
   pv: ParamVectors,
   w: Weighted,
   out?: Float64Array,
+  lowerOnly = false,
 ): Float64Array {
   const D = gram(p, w);
   const nv = w.nv;
@@ -120,12 +127,16 @@ export function informationFast(
   for (let k = 0; k < q; k++) {
     const uk = u[k] * nv;
     const vk = v[k] * nv;
+    const ck = c[k];
+    const rk = k * q;
     for (let l = 0; l <= k; l++) {
-      const val = c[k] * c[l] * (D[uk + v[l]] * D[u[l] * nv + v[k]] + D[uk + u[l]] * D[vk + v[l]]);
-      info[k * q + l] = val;
-      info[l * q + k] = val;
+      const ul = u[l];
+      const vl = v[l];
+      info[rk + l] = ck * c[l] * (D[uk + vl] * D[vk + ul] + D[uk + ul] * D[vk + vl]);
     }
   }
+  if (!lowerOnly)
+    for (let k = 0; k < q; k++) for (let l = 0; l < k; l++) info[l * q + k] = info[k * q + l];
   return info;
 }
 

@@ -1,10 +1,12 @@
+import { cholesky, inverseFromCholesky, logdetFromCholesky } from "../math/linalg.ts";
 import {
-  cholesky,
-  choleskyInto,
-  inverseFromCholesky,
-  inverseSPD,
-  logdetFromCholesky,
-} from "../math/linalg.ts";
+  choleskyLower,
+  inverseDiagonal,
+  inverseFromInverted,
+  invertFactorInPlace,
+  mirrorLower,
+  solveMirrored,
+} from "./dense.ts";
 import {
   gradientFast,
   informationFast,
@@ -145,8 +147,8 @@ function evaluate(
  * The iterations' information and its Cholesky factor, reused across iterations and fits (q^2
  * each, 78 kB for the paper's CFA: allocating them per step made V8 collect garbage): one fit at
  * a time uses them (JavaScript runs a fit to its end; estimateCfa does not recurse), and the
- * estimate's own information is a fresh array. choleskyInto writes the lower triangle only, all
- * that solveCholesky reads.
+ * estimate's own information is a fresh array. The factor's transpose is mirrored into its upper
+ * triangle (dense.ts solveMirrored reads rows only).
  */
 let scratch = { q: 0, info: new Float64Array(0), L: new Float64Array(0) };
 function scratchFor(q: number): typeof scratch {
@@ -188,7 +190,7 @@ class QuasiNewton {
       const yi = this.y[i];
       for (let t = 0; t < q; t++) r[t] -= a * yi[t];
     }
-    const out = solveCholesky(this.L0, r, q);
+    const out = solveMirrored(this.L0, r, q);
     for (let i = 0; i < k; i++) {
       let b = 0;
       const yi = this.y[i];
@@ -218,22 +220,6 @@ class QuasiNewton {
     this.y.push(y);
     this.rho.push(1 / sy);
   }
-}
-
-function solveCholesky(L: Float64Array, b: Float64Array, q: number): Float64Array {
-  const y = new Float64Array(q);
-  for (let i = 0; i < q; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * q + k] * y[k];
-    y[i] = s / L[i * q + i];
-  }
-  const x = new Float64Array(q);
-  for (let i = q - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < q; k++) s -= L[k * q + i] * x[k];
-    x[i] = s / L[i * q + i];
-  }
-  return x;
 }
 
 export function estimateCfa(
@@ -314,13 +300,14 @@ export function estimateCfa(
     fisherOnce = false;
     let step: Float64Array;
     if (!Hinv) {
-      const info = informationFast(p, pv, derivatives(cur), buf.info);
-      const L = choleskyInto(info, q, buf.L);
+      const info = informationFast(p, pv, derivatives(cur), buf.info, true);
+      const L = choleskyLower(info, q, buf.L);
       if (!L) return singular;
+      mirrorLower(L, q);
       if (iterations >= fisherSteps && !wasFisherOnce) {
         Hinv = new QuasiNewton(L, q);
         step = Hinv.apply(g);
-      } else step = solveCholesky(L, g, q);
+      } else step = solveMirrored(L, g, q);
     } else step = Hinv.apply(g);
     let maxStep = 0;
     for (let k = 0; k < q; k++) maxStep = Math.max(maxStep, Math.abs(step[k]));
@@ -398,23 +385,38 @@ export function estimateCfa(
   if (wood) cur.im = implied(model, theta) ?? cur.im;
   const dFinal = derivatives(cur);
   const info = informationFast(p, pv, dFinal);
-  const vcov = inverseSPD(info, q);
-  if (!vcov)
+  // SEs from the diagonal of the inverse information; the full vcov (q^2 more products) only
+  // when something reads it (the same numbers as inverting at once: dense.ts)
+  let factor: Float64Array | null = choleskyLower(info, q, new Float64Array(q * q));
+  if (!factor)
     return {
       ok: false,
       reason: "information-singular",
       message: "the information matrix is singular at the estimate",
     };
+  invertFactorInPlace(factor, q);
+  const diag = inverseDiagonal(factor, q);
   const se = new Float64Array(q);
-  for (let k = 0; k < q; k++) se[k] = Math.sqrt(vcov[k * q + k] / n);
-  for (let a = 0; a < q * q; a++) vcov[a] /= n;
+  for (let k = 0; k < q; k++) se[k] = Math.sqrt(diag[k] / n);
+  let vcov: Float64Array = new Float64Array(0); // computed from `factor` on first read, then factor dropped
   return {
     ok: true,
     estimate: {
       model,
       theta,
       se,
-      vcov,
+      get vcov(): Float64Array {
+        if (factor) {
+          vcov = inverseFromInverted(factor, q);
+          for (let a = 0; a < q * q; a++) vcov[a] /= n;
+          factor = null;
+        }
+        return vcov;
+      },
+      set vcov(v: Float64Array) {
+        vcov = v;
+        factor = null;
+      },
       information: info,
       implied: cur.im,
       S,

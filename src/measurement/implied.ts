@@ -84,23 +84,29 @@ export function implied(
     for (let i = 0; i < m; i++) A[i * m + i] = 1;
   }
   const { Lambda, Psi } = mats;
-  // Phi = A Psi A'
-  const APsi = alloc(m * m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += A[i * m + k] * Psi[k * m + j];
-      APsi[i * m + j] = s;
-    }
   const Phi = alloc(m * m);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += APsi[i * m + k] * A[j * m + k];
-      Phi[i * m + j] = s;
-    }
   const LA = alloc(p * m);
   const LPhi = alloc(p * m);
+  if (model.hasRegressions) {
+    // Phi = A Psi A'
+    const APsi = alloc(m * m);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += A[i * m + k] * Psi[k * m + j];
+        APsi[i * m + j] = s;
+      }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += APsi[i * m + k] * A[j * m + k];
+        Phi[i * m + j] = s;
+      }
+  } else {
+    // A = I: the products above reduce to Phi = Psi and Lambda A = Lambda exactly, their zero
+    // terms only turning a -0 into +0 (hence the + 0)
+    for (let a = 0; a < m * m; a++) Phi[a] = Psi[a] + 0;
+  }
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < m; j++) {
       let sa = 0;
@@ -115,7 +121,20 @@ export function implied(
       LPhi[i * m + j] = sp;
     }
   }
-  const im = { ...mats, A, LA, Phi, LPhi, Sigma: alloc(0) };
+  // an explicit literal: V8 builds object spreads slowly (this runs per evaluated point)
+  const im: Implied = {
+    p,
+    m,
+    Lambda,
+    B: mats.B,
+    Psi,
+    Theta: mats.Theta,
+    A,
+    LA,
+    Phi,
+    LPhi,
+    Sigma: alloc(0),
+  };
   return scratch ? im : withSigma(im);
 }
 
@@ -131,7 +150,8 @@ export function withSigma(im: Implied): Implied {
       Sigma[j * p + i] = s;
     }
   }
-  return { ...im, Sigma };
+  const { B, Psi, A, LA, Phi } = im;
+  return { p, m, Lambda, B, Psi, Theta, A, LA, Phi, LPhi, Sigma };
 }
 
 /** One parameter's rank-2 derivative, as sparse vectors (indices and values). */

@@ -247,6 +247,7 @@ export function woodburyGradient(
   const g = freshFloat64(q);
   const r = freshFloat64(m);
   const Yr = freshFloat64(m);
+  const nzU = new Int32Array(m);
   for (let k = 0; k < q; k++) {
     const { matrix, row, col } = model.params[k];
     if (matrix === "lambda") g[k] = QLPhi[row * m + col];
@@ -254,14 +255,22 @@ export function woodburyGradient(
       const v = VZ[row * m + col] - LV[row * m + col];
       g[k] = row === col ? 0.5 * v : v;
     } else {
-      // theta, diagonal: r = N U_i'
+      // theta, diagonal: r = N U_i' (U_i has the item's loadings only: its zero products are
+      // skipped, which leaves every sum as it was, a sum from +0 being unchanged by a zero term)
       const i = row;
+      const oi = i * m;
+      let nz = 0;
+      for (let b = 0; b < m; b++) if (e.U[oi + b] !== 0) nzU[nz++] = b;
       let uNu = 0;
       for (let a = 0; a < m; a++) {
         let s = 0;
-        for (let b = 0; b < m; b++) s += e.N[a * m + b] * e.U[i * m + b];
+        for (let t = 0; t < nz; t++) {
+          const b = nzU[t];
+          s += e.N[a * m + b] * e.U[oi + b];
+        }
         r[a] = s;
-        uNu += e.U[i * m + a] * s;
+        const ua = e.U[oi + a];
+        if (ua !== 0) uNu += ua * s;
       }
       let yr = 0;
       let rUYr = 0;
