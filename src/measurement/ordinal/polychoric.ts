@@ -1,6 +1,6 @@
 import { normalCdf } from "../../math/distributions.ts";
 import { exp } from "../../math/fdlibm.ts";
-import { bivariateNormalCdfGridFitted } from "./bivariateNormal.ts";
+import { bivariateNormalCdfGridFitted, bivariateNormalCdfGridSeries } from "./bivariateNormal.ts";
 import type { OrdinalItem } from "./categories.ts";
 
 /**
@@ -76,6 +76,8 @@ export interface PairGrid {
 }
 
 const INC_RHO = 0.92;
+/** Up to this |rho| a fresh grid comes from the tetrachoric series (faster than the quadrature). */
+const SERIES_RHO = 0.6;
 const INC_U0 = 2 ** -9;
 const INC_U1 = 2 ** -6;
 const INC_U2 = 2 ** -5;
@@ -162,7 +164,8 @@ export function gridAt(grid: PairGrid, rho: number): void {
     if (rho === 0) {
       for (let i = 0; i < na; i++)
         for (let j = 0; j < nb; j++) inner[i * nb + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
-    } else bivariateNormalCdfGridFitted(xs, ys, rho, inner);
+    } else if (Math.abs(rho) <= SERIES_RHO) bivariateNormalCdfGridSeries(xs, ys, rho, inner);
+    else bivariateNormalCdfGridFitted(xs, ys, rho, inner);
     for (let i = 0; i < na; i++)
       for (let j = 0; j < nb; j++) cdf[(i + 1) * w + j + 1] = inner[i * nb + j];
     densities(grid, rho);

@@ -633,29 +633,134 @@ function casewise(
   const q = Math.round(Math.sqrt(Esi.length)) | 0;
   const pstar = d - nth;
   const { ptr, col, val } = D;
-  // C' (q x n): row a gathers w_k Delta_ka times row k of Y, k ascending
-  const Ct = workBuffer("Ct", q * n).fill(0, 0, q * n);
-  for (let k = 0; k < pstar; k++) {
-    const o = (nth + k) * n;
-    const wk = w[nth + k];
+  // Delta's entries by column (k ascending within a column), times w_k
+  const cptr = new Int32Array(q + 1);
+  const nnz = ptr[pstar];
+  for (let t = 0; t < nnz; t++) cptr[col[t] + 1]++;
+  for (let a = 0; a < q; a++) cptr[a + 1] += cptr[a];
+  const fill = cptr.slice(0, q);
+  const crow = new Int32Array(nnz);
+  const cval = new Float64Array(nnz);
+  for (let k = 0; k < pstar; k++)
     for (let t = ptr[k]; t < ptr[k + 1]; t++) {
-      const x = val[t] * wk;
-      const a = col[t] * n;
-      for (let i = 0; i < n; i++) Ct[a + i] += Zt[o + i] * x;
+      const e = fill[col[t]]++;
+      crow[e] = (nth + k) * n;
+      cval[e] = val[t] * w[nth + k];
+    }
+  // C' (q x n): row a is the sum over k ascending of (w_k Delta_ka) times row k of Y, four rows
+  // of Y per pass over row a (the same additions in the same order)
+  const Ct = workBuffer("Ct", q * n).fill(0, 0, q * n);
+  for (let a = 0; a < q; a++) {
+    const ra = a * n;
+    const end = cptr[a + 1];
+    let t = cptr[a];
+    for (; t + 3 < end; t += 4) {
+      const o0 = crow[t];
+      const o1 = crow[t + 1];
+      const o2 = crow[t + 2];
+      const o3 = crow[t + 3];
+      const x0 = cval[t];
+      const x1 = cval[t + 1];
+      const x2 = cval[t + 2];
+      const x3 = cval[t + 3];
+      for (let i = 0; i < n; i++) {
+        let s = Ct[ra + i];
+        s += Zt[o0 + i] * x0;
+        s += Zt[o1 + i] * x1;
+        s += Zt[o2 + i] * x2;
+        s += Zt[o3 + i] * x3;
+        Ct[ra + i] = s;
+      }
+    }
+    for (; t < end; t++) {
+      const o = crow[t];
+      const x = cval[t];
+      for (let i = 0; i < n; i++) Ct[ra + i] += Zt[o + i] * x;
     }
   }
   const C = transpose(Ct, q, n);
-  const CE = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    const ci = i * q;
-    for (let b = 0; b < q; b++) {
-      const c = C[ci + b];
-      if (c === 0) continue;
-      const eb = b * q;
-      for (let a = 0; a < q; a++) CE[ci + a] += c * Esi[eb + a];
+  // CE = C E^-1: row i, column a is the dot product of row i of C and column a of E^-1
+  const EsiT = transpose(Esi, q, q);
+  const CE = productNT(C, EsiT, n, q, q, new Float64Array(n * q));
+  return { C, CE, q, D };
+}
+
+/**
+ * P = A B' (P n x m, A n x len, B m x len, all row-major): every entry one dot product over k in
+ * order, two rows of A by four rows of B at a time.
+ */
+function productNT(
+  A: Float64Array,
+  B: Float64Array,
+  n: number,
+  m: number,
+  len: number,
+  P: Float64Array,
+): Float64Array {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = i * len;
+    const a1 = a0 + len;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = A[a0 + k];
+        const x1 = A[a1 + k];
+        const y0 = B[b0 + k];
+        const y1 = B[b1 + k];
+        const y2 = B[b2 + k];
+        const y3 = B[b3 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+      }
+      const r0 = i * m + j;
+      const r1 = r0 + m;
+      P[r0] = s00;
+      P[r0 + 1] = s01;
+      P[r0 + 2] = s02;
+      P[r0 + 3] = s03;
+      P[r1] = s10;
+      P[r1 + 1] = s11;
+      P[r1 + 2] = s12;
+      P[r1 + 3] = s13;
+    }
+    for (; j < m; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        s0 += A[a0 + k] * B[bj + k];
+        s1 += A[a1 + k] * B[bj + k];
+      }
+      P[i * m + j] = s0;
+      P[(i + 1) * m + j] = s1;
     }
   }
-  return { C, CE, q, D };
+  for (; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < len; k++) s += A[i * len + k] * B[j * len + k];
+      P[i * m + j] = s;
+    }
+  return P;
 }
 
 /**
@@ -670,16 +775,9 @@ function robustSe(
   cw: Casewise,
 ): { se: Float64Array; thresholdSe: Float64Array; vcov: Float64Array } {
   const { CE, q } = cw;
-  const V = new Float64Array(q * q);
-  for (let i = 0; i < n; i++) {
-    const ci = i * q;
-    for (let a = 0; a < q; a++) {
-      const ra = CE[ci + a];
-      if (ra === 0) continue;
-      const va = a * q;
-      for (let b = 0; b <= a; b++) V[va + b] += ra * CE[ci + b];
-    }
-  }
+  // V_ab = sum over i in order of CE_ia CE_ib: the gram of the columns of CE (upper triangle)
+  const CEt = transpose(CE, n, q);
+  const V = gramUpper(CEt, 0, n, CEt, 0, n, q, n, new Float64Array(q * q));
   const tacc = new Float64Array(nth);
   for (let t = 0; t < nth; t++) {
     let s = 0;
@@ -688,7 +786,7 @@ function robustSe(
   }
   const f = n / (n - 1);
   for (let a = 0; a < q; a++)
-    for (let b = 0; b <= a; b++) {
+    for (let b = a; b < q; b++) {
       const v = V[a * q + b] * f;
       V[a * q + b] = v;
       V[b * q + a] = v;
