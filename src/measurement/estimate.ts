@@ -88,6 +88,12 @@ export interface EstimateOptions {
   maxIterations?: number;
   /** Converged when the largest Fisher-scoring / quasi-Newton step is below this (1e-9). */
   tolerance?: number;
+  /**
+   * Converged also when the largest quasi-Newton step is below this, after taking that step if
+   * F does not rise (one evaluation, no gradient): 1e-7 for a pure CFA (woodbury.ts) without an
+   * explicit `tolerance`, else 0.
+   */
+  finishTolerance?: number;
   /** Fisher-scoring iterations before switching to BFGS (3; 2 for a pure CFA, woodbury.ts). */
   fisherSteps?: number;
 }
@@ -269,6 +275,10 @@ export function estimateCfa(
   // the dense path keeps 3 (and its iterates bit for bit)
   const fisherSteps = options.fisherSteps ?? (wood ? 2 : 3);
   let iterations = 0;
+  // pure CFA: once the step is below finishTolerance, take it and stop (one evaluation instead of
+  // the two or so BFGS iterations that shrink it below tol; paper CFA at n = 203: 8.95 iterations
+  // instead of 10.96, estimates within 3.0e-8 and SEs within 1.7e-8 of the tol-converged ones)
+  const finishTol = options.finishTolerance ?? (wood && options.tolerance === undefined ? 1e-7 : 0);
   let converged = false;
   const buf = scratchFor(q);
   const pv = paramVectors(model);
@@ -314,6 +324,16 @@ export function estimateCfa(
     if (maxStep < tol) {
       converged = true;
       break;
+    }
+    if (maxStep < finishTol && Hinv) {
+      const lastTheta = addScaled(theta, step, 1);
+      const last = evaluate(model, lastTheta, S, logdetS, wood);
+      if (last && last.F <= cur.F + 1e-12 * Math.abs(cur.F)) {
+        theta = lastTheta;
+        cur = last;
+        converged = true;
+        break;
+      }
     }
     let slope = 0; // -(dF/2)'step = g'step > 0 for a descent direction
     for (let k = 0; k < q; k++) slope += g[k] * step[k];
