@@ -5,6 +5,8 @@
  * choleskyInto / inverseFromCholesky computes it (bit for bit the same numbers); only the loop
  * blocking differs (more products per load, no column-strided reads) and the storage: one q x q
  * buffer holds a factor and its companion triangle, so nothing of size q^2 is allocated per call.
+ * Also the register-blocked products the WLSMV fit runs over its casewise scores (productNT,
+ * gramUpper): each entry one dot product in k order.
  */
 
 /**
@@ -313,4 +315,167 @@ export function inverseFromInverted(f: Float64Array, q: number): Float64Array {
     }
   }
   return inv;
+}
+
+/**
+ * P = A B' (P n x m, A n x len, B m x len, all row-major): every entry one dot product over k in
+ * order, two rows of A by four rows of B at a time.
+ */
+export function productNT(
+  A: Float64Array,
+  B: Float64Array,
+  n: number,
+  m: number,
+  len: number,
+  P: Float64Array,
+): Float64Array {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = i * len;
+    const a1 = a0 + len;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = A[a0 + k];
+        const x1 = A[a1 + k];
+        const y0 = B[b0 + k];
+        const y1 = B[b1 + k];
+        const y2 = B[b2 + k];
+        const y3 = B[b3 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+      }
+      const r0 = i * m + j;
+      const r1 = r0 + m;
+      P[r0] = s00;
+      P[r0 + 1] = s01;
+      P[r0 + 2] = s02;
+      P[r0 + 3] = s03;
+      P[r1] = s10;
+      P[r1 + 1] = s11;
+      P[r1 + 2] = s12;
+      P[r1 + 3] = s13;
+    }
+    for (; j < m; j++) {
+      const bj = j * len;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        s0 += A[a0 + k] * B[bj + k];
+        s1 += A[a1 + k] * B[bj + k];
+      }
+      P[i * m + j] = s0;
+      P[(i + 1) * m + j] = s1;
+    }
+  }
+  for (; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < len; k++) s += A[i * len + k] * B[j * len + k];
+      P[i * m + j] = s;
+    }
+  return P;
+}
+
+/**
+ * S_ij = sum_k A_ik B_jk for j >= i (into S, n x n, upper triangle written; row i of A starts at aOff + i aStride,
+ * of B at bOff + i bStride, len entries each), two rows i by four columns j at a time: every
+ * entry is still one sum over k in order.
+ */
+export function gramUpper(
+  A: Float64Array,
+  aOff: number,
+  aStride: number,
+  B: Float64Array,
+  bOff: number,
+  bStride: number,
+  n: number,
+  len: number,
+  S: Float64Array,
+): Float64Array {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = aOff + i * aStride;
+    const a1 = a0 + aStride;
+    let j = i;
+    for (; j + 3 < n; j += 4) {
+      const b0 = bOff + j * bStride;
+      const b1 = b0 + bStride;
+      const b2 = b1 + bStride;
+      const b3 = b2 + bStride;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = A[a0 + k];
+        const x1 = A[a1 + k];
+        const y0 = B[b0 + k];
+        const y1 = B[b1 + k];
+        const y2 = B[b2 + k];
+        const y3 = B[b3 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+      }
+      const r0 = i * n + j;
+      const r1 = r0 + n;
+      S[r0] = s00;
+      S[r0 + 1] = s01;
+      S[r0 + 2] = s02;
+      S[r0 + 3] = s03;
+      if (j > i) S[r1] = s10; // (i + 1, i) is below the diagonal
+      S[r1 + 1] = s11;
+      S[r1 + 2] = s12;
+      S[r1 + 3] = s13;
+    }
+    for (; j < n; j++) {
+      const bj = bOff + j * bStride;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        s0 += A[a0 + k] * B[bj + k];
+        s1 += A[a1 + k] * B[bj + k];
+      }
+      S[i * n + j] = s0;
+      if (j > i) S[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < n; i++) {
+    const ai = aOff + i * aStride;
+    for (let j = i; j < n; j++) {
+      const bj = bOff + j * bStride;
+      let s0 = 0;
+      for (let k = 0; k < len; k++) s0 += A[ai + k] * B[bj + k];
+      S[i * n + j] = s0;
+    }
+  }
+  return S;
 }
