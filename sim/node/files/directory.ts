@@ -645,6 +645,9 @@ export class SweepDirectory {
     this.throwWriteFailure();
     if (left) throw new Error(`cannot finalise: ${left} runs are not done`);
     this.closeJournal();
+    // the last flush can fail too (a full disk): runs.jsonl is then short, and with live power
+    // files it is the final runs.jsonl itself, so nothing may be committed as final
+    this.throwWriteFailure();
     const l = this.live;
     if (l && l.next === this.slice.length) {
       this.live = undefined;
