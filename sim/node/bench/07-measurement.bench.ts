@@ -129,6 +129,7 @@ export function runWlsmv(lavaan: boolean): void {
   one(sets[0], false);
   const pass = (label: string) => {
     parts = { stats: 0, acov: 0, fit: 0, fitMeasures: 0 };
+    failures = 0;
     const wall: number[] = [];
     const c0 = cpuMs();
     for (const cols of sets) {
