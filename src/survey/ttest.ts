@@ -17,24 +17,6 @@ export interface TTest {
   p: number;
 }
 
-function meanVar(
-  x: ArrayLike<number>,
-  idx: ArrayLike<number>,
-): { m: number; v: number; n: number } {
-  // one pass on values shifted by the first one (keeps precision for e.g. founding years)
-  const n = idx.length;
-  const x0 = n ? x[idx[0]] : 0;
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[idx[i]] - x0;
-    s1 += d;
-    s2 += d * d;
-  }
-  const m = s1 / n;
-  return { m: x0 + m, v: n > 1 ? Math.max(0, (s2 - n * m * m) / (n - 1)) : Number.NaN, n };
-}
-
 /** Welch's t-test of x over rows `a` against rows `b`; null when it cannot be computed. */
 export function welch(
   variable: string,
@@ -42,22 +24,14 @@ export function welch(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
 ): TTest | null {
-  if (a.length < 2 || b.length < 2) return null;
-  const A = meanVar(x, a);
-  const B = meanVar(x, b);
-  const sa = A.v / A.n;
-  const sb = B.v / B.n;
-  const se2 = sa + sb;
-  if (!(se2 > 0)) return null;
-  const t = (A.m - B.m) / Math.sqrt(se2);
-  const df = (se2 * se2) / ((sa * sa) / (A.n - 1) + (sb * sb) / (B.n - 1));
-  return { variable, meanA: A.m, meanB: B.m, nA: A.n, nB: B.n, t, df, p: tTwoSidedP(t, df) };
+  return welchAll([variable], [x], a, b)[0];
 }
 
 /**
- * welch(names[v], columns[v], a, b) for every v, in order (nulls where welch gives null): the
- * same arithmetic, with the one-pass sums of four columns advanced side by side over the rows
- * (each sum waits on its previous term; independent sums overlap).
+ * Welch's t-test of each column over rows `a` against rows `b`, in order (null where it cannot be
+ * computed). One pass on values shifted by each column's first value (keeps precision for e.g.
+ * founding years), the sums of four columns advanced side by side over the rows (each sum waits on
+ * its previous term; independent sums overlap).
  */
 export function welchAll(
   names: readonly string[],
