@@ -70,16 +70,3 @@ export function categoryThresholdScores(item: OrdinalItem): Float64Array {
   }
   return out;
 }
-
-/** Casewise scores of the thresholds (n x (K-1), row-major): each respondent's category's row. */
-export function thresholdScores(item: OrdinalItem): Float64Array {
-  const n = item.y.length;
-  const k = item.thresholds.length;
-  const byCategory = categoryThresholdScores(item);
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const c = item.y[i] - 1;
-    for (let t = 0; t < k; t++) out[i * k + t] = byCategory[c * k + t];
-  }
-  return out;
-}

@@ -1,6 +1,6 @@
 import { normalCdf } from "../../math/distributions.ts";
 import { exp } from "../../math/fdlibm.ts";
-import { bivariateNormalCdfGridFitted, bivariateNormalCdfGridSeries } from "./bivariateNormal.ts";
+import { bivariateNormalCdfGrid, bivariateNormalCdfGridSeries } from "./bivariateNormal.ts";
 import type { OrdinalItem } from "./categories.ts";
 
 /**
@@ -54,8 +54,8 @@ export function pairTable(a: OrdinalItem, b: OrdinalItem): PairTable {
  * the rule chosen by u = |rho1 - rho0| / (1 - max(rho0^2, rho1^2)) (phi2's derivatives in rho
  * grow like 1 / (1 - rho^2)): u <= 2^-9, 2^-6, 2^-5 respectively, where the largest error over
  * thresholds in [-3.2, 3.2] and |rho| <= 0.92 is below 3e-16 (about Genz's own accuracy, measured
- * against bivariateNormalCdf); a larger step, or |rho| > 0.92, recomputes the grid by Genz
- * (bivariateNormalCdfGridFitted: as many quadrature points as |rho| needs).
+ * against bivariateNormalCdf); a larger step, or |rho| > 0.92, recomputes the grid: by the
+ * tetrachoric series for |rho| <= SERIES_RHO, by Genz (bivariateNormalCdfGrid) above.
  */
 export interface PairGrid {
   /** Thresholds of item a (finite) and their count. */
@@ -165,7 +165,7 @@ export function gridAt(grid: PairGrid, rho: number): void {
       for (let i = 0; i < na; i++)
         for (let j = 0; j < nb; j++) inner[i * nb + j] = normalCdf(xs[i]) * normalCdf(ys[j]);
     } else if (Math.abs(rho) <= SERIES_RHO) bivariateNormalCdfGridSeries(xs, ys, rho, inner);
-    else bivariateNormalCdfGridFitted(xs, ys, rho, inner);
+    else bivariateNormalCdfGrid(xs, ys, rho, inner);
     for (let i = 0; i < na; i++)
       for (let j = 0; j < nb; j++) cdf[(i + 1) * w + j + 1] = inner[i * nb + j];
     densities(grid, rho);
@@ -207,31 +207,6 @@ export function gridAt(grid: PairGrid, rho: number): void {
 /** The rectangle (i, j) of an extended grid of row width w: P(cell) from the CDF, etc. */
 function rect(g: Float64Array, k: number, w: number): number {
   return g[k + w + 1] - g[k + 1] - g[k + w] + g[k];
-}
-
-/**
- * pi_ab(rho), its first and second derivatives in rho, row-major K_a x K_b, from the grid at
- * rho (moved there first).
- */
-export function cellProbabilities(
-  grid: PairGrid,
-  rho: number,
-): { pi: Float64Array; d1: Float64Array; d2: Float64Array } {
-  gridAt(grid, rho);
-  const ka = grid.na + 1;
-  const kb = grid.nb + 1;
-  const w = kb + 1;
-  const pi = new Float64Array(ka * kb);
-  const d1 = new Float64Array(ka * kb);
-  const d2 = new Float64Array(ka * kb);
-  for (let i = 0; i < ka; i++)
-    for (let j = 0; j < kb; j++) {
-      const k = i * w + j;
-      pi[i * kb + j] = Math.max(PI_FLOOR, rect(grid.cdf, k, w));
-      d1[i * kb + j] = rect(grid.den, k, w);
-      d2[i * kb + j] = rect(grid.dden, k, w);
-    }
-  return { pi, d1, d2 };
 }
 
 /** The 2 x 2 special cases; undefined when the general maximisation applies. */
