@@ -141,7 +141,7 @@ export const DISCRIMINANT_TESTS: Partial<
 };
 
 /** The survey's item ids in the order of `observed.items`. */
-function itemNames(observed: Observed): readonly string[] | null {
+export function itemNames(observed: Observed): readonly string[] | null {
   const ins = observed.survey?.plan.instrument;
   return ins ? ins.items.map((i) => i.id) : null;
 }

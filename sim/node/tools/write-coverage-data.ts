@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { itemNames } from "../../../src/analysis/latent.ts";
 import { populationPaths } from "../../../src/analysis/models.ts";
 import { replicate } from "../../../src/pipeline/replication.ts";
 import { buildPlan } from "../../core/designs/plan.ts";
@@ -53,7 +54,7 @@ for (let run = 0; run < plan.runs; run++) {
   // the analysis models are not run (they do not draw from the data's streams: the same CSV)
   const r = replicate({ ...scenario, seed: spec.seed, analysis: undefined }, spec.replication);
   const items = r.observed.items;
-  const names = r.observed.survey?.plan.instrument.items.map((i) => i.id);
+  const names = itemNames(r.observed);
   if (!items || !names) throw new Error("the scenario's survey has no item answers");
   const lines = [names.join(",")];
   for (let i = 0; i < r.observed.n; i++) lines.push(items.map((c) => String(c[i])).join(","));
