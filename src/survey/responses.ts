@@ -292,7 +292,7 @@ function itemCoefficients(ins: Instrument, scales: ItemScales): ItemCoefficients
  * Scratch buffers of answerItems, reused by every call up to SCRATCH_MAX numbers (a survey's
  * size; nothing returned points into them). Larger calls (calibration) allocate their own.
  */
-const SCRATCH_MAX = 1 << 17;
+export const SCRATCH_MAX = 1 << 17;
 let scratchZ = new Float64Array(0);
 let scratchE = new Float64Array(0);
 function scratchOf(size: number): Float64Array {

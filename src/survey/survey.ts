@@ -8,7 +8,7 @@ import { ATTRIBUTE_NAMES, type FrameCriteria, type SurveyUniverse } from "./fram
 import { SurveyConfigError } from "./instrument.ts";
 import { applyItemNonresponse, type ItemNonresponseSummary } from "./itemNonresponse.ts";
 import type { SurveyPlan } from "./plan.ts";
-import { answerItems, toComposite } from "./responses.ts";
+import { answerItems, SCRATCH_MAX, toComposite } from "./responses.ts";
 import { type TTest, welchAll } from "./ttest.ts";
 
 /**
@@ -260,6 +260,7 @@ function sampleReliabilityOf(
     const cols: Float64Array[] = [];
     const totals: Float64Array[] = [];
     const owner: number[] = [];
+    const totalOf: Float64Array[] = [];
     for (let c = 0; c < p; c++) {
       const idx = ins.composite[c];
       if (idx.length < 2) continue;
@@ -268,6 +269,7 @@ function sampleReliabilityOf(
         continue;
       }
       const total = scratch.float(`total${c}`, n);
+      totalOf[c] = total;
       total.fill(0, 0, n);
       for (const k of idx) {
         const it = ins.items[k];
@@ -304,7 +306,7 @@ function sampleReliabilityOf(
     }
     for (let c = 0; c < p; c++) {
       if (!k[c]) continue;
-      const total = scratch.float(`total${c}`, n);
+      const total = totalOf[c];
       let m = 0;
       for (let i = 0; i < n; i++) m += total[i];
       m /= n;
@@ -465,7 +467,7 @@ function sampleAhead(ahead: NormalsJob, n: number, k: number): Int32Array {
 
 /**
  * Positions 0..R-1 ordered by key[] descending, equal keys in ascending position (what a stable
- * sort with the comparator (x, y) => key[y] - key[x] gives), in a reused work array.
+ * sort with the comparator (x, y) => key[y] - key[x] gives): R entries of a reused work array.
  */
 export function sortDescending(key: Float64Array, R: number): Int32Array {
   // Buckets by value: b = floor((max - key) * scale) is monotone (every step rounds
@@ -474,7 +476,7 @@ export function sortDescending(key: Float64Array, R: number): Int32Array {
   // keeps equal keys in ascending position. The result is the stable sort's, with about one
   // key per bucket instead of log2(R) comparison passes.
   const out = scratch.int("sortA", R);
-  if (R === 0) return out;
+  if (R === 0) return out.subarray(0, 0);
   let lo = key[0];
   let hi = key[0];
   let finite = true;
@@ -521,10 +523,10 @@ export function sortDescending(key: Float64Array, R: number): Int32Array {
     }
     from = to;
   }
-  return out;
+  return out.subarray(0, R);
 }
 
-/** The same order by a bottom-up merge sort (keys not all finite). */
+/** The same order by a bottom-up merge sort (keys not all finite, or crowded buckets). */
 function mergeSortDescending(key: Float64Array, R: number): Int32Array {
   let a = scratch.int("sortA", R);
   let b = scratch.int("sortB", R);
@@ -545,18 +547,20 @@ function mergeSortDescending(key: Float64Array, R: number): Int32Array {
     a = b;
     b = t;
   }
-  return a;
+  return a.subarray(0, R);
 }
 
 /**
- * Work arrays of runSurvey, one per name, reused by every call (grown as needed; nothing
- * returned points into them). Contents are whatever the last call left: callers write before
- * they read.
+ * Work arrays of runSurvey, one per name, reused by every call (grown as needed up to
+ * SCRATCH_MAX numbers, as answerItems' own; larger ones, e.g. the frame of a large dynamics
+ * universe, are allocated per call and not kept; nothing returned points into them). Contents
+ * are whatever the last call left: callers write before they read.
  */
 const scratch = {
   ints: new Map<string, Int32Array>(),
   floats: new Map<string, Float64Array>(),
   int(name: string, size: number): Int32Array {
+    if (size > SCRATCH_MAX) return new Int32Array(size);
     let a = this.ints.get(name);
     if (!a || a.length < size) {
       a = new Int32Array(Math.max(size, 16));
@@ -565,6 +569,7 @@ const scratch = {
     return a;
   },
   float(name: string, size: number): Float64Array {
+    if (size > SCRATCH_MAX) return new Float64Array(size);
     let a = this.floats.get(name);
     if (!a || a.length < size) {
       a = new Float64Array(Math.max(size, 16));
